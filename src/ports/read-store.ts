@@ -1,0 +1,86 @@
+/**
+ * Read store port: document collections with MongoDB query and update semantics, so the
+ * same projector and query code runs on the in-memory store and on MongoDB. Every adapter
+ * passes the same contract suite (src/ports/read-store.contract.ts).
+ *
+ * Supported query language (the contract suite covers each):
+ *  - filters: equality (including on array elements and dotted paths), $eq $ne $gt $gte $lt $lte
+ *    $in $nin $exists $regex (+$options) $and $or $nor $not $elemMatch $all $size
+ *  - updates: $set $unset $inc $min $max $push (+$each, $slice) $pull $addToSet (+$each)
+ *    $setOnInsert, and upsert
+ *  - find options: sort (multi-key), skip, limit, projection (inclusion or exclusion)
+ *  - aggregate: $match $group ($sum $avg $min $max $push $addToSet $first $last $count)
+ *    $sort $skip $limit $project $addFields $set $unwind $count $facet $replaceRoot, with
+ *    MongoDB expressions ($cond $dateToString $ifNull $eq ... ) in stages that take them.
+ */
+
+export interface Doc {
+  _id: string;
+  [key: string]: unknown;
+}
+
+export type Filter = Record<string, unknown>;
+export type Update = Record<string, Record<string, unknown>>;
+export type SortSpec = Record<string, 1 | -1>;
+
+export interface FindOptions {
+  sort?: SortSpec;
+  skip?: number;
+  limit?: number;
+  /** { field: 1, ... } to include only these (plus _id), or { field: 0, ... } to exclude. */
+  projection?: Record<string, 0 | 1>;
+}
+
+export interface IndexSpec {
+  /** Fields in order, 1 ascending / -1 descending. Compound indexes serve equality on a
+   * prefix followed by a range or a sort on the next field. */
+  keys: Record<string, 1 | -1>;
+  name?: string;
+  unique?: boolean;
+}
+
+export interface UpdateResult {
+  matchedCount: number;
+  modifiedCount: number;
+  /** _id of the inserted document when an upsert inserted one. */
+  upsertedId: string | null;
+}
+
+export interface Collection<T extends Doc = Doc> {
+  readonly name: string;
+  /** Idempotent: creating an index that exists is a no-op. */
+  createIndexes(specs: readonly IndexSpec[]): Promise<void>;
+  /** Throws DuplicateKeyError when _id or a unique index key is taken. */
+  insertOne(doc: T): Promise<void>;
+  insertMany(docs: readonly T[]): Promise<void>;
+  findOne(filter: Filter, options?: FindOptions): Promise<T | null>;
+  find(filter: Filter, options?: FindOptions): Promise<T[]>;
+  countDocuments(filter?: Filter): Promise<number>;
+  updateOne(filter: Filter, update: Update, options?: { upsert?: boolean }): Promise<UpdateResult>;
+  updateMany(filter: Filter, update: Update): Promise<UpdateResult>;
+  replaceOne(filter: Filter, doc: T, options?: { upsert?: boolean }): Promise<UpdateResult>;
+  deleteOne(filter: Filter): Promise<{ deletedCount: number }>;
+  deleteMany(filter: Filter): Promise<{ deletedCount: number }>;
+  aggregate<R = Doc>(pipeline: readonly Record<string, unknown>[]): Promise<R[]>;
+  distinct(field: string, filter?: Filter): Promise<unknown[]>;
+}
+
+export interface ReadStore {
+  collection<T extends Doc = Doc>(name: string): Collection<T>;
+  listCollections(): Promise<string[]>;
+  dropCollection(name: string): Promise<void>;
+  /** Replaces `to` with `from` (dropping `to`), keeping `from`'s documents and indexes.
+   * Used to swap a rebuilt read model in while the live one keeps serving until then. */
+  renameCollection(from: string, to: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export class DuplicateKeyError extends Error {
+  constructor(
+    readonly collection: string,
+    readonly key: Record<string, unknown>,
+  ) {
+    super(`Duplicate key in ${collection}: ${JSON.stringify(key)}`);
+    this.name = 'DuplicateKeyError';
+  }
+}
