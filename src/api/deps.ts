@@ -1,0 +1,50 @@
+import type { Request } from 'express';
+import type { AuthDeps } from '../commands/auth';
+import type { IdempotencyKeys } from '../commands/idempotency';
+import type { FileStore } from '../ports/file-store';
+import type { Logger } from '../ports/logger';
+import type { ReadStore } from '../ports/read-store';
+import type { RunnerStatus } from '../projections/engine/runner';
+import type { RebuildJobs } from '../projections/engine/rebuild-jobs';
+import type { FileUrls } from './files/signed-urls';
+import type { TokenService } from './auth/tokens';
+
+/** Read-your-writes: wait until the read models have applied everything up to a log position. */
+export interface ReadModelSync {
+  waitFor(position: number, timeoutMs: number): Promise<boolean>;
+  ready(): boolean;
+  status(): RunnerStatus;
+}
+
+/** Everything the HTTP layer needs, built by the composition root (src/app.ts). */
+export interface ApiDeps {
+  logger: Logger;
+  commands: AuthDeps;
+  readStore: ReadStore;
+  fileStore: FileStore;
+  tokens: TokenService;
+  idempotency: IdempotencyKeys;
+  sync: ReadModelSync;
+  fileUrls: FileUrls;
+  rebuilds: RebuildJobs;
+  settings: {
+    corsOrigins: readonly string[];
+    uploadMaxBytes: number;
+    readYourWritesTimeoutMs: number;
+    publicUrl: string | undefined;
+  };
+  /** Health details of the stores, for /health. */
+  describeStores(): Promise<Record<string, unknown>>;
+}
+
+/** Waits for the read models to include a write before answering; logs when it takes too long. */
+export async function settle(deps: ApiDeps, req: Request, position: number | null): Promise<void> {
+  if (position === null) return;
+  const reached = await deps.sync.waitFor(position, deps.settings.readYourWritesTimeoutMs);
+  if (!reached) deps.logger.warn({ reqId: req.ctx.requestId, position }, 'read models did not reach the write in time');
+}
+
+/** Absolute base URL for links in responses: PUBLIC_URL, else the request's own origin. */
+export function baseUrl(deps: ApiDeps, req: Request): string {
+  return (deps.settings.publicUrl ?? `${req.protocol}://${req.get('host')}`).replace(/\/$/, '');
+}

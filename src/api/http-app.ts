@@ -1,0 +1,40 @@
+import express, { type Express } from 'express';
+import { authRouter } from './auth/router';
+import { sharedAuthErrorBody } from './auth/errors';
+import { filesRouter } from './files/router';
+import { cors } from './http/cors';
+import { documentErrorHandler } from './http/errors';
+import { requestLog } from './http/request-log';
+import { health, readinessGate } from './ops/health';
+import { opsRouter } from './ops/router';
+import { serviceRequestsRouter } from './service-requests/router';
+import type { ApiDeps } from './deps';
+
+/**
+ * The Express application: one router per API document, each with its own envelope and error
+ * format, mounted where its document says (see ARCHITECTURE.md for the map).
+ */
+export function createHttpApp(deps: ApiDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(requestLog(deps.logger, deps.commands.ids));
+  app.use(cors(deps.settings.corsOrigins));
+  app.get('/health', health(deps));
+  app.use(readinessGate(deps));
+
+  app.use('/api/auth', authRouter(deps)); // documents 000 and 001
+  app.use('/api/services', serviceRequestsRouter(deps)); // document 001
+  app.use(filesRouter(deps));
+  app.use('/ops', opsRouter(deps));
+
+  app.use((req, res) => {
+    res.status(404).json({
+      success: false,
+      message: 'Not found',
+      error: { code: 'RESOURCE_NOT_FOUND', message: `No route for ${req.method} ${req.path}`, details: {} },
+    });
+  });
+  app.use(documentErrorHandler(deps.logger, (p) => sharedAuthErrorBody(p)));
+  return app;
+}

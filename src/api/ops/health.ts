@@ -1,0 +1,37 @@
+import type { RequestHandler } from 'express';
+import type { ApiDeps } from '../deps';
+
+/**
+ * GET /health: 200 once the read models have caught up with the log (the server then answers
+ * reads that are up to date), 503 before. Reports the stores and every projector's checkpoint.
+ */
+export function health(deps: ApiDeps): RequestHandler {
+  return async (_req, res) => {
+    const ready = deps.sync.ready();
+    const projections = deps.sync.status();
+    let stores: Record<string, unknown>;
+    let storesOk = true;
+    try {
+      stores = await deps.describeStores();
+    } catch (err) {
+      storesOk = false;
+      stores = { error: err instanceof Error ? err.message : String(err) };
+    }
+    const faulted = projections.projectors.filter((p) => p.faulted);
+    const status = !ready ? 'starting' : !storesOk ? 'unavailable' : faulted.length ? 'degraded' : 'ok';
+    res.status(ready && storesOk ? 200 : 503).json({ status, stores, projections });
+  };
+}
+
+/** Until the read models have caught up, every other request gets 503 with Retry-After. */
+export function readinessGate(deps: ApiDeps): RequestHandler {
+  return (_req, res, next) => {
+    if (deps.sync.ready()) return next();
+    res.setHeader('Retry-After', '1');
+    res.status(503).json({
+      success: false,
+      message: 'The service is starting; try again shortly',
+      error: { code: 'SERVICE_UNAVAILABLE', message: 'The service is starting; try again shortly', details: {} },
+    });
+  };
+}

@@ -1,0 +1,87 @@
+import { createHash } from 'node:crypto';
+import { WrongExpectedRevisionError } from '../ports/event-store';
+import { ConflictError, DuplicateError } from '../domain/shared/errors';
+import { toNewEvents, type CommandDeps, type RequestMeta } from './context';
+
+/**
+ * Uniqueness (email, serial number, SKU, ...) is enforced by reserving the value in a stream
+ * of its own, written with an expected revision, never by asking a read model: two
+ * concurrent requests for the same value cannot both win.
+ */
+
+export function reservationStream(kind: string, value: string): string {
+  return `unique-${kind}-${createHash('sha256').update(normalise(value)).digest('hex').slice(0, 40)}`;
+}
+
+function normalise(value: string): string {
+  return value.trim().toLowerCase();
+}
+
+interface ReservationState {
+  revision: number;
+  ownerId: string | null;
+}
+
+async function readReservation(deps: CommandDeps, stream: string): Promise<ReservationState> {
+  const [last] = await deps.eventStore.readStream(stream, { direction: 'backwards', maxCount: 1 });
+  if (!last) return { revision: -1, ownerId: null };
+  return {
+    revision: last.revision,
+    ownerId: last.type === 'UniqueValueReserved' ? String(last.data.ownerId) : null,
+  };
+}
+
+/** Reserves `value` for `ownerId`; idempotent for the same owner; DuplicateError for another. */
+export async function reserveUnique(
+  deps: CommandDeps,
+  kind: string,
+  value: string,
+  ownerId: string,
+  meta: RequestMeta,
+): Promise<void> {
+  const stream = reservationStream(kind, value);
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const current = await readReservation(deps, stream);
+    if (current.ownerId === ownerId) return;
+    if (current.ownerId !== null) throw new DuplicateError(kind, value);
+    try {
+      await deps.eventStore.appendToStream(
+        stream,
+        toNewEvents(deps, meta, [{ type: 'UniqueValueReserved', data: { kind, value: normalise(value), ownerId } }]),
+        { expectedRevision: current.revision === -1 ? 'no_stream' : current.revision },
+      );
+      return;
+    } catch (err) {
+      if (!(err instanceof WrongExpectedRevisionError)) throw err;
+    }
+  }
+  throw new ConflictError();
+}
+
+/** Frees `value` if `ownerId` holds it (after a rename, or when the owner's creation failed). */
+export async function releaseUnique(
+  deps: CommandDeps,
+  kind: string,
+  value: string,
+  ownerId: string,
+  meta: RequestMeta,
+): Promise<void> {
+  const stream = reservationStream(kind, value);
+  const current = await readReservation(deps, stream);
+  if (current.ownerId !== ownerId) return;
+  try {
+    await deps.eventStore.appendToStream(
+      stream,
+      toNewEvents(deps, meta, [{ type: 'UniqueValueReleased', data: { kind, value: normalise(value), ownerId } }]),
+      { expectedRevision: current.revision },
+    );
+  } catch (err) {
+    // Someone else changed the reservation in between: it is no longer ours to release.
+    if (!(err instanceof WrongExpectedRevisionError)) throw err;
+  }
+}
+
+/** Who holds `value` (e.g. the user id registered with an email), or null. */
+export async function lookupUnique(deps: CommandDeps, kind: string, value: string): Promise<string | null> {
+  return (await readReservation(deps, reservationStream(kind, value))).ownerId;
+}

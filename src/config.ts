@@ -1,0 +1,75 @@
+import { z } from 'zod';
+
+/**
+ * Configuration from the environment, validated once at start. A bad value stops the process
+ * with a message naming the variable (see main.ts). Every variable is listed in docs/configuration.md.
+ */
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v));
+
+const intFrom = (def: number, min: number, max: number) =>
+  z.coerce.number().int().min(min).max(max).default(def);
+
+export const configSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    PORT: intFrom(8000, 0, 65535),
+    HOST: z.string().min(1).default('0.0.0.0'),
+    DATA_DIR: z.string().min(1).default('./data'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    JWT_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+    ACCESS_TOKEN_TTL_SECONDS: intFrom(900, 60, 86_400),
+    REFRESH_TOKEN_TTL_SECONDS: intFrom(30 * 86_400, 300, 365 * 86_400),
+    ADMIN_EMAIL: optionalString.pipe(z.email('must be an email address').optional()),
+    ADMIN_PASSWORD: optionalString.pipe(z.string().min(8, 'must be at least 8 characters').optional()),
+    CORS_ORIGINS: z
+      .string()
+      .default('http://localhost:5173')
+      .transform((v) =>
+        v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      ),
+    UPLOAD_MAX_BYTES: intFrom(5 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    READ_YOUR_WRITES_TIMEOUT_MS: intFrom(5000, 0, 60_000),
+    SHUTDOWN_TIMEOUT_MS: intFrom(10_000, 0, 600_000),
+    PUBLIC_URL: optionalString.pipe(z.url('must be a URL').optional()),
+    EVENTSTORE_URL: optionalString.pipe(
+      z
+        .string()
+        .regex(/^(esdb|esdb\+discover|kurrentdb|kurrentdb\+discover|kdb):\/\//, 'must be an esdb:// connection string')
+        .optional(),
+    ),
+    MONGODB_URL: optionalString.pipe(
+      z
+        .string()
+        .regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// connection string')
+        .optional(),
+    ),
+  })
+  .superRefine((c, ctx) => {
+    if (c.NODE_ENV === 'production' && !c.JWT_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'is required when NODE_ENV is production' });
+    }
+  });
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | undefined>): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'} ${i.message}`));
+  }
+  return parsed.data;
+}

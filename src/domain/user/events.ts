@@ -1,0 +1,92 @@
+import { z } from 'zod';
+import { defineEvent, type EventOf } from '../shared/events';
+
+export const ROLES = ['super_admin', 'manager', 'supervisor', 'customer_service', 'technician', 'customer'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const profileSchema = z.object({
+  full_name: z.string(),
+  phone: z.string().nullable().default(null),
+  avatar: z.string().nullable().default(null),
+  department: z.string().nullable().default(null),
+});
+export type Profile = z.infer<typeof profileSchema>;
+
+export const UserRegistered = defineEvent(
+  'UserRegistered',
+  z.object({
+    userId: z.string(),
+    number: z.number().int().positive(),
+    email: z.string(),
+    role: z.enum(ROLES),
+    passwordHash: z.string(),
+    profile: profileSchema,
+    registeredAt: z.string(),
+  }),
+);
+export const UserProfileUpdated = defineEvent(
+  'UserProfileUpdated',
+  z.object({ userId: z.string(), changes: profileSchema.partial(), updatedAt: z.string() }),
+);
+export const UserEmailChanged = defineEvent(
+  'UserEmailChanged',
+  z.object({ userId: z.string(), previousEmail: z.string(), email: z.string(), changedAt: z.string() }),
+);
+export const UserRoleChanged = defineEvent(
+  'UserRoleChanged',
+  z.object({ userId: z.string(), previousRole: z.enum(ROLES), role: z.enum(ROLES), changedAt: z.string() }),
+);
+export const UserDeactivated = defineEvent(
+  'UserDeactivated',
+  z.object({ userId: z.string(), reason: z.string().nullable(), deactivatedAt: z.string() }),
+);
+export const UserReactivated = defineEvent('UserReactivated', z.object({ userId: z.string(), reactivatedAt: z.string() }));
+export const UserPasswordChanged = defineEvent(
+  'UserPasswordChanged',
+  z.object({ userId: z.string(), passwordHash: z.string(), changedAt: z.string() }),
+);
+export const PasswordResetRequested = defineEvent(
+  'PasswordResetRequested',
+  z.object({ userId: z.string(), tokenHash: z.string(), expiresAt: z.string(), requestedAt: z.string() }),
+);
+export const PasswordResetCompleted = defineEvent(
+  'PasswordResetCompleted',
+  z.object({ userId: z.string(), passwordHash: z.string(), completedAt: z.string() }),
+);
+export const UserLoggedIn = defineEvent(
+  'UserLoggedIn',
+  z.object({ userId: z.string(), sessionId: z.string(), loggedInAt: z.string() }),
+);
+export const UserLoginFailed = defineEvent(
+  'UserLoginFailed',
+  z.object({ userId: z.string(), reason: z.enum(['wrong_password', 'inactive']), failedAt: z.string() }),
+);
+
+export const userEvents = [
+  UserRegistered,
+  UserProfileUpdated,
+  UserEmailChanged,
+  UserRoleChanged,
+  UserDeactivated,
+  UserReactivated,
+  UserPasswordChanged,
+  PasswordResetRequested,
+  PasswordResetCompleted,
+  UserLoggedIn,
+  UserLoginFailed,
+];
+
+export type UserEvent =
+  | EventOf<typeof UserRegistered>
+  | EventOf<typeof UserProfileUpdated>
+  | EventOf<typeof UserEmailChanged>
+  | EventOf<typeof UserRoleChanged>
+  | EventOf<typeof UserDeactivated>
+  | EventOf<typeof UserReactivated>
+  | EventOf<typeof UserPasswordChanged>
+  | EventOf<typeof PasswordResetRequested>
+  | EventOf<typeof PasswordResetCompleted>
+  | EventOf<typeof UserLoggedIn>
+  | EventOf<typeof UserLoginFailed>;
+
+export const userStream = (userId: string): string => `user-${userId}`;

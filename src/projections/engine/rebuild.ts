@@ -1,0 +1,115 @@
+import type { EventStore } from '../../ports/event-store';
+import type { ReadStore } from '../../ports/read-store';
+import type { Projector, ProjectorContext } from './projector';
+import type { ProjectionRunner } from './runner';
+
+export interface RebuildProgress {
+  projector: string;
+  state: 'running' | 'done' | 'failed';
+  /** Events applied to the new collections so far. */
+  processed: number;
+  /** Log position the rebuild has reached. */
+  position: number;
+  /** Position of the live projector the rebuild is catching up with. */
+  target: number;
+  startedAt: string;
+  finishedAt: string | null;
+  eventsPerSecond: number | null;
+  error: string | null;
+}
+
+export interface RebuildOptions {
+  eventStore: EventStore;
+  readStore: ReadStore;
+  runner: ProjectionRunner;
+  projector: Projector;
+  pageSize?: number;
+  onProgress?: (p: RebuildProgress) => void;
+  now?: () => Date;
+}
+
+/**
+ * Rebuilds one projector from position zero into new collections while the live ones keep
+ * serving. When the rebuild has caught up with the live projector, the runner is paused for
+ * the last few events, the new collections replace the live ones, and the runner resumes from
+ * the same position: the swap loses and repeats nothing.
+ */
+export async function rebuildProjector(options: RebuildOptions): Promise<RebuildProgress> {
+  const { eventStore, readStore, runner, projector } = options;
+  const now = options.now ?? (() => new Date());
+  const pageSize = options.pageSize ?? 2000;
+  const started = now();
+  const suffix = `__rebuild_${started.getTime()}`;
+  const shadow = new Map(Object.keys(projector.collections).map((name) => [name, `${name}${suffix}`]));
+  const progress: RebuildProgress = {
+    projector: projector.name,
+    state: 'running',
+    processed: 0,
+    position: 0,
+    target: runner.position,
+    startedAt: started.toISOString(),
+    finishedAt: null,
+    eventsPerSecond: null,
+    error: null,
+  };
+  const report = () => options.onProgress?.({ ...progress });
+  const ctx: ProjectorContext = { collection: (name) => readStore.collection(shadow.get(name) ?? name) };
+
+  const applyUpTo = async (target: number): Promise<void> => {
+    for (;;) {
+      const page = await eventStore.readAll({
+        fromPosition: progress.position,
+        eventTypes: projector.handles,
+        maxCount: pageSize,
+      });
+      const inRange = page.filter((e) => e.position <= target);
+      for (const raw of inRange) {
+        const error = await runner.applyWithRetry(projector, runner.upcast(raw), ctx);
+        if (error) throw new Error(`event ${raw.type} at position ${raw.position}: ${error.message}`);
+        progress.processed++;
+      }
+      const last = inRange[inRange.length - 1];
+      if (last) progress.position = last.position;
+      report();
+      if (inRange.length < page.length || page.length < pageSize) {
+        progress.position = Math.max(progress.position, target);
+        return;
+      }
+    }
+  };
+
+  let paused = false;
+  try {
+    for (const [name, shadowName] of shadow) {
+      await readStore.dropCollection(shadowName);
+      await readStore.collection(shadowName).createIndexes(projector.collections[name]!);
+    }
+    report();
+    // Catch up with the moving live position without stopping it...
+    for (let rounds = 0; rounds < 100; rounds++) {
+      progress.target = runner.position;
+      if (progress.position >= progress.target) break;
+      await applyUpTo(progress.target);
+    }
+    // ...then hold it for the last stretch and swap.
+    await runner.pause();
+    paused = true;
+    progress.target = runner.position;
+    await applyUpTo(progress.target);
+    for (const [name, shadowName] of shadow) await readStore.renameCollection(shadowName, name);
+    await runner.resetProjector(projector.name, progress.target);
+    progress.state = 'done';
+  } catch (err) {
+    progress.state = 'failed';
+    progress.error = err instanceof Error ? err.message : String(err);
+    for (const shadowName of shadow.values()) await readStore.dropCollection(shadowName).catch(() => undefined);
+  } finally {
+    if (paused) runner.resume();
+  }
+  const finished = now();
+  progress.finishedAt = finished.toISOString();
+  const seconds = (finished.getTime() - started.getTime()) / 1000;
+  progress.eventsPerSecond = seconds > 0 ? Math.round(progress.processed / seconds) : null;
+  report();
+  return { ...progress };
+}

@@ -1,0 +1,311 @@
+import type { EventStore, RecordedEvent, Subscription } from '../../ports/event-store';
+import type { Doc, ReadStore } from '../../ports/read-store';
+import type { Logger } from '../../ports/logger';
+import type { EventRegistry } from '../../domain/shared/events';
+import type { ProjectedEvent, Projector, ProjectorContext } from './projector';
+
+export const CHECKPOINTS = '_projection_checkpoints';
+
+interface CheckpointDoc extends Doc {
+  position: number;
+  updatedAt: string;
+}
+
+export interface ProjectorStatus {
+  name: string;
+  checkpoint: number;
+  faulted: { position: number; eventType: string; error: string } | null;
+}
+
+export interface RunnerStatus {
+  running: boolean;
+  caughtUp: boolean;
+  position: number;
+  projectors: ProjectorStatus[];
+}
+
+export interface ProjectionRunnerOptions {
+  eventStore: EventStore;
+  readStore: ReadStore;
+  registry: EventRegistry;
+  projectors: readonly Projector[];
+  logger: Logger;
+  batchSize?: number;
+  /** Delay before resubscribing after the n-th consecutive drop. */
+  resubscribeDelayMs?: (attempt: number) => number;
+  /** Attempts per event and projector before the projector is marked faulted. */
+  maxApplyAttempts?: number;
+}
+
+interface Waiter {
+  position: number;
+  resolve: (reached: boolean) => void;
+  timer: NodeJS.Timeout;
+}
+
+/**
+ * Runs a group of projectors from one subscription to the log. Each projector keeps its own
+ * checkpoint in the read store (collection _projection_checkpoints); the subscription starts
+ * at the lowest one and each projector skips what it already has. A dropped subscription
+ * resubscribes from the checkpoint by itself. A projector that keeps failing on an event is
+ * marked faulted (reported by status and /health) and skipped, so the others keep going.
+ */
+export class ProjectionRunner {
+  private readonly projectors: readonly Projector[];
+  private readonly byType = new Map<string, Projector[]>();
+  private readonly checkpoints = new Map<string, number>();
+  private readonly faults = new Map<string, ProjectorStatus['faulted']>();
+  private readonly dirty = new Set<string>();
+  private subscription: Subscription | null = null;
+  private waiters: Waiter[] = [];
+  private running = false;
+  private caughtUpOnce = false;
+  private drops = 0;
+  private lastFullPersist = 0;
+  private resubscribeTimer: NodeJS.Timeout | null = null;
+  private gate: Promise<void> | null = null;
+  private openGate: (() => void) | null = null;
+  private inBatch: Promise<void> = Promise.resolve();
+  private readonly caughtUpListeners: Array<() => void> = [];
+  position = 0;
+
+  constructor(private readonly options: ProjectionRunnerOptions) {
+    this.projectors = options.projectors;
+    for (const p of this.projectors) {
+      for (const t of p.handles) {
+        const list = this.byType.get(t) ?? [];
+        list.push(p);
+        this.byType.set(t, list);
+      }
+    }
+  }
+
+  get eventTypes(): string[] {
+    return [...this.byType.keys()];
+  }
+
+  projector(name: string): Projector | undefined {
+    return this.projectors.find((p) => p.name === name);
+  }
+
+  async start(): Promise<void> {
+    const { readStore } = this.options;
+    for (const p of this.projectors) {
+      for (const [name, indexes] of Object.entries(p.collections)) {
+        await readStore.collection(name).createIndexes(indexes);
+      }
+    }
+    const stored = await readStore.collection<CheckpointDoc>(CHECKPOINTS).find({});
+    const byName = new Map(stored.map((d) => [d._id, d.position]));
+    for (const p of this.projectors) this.checkpoints.set(p.name, byName.get(p.name) ?? 0);
+    this.position = Math.min(...this.projectors.map((p) => this.checkpoints.get(p.name)!), Infinity);
+    if (!Number.isFinite(this.position)) this.position = 0;
+    this.running = true;
+    this.subscribe();
+  }
+
+  /** Resolves once every event up to the head at start has been applied. */
+  whenCaughtUp(): Promise<void> {
+    if (this.caughtUpOnce) return Promise.resolve();
+    return new Promise((resolve) => this.caughtUpListeners.push(resolve));
+  }
+
+  get caughtUp(): boolean {
+    return this.caughtUpOnce;
+  }
+
+  /** Read-your-writes: resolves true once everything up to `position` is applied, false on timeout. */
+  waitFor(position: number, timeoutMs: number): Promise<boolean> {
+    if (position <= this.position) return Promise.resolve(true);
+    if (!this.running) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const waiter: Waiter = {
+        position,
+        resolve,
+        timer: setTimeout(() => {
+          this.waiters = this.waiters.filter((w) => w !== waiter);
+          resolve(false);
+        }, timeoutMs),
+      };
+      this.waiters.push(waiter);
+    });
+  }
+
+  status(): RunnerStatus {
+    return {
+      running: this.running,
+      caughtUp: this.caughtUpOnce,
+      position: this.position,
+      projectors: this.projectors.map((p) => ({
+        name: p.name,
+        checkpoint: this.checkpoints.get(p.name) ?? 0,
+        faulted: this.faults.get(p.name) ?? null,
+      })),
+    };
+  }
+
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    if (this.resubscribeTimer) clearTimeout(this.resubscribeTimer);
+    this.resume();
+    await this.subscription?.stop();
+    this.subscription = null;
+    await this.inBatch;
+    await this.persistCheckpoints(true);
+    for (const w of this.waiters) {
+      clearTimeout(w.timer);
+      w.resolve(false);
+    }
+    this.waiters = [];
+  }
+
+  /** Holds event processing after the batch in flight; used to swap a rebuilt read model in. */
+  async pause(): Promise<void> {
+    if (!this.gate) this.gate = new Promise((r) => (this.openGate = r));
+    await this.inBatch;
+  }
+
+  resume(): void {
+    this.openGate?.();
+    this.gate = null;
+    this.openGate = null;
+  }
+
+  /** After a rebuild: the projector's documents now reflect everything up to `position`. */
+  async resetProjector(name: string, position: number): Promise<void> {
+    this.faults.delete(name);
+    this.checkpoints.set(name, position);
+    this.dirty.add(name);
+    await this.persistCheckpoints(false);
+  }
+
+  upcast(e: RecordedEvent): ProjectedEvent {
+    return {
+      id: e.id,
+      type: e.type,
+      streamName: e.streamName,
+      revision: e.revision,
+      position: e.position,
+      data: this.options.registry.upcast(e.type, e.metadata.schemaVersion, e.data),
+      metadata: e.metadata,
+    };
+  }
+
+  /** Applies one event to one projector with retries; used by the live runner and by rebuilds. */
+  async applyWithRetry(p: Projector, event: ProjectedEvent, ctx: ProjectorContext): Promise<Error | null> {
+    const attempts = this.options.maxApplyAttempts ?? 3;
+    let last: Error | null = null;
+    for (let i = 0; i < attempts; i++) {
+      try {
+        await p.apply(event, ctx);
+        return null;
+      } catch (err) {
+        last = err instanceof Error ? err : new Error(String(err));
+      }
+    }
+    return last;
+  }
+
+  private subscribe(): void {
+    const { eventStore, logger } = this.options;
+    this.subscription = eventStore.subscribeToAll(
+      { fromPosition: this.position, eventTypes: this.eventTypes, batchSize: this.options.batchSize ?? 500 },
+      {
+        onEvents: (events) => {
+          const run = this.handleBatch(events);
+          this.inBatch = run.catch(() => undefined);
+          return run;
+        },
+        onCheckpoint: (position) => this.advance(position),
+        onCaughtUp: (position) => {
+          this.advance(position);
+          this.drops = 0;
+          if (!this.caughtUpOnce) {
+            this.caughtUpOnce = true;
+            for (const l of this.caughtUpListeners.splice(0)) l();
+            logger.info({ position: this.position }, 'projections caught up');
+          }
+        },
+        onError: (error) => {
+          if (!this.running) return;
+          this.drops++;
+          const delay = this.options.resubscribeDelayMs?.(this.drops) ?? Math.min(30_000, 100 * 2 ** this.drops);
+          logger.warn({ err: error.message, delayMs: delay, from: this.position }, 'projection subscription dropped');
+          this.subscription = null;
+          this.resubscribeTimer = setTimeout(() => {
+            this.resubscribeTimer = null;
+            if (this.running) this.subscribe();
+          }, delay);
+        },
+      },
+    );
+  }
+
+  private async handleBatch(events: RecordedEvent[]): Promise<void> {
+    if (this.gate) await this.gate;
+    const ctx: ProjectorContext = { collection: (name) => this.options.readStore.collection(name) };
+    for (const raw of events) {
+      if (raw.position <= this.position) continue;
+      const interested = this.byType.get(raw.type);
+      if (interested) {
+        const event = this.upcast(raw);
+        for (const p of interested) {
+          if ((this.checkpoints.get(p.name) ?? 0) >= event.position || this.faults.get(p.name)) continue;
+          const error = await this.applyWithRetry(p, event, ctx);
+          if (error) {
+            this.faults.set(p.name, { position: event.position, eventType: event.type, error: error.message });
+            this.options.logger.error(
+              { projector: p.name, position: event.position, eventType: event.type, err: error.message },
+              'projector faulted; it is skipped until rebuilt',
+            );
+            continue;
+          }
+          this.checkpoints.set(p.name, event.position);
+          this.dirty.add(p.name);
+        }
+      }
+      this.position = raw.position;
+    }
+    await this.persistCheckpoints(false);
+    this.release();
+  }
+
+  private advance(position: number): void {
+    if (position <= this.position) return;
+    this.position = position;
+    this.release();
+  }
+
+  private release(): void {
+    if (this.waiters.length === 0) return;
+    const remaining: Waiter[] = [];
+    for (const w of this.waiters) {
+      if (w.position <= this.position) {
+        clearTimeout(w.timer);
+        w.resolve(true);
+      } else remaining.push(w);
+    }
+    this.waiters = remaining;
+  }
+
+  private async persistCheckpoints(force: boolean): Promise<void> {
+    // Every event up to the runner's position has been offered to every projector, so each
+    // healthy projector's checkpoint moves with it, whether or not it handled anything.
+    for (const p of this.projectors) {
+      if (!this.faults.get(p.name)) this.checkpoints.set(p.name, Math.max(this.checkpoints.get(p.name) ?? 0, this.position));
+    }
+    const now = Date.now();
+    const due = force || now - this.lastFullPersist >= 1000;
+    const names = due ? this.projectors.map((p) => p.name) : [...this.dirty];
+    this.dirty.clear();
+    if (due) this.lastFullPersist = now;
+    if (names.length === 0) return;
+    const col = this.options.readStore.collection<CheckpointDoc>(CHECKPOINTS);
+    const updatedAt = new Date(now).toISOString();
+    for (const name of names) {
+      const position = this.checkpoints.get(name) ?? 0;
+      await col.updateOne({ _id: name }, { $set: { position, updatedAt } }, { upsert: true });
+    }
+  }
+}

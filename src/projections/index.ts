@@ -1,0 +1,7 @@
+import type { Projector } from './engine/projector';
+import { authSessionsProjector } from './auth-sessions/projector';
+import { serviceRequestsProjector } from './service-requests/projector';
+import { usersProjector } from './users/projector';
+
+/** Every projector the product runs. */
+export const allProjectors: readonly Projector[] = [usersProjector, authSessionsProjector, serviceRequestsProjector];
