@@ -8,6 +8,7 @@ import { requestLog } from './http/request-log';
 import { health, readinessGate } from './ops/health';
 import { opsRouter } from './ops/router';
 import { serviceRequestsRouter } from './service-requests/router';
+import { technicianManagementRouter } from './technician-management/router';
 import type { ApiDeps } from './deps';
 
 /**
@@ -25,6 +26,7 @@ export function createHttpApp(deps: ApiDeps): Express {
 
   app.use('/api/auth', authRouter(deps)); // documents 000 and 001
   app.use('/api/services', serviceRequestsRouter(deps)); // document 001
+  app.use('/api', technicianManagementRouter(deps)); // document 000
   app.use(filesRouter(deps));
   app.use('/ops', opsRouter(deps));
 

@@ -1,0 +1,14 @@
+import { Router } from 'express';
+import type { ApiDeps } from '../deps';
+
+/**
+ * Document 000, the ISP Technician Management API, mounted at /api. Each area is its own
+ * router (with authentication, its permission table and the 000 error handler) mounted at its
+ * path, so requests for other documents' /api/... paths pass through untouched.
+ * (/api/auth/* is shared with document 001 and lives in src/api/auth.)
+ */
+export function technicianManagementRouter(_deps: ApiDeps): Router {
+  const router = Router();
+  // Areas are mounted here, one line each, e.g.: router.use('/users', usersRouter(deps));
+  return router;
+}
