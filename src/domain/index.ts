@@ -2,9 +2,10 @@ import { EventRegistry, type EventDefinition } from './shared/events';
 import { userEvents } from './user/events';
 import { sessionEvents } from './session/events';
 import { serviceRequestEvents } from './service-request/events';
+import { technicianEvents } from './technician/events';
 
 /** Every domain event type, for the registry that validates and upcasts them. */
-export const domainEvents: readonly EventDefinition[] = [...userEvents, ...sessionEvents, ...serviceRequestEvents];
+export const domainEvents: readonly EventDefinition[] = [...userEvents, ...sessionEvents, ...serviceRequestEvents, ...technicianEvents];
 
 export function createEventRegistry(extra: readonly EventDefinition[] = []): EventRegistry {
   return new EventRegistry([...domainEvents, ...extra]);
