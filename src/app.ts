@@ -108,6 +108,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     projectors: allProjectors,
     logger: logger.child({ component: 'projections' }),
   });
+  let bootstrapped = false;
   const deps: ApiDeps = {
     logger,
     commands,
@@ -117,7 +118,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     idempotency: new IdempotencyKeys(commands),
     sync: {
       waitFor: (position, timeoutMs) => runner.waitFor(position, timeoutMs),
-      ready: () => runner.caughtUp,
+      // Ready once the read models have caught up and the first admin exists.
+      ready: () => runner.caughtUp && bootstrapped,
       status: () => runner.status(),
     },
     fileUrls: new FileUrls(secret, clock),
@@ -139,7 +141,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
 
   const ready = () => {
     readyPromise ??= runner.whenCaughtUp().then(async () => {
-      if (overrides.skipBootstrap) return null;
+      if (overrides.skipBootstrap) {
+        bootstrapped = true;
+        return null;
+      }
       const result = await bootstrapAdmin(commands, { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD });
       if (result.generatedPassword) {
         logger.warn(
@@ -150,6 +155,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       } else if (result.created) {
         logger.info({ email: result.email }, 'Created the first super admin from ADMIN_EMAIL / ADMIN_PASSWORD');
       }
+      bootstrapped = true;
       return result;
     });
     return readyPromise;

@@ -42,8 +42,10 @@ export async function login(
     throw new InvalidCredentialsError();
   }
   const { state: user } = await loadAggregate(deps, userDecider, userStream(userId));
+  // The email can be reserved a moment before the user is registered: not a login yet.
+  if (!user.exists) throw new InvalidCredentialsError();
   const now = deps.clock.now().toISOString();
-  const passwordOk = user.exists && (await deps.passwords.verify(input.password, user.passwordHash));
+  const passwordOk = await deps.passwords.verify(input.password, user.passwordHash);
   if (!passwordOk || !user.isActive) {
     await handleCommand(deps, userDecider, userStream(userId), {
       type: 'RecordLoginFailure',

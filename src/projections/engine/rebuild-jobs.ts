@@ -19,6 +19,17 @@ export class RebuildJobs {
     if (!projector) return null;
     const existing = this.running.get(projectorName);
     if (existing) return { progress: this.jobs.get(projectorName)!, done: existing };
+    this.jobs.set(projectorName, {
+      projector: projectorName,
+      state: 'running',
+      processed: 0,
+      position: 0,
+      target: this.deps.runner.position,
+      startedAt: new Date().toISOString(),
+      finishedAt: null,
+      eventsPerSecond: null,
+      error: null,
+    });
     const done = rebuildProjector({
       eventStore: this.deps.eventStore,
       readStore: this.deps.readStore,
