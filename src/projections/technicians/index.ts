@@ -1,0 +1,3 @@
+export * from './profile-projector';
+export * from './performance-projector';
+export * from './queries';
