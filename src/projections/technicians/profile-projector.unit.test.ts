@@ -1,5 +1,6 @@
 import { createMemoryReadStore, type MemoryReadStore } from '../../adapters/read-store/memory/memory-read-store';
-import type { ProjectedEvent } from '../engine/projector';
+import type { Doc } from '../../ports/read-store';
+import type { ProjectedEvent, ProjectorContext } from '../engine/projector';
 import { TECHNICIANS, technicianProfileProjector as projector, type TechnicianDoc } from './profile-projector';
 import { findTechnician, listTechnicians } from './queries';
 
@@ -27,7 +28,7 @@ const availability = (n: number, isAvailable: boolean, reason: string | null) =>
 
 async function project(events: readonly ProjectedEvent[], store = createMemoryReadStore()): Promise<MemoryReadStore> {
   for (const [name, indexes] of Object.entries(projector.collections)) await store.collection(name).createIndexes(indexes);
-  const ctx = { collection: (name: string) => store.collection(name) };
+  const ctx: ProjectorContext = { collection: <T extends Doc>(name: string) => store.collection<T>(name) };
   for (const e of events) await projector.apply(e, ctx);
   return store;
 }
