@@ -7,7 +7,7 @@ import {
 } from '../domain/technician';
 import { userDecider, userStream } from '../domain/user';
 import type { CommandDeps, RequestMeta } from './context';
-import { handleCommand, loadAggregate, type CommandResult } from './handle-command';
+import { handleCommand, loadAggregate, type CommandResult, type HandleOptions } from './handle-command';
 
 /**
  * Technician profile use cases. The technician id is the user id; each command first reads the
@@ -26,6 +26,7 @@ export async function changeTechnician(
   technicianId: string,
   change: TechnicianChange,
   meta: RequestMeta,
+  options: Pick<HandleOptions, 'ifMatch'> = {},
 ): Promise<CommandResult<TechnicianState>> {
   const user = await loadAggregate(deps, userDecider, userStream(technicianId));
   const command = {
@@ -34,23 +35,5 @@ export async function changeTechnician(
     standing: standingOf(user.state),
     now: deps.clock.now().toISOString(),
   } as TechnicianCommand;
-  return handleCommand(deps, technicianDecider, technicianStream(technicianId), command, meta);
+  return handleCommand(deps, technicianDecider, technicianStream(technicianId), command, meta, options);
 }
-
-export const updateTechnicianLocation = (deps: CommandDeps, technicianId: string, lat: number, lng: number, meta: RequestMeta) =>
-  changeTechnician(deps, technicianId, { type: 'UpdateTechnicianLocation', lat, lng }, meta);
-
-export const changeTechnicianAvailability = (
-  deps: CommandDeps,
-  technicianId: string,
-  isAvailable: boolean,
-  reason: string | null,
-  meta: RequestMeta,
-) => changeTechnician(deps, technicianId, { type: 'ChangeTechnicianAvailability', isAvailable, reason }, meta);
-
-export const updateTechnicianSkills = (
-  deps: CommandDeps,
-  technicianId: string,
-  lists: { skills?: readonly string[]; serviceAreas?: readonly string[] },
-  meta: RequestMeta,
-) => changeTechnician(deps, technicianId, { type: 'UpdateTechnicianSkills', ...lists }, meta);

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import type { ApiDeps } from '../deps';
+import { techniciansRouter } from './technicians/router';
 
 /**
  * Document 000, the ISP Technician Management API, mounted at /api. Each area is its own
@@ -7,8 +8,9 @@ import type { ApiDeps } from '../deps';
  * path, so requests for other documents' /api/... paths pass through untouched.
  * (/api/auth/* is shared with document 001 and lives in src/api/auth.)
  */
-export function technicianManagementRouter(_deps: ApiDeps): Router {
+export function technicianManagementRouter(deps: ApiDeps): Router {
   const router = Router();
   // Areas are mounted here, one line each, e.g.: router.use('/users', usersRouter(deps));
+  router.use('/technicians', techniciansRouter(deps));
   return router;
 }

@@ -34,6 +34,8 @@ export interface TechnicianDoc extends Doc {
   current_location: { lat: number; lng: number; updated_at: string } | null;
   created_at: string;
   updated_at: string;
+  /** Revision of the last event of stream technician-<id> (-1 before the first): the ETag. */
+  revision: number;
 }
 
 export const employeeId = (number: number): string => `EMP-${String(number).padStart(4, '0')}`;
@@ -101,6 +103,7 @@ export const technicianProfileProjector: Projector = {
               unavailable_reason: null,
               availability_changed_at: null,
               current_location: null,
+              revision: -1,
             },
           },
           { upsert: true },
@@ -130,14 +133,14 @@ export const technicianProfileProjector: Projector = {
       case 'TechnicianLocationUpdated': {
         const d = event.data;
         await applyOnce(col, d.technicianId, event.position, {
-          $set: { current_location: { lat: d.lat, lng: d.lng, updated_at: d.updatedAt }, updated_at: at },
+          $set: { current_location: { lat: d.lat, lng: d.lng, updated_at: d.updatedAt }, updated_at: at, revision: event.revision },
         });
         return;
       }
       case 'TechnicianAvailabilityChanged': {
         const d = event.data;
         await applyOnce(col, d.technicianId, event.position, {
-          $set: { is_available: d.isAvailable, unavailable_reason: d.reason, availability_changed_at: d.changedAt, updated_at: at },
+          $set: { is_available: d.isAvailable, unavailable_reason: d.reason, availability_changed_at: d.changedAt, updated_at: at, revision: event.revision },
         });
         return;
       }
@@ -150,6 +153,7 @@ export const technicianProfileProjector: Projector = {
             service_areas: d.serviceAreas,
             service_area_keys: keys(d.serviceAreas),
             updated_at: at,
+            revision: event.revision,
           },
         });
         return;

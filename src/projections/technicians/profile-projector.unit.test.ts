@@ -6,10 +6,13 @@ import { findTechnician, listTechnicians } from './queries';
 
 const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 let position = 0;
+const revisions = new Map<string, number>();
 function ev(type: string, data: Record<string, unknown>, timestamp = '2026-01-15T12:00:00.000Z'): ProjectedEvent {
   position += 1;
   const stream = type.startsWith('Technician') ? `technician-${data.technicianId}` : `user-${data.userId}`;
-  return { id: `e${position}`, type, streamName: stream, revision: 0, position, data, metadata: { timestamp, schemaVersion: 1, prevHash: '', hash: '' } };
+  const revision = (revisions.get(stream) ?? -1) + 1;
+  revisions.set(stream, revision);
+  return { id: `e${position}`, type, streamName: stream, revision, position, data, metadata: { timestamp, schemaVersion: 1, prevHash: '', hash: '' } };
 }
 const registered = (n: number, role: string, full_name: string, phone: string | null = null) =>
   ev('UserRegistered', {
@@ -36,6 +39,7 @@ async function project(events: readonly ProjectedEvent[], store = createMemoryRe
 describe('technicians read model', () => {
   beforeEach(() => {
     position = 0;
+    revisions.clear();
   });
 
   it('builds the profile from the user registration and the technician events', async () => {
@@ -67,6 +71,7 @@ describe('technicians read model', () => {
       current_location: { lat: -6.26, lng: 106.81, updated_at: '2026-01-15T12:07:00.000Z' },
       created_at: '2026-01-15T12:00:00.000Z',
       updated_at: '2026-01-15T12:07:00.000Z',
+      revision: 2,
     });
   });
 
