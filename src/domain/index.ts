@@ -3,9 +3,10 @@ import { userEvents } from './user/events';
 import { sessionEvents } from './session/events';
 import { serviceRequestEvents } from './service-request/events';
 import { technicianEvents } from './technician/events';
+import { customerEvents } from './customer/events';
 
 /** Every domain event type, for the registry that validates and upcasts them. */
-export const domainEvents: readonly EventDefinition[] = [...userEvents, ...sessionEvents, ...serviceRequestEvents, ...technicianEvents];
+export const domainEvents: readonly EventDefinition[] = [...userEvents, ...sessionEvents, ...serviceRequestEvents, ...technicianEvents, ...customerEvents];
 
 export function createEventRegistry(extra: readonly EventDefinition[] = []): EventRegistry {
   return new EventRegistry([...domainEvents, ...extra]);

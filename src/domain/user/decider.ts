@@ -16,6 +16,8 @@ export interface UserState {
   failedLoginsSinceLastLogin: number;
   /** Sessions started before this time are no longer valid (password changed or reset). */
   credentialsChangedAt: string | null;
+  /** The customer whose login this account is, if any. */
+  customerId: string | null;
 }
 
 export type UserCommand =
@@ -27,6 +29,18 @@ export type UserCommand =
       role: Role;
       passwordHash: string;
       profile: Profile;
+      customerId?: string;
+      now: string;
+    }
+  /** Several changes of one PUT, decided in order and appended together (or not at all). */
+  | {
+      type: 'UpdateUserAccount';
+      email?: string;
+      role?: Role;
+      profile?: Partial<Profile>;
+      passwordHash?: string;
+      active?: boolean;
+      reason?: string | null;
       now: string;
     }
   | { type: 'UpdateUserProfile'; changes: Partial<Profile>; now: string }
@@ -56,6 +70,7 @@ export const initialUserState = (): UserState => ({
   lastLoginAt: null,
   failedLoginsSinceLastLogin: 0,
   credentialsChangedAt: null,
+  customerId: null,
 });
 
 export function evolveUser(state: UserState, event: UserEvent): UserState {
@@ -72,6 +87,7 @@ export function evolveUser(state: UserState, event: UserEvent): UserState {
         isActive: true,
         passwordHash: d.passwordHash,
         profile: d.profile,
+        customerId: d.customerId ?? null,
       };
     }
     case 'UserProfileUpdated':
@@ -104,12 +120,31 @@ function requireExisting(state: UserState): void {
 export function decideUser(command: UserCommand, state: UserState): UserEvent[] {
   if (command.type === 'RegisterUser') {
     if (state.exists) throw new IllegalStateError('User already exists');
-    const { type: _t, now, ...data } = command;
-    return [{ type: 'UserRegistered', data: { ...data, registeredAt: now } }];
+    const { type: _t, now, customerId, ...data } = command;
+    return [{ type: 'UserRegistered', data: { ...data, registeredAt: now, ...(customerId ? { customerId } : {}) } }];
   }
   requireExisting(state);
   const userId = state.userId;
   switch (command.type) {
+    case 'UpdateUserAccount': {
+      const { now } = command;
+      const steps: UserCommand[] = [];
+      if (command.email !== undefined) steps.push({ type: 'ChangeUserEmail', email: command.email, now });
+      if (command.profile !== undefined) steps.push({ type: 'UpdateUserProfile', changes: command.profile, now });
+      if (command.role !== undefined) steps.push({ type: 'ChangeUserRole', role: command.role, now });
+      if (command.passwordHash !== undefined) steps.push({ type: 'ChangePassword', passwordHash: command.passwordHash, now });
+      if (command.active === false) steps.push({ type: 'DeactivateUser', reason: command.reason ?? null, now });
+      if (command.active === true) steps.push({ type: 'ReactivateUser', now });
+      const events: UserEvent[] = [];
+      let current = state;
+      for (const step of steps) {
+        for (const e of decideUser(step, current)) {
+          events.push(e);
+          current = evolveUser(current, e);
+        }
+      }
+      return events;
+    }
     case 'UpdateUserProfile': {
       const changes = Object.fromEntries(
         Object.entries(command.changes).filter(([k, v]) => v !== undefined && state.profile[k as keyof Profile] !== v),

@@ -1,6 +1,6 @@
 import { deciderSpec } from '../../../test/support/decider-spec';
 import { IllegalStateError, InvalidCredentialsError, NotFoundError, ValidationError } from '../shared/errors';
-import { userDecider } from './decider';
+import { userDecider, type UserCommand } from './decider';
 import type { UserEvent } from './events';
 
 const spec = deciderSpec(userDecider);
@@ -125,5 +125,65 @@ describe('User decider', () => {
       .given([registered])
       .when({ type: 'CompletePasswordReset', tokenHash: 'th', passwordHash: 'h', now })
       .thenThrows(ValidationError);
+  });
+  describe('UpdateUserAccount (PUT /api/users/:id)', () => {
+    const update = (fields: Omit<Extract<UserCommand, { type: 'UpdateUserAccount' }>, 'type' | 'now'>): UserCommand => ({
+      type: 'UpdateUserAccount',
+      ...fields,
+      now: later,
+    });
+
+    it('decides every change in order and appends them together', () => {
+      spec
+        .given([registered])
+        .when(
+          update({
+            email: 'ana.new@example.com',
+            profile: { full_name: 'Ana W', phone: '0811' },
+            role: 'supervisor',
+            passwordHash: 'hash-9',
+            active: false,
+            reason: 'left the company',
+          }),
+        )
+        .then([
+          {
+            type: 'UserEmailChanged',
+            data: { userId: 'u1', previousEmail: 'ana@example.com', email: 'ana.new@example.com', changedAt: later },
+          },
+          { type: 'UserProfileUpdated', data: { userId: 'u1', changes: { full_name: 'Ana W' }, updatedAt: later } },
+          { type: 'UserRoleChanged', data: { userId: 'u1', previousRole: 'technician', role: 'supervisor', changedAt: later } },
+          { type: 'UserPasswordChanged', data: { userId: 'u1', passwordHash: 'hash-9', changedAt: later } },
+          { type: 'UserDeactivated', data: { userId: 'u1', reason: 'left the company', deactivatedAt: later } },
+        ]);
+    });
+
+    it('changes nothing when every value is the current one', () => {
+      spec
+        .given([registered])
+        .when(update({ email: 'ana@example.com', role: 'technician', profile: { full_name: 'Ana' }, active: true }))
+        .thenNothing();
+      spec.given([registered, deactivated]).when(update({ active: false })).thenNothing();
+    });
+
+    it('reactivates a deactivated user', () => {
+      spec
+        .given([registered, deactivated])
+        .when(update({ active: true }))
+        .then([{ type: 'UserReactivated', data: { userId: 'u1', reactivatedAt: later } }]);
+    });
+
+    it('answers NotFound for a user that does not exist', () => {
+      spec.given([]).when(update({ role: 'manager' })).thenThrows(NotFoundError);
+      spec.given([]).when({ type: 'DeactivateUser', reason: null, now }).thenThrows(NotFoundError);
+    });
+  });
+
+  it('links a customer login account to its customer', () => {
+    const { registeredAt: _r, ...d } = registered.data;
+    const linked: UserEvent = { type: 'UserRegistered', data: { ...registered.data, role: 'customer', customerId: 'c1' } };
+    spec.given([]).when({ type: 'RegisterUser', ...d, role: 'customer', customerId: 'c1', now }).then([linked]);
+    expect(userDecider.evolve(userDecider.initialState(), linked).customerId).toBe('c1');
+    expect(userDecider.evolve(userDecider.initialState(), registered).customerId).toBeNull();
   });
 });

@@ -22,6 +22,8 @@ export const UserRegistered = defineEvent(
     passwordHash: z.string(),
     profile: profileSchema,
     registeredAt: z.string(),
+    /** Set when the account is a customer's own login (registered with the customer). */
+    customerId: z.string().optional(),
   }),
 );
 export const UserProfileUpdated = defineEvent(
