@@ -1,7 +1,8 @@
-import { userDecider, userStream, type Profile, type Role } from '../domain/user';
+import { NotFoundError } from '../domain/shared/errors';
+import { userDecider, userStream, type Profile, type Role, type UserState } from '../domain/user';
 import type { PasswordHasher } from '../ports/password-hasher';
 import type { CommandDeps, RequestMeta } from './context';
-import { handleCommand } from './handle-command';
+import { handleCommand, loadAggregate, type CommandResult } from './handle-command';
 import { releaseUnique, reserveUnique } from './reservations';
 import { nextSequenceNumber } from './sequences';
 
@@ -14,6 +15,8 @@ export interface RegisterUserInput {
   password: string;
   role: Role;
   profile: { full_name: string; phone?: string | null; avatar?: string | null; department?: string | null };
+  /** The customer this account is the login of (see registerCustomer). */
+  customerId?: string;
 }
 
 export interface RegisteredUser {
@@ -44,7 +47,17 @@ export async function registerUser(deps: UserCommandDeps, input: RegisterUserInp
       deps,
       userDecider,
       userStream(userId),
-      { type: 'RegisterUser', userId, number, email, role: input.role, passwordHash, profile, now: deps.clock.now().toISOString() },
+      {
+        type: 'RegisterUser',
+        userId,
+        number,
+        email,
+        role: input.role,
+        passwordHash,
+        profile,
+        ...(input.customerId ? { customerId: input.customerId } : {}),
+        now: deps.clock.now().toISOString(),
+      },
       meta,
     );
     return { userId, number, position: result.position! };
@@ -52,4 +65,84 @@ export async function registerUser(deps: UserCommandDeps, input: RegisterUserInp
     await releaseUnique(deps, 'user_email', email, userId, meta);
     throw err;
   }
+}
+
+export interface UpdateUserInput {
+  email?: string;
+  role?: Role;
+  /** A new password, hashed here; sessions started before the change stop working. */
+  password?: string;
+  isActive?: boolean;
+  /** Why the account is deactivated (when isActive is false). */
+  reason?: string | null;
+  profile?: Partial<Profile>;
+}
+
+export interface UpdateUserOptions {
+  /** From If-Match: apply only to this revision of the user's stream (else 412). */
+  ifMatch?: number;
+  /**
+   * Checks the caller may make this change to this user as it is now (e.g. a manager may not
+   * edit a super admin); throws to refuse. Runs on the loaded aggregate, before anything is written.
+   */
+  authorize?: (current: UserState) => void | Promise<void>;
+}
+
+/**
+ * Applies one PUT to a user as a single append (UpdateUserAccount). A new email is reserved
+ * first (409 if another user holds it) and the old one released once the change is written;
+ * if the write fails, the new reservation is released again.
+ */
+export async function updateUser(
+  deps: UserCommandDeps,
+  userId: string,
+  input: UpdateUserInput,
+  meta: RequestMeta,
+  options: UpdateUserOptions = {},
+): Promise<CommandResult<UserState>> {
+  const { state } = await loadAggregate(deps, userDecider, userStream(userId));
+  if (!state.exists) throw new NotFoundError('User', userId);
+  await options.authorize?.(state);
+  const email = input.email?.trim().toLowerCase();
+  const newEmail = email !== undefined && email !== state.email ? email : undefined;
+  if (newEmail) await reserveUnique(deps, 'user_email', newEmail, userId, meta);
+  let result: CommandResult<UserState>;
+  try {
+    const passwordHash = input.password !== undefined ? await deps.passwords.hash(input.password) : undefined;
+    result = await handleCommand(
+      deps,
+      userDecider,
+      userStream(userId),
+      {
+        type: 'UpdateUserAccount',
+        email,
+        role: input.role,
+        profile: input.profile,
+        passwordHash,
+        active: input.isActive,
+        reason: input.reason ?? null,
+        now: deps.clock.now().toISOString(),
+      },
+      meta,
+      { ifMatch: options.ifMatch },
+    );
+  } catch (err) {
+    if (newEmail) await releaseUnique(deps, 'user_email', newEmail, userId, meta);
+    throw err;
+  }
+  for (const e of result.newEvents) {
+    if (e.type === 'UserEmailChanged') await releaseUnique(deps, 'user_email', String(e.data.previousEmail), userId, meta);
+  }
+  return result;
+}
+
+/** Soft delete: the account can no longer log in and its tokens stop working. Idempotent. */
+export async function deactivateUser(
+  deps: UserCommandDeps,
+  userId: string,
+  reason: string | null,
+  meta: RequestMeta,
+  options: Pick<UpdateUserOptions, 'authorize'> = {},
+): Promise<CommandResult<UserState>> {
+  return updateUser(deps, userId, { isActive: false, reason }, meta, options);
 }

@@ -2,7 +2,8 @@ import type { Projector } from './engine/projector';
 import { authSessionsProjector } from './auth-sessions/projector';
 import { serviceRequestsProjector } from './service-requests/projector';
 import { usersProjector } from './users/projector';
+import { customersProjector } from './customers/projector';
 import { technicianPerformanceProjector, technicianProfileProjector } from './technicians';
 
 /** Every projector the product runs. */
-export const allProjectors: readonly Projector[] = [usersProjector, authSessionsProjector, serviceRequestsProjector, technicianProfileProjector, technicianPerformanceProjector];
+export const allProjectors: readonly Projector[] = [usersProjector, authSessionsProjector, serviceRequestsProjector, technicianProfileProjector, technicianPerformanceProjector, customersProjector];

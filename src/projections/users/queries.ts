@@ -1,6 +1,31 @@
-import type { ReadStore } from '../../ports/read-store';
+import type { Filter, ReadStore } from '../../ports/read-store';
+import { searchFilter } from '../customers/search';
 import { USERS, type UserDoc } from './projector';
 
 export function findUserById(readStore: ReadStore, userId: string): Promise<UserDoc | null> {
   return readStore.collection<UserDoc>(USERS).findOne({ _id: userId });
+}
+
+export interface UserListQuery {
+  role?: string;
+  isActive?: boolean;
+  /** Word-prefix search on name and email (see projections/customers/search.ts). */
+  search?: string;
+  skip: number;
+  limit: number;
+}
+
+/** GET /api/users: newest first (ties by user number), served by the users indexes. */
+export async function listUsers(readStore: ReadStore, q: UserListQuery): Promise<{ items: UserDoc[]; total: number }> {
+  const filter: Filter = {};
+  if (q.role !== undefined) filter.role = q.role;
+  if (q.isActive !== undefined) filter.is_active = q.isActive;
+  const search = q.search ? searchFilter(q.search) : null;
+  if (search) Object.assign(filter, search);
+  const col = readStore.collection<UserDoc>(USERS);
+  const [items, total] = await Promise.all([
+    col.find(filter, { sort: { created_at: -1, number: -1 }, skip: q.skip, limit: q.limit }),
+    col.countDocuments(filter),
+  ]);
+  return { items, total };
 }
