@@ -97,8 +97,8 @@ export function nextFacts(facts: TicketFacts, event: TicketEventLike): TicketFac
         ...facts,
         technician_id: technicianId,
         assigned_at: changed ? str(d.assignedAt) : facts.assigned_at,
-        // The ticket domain may or may not record new → assigned as a status change of its own.
-        status: facts.status === 'new' && technicianId !== null ? 'assigned' : facts.status,
+        // The ticket's status after the assignment (new → assigned), as the event states it.
+        status: str(d.status) ?? (facts.status === 'new' && technicianId !== null ? 'assigned' : facts.status),
       };
     }
     case 'TicketStatusChanged': {

@@ -45,7 +45,7 @@ const created = (t: string, createdAt: string, slaDeadline: string | null) =>
     createdAt,
   });
 const assigned = (t: string, technicianId: string, assignedAt: string, previousTechnicianId: string | null = null) =>
-  ev('TicketAssigned', t, { technicianId, previousTechnicianId, scheduledAt: null, notes: null, assignedBy: MGR, assignedAt });
+  ev('TicketAssigned', t, { technicianId, previousTechnicianId, scheduledAt: null, notes: null, assignedBy: MGR, assignedAt, status: 'assigned' });
 const status = (t: string, from: string, to: string, changedAt: string, rating: number | null = null) =>
   ev('TicketStatusChanged', t, { from, to, notes: null, attachments: [], rating, changedBy: MGR, changedAt });
 const updated = (t: string, changes: Record<string, unknown>, updatedAt: string) =>
@@ -187,6 +187,27 @@ describe('technician performance projection', () => {
       position = 0;
       const store = await run([created('x', '2026-03-01T08:00:00.000Z', null), assigned('x', A, '2026-03-01T09:00:00.000Z')]);
       expect(await findPerformance(store, A)).toMatchObject({ total_tickets: 1, completed_tickets: 0, pending_tickets: 1, completion_rate: 0 });
+      expect(await store.collection(TECHNICIAN_TICKET_FACTS).findOne({ _id: 'x' })).toMatchObject({ status: 'assigned', technician_id: A });
+    });
+
+    it('takes the status after an assignment from the event, and assumes new → assigned without it', async () => {
+      position = 0;
+      const withStatus = (e: ProjectedEvent, st: string | undefined) => {
+        const data = { ...e.data, status: st };
+        if (st === undefined) delete data.status;
+        return { ...e, data };
+      };
+      const store = await run([
+        created('x', '2026-03-01T08:00:00.000Z', null),
+        assigned('x', A, '2026-03-01T09:00:00.000Z'),
+        status('x', 'assigned', 'in_progress', '2026-03-01T10:00:00.000Z'),
+        withStatus(assigned('x', B, '2026-03-01T11:00:00.000Z', A), 'in_progress'),
+        created('y', '2026-03-01T08:00:00.000Z', null),
+        withStatus(assigned('y', A, '2026-03-01T09:00:00.000Z'), undefined),
+      ]);
+      const facts = store.collection(TECHNICIAN_TICKET_FACTS);
+      expect(await facts.findOne({ _id: 'x' })).toMatchObject({ status: 'in_progress', technician_id: B, assigned_at: '2026-03-01T11:00:00.000Z' });
+      expect(await facts.findOne({ _id: 'y' })).toMatchObject({ status: 'assigned', technician_id: A });
     });
 
     it('moves the whole ticket, history included, to the new technician on reassignment', async () => {
