@@ -48,10 +48,12 @@ describe('Technicians API (document 000)', () => {
   async function ticketEvents(events: Array<[string, Record<string, unknown>]>): Promise<void> {
     ticketSeq++;
     const ticketId = `0000${ticketSeq}`.slice(-4).padStart(8, 'a') + '-0000-4000-8000-000000000000';
+    const registry = t.app.deps.commands.registry;
     const newEvents: NewEvent[] = events.map(([type, data]) => ({
       id: t.app.deps.commands.ids.uuid(),
       type,
-      data: { ticketId, ...data },
+      // Checked against the ticket event schemas (once the ticket domain registers them).
+      data: registry.has(type) ? registry.validate(type, { ticketId, ...data }) : { ticketId, ...data },
       metadata: { actor: { userId: manager.userId, role: 'manager' }, timestamp: T0, schemaVersion: 1 },
     }));
     const result = await t.eventStore.appendToStream(`ticket-${ticketId}`, newEvents, { expectedRevision: 'no_stream' });
