@@ -339,6 +339,17 @@ describe('Technicians API (document 000)', () => {
       expect(res.body.error).toMatchObject({ code: 'INVALID_STATE_TRANSITION', details: { current: 'deactivated' } });
     });
 
+    it('records every one of many concurrent reports (conflicting appends are retried)', async () => {
+      const results = await Promise.all(
+        // Five at once: each can lose the race at most four times, within handleCommand's five attempts.
+        Array.from({ length: 5 }, (_, i) => put(i % 2 ? manager : tech, `/${tech.userId}/location`, { lat: i, lng: i })),
+      );
+      expect(results.map((r) => r.status)).toEqual(Array(5).fill(200));
+      const events = await t.eventStore.readStream(technicianStream(tech.userId));
+      expect(events.map((e) => e.data.lat).sort()).toEqual([0, 1, 2, 3, 4]);
+      expect(events.map((e) => e.revision)).toEqual([0, 1, 2, 3, 4]);
+    });
+
     it('honours If-Match: a stale revision is 412 and changes nothing', async () => {
       const first = await put(tech, `/${tech.userId}/location`, { lat: 1, lng: 1 });
       expect(first.headers.etag).toBe('"0"');
