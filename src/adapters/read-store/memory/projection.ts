@@ -1,0 +1,100 @@
+/**
+ * Find projections, compiled once: inclusion ({ a: 1, 'b.c': 1 }, _id kept unless _id: 0) or
+ * exclusion ({ a: 0 }). The projected document is built as a fresh deep copy, so projecting and
+ * copying out of the store are one pass.
+ */
+import { cloneValue } from './clone';
+import { isPlainObject, type PlainObject } from './values';
+
+/** A path tree: true marks a projected leaf. */
+type Tree = { [key: string]: Tree | true };
+
+export type Projector = (doc: PlainObject) => PlainObject;
+
+export function compileProjection(spec: Record<string, unknown> | undefined): Projector {
+  if (spec === undefined || Object.keys(spec).length === 0) return (d) => cloneValue(d);
+  let idFlag: boolean | undefined;
+  let mode: 'include' | 'exclude' | undefined;
+  const tree: Tree = {};
+  for (const [path, v] of Object.entries(spec)) {
+    if (v !== 0 && v !== 1 && v !== true && v !== false) {
+      throw new TypeError(`Unsupported projection value for '${path}': only 0 and 1 are supported`);
+    }
+    const on = v === 1 || v === true;
+    if (path === '_id') {
+      idFlag = on;
+      continue;
+    }
+    const m = on ? 'include' : 'exclude';
+    if (mode !== undefined && mode !== m) throw new TypeError('A projection cannot mix inclusion and exclusion');
+    mode = m;
+    addPath(tree, path.split('.'));
+  }
+  if (mode === undefined) {
+    // Only _id was given.
+    if (idFlag === false) return (d) => excludeTree(d, { _id: true });
+    return (d) => ('_id' in d ? { _id: cloneValue(d._id) } : {});
+  }
+  if (mode === 'include') {
+    if (idFlag !== false) tree._id = true;
+    return (d) => includeTree(d, tree);
+  }
+  if (idFlag === false) tree._id = true;
+  return (d) => excludeTree(d, tree);
+}
+
+function addPath(tree: Tree, parts: string[]): void {
+  let t = tree;
+  for (let i = 0; i < parts.length - 1; i++) {
+    const next = t[parts[i]];
+    if (next === true) return; // a parent is already projected whole
+    if (next === undefined) {
+      const sub: Tree = {};
+      t[parts[i]] = sub;
+      t = sub;
+    } else {
+      t = next;
+    }
+  }
+  t[parts[parts.length - 1]] = true;
+}
+
+function includeTree(d: PlainObject, tree: Tree): PlainObject {
+  const out: PlainObject = {};
+  for (const k in d) {
+    const node = tree[k];
+    if (node === undefined) continue;
+    const v = d[k];
+    if (node === true) {
+      out[k] = cloneValue(v);
+    } else if (isPlainObject(v)) {
+      out[k] = includeTree(v, node);
+    } else if (Array.isArray(v)) {
+      out[k] = includeArray(v, node);
+    }
+  }
+  return out;
+}
+
+function includeArray(arr: unknown[], tree: Tree): unknown[] {
+  const out: unknown[] = [];
+  for (const e of arr) {
+    if (isPlainObject(e)) out.push(includeTree(e, tree));
+    else if (Array.isArray(e)) out.push(includeArray(e, tree));
+  }
+  return out;
+}
+
+function excludeTree(d: PlainObject, tree: Tree): PlainObject {
+  const out: PlainObject = {};
+  for (const k in d) {
+    const node = tree[k];
+    const v = d[k];
+    if (node === true) continue;
+    if (node === undefined) out[k] = cloneValue(v);
+    else if (isPlainObject(v)) out[k] = excludeTree(v, node);
+    else if (Array.isArray(v)) out[k] = v.map((e) => (isPlainObject(e) ? excludeTree(e, node) : cloneValue(e)));
+    else out[k] = cloneValue(v);
+  }
+  return out;
+}

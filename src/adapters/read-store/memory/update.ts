@@ -1,0 +1,370 @@
+/**
+ * MongoDB update operators, applied copy-on-write: the stored document is never mutated; the
+ * result shares every untouched subtree with it and copies only the containers on changed
+ * paths. An update that throws halfway leaves nothing behind.
+ *
+ * Supported: $set $unset $inc $mul $min $max $rename $push (+$each $slice $position $sort)
+ * $pull $pullAll $pop $addToSet (+$each) $setOnInsert.
+ */
+import type { Doc, Filter, Update } from '../../../ports/read-store';
+import { cloneValue } from './clone';
+import { compileFilter, isOperatorObject } from './filter';
+import { isArrayIndex, splitPath } from './paths';
+import { compileSort, sortItems } from './sort';
+import { compareValues, isPlainObject, valuesEqual, type PlainObject } from './values';
+
+export class UpdateError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UpdateError';
+  }
+}
+
+type Container = PlainObject | unknown[];
+
+interface Op {
+  op: string;
+  path: string;
+  parts: string[];
+  arg: unknown;
+}
+
+const UPDATE_OPERATORS = new Set([
+  '$set', '$unset', '$inc', '$mul', '$min', '$max', '$rename', '$push', '$pull', '$pullAll', '$pop',
+  '$addToSet', '$setOnInsert',
+]);
+
+export interface CompiledUpdate {
+  /** The updated document, or null when the update changes nothing. */
+  apply(doc: Doc, isInsert: boolean): Doc | null;
+  /** Every path the update may write (for index maintenance). */
+  readonly paths: readonly string[];
+}
+
+export function isUpdateDocument(update: unknown): boolean {
+  if (!isPlainObject(update)) return false;
+  const keys = Object.keys(update);
+  return keys.length > 0 && keys.every((k) => k.charCodeAt(0) === 36);
+}
+
+export function compileUpdate(update: Update): CompiledUpdate {
+  if (!isPlainObject(update)) throw new UpdateError('An update must be an object');
+  const ops: Op[] = [];
+  const keys = Object.keys(update);
+  if (keys.length === 0) throw new UpdateError('An update needs at least one operator');
+  for (const op of keys) {
+    if (!UPDATE_OPERATORS.has(op)) {
+      if (op.charCodeAt(0) !== 36) throw new UpdateError('An update may only contain operators; use replaceOne to replace');
+      throw new UpdateError(`Unsupported update operator: ${op}`);
+    }
+    const fields = update[op];
+    if (!isPlainObject(fields)) throw new UpdateError(`${op} needs an object`);
+    for (const path of Object.keys(fields)) {
+      if (path === '' || path.startsWith('.') || path.endsWith('.') || path.includes('..')) {
+        throw new UpdateError(`Invalid field path '${path}'`);
+      }
+      if (path.includes('$')) throw new UpdateError(`Positional and array filter paths are not supported: '${path}'`);
+      ops.push({ op, path, parts: splitPath(path), arg: fields[path] });
+      if (op === '$rename') {
+        const to = fields[path];
+        if (typeof to !== 'string' || to === '' || to === path) throw new UpdateError('$rename needs a different target field name');
+        ops.push({ op: '$renameTarget', path: to, parts: splitPath(to), arg: path });
+      }
+    }
+  }
+  checkConflicts(ops);
+  return {
+    paths: ops.map((o) => o.path),
+    apply(doc: Doc, isInsert: boolean): Doc | null {
+      const w = new Writer(doc);
+      for (const o of ops) {
+        if (o.op === '$setOnInsert' && !isInsert) continue;
+        if (o.op === '$renameTarget') continue;
+        applyOp(w, o, ops);
+      }
+      if (!w.changed) return null;
+      const out = w.root as Doc;
+      // An upsert whose filter names no _id may set one; otherwise _id never changes.
+      if (!(isInsert && doc._id === undefined) && !valuesEqual(out._id, doc._id)) {
+        throw new UpdateError("Performing an update on the path '_id' would modify the immutable field '_id'");
+      }
+      return out;
+    },
+  };
+}
+
+function checkConflicts(ops: Op[]): void {
+  for (let i = 0; i < ops.length; i++) {
+    for (let j = i + 1; j < ops.length; j++) {
+      const a = ops[i].path;
+      const b = ops[j].path;
+      if (a === b || a.startsWith(b + '.') || b.startsWith(a + '.')) {
+        throw new UpdateError(`Updating the path '${b}' would create a conflict at '${a}'`);
+      }
+    }
+  }
+}
+
+/** Builds a new version of a document, copying containers on written paths once. */
+class Writer {
+  root: PlainObject;
+  changed = false;
+  /** Containers already copied for this update (created on the first nested write). */
+  private copies: Set<Container> | null = null;
+
+  constructor(private readonly original: Doc) {
+    this.root = original;
+  }
+
+  get(parts: string[]): unknown {
+    let v: unknown = this.root;
+    for (const part of parts) {
+      if (Array.isArray(v)) v = isArrayIndex(part) ? v[Number(part)] : undefined;
+      else if (isPlainObject(v)) v = v[part];
+      else return undefined;
+    }
+    return v;
+  }
+
+  /** The writable parent container of a path, creating missing objects on the way. */
+  private parent(parts: string[], create: boolean): Container | null {
+    if (!this.changed) {
+      this.root = { ...this.original };
+      this.changed = true;
+    }
+    let c: Container = this.root;
+    if (parts.length > 1 && this.copies === null) this.copies = new Set<Container>();
+    const copies = this.copies as Set<Container>;
+    for (let i = 0; i < parts.length - 1; i++) {
+      const part = parts[i];
+      let child: unknown;
+      if (Array.isArray(c)) {
+        if (!isArrayIndex(part)) throw new UpdateError(`Cannot create field '${part}' in an array`);
+        child = c[Number(part)];
+      } else {
+        child = c[part];
+      }
+      if (child === undefined || child === null) {
+        if (!create) return null;
+        if (child === null) throw new UpdateError(`Cannot create field '${parts[i + 1]}' in element {${part}: null}`);
+        child = {};
+        this.setIn(c, part, child);
+        copies.add(child as Container);
+      } else if (typeof child !== 'object' || child instanceof Date) {
+        throw new UpdateError(`Cannot create field '${parts[i + 1]}' in element {${part}: ${JSON.stringify(child)}}`);
+      } else if (!copies.has(child as Container)) {
+        child = Array.isArray(child) ? child.slice() : { ...(child as PlainObject) };
+        this.setIn(c, part, child);
+        copies.add(child as Container);
+      }
+      c = child as Container;
+    }
+    return c;
+  }
+
+  private setIn(c: Container, part: string, value: unknown): void {
+    if (Array.isArray(c)) {
+      const idx = Number(part);
+      while (c.length < idx) c.push(null);
+      c[idx] = value;
+    } else {
+      c[part] = value;
+    }
+  }
+
+  set(parts: string[], value: unknown): void {
+    const c = this.parent(parts, true) as Container;
+    const last = parts[parts.length - 1];
+    if (Array.isArray(c) && !isArrayIndex(last)) throw new UpdateError(`Cannot create field '${last}' in an array`);
+    this.setIn(c, last, value);
+  }
+
+  unset(parts: string[]): void {
+    const c = this.parent(parts, false);
+    if (c === null) return;
+    const last = parts[parts.length - 1];
+    if (Array.isArray(c)) {
+      if (isArrayIndex(last) && Number(last) < c.length) c[Number(last)] = null;
+    } else {
+      delete c[last];
+    }
+  }
+}
+
+function applyOp(w: Writer, o: Op, all: Op[]): void {
+  const { parts, arg } = o;
+  const old = w.get(parts);
+  switch (o.op) {
+    case '$set':
+    case '$setOnInsert': {
+      // Like a driver with ignoreUndefined: setting undefined is no change.
+      if (arg === undefined) return;
+      const v = cloneValue(arg);
+      if (old === undefined || !valuesEqual(old, v)) w.set(parts, v);
+      return;
+    }
+    case '$unset':
+      if (old !== undefined) w.unset(parts);
+      return;
+    case '$inc':
+    case '$mul': {
+      if (typeof arg !== 'number') throw new UpdateError(`${o.op} needs a number for '${o.path}'`);
+      if (old !== undefined && typeof old !== 'number') {
+        throw new UpdateError(`Cannot apply ${o.op} to a non-numeric value at '${o.path}'`);
+      }
+      const base = old === undefined ? 0 : old;
+      const next = o.op === '$inc' ? base + arg : base * arg;
+      if (old === undefined || next !== old) w.set(parts, next);
+      return;
+    }
+    case '$min':
+    case '$max': {
+      const c = old === undefined ? 0 : compareValues(arg, old);
+      if (old === undefined || (o.op === '$min' ? c < 0 : c > 0)) w.set(parts, cloneValue(arg));
+      return;
+    }
+    case '$rename': {
+      if (old === undefined) return;
+      const target = all.find((x) => x.op === '$renameTarget' && x.arg === o.path) as Op;
+      w.unset(parts);
+      w.set(target.parts, old);
+      return;
+    }
+    case '$push':
+      return push(w, o, old);
+    case '$addToSet': {
+      const arr = arrayAt(old, o);
+      const items = isPlainObject(arg) && '$each' in arg ? eachOf(arg.$each) : [arg];
+      const next = arr.slice();
+      for (const item of items) if (!next.some((e) => valuesEqual(e, item))) next.push(cloneValue(item));
+      if (old === undefined || next.length !== arr.length) w.set(parts, next);
+      return;
+    }
+    case '$pull': {
+      if (old === undefined) return;
+      const arr = arrayAt(old, o);
+      const test = pullTest(arg);
+      const next = arr.filter((e) => !test(e));
+      if (next.length !== arr.length) w.set(parts, next);
+      return;
+    }
+    case '$pullAll': {
+      if (old === undefined) return;
+      const arr = arrayAt(old, o);
+      const values = eachOf(arg);
+      const next = arr.filter((e) => !values.some((v) => valuesEqual(e, v)));
+      if (next.length !== arr.length) w.set(parts, next);
+      return;
+    }
+    case '$pop': {
+      if (old === undefined) return;
+      const arr = arrayAt(old, o);
+      if (arr.length === 0) return;
+      w.set(parts, arg === -1 ? arr.slice(1) : arr.slice(0, -1));
+      return;
+    }
+    default:
+      throw new UpdateError(`Unsupported update operator: ${o.op}`);
+  }
+}
+
+function arrayAt(old: unknown, o: Op): unknown[] {
+  if (old === undefined) return [];
+  if (!Array.isArray(old)) throw new UpdateError(`${o.op} needs an array at '${o.path}'`);
+  return old;
+}
+
+function eachOf(v: unknown): unknown[] {
+  if (!Array.isArray(v)) throw new UpdateError('$each needs an array');
+  return v;
+}
+
+function push(w: Writer, o: Op, old: unknown): void {
+  const arr = arrayAt(old, o);
+  const { arg } = o;
+  const modifiers = isPlainObject(arg) && '$each' in arg ? arg : null;
+  const items = (modifiers ? eachOf(modifiers.$each) : [arg]).map((x) => cloneValue(x));
+  let next = arr.slice();
+  if (modifiers && modifiers.$position !== undefined) {
+    const p = modifiers.$position;
+    if (typeof p !== 'number' || !Number.isInteger(p)) throw new UpdateError('$position needs an integer');
+    const at = p < 0 ? Math.max(0, next.length + p) : Math.min(p, next.length);
+    next.splice(at, 0, ...items);
+  } else {
+    for (const item of items) next.push(item);
+  }
+  if (modifiers && modifiers.$sort !== undefined) {
+    const s = modifiers.$sort;
+    if (s === 1 || s === -1) {
+      next.sort((a, b) => compareValues(a, b) * s);
+    } else if (isPlainObject(s)) {
+      next = sortItems(next, compileSort(s as Record<string, 1 | -1>), (e) => e);
+    } else {
+      throw new UpdateError('$sort needs 1, -1 or a sort document');
+    }
+  }
+  if (modifiers && modifiers.$slice !== undefined) {
+    const n = modifiers.$slice;
+    if (typeof n !== 'number' || !Number.isInteger(n)) throw new UpdateError('$slice needs an integer');
+    next = n >= 0 ? next.slice(0, n) : next.slice(Math.max(0, next.length + n));
+  }
+  if (old === undefined || !valuesEqual(next, arr)) w.set(o.parts, next);
+}
+
+/** $pull's condition: a query on document elements, an operator expression on values, or a value. */
+function pullTest(cond: unknown): (e: unknown) => boolean {
+  if (isOperatorObject(cond)) {
+    const pred = compileFilter({ v: cond });
+    return (e) => pred({ v: e });
+  }
+  if (isPlainObject(cond)) {
+    const pred = compileFilter(cond);
+    return (e) => isPlainObject(e) && pred(e);
+  }
+  return (e) => valuesEqual(e, cond);
+}
+
+/**
+ * The document an upsert starts from: the filter's equality conditions (top level and in
+ * $and), with dotted paths expanded into nested objects.
+ */
+export function upsertSeed(filter: Filter): PlainObject {
+  const seed: PlainObject = {};
+  const add = (f: Filter): void => {
+    for (const key of Object.keys(f)) {
+      const v = f[key];
+      if (key === '$and' && Array.isArray(v)) {
+        for (const sub of v) if (isPlainObject(sub)) add(sub);
+        continue;
+      }
+      if (key.charCodeAt(0) === 36) continue;
+      let value: unknown;
+      if (isOperatorObject(v)) {
+        if (!('$eq' in v)) continue;
+        value = v.$eq;
+      } else if (v instanceof RegExp) {
+        continue;
+      } else {
+        value = v;
+      }
+      setSeedPath(seed, splitPath(key), cloneValue(value));
+    }
+  };
+  add(filter);
+  return seed;
+}
+
+function setSeedPath(root: PlainObject, parts: string[], value: unknown): void {
+  let c = root;
+  for (let i = 0; i < parts.length - 1; i++) {
+    const next = c[parts[i]];
+    if (isPlainObject(next)) {
+      c = next;
+    } else {
+      const o: PlainObject = {};
+      c[parts[i]] = o;
+      c = o;
+    }
+  }
+  c[parts[parts.length - 1]] = value === undefined ? null : value;
+}
