@@ -9,10 +9,10 @@ import { TECHNICIAN_PERMISSIONS } from './permissions';
 
 /**
  * Document 000 "Technician Management" through HTTP on the whole product (in-memory stores,
- * manual clock). The performance figures come from ticket events; the ticket HTTP API was not
- * there yet when this was written, so the tests append ticket events (the names and fields of
- * src/domain/ticket) to the event store, as the ticket commands do, and read the figures the
- * projection computed from them.
+ * manual clock). The performance figures come from ticket events: one test drives tickets
+ * through the ticket API (/api/tickets); the others append ticket events (validated against the
+ * ticket event schemas) to the event store, as the ticket commands do, to reach shapes the
+ * ticket workflow makes slow to set up (e.g. a rating given on close).
  */
 
 const T0 = '2026-01-15T12:00:00.000Z';
@@ -89,7 +89,8 @@ describe('Technicians API (document 000)', () => {
   ];
 
   beforeEach(async () => {
-    t = await startTestApp();
+    // Access tokens live a day, so tests can move the clock by hours without logging in again.
+    t = await startTestApp({ ACCESS_TOKEN_TTL_SECONDS: '86400' });
     ticketSeq = 0;
     manager = await t.user('manager', { full_name: 'Mia Manager' });
     tech = await t.user('technician', { full_name: 'Budi Santoso' });
@@ -262,6 +263,12 @@ describe('Technicians API (document 000)', () => {
       const res = await get(manager, `/${gone}`);
       expect(res.status).toBe(200);
       expect(res.body.data.technician).toMatchObject({ is_active: false, is_available: false });
+    });
+
+    it('leaves GET /:id/tickets to the tickets area', async () => {
+      const res = await get(manager, `/${tech.userId}/tickets`);
+      expect(res.status).toBe(200);
+      expect(res.body.data).toEqual({ tickets: [], pagination: { current_page: 1, per_page: 20, total: 0, total_pages: 0 } });
     });
 
     it('lets a technician read themself, not another technician (403)', async () => {
@@ -500,6 +507,87 @@ describe('Technicians API (document 000)', () => {
       const [item] = (await get(manager, '')).body.data.technicians;
       expect(item.performance).toEqual({ total_tickets: 3, completed_tickets: 2, average_rating: 4, completion_rate: 66.67 });
       expect((await get(manager, `/${tech.userId}`)).body.data.technician.performance).toEqual(item.performance);
+    });
+
+    it('follows tickets driven through the ticket API: reassignment, pending, reopen, ratings, SLA', async () => {
+      const HOUR = 3_600_000;
+      const other = await t.user('technician', { full_name: 'Andi' });
+      const customer = await t.http.post('/api/customers').set(auth(manager)).send({
+        full_name: 'Siti Aminah',
+        phone: '081234567890',
+        email: 'siti@example.com',
+        address: 'Jl. Merdeka 1',
+        coordinates: { lat: -6.2, lng: 106.8 },
+        service_area: 'Depok',
+      });
+      expect(customer.status).toBe(201);
+      const customerId = customer.body.data.customer.id as string;
+      const call = async (u: TestUser, method: 'post' | 'put', path: string, body: object) => {
+        const res = await t.http[method](`/api/tickets${path}`).set(auth(u)).send(body);
+        expect({ path, body, status: res.status, error: res.body.error }).toEqual({ path, body, status: method === 'post' && path === '' ? 201 : 200, error: undefined });
+        return res.body.data.ticket as { id: string };
+      };
+      // Emergency tickets: the SLA deadline is 4 hours after creation.
+      const open = () =>
+        call(manager, 'post', '', {
+          customer_id: customerId,
+          type: 'repair',
+          priority: 'emergency',
+          title: 'No signal',
+          description: 'ONT shows LOS',
+          location: { lat: -6.2, lng: 106.8 },
+        });
+      const status = (u: TestUser, id: string, to: string, rating?: number) => call(u, 'put', `/${id}/status`, rating ? { status: to, rating } : { status: to });
+      const assign = (id: string, technician: TestUser) => call(manager, 'post', `/${id}/assign`, { technician_id: technician.userId });
+
+      // A: 12:00 → resolved 14:00 (2 h, on time, straight through), rated 5.
+      const a = await open();
+      await assign(a.id, tech);
+      await status(tech, a.id, 'in_progress');
+      t.clock.advance(2 * HOUR);
+      await status(manager, a.id, 'resolved', 5);
+      // B: created 14:00 for the other technician, reassigned at 15:00, pending on the way,
+      // resolved 20:00 (5 h after the reassignment, after the 18:00 deadline), rated 3.
+      const b = await open();
+      await assign(b.id, other);
+      t.clock.advance(HOUR);
+      await assign(b.id, tech);
+      await status(tech, b.id, 'in_progress');
+      await status(tech, b.id, 'pending');
+      await status(tech, b.id, 'in_progress');
+      t.clock.advance(5 * HOUR);
+      await status(manager, b.id, 'resolved', 3);
+      // C: resolved with a rating of 2, then reopened: open again, its rating no longer counts.
+      const c = await open();
+      await assign(c.id, tech);
+      await status(tech, c.id, 'in_progress');
+      t.clock.advance(HOUR);
+      await status(manager, c.id, 'resolved', 2);
+      await status(manager, c.id, 'in_progress');
+
+      const mine = await get(tech, `/${tech.userId}/performance`);
+      expect(mine.status).toBe(200);
+      expect(mine.body.data.performance).toEqual({
+        total_tickets: 3,
+        completed_tickets: 2,
+        pending_tickets: 1,
+        average_completion_time: 3.5,
+        average_rating: 4,
+        completion_rate: 66.67,
+        on_time_rate: 50,
+        first_call_resolution: 50,
+        monthly_stats: [{ month: '2026-01', completed: 2, average_rating: 4 }],
+      });
+      expect((await get(manager, `/${other.userId}/performance`)).body.data.performance).toMatchObject({
+        total_tickets: 0,
+        completed_tickets: 0,
+        pending_tickets: 0,
+      });
+      const summary = (await get(manager, '')).body.data.technicians.map((x: { id: string; performance: unknown }) => [x.id, x.performance]);
+      expect(summary).toEqual([
+        [other.userId, { total_tickets: 0, completed_tickets: 0, average_rating: 0, completion_rate: 0 }],
+        [tech.userId, { total_tickets: 3, completed_tickets: 2, average_rating: 4, completion_rate: 66.67 }],
+      ]);
     });
 
     it('answers 404 for an unknown technician and 403 for another technician', async () => {
