@@ -26,9 +26,22 @@ export const UserRegistered = defineEvent(
     customerId: z.string().optional(),
   }),
 );
+/**
+ * The changed profile fields only. Built without profileSchema's defaults: `.partial()` keeps
+ * them, so validating a change of one field would have filled the others in as null.
+ */
+export const profileChangesSchema = z
+  .object({
+    full_name: z.string(),
+    phone: z.string().nullable(),
+    avatar: z.string().nullable(),
+    department: z.string().nullable(),
+  })
+  .partial();
+
 export const UserProfileUpdated = defineEvent(
   'UserProfileUpdated',
-  z.object({ userId: z.string(), changes: profileSchema.partial(), updatedAt: z.string() }),
+  z.object({ userId: z.string(), changes: profileChangesSchema, updatedAt: z.string() }),
 );
 export const UserEmailChanged = defineEvent(
   'UserEmailChanged',
