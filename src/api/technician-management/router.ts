@@ -1,5 +1,7 @@
 import { Router } from 'express';
 import type { ApiDeps } from '../deps';
+import { usersRouter } from './users/router';
+import { customersRouter } from './customers/router';
 import { techniciansRouter } from './technicians/router';
 
 /**
@@ -12,5 +14,7 @@ export function technicianManagementRouter(deps: ApiDeps): Router {
   const router = Router();
   // Areas are mounted here, one line each, e.g.: router.use('/users', usersRouter(deps));
   router.use('/technicians', techniciansRouter(deps));
+  router.use('/users', usersRouter(deps));
+  router.use('/customers', customersRouter(deps));
   return router;
 }

@@ -1,4 +1,4 @@
-import type { Filter, ReadStore } from '../../ports/read-store';
+import type { Filter, ReadStore, SortSpec } from '../../ports/read-store';
 import { CUSTOMERS, type CustomerDoc } from './projector';
 import { searchFilter } from './search';
 
@@ -14,8 +14,10 @@ export interface CustomerListQuery {
   limit: number;
 }
 
-/** GET /api/customers: newest first (ties by customer number), served by the customers indexes. */
-export async function listCustomers(readStore: ReadStore, q: CustomerListQuery): Promise<{ items: CustomerDoc[]; total: number }> {
+/** Newest first; the customer number breaks ties (every list index ends with these two). */
+export const CUSTOMER_LIST_SORT: SortSpec = { created_at: -1, number: -1 };
+
+export function customerListFilter(q: Omit<CustomerListQuery, 'skip' | 'limit'>): Filter {
   const filter: Filter = {};
   if (q.serviceArea !== undefined) filter.service_area_key = q.serviceArea.trim().toLowerCase();
   if (q.createdFrom !== undefined || q.createdTo !== undefined) {
@@ -26,9 +28,15 @@ export async function listCustomers(readStore: ReadStore, q: CustomerListQuery):
   }
   const search = q.search ? searchFilter(q.search) : null;
   if (search) Object.assign(filter, search);
+  return filter;
+}
+
+/** GET /api/customers, served by the customers indexes (see the projector). */
+export async function listCustomers(readStore: ReadStore, q: CustomerListQuery): Promise<{ items: CustomerDoc[]; total: number }> {
+  const filter = customerListFilter(q);
   const col = readStore.collection<CustomerDoc>(CUSTOMERS);
   const [items, total] = await Promise.all([
-    col.find(filter, { sort: { created_at: -1, number: -1 }, skip: q.skip, limit: q.limit }),
+    col.find(filter, { sort: CUSTOMER_LIST_SORT, skip: q.skip, limit: q.limit }),
     col.countDocuments(filter),
   ]);
   return { items, total };

@@ -1,4 +1,4 @@
-import type { Filter, ReadStore } from '../../ports/read-store';
+import type { Filter, ReadStore, SortSpec } from '../../ports/read-store';
 import { searchFilter } from '../customers/search';
 import { USERS, type UserDoc } from './projector';
 
@@ -15,16 +15,24 @@ export interface UserListQuery {
   limit: number;
 }
 
-/** GET /api/users: newest first (ties by user number), served by the users indexes. */
-export async function listUsers(readStore: ReadStore, q: UserListQuery): Promise<{ items: UserDoc[]; total: number }> {
+/** Newest first; the user number breaks ties (every list index ends with these two). */
+export const USER_LIST_SORT: SortSpec = { created_at: -1, number: -1 };
+
+export function userListFilter(q: Omit<UserListQuery, 'skip' | 'limit'>): Filter {
   const filter: Filter = {};
   if (q.role !== undefined) filter.role = q.role;
   if (q.isActive !== undefined) filter.is_active = q.isActive;
   const search = q.search ? searchFilter(q.search) : null;
   if (search) Object.assign(filter, search);
+  return filter;
+}
+
+/** GET /api/users, served by the users indexes (see the projector). */
+export async function listUsers(readStore: ReadStore, q: UserListQuery): Promise<{ items: UserDoc[]; total: number }> {
+  const filter = userListFilter(q);
   const col = readStore.collection<UserDoc>(USERS);
   const [items, total] = await Promise.all([
-    col.find(filter, { sort: { created_at: -1, number: -1 }, skip: q.skip, limit: q.limit }),
+    col.find(filter, { sort: USER_LIST_SORT, skip: q.skip, limit: q.limit }),
     col.countDocuments(filter),
   ]);
   return { items, total };
