@@ -4,9 +4,10 @@ import { sessionEvents } from './session/events';
 import { serviceRequestEvents } from './service-request/events';
 import { technicianEvents } from './technician/events';
 import { customerEvents } from './customer/events';
+import { ticketEvents } from './ticket/events';
 
 /** Every domain event type, for the registry that validates and upcasts them. */
-export const domainEvents: readonly EventDefinition[] = [...userEvents, ...sessionEvents, ...serviceRequestEvents, ...technicianEvents, ...customerEvents];
+export const domainEvents: readonly EventDefinition[] = [...userEvents, ...sessionEvents, ...serviceRequestEvents, ...technicianEvents, ...customerEvents, ...ticketEvents];
 
 export function createEventRegistry(extra: readonly EventDefinition[] = []): EventRegistry {
   return new EventRegistry([...domainEvents, ...extra]);

@@ -193,6 +193,9 @@ export function evolveTicket(state: TicketState, event: TicketEvent): TicketStat
   }
 }
 
+export const unknownCustomerError = (): ValidationError =>
+  new ValidationError({ customer_id: ['The selected customer_id does not exist.'] });
+
 function sameLocation(a: GeoLocation, b: GeoLocation): boolean {
   return a.lat === b.lat && a.lng === b.lng;
 }
@@ -329,7 +332,7 @@ function decideSlaBreach(command: Extract<TicketCommand, { type: 'RecordSlaBreac
 export function decideTicket(command: TicketCommand, state: TicketState): TicketEvent[] {
   if (command.type === 'CreateTicket') {
     if (state.exists) throw new IllegalStateError('Ticket already exists');
-    if (!command.customerExists) throw new ValidationError({ customer_id: ['The selected customer_id does not exist.'] });
+    if (!command.customerExists) throw unknownCustomerError();
     return [
       {
         type: 'TicketCreated',
