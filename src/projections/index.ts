@@ -4,6 +4,7 @@ import { serviceRequestsProjector } from './service-requests/projector';
 import { usersProjector } from './users/projector';
 import { customersProjector } from './customers/projector';
 import { technicianPerformanceProjector, technicianProfileProjector } from './technicians';
+import { ticketsProjector } from './tickets/projector';
 
 /** Every projector the product runs. */
-export const allProjectors: readonly Projector[] = [usersProjector, authSessionsProjector, serviceRequestsProjector, technicianProfileProjector, technicianPerformanceProjector, customersProjector];
+export const allProjectors: readonly Projector[] = [usersProjector, authSessionsProjector, serviceRequestsProjector, technicianProfileProjector, technicianPerformanceProjector, customersProjector, ticketsProjector];

@@ -1,0 +1,358 @@
+import { createMemoryReadStore, type MemoryReadStore } from '../../adapters/read-store/memory/memory-read-store';
+import { TICKET_PRIORITIES, TICKET_STATUSES, TICKET_TYPES, type TicketEvent } from '../../domain/ticket';
+import type { Doc } from '../../ports/read-store';
+import type { ProjectedEvent, ProjectorContext } from '../engine/projector';
+import { TICKETS, ticketsProjector, type TicketDoc } from './projector';
+import { DEFAULT_TICKET_SORT, slaBreachCandidates, slaWarningCandidates, ticketFilter } from './queries';
+
+/** Given ticket events, then the tickets read model; and the list queries are served by indexes. */
+
+const T0 = Date.parse('2026-01-15T12:00:00.000Z');
+const at = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString();
+const MGR = { userId: 'u-mgr', role: 'manager' };
+const TECH = { userId: 'u-tech', role: 'technician' };
+
+let position = 0;
+const revisions = new Map<string, number>();
+function ev(e: TicketEvent, timestamp: string, actor = MGR): ProjectedEvent {
+  position += 1;
+  const ticket = e.data.ticketId;
+  const revision = (revisions.get(ticket) ?? -1) + 1;
+  revisions.set(ticket, revision);
+  return {
+    id: `event-${position}`,
+    type: e.type,
+    streamName: `ticket-${ticket}`,
+    revision,
+    position,
+    data: e.data as unknown as Record<string, unknown>,
+    metadata: { actor, timestamp, schemaVersion: 1, prevHash: '', hash: '' },
+  };
+}
+
+const created = (ticketId: string, n: number, over: Partial<Extract<TicketEvent, { type: 'TicketCreated' }>['data']> = {}) =>
+  ev(
+    {
+      type: 'TicketCreated',
+      data: {
+        ticketId,
+        number: n,
+        ticketNumber: `TKT-${String(n).padStart(6, '0')}`,
+        customerId: 'c-1',
+        type: 'repair',
+        priority: 'normal',
+        title: 'No internet',
+        description: 'Down',
+        location: { lat: -6.2, lng: 106.8 },
+        scheduledAt: null,
+        attachments: [],
+        slaDeadline: at(48 * 60),
+        createdBy: MGR,
+        channel: 'staff',
+        createdAt: at(0),
+        ...over,
+      },
+    },
+    over.createdAt ?? at(0),
+  );
+
+describe('tickets projector', () => {
+  let store: MemoryReadStore;
+  let ctx: ProjectorContext;
+  const apply = async (events: ProjectedEvent[]) => {
+    for (const e of events) await ticketsProjector.apply(e, ctx);
+  };
+  const doc = async (id: string) => (await store.collection<TicketDoc>(TICKETS).findOne({ _id: id }))!;
+
+  beforeEach(async () => {
+    store = createMemoryReadStore();
+    ctx = { collection: <T extends Doc>(name: string) => store.collection<T>(name) };
+    for (const [name, indexes] of Object.entries(ticketsProjector.collections)) await store.collection(name).createIndexes(indexes);
+    position = 0;
+    revisions.clear();
+  });
+
+  it('builds the ticket document, its history, comments and attachments from the events', async () => {
+    const events = [
+      created('t1', 1, { attachments: ['https://f.example.com/a/b/front.jpg'] }),
+      ev(
+        {
+          type: 'TicketUpdated',
+          data: {
+            ticketId: 't1',
+            changes: { priority: 'emergency', slaDeadline: at(240), location: { lat: 1, lng: 2 } },
+            previous: { priority: 'normal', slaDeadline: at(48 * 60), location: { lat: -6.2, lng: 106.8 } },
+            updatedBy: MGR,
+            updatedAt: at(1),
+          },
+        },
+        at(1),
+      ),
+      ev(
+        {
+          type: 'TicketAssigned',
+          data: {
+            ticketId: 't1',
+            technicianId: 'u-tech',
+            previousTechnicianId: null,
+            scheduledAt: at(60),
+            notes: 'Go',
+            assignedBy: MGR,
+            assignedAt: at(2),
+            status: 'assigned',
+          },
+        },
+        at(2),
+      ),
+      ev(
+        {
+          type: 'TicketStatusChanged',
+          data: {
+            ticketId: 't1',
+            from: 'assigned',
+            to: 'in_progress',
+            notes: null,
+            attachments: [],
+            rating: null,
+            changedBy: TECH,
+            changedAt: at(3),
+            technicianId: 'u-tech',
+          },
+        },
+        at(3),
+        TECH,
+      ),
+      ev(
+        {
+          type: 'TicketCommentAdded',
+          data: { ticketId: 't1', commentId: 'cm-1', comment: 'Here', attachments: ['https://f.example.com/x.pdf'], author: TECH, createdAt: at(4) },
+        },
+        at(4),
+        TECH,
+      ),
+      ev(
+        {
+          type: 'TicketAttachmentAdded',
+          data: {
+            ticketId: 't1',
+            attachmentId: 'at-1',
+            fileId: 'file-1',
+            filename: 'signature.png',
+            url: 'https://api.example.com/files/file-1',
+            type: 'signature',
+            uploadedBy: TECH,
+            uploadedAt: at(5),
+          },
+        },
+        at(5),
+        TECH,
+      ),
+      ev({ type: 'TicketSlaWarningRaised', data: { ticketId: 't1', slaDeadline: at(240), raisedAt: at(180) } }, at(180), {
+        userId: 'system',
+        role: 'system',
+      }),
+      ev({ type: 'TicketSlaBreached', data: { ticketId: 't1', slaDeadline: at(240), breachedAt: at(241) } }, at(241), {
+        userId: 'system',
+        role: 'system',
+      }),
+      ev(
+        {
+          type: 'TicketStatusChanged',
+          data: {
+            ticketId: 't1',
+            from: 'in_progress',
+            to: 'resolved',
+            notes: 'Fixed',
+            attachments: [],
+            rating: 4,
+            changedBy: MGR,
+            changedAt: at(300),
+            technicianId: 'u-tech',
+          },
+        },
+        at(300),
+      ),
+    ];
+    await apply(events);
+    const d = await doc('t1');
+    expect(d).toMatchObject({
+      id: 't1',
+      ticket_number: 'TKT-000001',
+      status: 'resolved',
+      priority: 'emergency',
+      technician_id: 'u-tech',
+      location: { lat: 1, lng: 2 },
+      scheduled_at: at(60),
+      assigned_at: at(2),
+      completed_at: at(300),
+      rating: 4,
+      open: false,
+      sla_deadline: at(240),
+      sla_warning_raised: true,
+      sla_warning_raised_at: at(180),
+      overdue: true,
+      sla_breached_at: at(241),
+      created_at: at(0),
+      updated_at: at(300),
+      revision: 8,
+    });
+    expect(d.history.map((h) => [h.action, h.old_value, h.new_value, h.user_id])).toEqual([
+      ['created', null, 'new', 'u-mgr'],
+      ['priority_changed', 'normal', 'emergency', 'u-mgr'],
+      ['sla_deadline_changed', at(48 * 60), at(240), 'u-mgr'],
+      ['location_changed', '-6.2,106.8', '1,2', 'u-mgr'],
+      ['assigned', null, 'u-tech', 'u-mgr'],
+      ['status_changed', 'new', 'assigned', 'u-mgr'],
+      ['status_changed', 'assigned', 'in_progress', 'u-tech'],
+      ['commented', null, 'Here', 'u-tech'],
+      ['attachment_added', null, 'signature.png', 'u-tech'],
+      ['sla_warning', null, at(240), 'system'],
+      ['sla_breached', null, at(240), 'system'],
+      ['status_changed', 'in_progress', 'resolved', 'u-mgr'],
+      ['rated', null, '4', 'u-mgr'],
+    ]);
+    expect(d.comments).toEqual([
+      { id: 'cm-1', user_id: 'u-tech', user_role: 'technician', comment: 'Here', attachments: ['https://f.example.com/x.pdf'], created_at: at(4) },
+    ]);
+    expect(d.attachments.map((a) => [a.filename, a.type, a.source, a.file_id])).toEqual([
+      ['front.jpg', 'photo', 'ticket', null],
+      ['x.pdf', 'document', 'comment', null],
+      ['signature.png', 'signature', 'upload', 'file-1'],
+    ]);
+
+    // A redelivered event changes nothing, and a rebuild gives the same document (ids included).
+    await apply(events.slice(3));
+    expect(await doc('t1')).toEqual(d);
+    const rebuilt = createMemoryReadStore();
+    for (const e of events) await ticketsProjector.apply(e, { collection: <T extends Doc>(n: string) => rebuilt.collection<T>(n) });
+    expect(await rebuilt.collection(TICKETS).findOne({ _id: 't1' })).toEqual(d);
+  });
+
+  it('starts warnings and breaches afresh when the deadline moves, and reopening clears the completion', async () => {
+    await apply([
+      created('t2', 2),
+      ev({ type: 'TicketSlaBreached', data: { ticketId: 't2', slaDeadline: at(48 * 60), breachedAt: at(48 * 60) } }, at(48 * 60)),
+      ev(
+        {
+          type: 'TicketUpdated',
+          data: {
+            ticketId: 't2',
+            changes: { priority: 'low', slaDeadline: at(72 * 60) },
+            previous: { priority: 'normal', slaDeadline: at(48 * 60) },
+            updatedBy: MGR,
+            updatedAt: at(49 * 60),
+          },
+        },
+        at(49 * 60),
+      ),
+    ]);
+    expect(await doc('t2')).toMatchObject({ overdue: false, sla_breached_at: null, sla_warning_raised: false, sla_deadline: at(72 * 60) });
+  });
+
+  describe('indexes', () => {
+    const N = 3000;
+    // One shared, read-only collection of N tickets for the explain checks.
+    let indexed: MemoryReadStore;
+    beforeAll(async () => {
+      indexed = createMemoryReadStore();
+      for (const [name, indexes] of Object.entries(ticketsProjector.collections)) await indexed.collection(name).createIndexes(indexes);
+      const events: ProjectedEvent[] = [];
+      for (let i = 1; i <= N; i++) {
+        events.push(
+          created(`t${i}`, i, {
+            createdAt: at(i),
+            customerId: `c-${i % 30}`,
+            priority: TICKET_PRIORITIES[i % 5]!,
+            type: TICKET_TYPES[i % 5]!,
+            scheduledAt: i % 3 === 0 ? at(i + 1000) : null,
+            slaDeadline: at(i + 60),
+          }),
+        );
+        if (i % 2 === 0) {
+          events.push(
+            ev(
+              {
+                type: 'TicketAssigned',
+                data: {
+                  ticketId: `t${i}`,
+                  technicianId: `u-tech-${i % 50}`,
+                  previousTechnicianId: null,
+                  scheduledAt: null,
+                  notes: null,
+                  assignedBy: MGR,
+                  assignedAt: at(i),
+                  status: 'assigned',
+                },
+              },
+              at(i),
+            ),
+          );
+        }
+      }
+      const indexedCtx = { collection: <T extends Doc>(name: string) => indexed.collection<T>(name) };
+      for (const e of events) await ticketsProjector.apply(e, indexedCtx);
+    });
+
+    const page = { sort: DEFAULT_TICKET_SORT, skip: 0, limit: 20 };
+    it.each([
+      ['no filter', {}],
+      ['status', { status: 'assigned' }],
+      ['priority', { priority: 'high' }],
+      ['type', { type: 'upgrade' }],
+      ['technician_id', { technicianId: 'u-tech-4' }],
+      ['technician_id + status', { technicianId: 'u-tech-4', status: 'assigned' }],
+      ['customer_id', { customerId: 'c-7' }],
+      ['customer_id + status', { customerId: 'c-8', status: 'assigned' }],
+      ['created range', { createdFrom: at(100), createdTo: at(2000) }],
+      ['status + created range', { status: 'new', createdFrom: at(100), createdTo: at(2000) }],
+      ['status + priority', { status: 'new', priority: 'low' }],
+    ] as const)('serves the list filtered by %s in index order', (_name, f) => {
+      const filter = ticketFilter(f as never)!;
+      const stats = indexed.collection(TICKETS).explain(filter, page);
+      expect(stats.plan).toBe('index');
+      expect(stats.sortedByIndex).toBe(true);
+      expect(stats.examined).toBeLessThanOrEqual(40);
+      expect(stats.returned).toBe(20);
+    });
+
+    it('serves a customer scope ($in) by merging index ranges', () => {
+      const filter = ticketFilter({}, { customerIds: ['c-1', 'c-2', 'c-3'] })!;
+      const stats = indexed.collection(TICKETS).explain(filter, page);
+      expect(stats).toMatchObject({ plan: 'index', sortedByIndex: true, returned: 20 });
+      expect(stats.examined).toBeLessThanOrEqual(40);
+    });
+
+    it('narrows a scheduled range through the scheduled_at index', () => {
+      const filter = ticketFilter({ scheduledFrom: at(1100), scheduledTo: at(1200) })!;
+      const stats = indexed.collection(TICKETS).explain(filter, page);
+      expect(stats.index).toBe('scheduled_at_1_number_1');
+      expect(stats.examined).toBeLessThanOrEqual(40);
+    });
+
+    it('finds SLA candidates through the (open, overdue, ..., sla_deadline) indexes', async () => {
+      const now = new Date(at(160));
+      const breachStats = indexed
+        .collection(TICKETS)
+        .explain({ open: true, overdue: false, sla_deadline: { $lte: now.toISOString() } }, { sort: { sla_deadline: 1 }, limit: 1000 });
+      expect(breachStats.index).toBe('open_1_overdue_1_sla_deadline_1');
+      expect(breachStats).toMatchObject({ plan: 'index', returned: 100 });
+      expect(breachStats.examined).toBeLessThanOrEqual(100);
+      expect(await slaBreachCandidates(indexed, now)).toHaveLength(100);
+      const warnings = await slaWarningCandidates(indexed, now, 30 * 60_000);
+      expect(warnings).toHaveLength(30);
+      const warnStats = indexed.collection(TICKETS).explain(
+        { open: true, overdue: false, sla_warning_raised: false, sla_deadline: { $gt: now.toISOString(), $lte: at(190) } },
+        { sort: { sla_deadline: 1 }, limit: 1000 },
+      );
+      expect(warnStats.index).toBe('open_1_overdue_1_sla_warning_raised_1_sla_deadline_1');
+      expect(warnStats).toMatchObject({ plan: 'index', returned: 30 });
+      expect(warnStats.examined).toBeLessThanOrEqual(30);
+    });
+
+    it('has a status index for every status value used by the filters', () => {
+      for (const status of TICKET_STATUSES) {
+        expect(indexed.collection(TICKETS).explain({ status }, page).index).toBe('status_1_created_at_-1_number_-1');
+      }
+    });
+  });
+});

@@ -1,0 +1,377 @@
+import {
+  isOpen,
+  TICKET_EVENT_TYPES,
+  type GeoLocation,
+  type TicketActor,
+  type TicketChannel,
+  type TicketEvent,
+  type TicketFieldChanges,
+  type TicketPriority,
+  type TicketStatus,
+  type TicketType,
+} from '../../domain/ticket';
+import type { Doc, Update } from '../../ports/read-store';
+import { applyOnce, type ProjectedEvent, type Projector } from '../engine/projector';
+import { derivedUuid } from './derived-id';
+
+export const TICKETS = 'tickets';
+
+/** One entry of a ticket's history; each ticket event yields one or more. */
+export interface TicketHistoryEntry {
+  id: string;
+  /** created, <field>_changed, assigned, reassigned, status_changed, rated, commented, attachment_added, sla_warning, sla_breached */
+  action: string;
+  /** For <field>_changed: the field (snake_case). */
+  field: string | null;
+  old_value: string | null;
+  new_value: string | null;
+  notes: string | null;
+  /** Who did it (`system` for the SLA job). */
+  user_id: string;
+  user_role: string;
+  created_at: string;
+}
+
+export interface TicketCommentEntry {
+  id: string;
+  user_id: string;
+  user_role: string;
+  comment: string;
+  attachments: string[];
+  created_at: string;
+}
+
+export interface TicketAttachmentEntry {
+  id: string;
+  file_id: string | null;
+  filename: string;
+  url: string;
+  type: string;
+  uploaded_by: string;
+  uploaded_at: string;
+  /** Where it came from: ticket (creation), status_change, comment, upload. */
+  source: 'ticket' | 'status_change' | 'comment' | 'upload';
+}
+
+export interface TicketDoc extends Doc {
+  id: string;
+  number: number;
+  ticket_number: string;
+  customer_id: string;
+  technician_id: string | null;
+  type: TicketType;
+  priority: TicketPriority;
+  status: TicketStatus;
+  title: string;
+  description: string;
+  location: GeoLocation;
+  scheduled_at: string | null;
+  assigned_at: string | null;
+  /** When the ticket was resolved; cleared by a reopen. */
+  completed_at: string | null;
+  closed_at: string | null;
+  rating: number | null;
+  channel: TicketChannel;
+  created_by: { user_id: string; role: string };
+  /** Not resolved or closed: the SLA clock runs. */
+  open: boolean;
+  sla_deadline: string;
+  sla_warning_raised: boolean;
+  sla_warning_raised_at: string | null;
+  /** The current deadline was breached (TicketSlaBreached). */
+  overdue: boolean;
+  sla_breached_at: string | null;
+  created_at: string;
+  updated_at: string;
+  /** Stream revision of the last event applied: the ETag. */
+  revision: number;
+  attachments: TicketAttachmentEntry[];
+  comments: TicketCommentEntry[];
+  history: TicketHistoryEntry[];
+}
+
+/** The heavy parts of a ticket, left out of list queries. */
+export const DETAIL_FIELDS = ['attachments', 'comments', 'history'] as const;
+
+const FIELD_NAMES: Record<keyof TicketFieldChanges, string> = {
+  title: 'title',
+  description: 'description',
+  priority: 'priority',
+  type: 'type',
+  location: 'location',
+  scheduledAt: 'scheduled_at',
+  slaDeadline: 'sla_deadline',
+};
+
+function asText(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'string') return value;
+  if (typeof value === 'object' && 'lat' in value && 'lng' in value) {
+    const l = value as GeoLocation;
+    return `${l.lat},${l.lng}`;
+  }
+  return String(value);
+}
+
+/** Name and type of a file given only by its URL. */
+export function describeUrl(url: string): { filename: string; type: string } {
+  let path = url;
+  try {
+    path = new URL(url).pathname;
+  } catch {
+    // not an absolute URL: use it as it is
+  }
+  const filename = decodeURIComponent(path.split('/').filter(Boolean).pop() ?? url) || url;
+  const ext = /\.([a-z0-9]+)$/i.exec(filename)?.[1]?.toLowerCase() ?? '';
+  const type = ['jpg', 'jpeg', 'png', 'gif', 'webp', 'heic', 'heif', 'bmp'].includes(ext) ? 'photo' : 'document';
+  return { filename, type };
+}
+
+function urlAttachments(
+  event: ProjectedEvent,
+  urls: readonly string[],
+  by: TicketActor,
+  at: string,
+  source: TicketAttachmentEntry['source'],
+): TicketAttachmentEntry[] {
+  return urls.map((url, i) => ({
+    id: derivedUuid(event.id, `attachment-${i}`),
+    file_id: null,
+    ...describeUrl(url),
+    url,
+    uploaded_by: by.userId,
+    uploaded_at: at,
+    source,
+  }));
+}
+
+function historyMaker(event: ProjectedEvent, by: TicketActor, at: string) {
+  let n = 0;
+  return (action: string, old_value: unknown, new_value: unknown, extra: { field?: string; notes?: string | null } = {}) => ({
+    id: derivedUuid(event.id, `history-${n++}`),
+    action,
+    field: extra.field ?? null,
+    old_value: asText(old_value),
+    new_value: asText(new_value),
+    notes: extra.notes ?? null,
+    user_id: by.userId,
+    user_role: by.role,
+    created_at: at,
+  });
+}
+
+const SYSTEM: TicketActor = { userId: 'system', role: 'system' };
+
+/** `$set` plus a `$push` of each non-empty list (no empty operators: MongoDB refuses some). */
+function setAndPush(set: Record<string, unknown>, lists: Record<string, unknown[]>): Update {
+  const push: Record<string, unknown> = {};
+  for (const [field, items] of Object.entries(lists)) if (items.length > 0) push[field] = { $each: items };
+  return Object.keys(push).length > 0 ? { $set: set, $push: push } : { $set: set };
+}
+
+/**
+ * The tickets read model: one document per ticket with what lists and the detail view show,
+ * including its history, comments and attachments, all derived from the ticket's events.
+ * Customer and technician names are joined at read time (queries.ts), not copied here.
+ */
+export const ticketsProjector: Projector = {
+  name: 'tickets',
+  handles: TICKET_EVENT_TYPES,
+  collections: {
+    [TICKETS]: [
+      { keys: { number: 1 }, unique: true },
+      // List indexes: each filter's equality field(s), then the default sort (created_at desc)
+      // and the tie-breaker (number desc), so a filtered page is read in index order and stops
+      // after skip + limit; created_from/created_to are a range on created_at in the same index.
+      { keys: { created_at: -1, number: -1 } },
+      { keys: { status: 1, created_at: -1, number: -1 } },
+      { keys: { priority: 1, created_at: -1, number: -1 } },
+      { keys: { type: 1, created_at: -1, number: -1 } },
+      { keys: { technician_id: 1, created_at: -1, number: -1 } },
+      { keys: { technician_id: 1, status: 1, created_at: -1, number: -1 } },
+      { keys: { customer_id: 1, created_at: -1, number: -1 } },
+      { keys: { customer_id: 1, status: 1, created_at: -1, number: -1 } },
+      { keys: { status: 1, priority: 1, created_at: -1, number: -1 } },
+      { keys: { scheduled_at: 1, number: 1 } },
+      // The SLA job: open tickets not yet breached, by deadline (breaches), and not yet warned (warnings).
+      { keys: { open: 1, overdue: 1, sla_deadline: 1 } },
+      { keys: { open: 1, overdue: 1, sla_warning_raised: 1, sla_deadline: 1 } },
+    ],
+  },
+  async apply(raw, ctx) {
+    const event = raw as ProjectedEvent & TicketEvent;
+    const col = ctx.collection<TicketDoc>(TICKETS);
+    const id = event.data.ticketId;
+    const revision = event.revision;
+    switch (event.type) {
+      case 'TicketCreated': {
+        const d = event.data;
+        const history = historyMaker(event, d.createdBy, d.createdAt);
+        await applyOnce(
+          col,
+          id,
+          event.position,
+          {
+            $set: {
+              id,
+              number: d.number,
+              ticket_number: d.ticketNumber,
+              customer_id: d.customerId,
+              technician_id: null,
+              type: d.type,
+              priority: d.priority,
+              status: 'new',
+              title: d.title,
+              description: d.description,
+              location: d.location,
+              scheduled_at: d.scheduledAt,
+              assigned_at: null,
+              completed_at: null,
+              closed_at: null,
+              rating: null,
+              channel: d.channel,
+              created_by: { user_id: d.createdBy.userId, role: d.createdBy.role },
+              open: true,
+              sla_deadline: d.slaDeadline,
+              sla_warning_raised: false,
+              sla_warning_raised_at: null,
+              overdue: false,
+              sla_breached_at: null,
+              created_at: d.createdAt,
+              updated_at: d.createdAt,
+              revision,
+              attachments: urlAttachments(event, d.attachments, d.createdBy, d.createdAt, 'ticket'),
+              comments: [],
+              history: [history('created', null, 'new', { notes: d.ticketNumber })],
+            },
+          },
+          { upsert: true },
+        );
+        return;
+      }
+      case 'TicketUpdated': {
+        const d = event.data;
+        const history = historyMaker(event, d.updatedBy, d.updatedAt);
+        const set: Record<string, unknown> = { updated_at: d.updatedAt, revision };
+        const entries = [];
+        for (const key of Object.keys(d.changes) as (keyof TicketFieldChanges)[]) {
+          const field = FIELD_NAMES[key];
+          set[field] = d.changes[key];
+          entries.push(history(`${field}_changed`, d.previous[key], d.changes[key], { field }));
+        }
+        if (d.changes.slaDeadline !== undefined) {
+          // Warnings and breaches belong to a deadline; the new one starts untouched.
+          Object.assign(set, { sla_warning_raised: false, sla_warning_raised_at: null, overdue: false, sla_breached_at: null });
+        }
+        await applyOnce(col, id, event.position, setAndPush(set, { history: entries }));
+        return;
+      }
+      case 'TicketAssigned': {
+        const d = event.data;
+        const history = historyMaker(event, d.assignedBy, d.assignedAt);
+        const entries = [
+          history(d.previousTechnicianId ? 'reassigned' : 'assigned', d.previousTechnicianId, d.technicianId, { notes: d.notes }),
+        ];
+        const set: Record<string, unknown> = {
+          technician_id: d.technicianId,
+          assigned_at: d.assignedAt,
+          status: d.status,
+          updated_at: d.assignedAt,
+          revision,
+        };
+        if (d.status === 'assigned' && !d.previousTechnicianId) entries.push(history('status_changed', 'new', 'assigned'));
+        if (d.scheduledAt !== null) set.scheduled_at = d.scheduledAt;
+        await applyOnce(col, id, event.position, setAndPush(set, { history: entries }));
+        return;
+      }
+      case 'TicketStatusChanged': {
+        const d = event.data;
+        const history = historyMaker(event, d.changedBy, d.changedAt);
+        const entries = [history('status_changed', d.from, d.to, { notes: d.notes })];
+        const set: Record<string, unknown> = { status: d.to, open: isOpen(d.to), updated_at: d.changedAt, revision };
+        if (d.to === 'resolved') set.completed_at = d.changedAt;
+        if (d.to === 'closed') set.closed_at = d.changedAt;
+        if (d.from === 'resolved' && isOpen(d.to)) Object.assign(set, { completed_at: null, rating: null });
+        if (d.rating !== null) {
+          set.rating = d.rating;
+          entries.push(history('rated', null, d.rating));
+        }
+        await applyOnce(
+          col,
+          id,
+          event.position,
+          setAndPush(set, {
+            history: entries,
+            attachments: urlAttachments(event, d.attachments, d.changedBy, d.changedAt, 'status_change'),
+          }),
+        );
+        return;
+      }
+      case 'TicketCommentAdded': {
+        const d = event.data;
+        const history = historyMaker(event, d.author, d.createdAt);
+        const comment: TicketCommentEntry = {
+          id: d.commentId,
+          user_id: d.author.userId,
+          user_role: d.author.role,
+          comment: d.comment,
+          attachments: d.attachments,
+          created_at: d.createdAt,
+        };
+        await applyOnce(
+          col,
+          id,
+          event.position,
+          setAndPush(
+            { updated_at: d.createdAt, revision },
+            {
+              comments: [comment],
+              history: [history('commented', null, d.comment)],
+              attachments: urlAttachments(event, d.attachments, d.author, d.createdAt, 'comment'),
+            },
+          ),
+        );
+        return;
+      }
+      case 'TicketAttachmentAdded': {
+        const d = event.data;
+        const history = historyMaker(event, d.uploadedBy, d.uploadedAt);
+        const attachment: TicketAttachmentEntry = {
+          id: d.attachmentId,
+          file_id: d.fileId,
+          filename: d.filename,
+          url: d.url,
+          type: d.type,
+          uploaded_by: d.uploadedBy.userId,
+          uploaded_at: d.uploadedAt,
+          source: 'upload',
+        };
+        await applyOnce(
+          col,
+          id,
+          event.position,
+          setAndPush({ updated_at: d.uploadedAt, revision }, { attachments: [attachment], history: [history('attachment_added', null, d.filename)] }),
+        );
+        return;
+      }
+      case 'TicketSlaWarningRaised': {
+        const d = event.data;
+        const history = historyMaker(event, event.metadata.actor ?? SYSTEM, d.raisedAt);
+        await applyOnce(col, id, event.position, {
+          $set: { sla_warning_raised: true, sla_warning_raised_at: d.raisedAt, revision },
+          $push: { history: history('sla_warning', null, d.slaDeadline) },
+        });
+        return;
+      }
+      case 'TicketSlaBreached': {
+        const d = event.data;
+        const history = historyMaker(event, event.metadata.actor ?? SYSTEM, d.breachedAt);
+        await applyOnce(col, id, event.position, {
+          $set: { overdue: true, sla_breached_at: d.breachedAt, revision },
+          $push: { history: history('sla_breached', null, d.slaDeadline) },
+        });
+        return;
+      }
+    }
+  },
+};
