@@ -3,6 +3,8 @@ import type { ApiDeps } from '../deps';
 import { usersRouter } from './users/router';
 import { customersRouter } from './customers/router';
 import { techniciansRouter } from './technicians/router';
+import { ticketsRouter } from './tickets/router';
+import { customerTicketsRouter, technicianTicketsRouter } from './tickets/related-routers';
 
 /**
  * Document 000, the ISP Technician Management API, mounted at /api. Each area is its own
@@ -13,6 +15,9 @@ import { techniciansRouter } from './technicians/router';
 export function technicianManagementRouter(deps: ApiDeps): Router {
   const router = Router();
   // Areas are mounted here, one line each, e.g.: router.use('/users', usersRouter(deps));
+  router.use('/technicians', technicianTicketsRouter(deps)); // only GET /:id/tickets; the rest falls through
+  router.use('/customers', customerTicketsRouter(deps)); // only GET /:id/tickets; the rest falls through
+  router.use('/tickets', ticketsRouter(deps));
   router.use('/technicians', techniciansRouter(deps));
   router.use('/users', usersRouter(deps));
   router.use('/customers', customersRouter(deps));
