@@ -27,6 +27,8 @@ import type { PasswordHasher } from './ports/password-hasher';
 import type { ReadStore } from './ports/read-store';
 import { allProjectors } from './projections';
 import { RebuildJobs } from './projections/engine/rebuild-jobs';
+import type { TicketCommandDeps } from './commands/tickets';
+import { createJobScheduler, type JobScheduler } from './jobs';
 import { ProjectionRunner } from './projections/engine/runner';
 
 /**
@@ -50,6 +52,8 @@ export interface AppOverrides {
 export interface App {
   deps: ApiDeps;
   runner: ProjectionRunner;
+  /** Scheduled jobs (SLA, ...): started by start() once the read models caught up, when JOBS_ENABLED. */
+  jobs: JobScheduler;
   http: ReturnType<typeof createHttpApp>;
   /** Starts the projections, then listens; resolves once listening (readiness follows catch-up). */
   start(): Promise<{ url: string; port: number }>;
@@ -91,7 +95,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const registry = createEventRegistry(systemEvents);
   const secret = jwtSecret(config, dataDir, logger);
 
-  const commands: AuthDeps = {
+  const commands: AuthDeps & TicketCommandDeps = {
     eventStore,
     registry,
     clock,
@@ -100,6 +104,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     mailer,
     refreshTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
     publicUrl: config.PUBLIC_URL ?? `http://localhost:${config.PORT || 8000}`,
+    sla: { hours: config.SLA_HOURS, warningPercent: config.SLA_WARNING_PERCENT },
   };
   const runner = new ProjectionRunner({
     eventStore,
@@ -136,6 +141,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     }),
   };
   const http = createHttpApp(deps);
+  const jobs = createJobScheduler({ commands, readStore, logger }, { sla: config.SLA_JOB_SCHEDULE });
   let server: Server | null = null;
   let readyPromise: Promise<BootstrapResult | null> | null = null;
 
@@ -164,6 +170,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   return {
     deps,
     runner,
+    jobs,
     http,
     ready,
     async start() {
@@ -174,6 +181,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         server!.once('error', reject);
         server!.listen(config.PORT, config.HOST, () => resolveListen());
       });
+      runner.whenCaughtUp().then(() => {
+        if (config.JOBS_ENABLED && server) jobs.start();
+      }, () => undefined);
       const port = (server.address() as AddressInfo).port;
       const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
       return { url: `http://${host}:${port}`, port };
@@ -192,6 +202,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
           await closed;
         }
       }
+      await jobs.stop();
       await deps.rebuilds.waitAll();
       await runner.stop();
       await eventStore.close();

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import cron from 'node-cron';
+import { DEFAULT_SLA_HOURS, DEFAULT_SLA_WARNING_PERCENT, TICKET_PRIORITIES, type SlaHours } from './domain/ticket';
 
 /**
  * Configuration from the environment, validated once at start. A bad value stops the process
@@ -12,6 +14,26 @@ const optionalString = z
 
 const intFrom = (def: number, min: number, max: number) =>
   z.coerce.number().int().min(min).max(max).default(def);
+
+const slaHoursSchema = z
+  .string()
+  .optional()
+  .transform((v, ctx): SlaHours => {
+    if (v === undefined || v.trim() === '') return DEFAULT_SLA_HOURS;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(v);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be JSON, e.g. {"emergency":4,"critical":8,"high":24,"normal":48,"low":72}' });
+      return z.NEVER;
+    }
+    const table = z.partialRecord(z.enum(TICKET_PRIORITIES), z.number().positive().max(24 * 365)).safeParse(parsed);
+    if (!table.success) {
+      ctx.addIssue({ code: 'custom', message: `must map priorities (${TICKET_PRIORITIES.join(', ')}) to positive hours` });
+      return z.NEVER;
+    }
+    return { ...DEFAULT_SLA_HOURS, ...table.data };
+  });
 
 export const configSchema = z
   .object({
@@ -50,6 +72,20 @@ export const configSchema = z
         .regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// connection string')
         .optional(),
     ),
+    // Tickets SLA (docs/api/000-tickets.md): hours per priority as JSON, merged over the defaults,
+    // e.g. {"emergency":2,"low":96}; the warning is raised when this percent of the SLA time is left.
+    SLA_HOURS: slaHoursSchema,
+    SLA_WARNING_PERCENT: intFrom(DEFAULT_SLA_WARNING_PERCENT, 1, 99),
+    /** node-cron expression of the SLA breach/warning job. */
+    SLA_JOB_SCHEDULE: z
+      .string()
+      .default('* * * * *')
+      .refine((v) => cron.validate(v), 'must be a cron expression (e.g. "* * * * *")'),
+    /** Run the scheduled jobs in this instance (switch off on all but one of several instances, if wished). */
+    JOBS_ENABLED: z
+      .enum(['true', 'false', '1', '0'])
+      .default('true')
+      .transform((v) => v === 'true' || v === '1'),
   })
   .superRefine((c, ctx) => {
     if (c.NODE_ENV === 'production' && !c.JWT_SECRET) {

@@ -1,0 +1,28 @@
+import type { TicketCommandDeps } from '../commands/tickets';
+import type { Logger } from '../ports/logger';
+import type { ReadStore } from '../ports/read-store';
+import { JobScheduler, type JobDefinition } from './scheduler';
+import { runSlaJob } from './sla';
+
+export { JobScheduler, type Job, type JobDefinition } from './scheduler';
+export { runSlaJob, type SlaJobDeps, type SlaJobResult } from './sla';
+
+export interface JobsDeps {
+  commands: TicketCommandDeps;
+  readStore: ReadStore;
+  logger: Logger;
+}
+
+export interface JobSchedules {
+  /** SLA_JOB_SCHEDULE */
+  sla: string;
+}
+
+/** Every recurring job of the product, for the composition root to start and stop. */
+export function createJobScheduler(deps: JobsDeps, schedules: JobSchedules): JobScheduler {
+  const logger = deps.logger.child({ component: 'jobs' });
+  const jobs: JobDefinition[] = [
+    { name: 'sla', schedule: schedules.sla, run: (now) => runSlaJob({ ...deps, logger }, now) },
+  ];
+  return new JobScheduler({ clock: deps.commands.clock, logger }, jobs);
+}
