@@ -1,5 +1,5 @@
 import type { ServiceRequestStatus } from '../../domain/service-request';
-import type { ServiceRequestDoc, TimelineEntry } from '../../projections/service-requests/projector';
+import type { ServiceRequestSummary, TimelineEntry } from '../../projections/service-requests/projector';
 
 /** How document 001 shows statuses: the `status` field, and the timeline labels. */
 export const STATUS_LABEL: Record<ServiceRequestStatus, string> = {
@@ -57,7 +57,7 @@ export function presentTimeline(entries: readonly TimelineEntry[]) {
 }
 
 /** Every alias of the Field Mapping table, so any front-end variant finds its field. */
-export function presentServiceRequest(doc: ServiceRequestDoc, photoUrl: string | null) {
+export function presentServiceRequest(doc: ServiceRequestSummary, photoUrl: string | null) {
   return {
     id: doc.id,
     code: doc.code,

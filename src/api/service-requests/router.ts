@@ -3,7 +3,7 @@ import { submitServiceRequest, transitionServiceRequest, type ServiceRequestTran
 import { ForbiddenError, NotFoundError, ValidationError } from '../../domain/shared/errors';
 import type { ServiceRequestAction } from '../../domain/service-request';
 import { getServiceRequest, listServiceRequests } from '../../projections/service-requests/queries';
-import type { ServiceRequestDoc } from '../../projections/service-requests/projector';
+import type { ServiceRequestDoc, ServiceRequestSummary } from '../../projections/service-requests/projector';
 import { authenticate } from '../http/authenticate';
 import { metaFor, requireAuth, type AuthContext } from '../http/context';
 import { idempotent } from '../http/idempotency';
@@ -51,7 +51,7 @@ export function serviceRequestsRouter(deps: ApiDeps): Router {
     }
     return doc;
   };
-  const present = (req: Request, doc: ServiceRequestDoc) =>
+  const present = (req: Request, doc: ServiceRequestSummary) =>
     presentServiceRequest(doc, doc.photo ? `${baseUrl(deps, req)}${deps.fileUrls.path(doc.photo.fileId)}` : null);
   const detail = (req: Request, doc: ServiceRequestDoc) => ({ ...present(req, doc), timeline: presentTimeline(doc.timeline) });
 

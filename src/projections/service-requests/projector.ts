@@ -15,7 +15,8 @@ export interface TimelineEntry {
   note: string | null;
 }
 
-export interface ServiceRequestDoc extends Doc {
+/** A request as lists show it: everything but the timeline. */
+export interface ServiceRequestSummary extends Doc {
   id: number;
   code: string;
   requester_id: string;
@@ -34,6 +35,9 @@ export interface ServiceRequestDoc extends Doc {
   approved_at: string | null;
   /** Stream revision of the last event applied: the ETag. */
   revision: number;
+}
+
+export interface ServiceRequestDoc extends ServiceRequestSummary {
   timeline: TimelineEntry[];
 }
 

@@ -1,6 +1,6 @@
 import type { Filter, ReadStore, SortSpec } from '../../ports/read-store';
 import type { ServiceRequestStatus } from '../../domain/service-request';
-import { SERVICE_REQUESTS, type ServiceRequestDoc } from './projector';
+import { SERVICE_REQUESTS, type ServiceRequestDoc, type ServiceRequestSummary } from './projector';
 
 export const SORTABLE_FIELDS = [
   'created_at',
@@ -35,7 +35,7 @@ function escapeRegex(s: string): string {
 export async function listServiceRequests(
   readStore: ReadStore,
   q: ServiceRequestQuery,
-): Promise<{ items: ServiceRequestDoc[]; total: number }> {
+): Promise<{ items: ServiceRequestSummary[]; total: number }> {
   const filter: Filter = {};
   if (q.requesterId) filter.requester_id = q.requesterId;
   if (q.status) filter.status = q.status;
@@ -48,9 +48,10 @@ export async function listServiceRequests(
   const dir = q.order === 'asc' ? 1 : -1;
   // id breaks ties so pages are stable when many requests share a sort value.
   const sort: SortSpec = q.sort === 'id' ? { id: dir } : { [q.sort]: dir, id: dir };
-  const col = readStore.collection<ServiceRequestDoc>(SERVICE_REQUESTS);
+  const col = readStore.collection<ServiceRequestSummary>(SERVICE_REQUESTS);
   const [items, total] = await Promise.all([
-    col.find(filter, { sort, skip: q.skip, limit: q.limit }),
+    // Lists do not show the timeline; leaving it out keeps each page cheap to copy and send.
+    col.find(filter, { sort, skip: q.skip, limit: q.limit, projection: { timeline: 0 } }),
     col.countDocuments(filter),
   ]);
   return { items, total };
