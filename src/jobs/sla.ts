@@ -29,7 +29,7 @@ export interface SlaJobResult {
  * SLA breach detection and warnings: for every open ticket past its deadline, TicketSlaBreached
  * (once per deadline); for every open ticket whose warning window has started,
  * TicketSlaWarningRaised (once per deadline). Candidates come from the tickets read model
- * through its (open, overdue, [sla_warning_raised,] sla_deadline) indexes; each append is a
+ * through its (open, overdue, sla_deadline) index; each append is a
  * command whose decider refuses duplicates, so running the job twice, or on two instances at
  * once, appends nothing new.
  */

@@ -11,7 +11,7 @@ import {
   type TicketType,
 } from '../../domain/ticket';
 import type { Doc, Update } from '../../ports/read-store';
-import { applyOnce, type ProjectedEvent, type Projector } from '../engine/projector';
+import { applyOnce, insertOnce, type ProjectedEvent, type Projector } from '../engine/projector';
 import { derivedUuid } from './derived-id';
 
 export const TICKETS = 'tickets';
@@ -179,23 +179,20 @@ export const ticketsProjector: Projector = {
   handles: TICKET_EVENT_TYPES,
   collections: {
     [TICKETS]: [
-      { keys: { number: 1 }, unique: true },
-      // List indexes: each filter's equality field(s), then the default sort (created_at desc)
-      // and the tie-breaker (number desc), so a filtered page is read in index order and stops
-      // after skip + limit; created_from/created_to are a range on created_at in the same index.
+      // List indexes: a filter's equality field, then the default sort (created_at desc) and the
+      // tie-breaker (number desc), so a filtered page is read in index order and stops after
+      // skip + limit; created_from/created_to is a range on created_at in the same index. Further
+      // filters are checked on the (few) candidates. Kept to what the lists need: every index
+      // costs on every write and on rebuilds.
       { keys: { created_at: -1, number: -1 } },
       { keys: { status: 1, created_at: -1, number: -1 } },
       { keys: { priority: 1, created_at: -1, number: -1 } },
       { keys: { type: 1, created_at: -1, number: -1 } },
       { keys: { technician_id: 1, created_at: -1, number: -1 } },
-      { keys: { technician_id: 1, status: 1, created_at: -1, number: -1 } },
       { keys: { customer_id: 1, created_at: -1, number: -1 } },
-      { keys: { customer_id: 1, status: 1, created_at: -1, number: -1 } },
-      { keys: { status: 1, priority: 1, created_at: -1, number: -1 } },
       { keys: { scheduled_at: 1, number: 1 } },
-      // The SLA job: open tickets not yet breached, by deadline (breaches), and not yet warned (warnings).
+      // The SLA job: open, not yet breached tickets by deadline (breaches due, warnings due).
       { keys: { open: 1, overdue: 1, sla_deadline: 1 } },
-      { keys: { open: 1, overdue: 1, sla_warning_raised: 1, sla_deadline: 1 } },
     ],
   },
   async apply(raw, ctx) {
@@ -207,45 +204,43 @@ export const ticketsProjector: Projector = {
       case 'TicketCreated': {
         const d = event.data;
         const history = historyMaker(event, d.createdBy, d.createdAt);
-        await applyOnce(
+        // Created once: a redelivered TicketCreated finds the document and changes nothing.
+        await insertOnce<TicketDoc>(
           col,
-          id,
-          event.position,
           {
-            $set: {
-              id,
-              number: d.number,
-              ticket_number: d.ticketNumber,
-              customer_id: d.customerId,
-              technician_id: null,
-              type: d.type,
-              priority: d.priority,
-              status: 'new',
-              title: d.title,
-              description: d.description,
-              location: d.location,
-              scheduled_at: d.scheduledAt,
-              assigned_at: null,
-              completed_at: null,
-              closed_at: null,
-              rating: null,
-              channel: d.channel,
-              created_by: { user_id: d.createdBy.userId, role: d.createdBy.role },
-              open: true,
-              sla_deadline: d.slaDeadline,
-              sla_warning_raised: false,
-              sla_warning_raised_at: null,
-              overdue: false,
-              sla_breached_at: null,
-              created_at: d.createdAt,
-              updated_at: d.createdAt,
-              revision,
-              attachments: urlAttachments(event, d.attachments, d.createdBy, d.createdAt, 'ticket'),
-              comments: [],
-              history: [history('created', null, 'new', { notes: d.ticketNumber })],
-            },
+            _id: id,
+            id,
+            number: d.number,
+            ticket_number: d.ticketNumber,
+            customer_id: d.customerId,
+            technician_id: null,
+            type: d.type,
+            priority: d.priority,
+            status: 'new',
+            title: d.title,
+            description: d.description,
+            location: d.location,
+            scheduled_at: d.scheduledAt,
+            assigned_at: null,
+            completed_at: null,
+            closed_at: null,
+            rating: null,
+            channel: d.channel,
+            created_by: { user_id: d.createdBy.userId, role: d.createdBy.role },
+            open: true,
+            sla_deadline: d.slaDeadline,
+            sla_warning_raised: false,
+            sla_warning_raised_at: null,
+            overdue: false,
+            sla_breached_at: null,
+            created_at: d.createdAt,
+            updated_at: d.createdAt,
+            revision,
+            attachments: urlAttachments(event, d.attachments, d.createdBy, d.createdAt, 'ticket'),
+            comments: [],
+            history: [history('created', null, 'new', { notes: d.ticketNumber })],
           },
-          { upsert: true },
+          event.position,
         );
         return;
       }
