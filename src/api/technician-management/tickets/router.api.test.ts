@@ -267,6 +267,29 @@ describe('Tickets API (document 000)', () => {
     });
   });
 
+  describe('concurrent requests', () => {
+    it('hands out distinct ticket numbers to many creates at once', async () => {
+      const results = await Promise.all(
+        Array.from({ length: 25 }, () => t.http.post('/api/tickets').set(auth(cs)).send(ticketBody(customerId))),
+      );
+      expect(results.map((r) => r.status)).toEqual(Array(25).fill(201));
+      const numbers = results.map((r) => r.body.data.ticket.ticket_number as string).sort();
+      expect(numbers).toEqual(Array.from({ length: 25 }, (_, i) => `TKT-${String(i + 1).padStart(6, '0')}`));
+    });
+
+    it('lets exactly one of many simultaneous identical transitions through', async () => {
+      const ticket = await create();
+      await assign(ticket.id, tech.userId);
+      const results = await Promise.all(Array.from({ length: 10 }, () => setStatus(ticket.id, 'in_progress', tech)));
+      expect(results.filter((r) => r.status === 200)).toHaveLength(1);
+      expect(results.filter((r) => r.status === 422).map((r) => r.body.error.details)).toEqual(
+        Array(9).fill({ current: 'in_progress', allowed: ['pending', 'resolved'] }),
+      );
+      const events = await t.eventStore.readStream(ticketStream(ticket.id));
+      expect(events.filter((e) => e.type === 'TicketStatusChanged')).toHaveLength(1);
+    });
+  });
+
   describe('GET /api/tickets', () => {
     it('lists newest first with the documented item shape and pagination', async () => {
       const first = await create();
