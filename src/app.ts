@@ -10,6 +10,7 @@ import { IdempotencyKeys } from './commands/idempotency';
 import { systemEvents } from './commands/system-events';
 import { createEventRegistry } from './domain';
 import { createScryptPasswordHasher } from './adapters/crypto/scrypt-password-hasher';
+import { openEventStoreDbStore } from './adapters/event-store/eventstoredb';
 import { openSqliteEventStore } from './adapters/event-store/sqlite';
 import { createDiskFileStore } from './adapters/files/disk-file-store';
 import { createOutboxMailer } from './adapters/mail/outbox-mailer';
@@ -87,7 +88,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const dataDir = resolve(config.DATA_DIR);
   mkdirSync(dataDir, { recursive: true });
 
-  const eventStore = overrides.eventStore ?? openSqliteEventStore({ filename: join(dataDir, 'events.db') });
+  const eventStore =
+    overrides.eventStore ??
+    (config.EVENTSTORE_URL
+      ? openEventStoreDbStore({ connectionString: config.EVENTSTORE_URL })
+      : openSqliteEventStore({ filename: join(dataDir, 'events.db') }));
   const readStore = overrides.readStore ?? createMemoryReadStore();
   const fileStore = overrides.fileStore ?? createDiskFileStore(join(dataDir, 'files'));
   const mailer = overrides.mailer ?? createOutboxMailer({ dir: join(dataDir, 'outbox'), clock, ids, logger });
