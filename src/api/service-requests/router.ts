@@ -5,6 +5,7 @@ import type { ServiceRequestAction } from '../../domain/service-request';
 import { getServiceRequest, listServiceRequests } from '../../projections/service-requests/queries';
 import type { ServiceRequestDoc, ServiceRequestSummary } from '../../projections/service-requests/projector';
 import { authenticate } from '../http/authenticate';
+import { ifMatch, setEtag } from '../http/conditional';
 import { metaFor, requireAuth, type AuthContext } from '../http/context';
 import { idempotent } from '../http/idempotency';
 import { singleFileUpload } from '../http/uploads';
@@ -22,15 +23,6 @@ function requirePermission(auth: AuthContext, permission: ServiceRequestPermissi
 function parseId(raw: string): number {
   if (!/^\d{1,15}$/.test(raw)) throw new NotFoundError('Service request', raw);
   return Number(raw);
-}
-
-/** If-Match: "3", 3 or W/"3" → 3. */
-function ifMatch(req: Request): number | undefined {
-  const header = req.get('if-match');
-  if (header === undefined) return undefined;
-  const m = /^(?:W\/)?"?(\d+)"?$/.exec(header.trim());
-  if (!m) throw new ValidationError({ 'If-Match': ['The If-Match header must be an ETag from this API.'] });
-  return Number(m[1]);
 }
 
 /**
@@ -122,7 +114,7 @@ export function serviceRequestsRouter(deps: ApiDeps): Router {
       );
       await settle(deps, req, result.position);
       const doc = await visible(req, requestId);
-      res.setHeader('ETag', `"${result.revision}"`);
+      setEtag(res, result.revision);
       res.setHeader('Location', `/api/services/${requestId}`);
       res.status(201).json({ data: detail(req, doc) });
     },
@@ -130,13 +122,13 @@ export function serviceRequestsRouter(deps: ApiDeps): Router {
 
   router.get('/:id', async (req, res) => {
     const doc = await visible(req, parseId(String(req.params.id)));
-    res.setHeader('ETag', `"${doc.revision}"`);
+    setEtag(res, doc.revision);
     res.json({ data: detail(req, doc) });
   });
 
   router.get('/:id/timeline', async (req, res) => {
     const doc = await visible(req, parseId(String(req.params.id)));
-    res.setHeader('ETag', `"${doc.revision}"`);
+    setEtag(res, doc.revision);
     res.json({ data: presentTimeline(doc.timeline) });
   });
 
@@ -164,7 +156,7 @@ export function serviceRequestsRouter(deps: ApiDeps): Router {
       );
       await settle(deps, req, result.position);
       const doc = await visible(req, id);
-      res.setHeader('ETag', `"${result.revision}"`);
+      setEtag(res, result.revision);
       res.json({ data: detail(req, doc) });
     });
   }

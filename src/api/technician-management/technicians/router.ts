@@ -1,9 +1,10 @@
 import express, { Router, type Request } from 'express';
 import { changeTechnician, type TechnicianChange } from '../../../commands/technicians';
-import { ForbiddenError, NotFoundError, ValidationError } from '../../../domain/shared/errors';
+import { ForbiddenError, NotFoundError } from '../../../domain/shared/errors';
 import { findPerformance, findPerformances, findTechnician, listTechnicians } from '../../../projections/technicians/queries';
 import type { TechnicianDoc } from '../../../projections/technicians/profile-projector';
 import { authenticate } from '../../http/authenticate';
+import { ifMatch, setEtag, uuidParam } from '../../http/conditional';
 import { metaFor, requireAuth } from '../../http/context';
 import { validate } from '../../http/validation';
 import { settle, type ApiDeps } from '../../deps';
@@ -14,22 +15,7 @@ import { availabilityBody, listQuery, locationBody, skillsBody } from './input';
 import { TECHNICIAN_PERMISSIONS as P } from './permissions';
 import { presentTechnician } from './presenter';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-function technicianId(req: Request): string {
-  const id = String(req.params.id);
-  if (!UUID.test(id)) throw new NotFoundError('Technician', id);
-  return id.toLowerCase();
-}
-
-/** If-Match: "3", 3 or W/"3" → 3 ("-1": the technician has no profile events yet). */
-function ifMatch(req: Request): number | undefined {
-  const header = req.get('if-match');
-  if (header === undefined) return undefined;
-  const m = /^(?:W\/)?"?(-1|\d+)"?$/.exec(header.trim());
-  if (!m) throw new ValidationError({ 'If-Match': ['The If-Match header must be an ETag from this API.'] });
-  return Number(m[1]);
-}
+const technicianId = (req: Request): string => uuidParam(req, 'Technician');
 
 const json = express.json({ limit: '16kb' });
 
@@ -89,7 +75,7 @@ export function techniciansRouter(deps: ApiDeps): Router {
     const id = technicianId(req);
     requireReadable(req, id);
     const doc = await load(id);
-    res.setHeader('ETag', `"${doc.revision}"`);
+    setEtag(res, doc.revision);
     ok(res, { technician: await present(doc) });
   });
 
@@ -104,7 +90,7 @@ export function techniciansRouter(deps: ApiDeps): Router {
     const result = await changeTechnician(deps.commands, id, change, metaFor(req), { ifMatch: ifMatch(req) });
     await settle(deps, req, result.position);
     const doc = await load(id);
-    res.setHeader('ETag', `"${result.revision}"`);
+    setEtag(res, result.revision);
     ok(res, { technician: await present(doc) });
   };
 

@@ -1,13 +1,13 @@
 import type { Request } from 'express';
 import type { AuthDeps } from '../../../commands/auth';
 import type { TicketCommandDeps } from '../../../commands/tickets';
-import { NotFoundError, ValidationError } from '../../../domain/shared/errors';
+import { NotFoundError } from '../../../domain/shared/errors';
 import type { TicketDoc } from '../../../projections/tickets/projector';
 import { customerIdsOfUser, getTicket, lookupParties, type TicketScope } from '../../../projections/tickets/queries';
+import { uuidParam } from '../../http/conditional';
 import type { AuthContext } from '../../http/context';
 import type { ApiDeps } from '../../deps';
 import { allows } from '../permissions';
-import { isUuid } from './input';
 import { TICKET_PERMISSIONS as P } from './permissions';
 import { presentTicket, presentTicketDetail, usersNamedBy, type Parties } from './presenter';
 
@@ -34,26 +34,13 @@ export function inScope(doc: TicketDoc, scope: TicketScope): boolean {
   return true;
 }
 
-export function ticketIdOf(req: Request): string {
-  const id = String(req.params.id);
-  if (!isUuid(id)) throw new NotFoundError('Ticket', id);
-  return id.toLowerCase();
-}
+export const ticketIdOf = (req: Request): string => uuidParam(req, 'Ticket');
 
 /** The ticket, if the caller may see it; 404 otherwise (a ticket outside one's scope does not exist for one). */
 export async function visibleTicket(deps: ApiDeps, auth: AuthContext, ticketId: string): Promise<TicketDoc> {
   const [doc, scope] = await Promise.all([getTicket(deps.readStore, ticketId), scopeOf(deps, auth)]);
   if (!doc || !inScope(doc, scope)) throw new NotFoundError('Ticket', ticketId);
   return doc;
-}
-
-/** If-Match: "3", 3 or W/"3" → 3. */
-export function ifMatchOf(req: Request): number | undefined {
-  const header = req.get('if-match');
-  if (header === undefined) return undefined;
-  const m = /^(?:W\/)?"?(\d+)"?$/.exec(header.trim());
-  if (!m) throw new ValidationError({ 'If-Match': ['The If-Match header must be an ETag from this API.'] });
-  return Number(m[1]);
 }
 
 /** A page of list items, with customers and technicians looked up once for the page. */

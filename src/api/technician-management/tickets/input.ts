@@ -8,7 +8,6 @@ import { pageQuery } from '../envelope';
 /** Request shapes of the tickets area (document 000 field names), parsed with zod. */
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isUuid = (s: string): boolean => UUID.test(s);
 
 const uuid = (name: string) =>
   z

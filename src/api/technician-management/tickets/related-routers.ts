@@ -7,17 +7,14 @@ import { requireAuth } from '../../http/context';
 import { validate } from '../../http/validation';
 import type { ApiDeps } from '../../deps';
 import { ok, pageOf, pagination } from '../envelope';
+import { uuidParam } from '../../http/conditional';
 import { tmsErrorHandler } from '../errors';
 import { allows, permit } from '../permissions';
 import { presentPage, scopeOf } from './access';
-import { customerTicketsQuery, isUuid, parseTechnicianTicketsQuery } from './input';
+import { customerTicketsQuery, parseTechnicianTicketsQuery } from './input';
 import { TICKET_PERMISSIONS as P } from './permissions';
 
-function idOf(req: Request, entity: string): string {
-  const id = String(req.params.id);
-  if (!isUuid(id)) throw new NotFoundError(entity, id);
-  return id.toLowerCase();
-}
+const idOf = (req: Request, entity: string): string => uuidParam(req, entity);
 
 /**
  * GET /api/customers/:id/tickets, answered from the tickets read model. Mounted at /customers

@@ -11,6 +11,7 @@ import { ForbiddenError, NotFoundError } from '../../../domain/shared/errors';
 import type { TicketState } from '../../../domain/ticket';
 import { listTickets, customerIdsOfUser, lookupParties } from '../../../projections/tickets/queries';
 import { authenticate } from '../../http/authenticate';
+import { ifMatch, setEtag } from '../../http/conditional';
 import { metaFor, requireAuth } from '../../http/context';
 import { idempotent } from '../../http/idempotency';
 import { validate } from '../../http/validation';
@@ -19,7 +20,6 @@ import { ok, pageOf, pagination } from '../envelope';
 import { tmsErrorHandler } from '../errors';
 import { allows, permit } from '../permissions';
 import {
-  ifMatchOf,
   presentDetail,
   presentPage,
   scopeOf,
@@ -48,7 +48,7 @@ export function ticketsRouter(deps: ApiDeps): Router {
   const answer = async (req: Request, res: Response, ticketId: string, result: CommandResult<TicketState>, status = 200) => {
     await settle(deps, req, result.position);
     const doc = await visibleTicket(deps, requireAuth(req), ticketId);
-    res.setHeader('ETag', `"${doc.revision}"`);
+    setEtag(res, doc.revision);
     ok(res, { ticket: await presentDetail(deps, doc) }, status);
   };
 
@@ -109,7 +109,7 @@ export function ticketsRouter(deps: ApiDeps): Router {
 
   router.get('/:id', permit(P, 'view'), async (req, res) => {
     const doc = await visibleTicket(deps, requireAuth(req), ticketIdOf(req));
-    res.setHeader('ETag', `"${doc.revision}"`);
+    setEtag(res, doc.revision);
     ok(res, { ticket: await presentDetail(deps, doc) });
   });
 
@@ -131,7 +131,7 @@ export function ticketsRouter(deps: ApiDeps): Router {
       },
       { userId: auth.userId, role: auth.role },
       metaFor(req),
-      { ifMatch: ifMatchOf(req) },
+      { ifMatch: ifMatch(req) },
     );
     await answer(req, res, id, result);
   });
@@ -147,7 +147,7 @@ export function ticketsRouter(deps: ApiDeps): Router {
       { technicianId: body.technician_id, scheduledAt: body.scheduled_at, notes: body.notes },
       { userId: auth.userId, role: auth.role },
       metaFor(req),
-      { ifMatch: ifMatchOf(req) },
+      { ifMatch: ifMatch(req) },
     );
     await answer(req, res, id, result);
   });
@@ -166,7 +166,7 @@ export function ticketsRouter(deps: ApiDeps): Router {
       { status: body.status, notes: body.notes, attachments: body.attachments, rating: body.rating },
       { userId: auth.userId, role: auth.role },
       metaFor(req),
-      { ifMatch: ifMatchOf(req) },
+      { ifMatch: ifMatch(req) },
     );
     await answer(req, res, id, result);
   });
@@ -182,14 +182,14 @@ export function ticketsRouter(deps: ApiDeps): Router {
       { comment: body.comment, attachments: body.attachments },
       { userId: auth.userId, role: auth.role },
       metaFor(req),
-      { ifMatch: ifMatchOf(req) },
+      { ifMatch: ifMatch(req) },
     );
     await settle(deps, req, result.position);
     const doc = await visibleTicket(deps, auth, id);
     const comment = doc.comments.find((c) => c.id === commentId);
     if (!comment) throw new NotFoundError('Comment', commentId);
     const parties = await lookupParties(deps.readStore, [], [comment.user_id]);
-    res.setHeader('ETag', `"${doc.revision}"`);
+    setEtag(res, doc.revision);
     res.setHeader('Location', `/api/tickets/${id}`);
     ok(res, { comment: presentComment(comment, parties) }, 201);
   });

@@ -1,0 +1,33 @@
+import type { Request, Response } from 'express';
+import { NotFoundError, ValidationError } from '../../domain/shared/errors';
+
+/**
+ * Optimistic concurrency over HTTP, the same for every API: reads of one aggregate send its
+ * stream revision as the ETag; a write with If-Match applies only to that revision (412 when
+ * stale, decided by the command handler).
+ */
+
+/** ETag: the aggregate's stream revision. */
+export function setEtag(res: Response, revision: number): void {
+  res.setHeader('ETag', `"${revision}"`);
+}
+
+/** If-Match: "3", 3 or W/"3" → 3 ("-1": a stream with no events yet); absent → undefined. */
+export function ifMatch(req: Request): number | undefined {
+  const header = req.get('if-match');
+  if (header === undefined) return undefined;
+  const m = /^(?:W\/)?"?(-1|\d+)"?$/.exec(header.trim());
+  if (!m) throw new ValidationError({ 'If-Match': ['The If-Match header must be an ETag from this API.'] });
+  return Number(m[1]);
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export const isUuid = (s: string): boolean => UUID.test(s);
+
+/** A path id that is not a UUID names nothing: 404, like an unknown one. */
+export function uuidParam(req: Request, entity: string, name = 'id'): string {
+  const raw = String(req.params[name]);
+  if (!UUID.test(raw)) throw new NotFoundError(entity, raw);
+  return raw.toLowerCase();
+}
