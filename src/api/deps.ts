@@ -1,5 +1,6 @@
 import type { Request } from 'express';
 import type { AuthDeps } from '../commands/auth';
+import type { TicketCommandDeps } from '../commands/tickets';
 import type { IdempotencyKeys } from '../commands/idempotency';
 import type { FileStore } from '../ports/file-store';
 import type { Logger } from '../ports/logger';
@@ -19,7 +20,8 @@ export interface ReadModelSync {
 /** Everything the HTTP layer needs, built by the composition root (src/app.ts). */
 export interface ApiDeps {
   logger: Logger;
-  commands: AuthDeps;
+  /** Everything the use cases need (event store, registry, clock, ids, hashing, mail, SLA policy). */
+  commands: AuthDeps & TicketCommandDeps;
   readStore: ReadStore;
   fileStore: FileStore;
   tokens: TokenService;

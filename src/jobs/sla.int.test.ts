@@ -1,7 +1,6 @@
 import { systemMeta } from '../commands/context';
 import { assignTicket, changeTicketStatus, createTicket, type TicketCommandDeps } from '../commands/tickets';
 import { ticketStream, type TicketPriority } from '../domain/ticket';
-import { ticketCommandDeps } from '../api/technician-management/tickets/access';
 import { getTicket } from '../projections/tickets/queries';
 import { startTestApp, type TestApp } from '../../test/support/test-app';
 import { runSlaJob, type SlaJobResult } from './sla';
@@ -18,7 +17,7 @@ describe('SLA job', () => {
 
   beforeEach(async () => {
     t = await startTestApp();
-    commands = ticketCommandDeps(t.app.deps);
+    commands = t.app.deps.commands;
     const admin = await t.user('super_admin');
     const res = await t.http
       .post('/api/customers')

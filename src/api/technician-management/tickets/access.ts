@@ -1,6 +1,4 @@
 import type { Request } from 'express';
-import type { AuthDeps } from '../../../commands/auth';
-import type { TicketCommandDeps } from '../../../commands/tickets';
 import { NotFoundError } from '../../../domain/shared/errors';
 import type { TicketDoc } from '../../../projections/tickets/projector';
 import { customerIdsOfUser, getTicket, lookupParties, type TicketScope } from '../../../projections/tickets/queries';
@@ -10,16 +8,6 @@ import type { ApiDeps } from '../../deps';
 import { allows } from '../permissions';
 import { TICKET_PERMISSIONS as P } from './permissions';
 import { presentTicket, presentTicketDetail, usersNamedBy, type Parties } from './presenter';
-
-/**
- * The ticket commands need the SLA policy, which the composition root (src/app.ts) puts on
- * `deps.commands` next to the usual command dependencies.
- */
-export function ticketCommandDeps(deps: ApiDeps): TicketCommandDeps {
-  const commands = deps.commands as AuthDeps & Partial<TicketCommandDeps>;
-  if (!commands.sla) throw new Error('deps.commands.sla is missing: the composition root must provide the SLA policy');
-  return commands as AuthDeps & TicketCommandDeps;
-}
 
 /** What the caller may see: office roles everything, a technician their tickets, a customer their own. */
 export async function scopeOf(deps: ApiDeps, auth: AuthContext): Promise<TicketScope> {

@@ -6,7 +6,6 @@ import { userDecider, userStream, type Role } from '../../../domain/user';
 import { runSlaJob } from '../../../jobs/sla';
 import { startTestApp, type TestApp, type TestUser } from '../../../../test/support/test-app';
 import { ALL_ROLES } from '../permissions';
-import { ticketCommandDeps } from './access';
 
 type Token = { token: string; userId: string };
 const auth = (u: { token: string }) => ({ Authorization: `Bearer ${u.token}` });
@@ -436,7 +435,7 @@ describe('Tickets API (document 000)', () => {
       expect((await setStatus(ticket.id, 'resolved', manager, { notes: 'ONT diganti', rating: 5 })).status).toBe(200);
       t.clock.advance(30 * HOUR);
       await runSlaJob(
-        { commands: ticketCommandDeps(t.app.deps), readStore: t.app.deps.readStore, logger: t.app.deps.logger },
+        { commands: t.app.deps.commands, readStore: t.app.deps.readStore, logger: t.app.deps.logger },
         t.clock.now(),
       );
       await relogin(admin);
@@ -480,7 +479,7 @@ describe('Tickets API (document 000)', () => {
     it('records SLA warnings and breaches in the history as System', async () => {
       const ticket = await create({ priority: 'emergency' });
       const job = () =>
-        runSlaJob({ commands: ticketCommandDeps(t.app.deps), readStore: t.app.deps.readStore, logger: t.app.deps.logger }, t.clock.now());
+        runSlaJob({ commands: t.app.deps.commands, readStore: t.app.deps.readStore, logger: t.app.deps.logger }, t.clock.now());
       t.clock.advance(3 * HOUR);
       await t.app.runner.waitFor((await job()).position!, 5000);
       t.clock.advance(HOUR);

@@ -23,7 +23,6 @@ import {
   presentDetail,
   presentPage,
   scopeOf,
-  ticketCommandDeps,
   ticketIdOf,
   visibleTicket,
 } from './access';
@@ -41,7 +40,7 @@ const json = express.json({ limit: '256kb' });
  */
 export function ticketsRouter(deps: ApiDeps): Router {
   const router = Router();
-  const commands = ticketCommandDeps(deps);
+  const commands = deps.commands;
   router.use(authenticate(deps, 'staff'));
 
   /** After a write: wait for the read model, then answer with the ticket as it is now. */
