@@ -1,7 +1,7 @@
 import type { EventStore } from '../../ports/event-store';
 import type { ReadStore } from '../../ports/read-store';
 import type { Projector, ProjectorContext } from './projector';
-import type { ProjectionRunner } from './runner';
+import { createIndexes, type ProjectionRunner } from './runner';
 
 export interface RebuildProgress {
   projector: string;
@@ -80,10 +80,10 @@ export async function rebuildProjector(options: RebuildOptions): Promise<Rebuild
 
   let paused = false;
   try {
-    for (const [name, shadowName] of shadow) {
-      await readStore.dropCollection(shadowName);
-      await readStore.collection(shadowName).createIndexes(projector.collections[name]!);
-    }
+    const shadowName = (name: string) => shadow.get(name) ?? name;
+    for (const name of shadow.values()) await readStore.dropCollection(name);
+    // Constraints first; the query indexes are built once the bulk of the log is in.
+    await createIndexes(readStore, [projector], (spec) => spec.unique === true, shadowName);
     report();
     // Catch up with the moving live position without stopping it...
     for (let rounds = 0; rounds < 100; rounds++) {
@@ -91,12 +91,19 @@ export async function rebuildProjector(options: RebuildOptions): Promise<Rebuild
       if (progress.position >= progress.target) break;
       await applyUpTo(progress.target);
     }
+    await createIndexes(readStore, [projector], (spec) => spec.unique !== true, shadowName);
     // ...then hold it for the last stretch and swap.
     await runner.pause();
     paused = true;
     progress.target = runner.position;
     await applyUpTo(progress.target);
-    for (const [name, shadowName] of shadow) await readStore.renameCollection(shadowName, name);
+    const built = new Set(await readStore.listCollections());
+    for (const [name, shadowed] of shadow) {
+      // A collection no event wrote to (and without indexes) was never created: the rebuilt
+      // model is empty, so the live one is dropped rather than replaced.
+      if (built.has(shadowed)) await readStore.renameCollection(shadowed, name);
+      else await readStore.dropCollection(name);
+    }
     await runner.resetProjector(projector.name, progress.target);
     progress.state = 'done';
   } catch (err) {

@@ -220,3 +220,19 @@ describe('ProjectionRunner', () => {
     expect((await live()).find((d) => d._id === 'k0')!.total).toBe(expected.find((d) => d._id === 'k0')!.total as number + 1000);
   });
 });
+
+describe('rebuildProjector edge cases', () => {
+  it('swaps in an empty model for a collection no event ever wrote to', async () => {
+    const store = createMemoryEventStore();
+    const reads = createMemoryReadStore();
+    const quiet: Projector = { name: 'quiet', handles: ['Renamed'], collections: { quiet_docs: [] }, apply: async () => undefined };
+    const r = new ProjectionRunner({ eventStore: store, readStore: reads, registry, projectors: [quiet], logger: silentLogger });
+    await r.start();
+    await r.whenCaughtUp();
+    await reads.collection('quiet_docs').insertOne({ _id: 'stale' });
+    const result = await rebuildProjector({ eventStore: store, readStore: reads, runner: r, projector: quiet });
+    await r.stop();
+    expect(result.state).toBe('done');
+    expect(await reads.collection('quiet_docs').countDocuments({})).toBe(0);
+  });
+});

@@ -1,10 +1,25 @@
 import type { EventStore, RecordedEvent, Subscription } from '../../ports/event-store';
-import type { Doc, ReadStore } from '../../ports/read-store';
+import type { Doc, IndexSpec, ReadStore } from '../../ports/read-store';
 import type { Logger } from '../../ports/logger';
 import type { EventRegistry } from '../../domain/shared/events';
 import type { ProjectedEvent, Projector, ProjectorContext } from './projector';
 
 export const CHECKPOINTS = '_projection_checkpoints';
+
+/** Creates the projectors' declared indexes that `which` selects (idempotent). */
+export async function createIndexes(
+  readStore: ReadStore,
+  projectors: readonly Projector[],
+  which: (spec: IndexSpec) => boolean,
+  rename: (collection: string) => string = (c) => c,
+): Promise<void> {
+  for (const p of projectors) {
+    for (const [name, indexes] of Object.entries(p.collections)) {
+      const selected = indexes.filter(which);
+      if (selected.length) await readStore.collection(rename(name)).createIndexes(selected);
+    }
+  }
+}
 
 interface CheckpointDoc extends Doc {
   position: number;
@@ -61,6 +76,7 @@ export class ProjectionRunner {
   private running = false;
   private caughtUpOnce = false;
   private drops = 0;
+  private finishingCatchUp = false;
   private lastFullPersist = 0;
   private resubscribeTimer: NodeJS.Timeout | null = null;
   private gate: Promise<void> | null = null;
@@ -90,11 +106,10 @@ export class ProjectionRunner {
 
   async start(): Promise<void> {
     const { readStore } = this.options;
-    for (const p of this.projectors) {
-      for (const [name, indexes] of Object.entries(p.collections)) {
-        await readStore.collection(name).createIndexes(indexes);
-      }
-    }
+    // Unique indexes are constraints and exist from the start; the others only serve queries,
+    // which wait for the catch-up anyway, and are cheaper to build once over the caught-up
+    // documents than to maintain through a replay of the whole log (see createIndexes below).
+    await createIndexes(readStore, this.projectors, (spec) => spec.unique === true);
     const stored = await readStore.collection<CheckpointDoc>(CHECKPOINTS).find({});
     const byName = new Map(stored.map((d) => [d._id, d.position]));
     for (const p of this.projectors) this.checkpoints.set(p.name, byName.get(p.name) ?? 0);
@@ -221,10 +236,19 @@ export class ProjectionRunner {
         onCaughtUp: (position) => {
           this.advance(position);
           this.drops = 0;
-          if (!this.caughtUpOnce) {
-            this.caughtUpOnce = true;
-            for (const l of this.caughtUpListeners.splice(0)) l();
-            logger.info({ position: this.position }, 'projections caught up');
+          if (!this.caughtUpOnce && !this.finishingCatchUp) {
+            this.finishingCatchUp = true;
+            createIndexes(this.options.readStore, this.projectors, (spec) => spec.unique !== true).then(
+              () => {
+                this.caughtUpOnce = true;
+                for (const l of this.caughtUpListeners.splice(0)) l();
+                logger.info({ position: this.position }, 'projections caught up');
+              },
+              (err: unknown) => {
+                this.finishingCatchUp = false;
+                logger.error({ err: err instanceof Error ? err.message : String(err) }, 'could not create read-model indexes');
+              },
+            );
           }
         },
         onError: (error) => {
