@@ -5,9 +5,10 @@ import { serviceRequestEvents } from './service-request/events';
 import { technicianEvents } from './technician/events';
 import { customerEvents } from './customer/events';
 import { ticketEvents } from './ticket/events';
+import { notificationEvents } from './notification/events';
 
 /** Every domain event type, for the registry that validates and upcasts them. */
-export const domainEvents: readonly EventDefinition[] = [...userEvents, ...sessionEvents, ...serviceRequestEvents, ...technicianEvents, ...customerEvents, ...ticketEvents];
+export const domainEvents: readonly EventDefinition[] = [...userEvents, ...sessionEvents, ...serviceRequestEvents, ...technicianEvents, ...customerEvents, ...ticketEvents, ...notificationEvents];
 
 export function createEventRegistry(extra: readonly EventDefinition[] = []): EventRegistry {
   return new EventRegistry([...domainEvents, ...extra]);
