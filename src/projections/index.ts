@@ -5,6 +5,7 @@ import { usersProjector } from './users/projector';
 import { customersProjector } from './customers/projector';
 import { technicianPerformanceProjector, technicianProfileProjector } from './technicians';
 import { ticketsProjector } from './tickets/projector';
+import { mobileSyncProjector, notificationsProjector } from './notifications';
 
 /** Every projector the product runs. */
-export const allProjectors: readonly Projector[] = [usersProjector, authSessionsProjector, serviceRequestsProjector, technicianProfileProjector, technicianPerformanceProjector, customersProjector, ticketsProjector];
+export const allProjectors: readonly Projector[] = [usersProjector, authSessionsProjector, serviceRequestsProjector, technicianProfileProjector, technicianPerformanceProjector, customersProjector, ticketsProjector, notificationsProjector, mobileSyncProjector];
