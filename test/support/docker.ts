@@ -77,7 +77,7 @@ export function parseProbe(stdout: string | null | undefined, error?: Error): Do
 }
 
 /**
- * `describe(name, fn)` when a container engine is reachable; otherwise prints one line
+ * `describe(name, fn)` when a container engine is reachable; otherwise prints one line to stderr
  * ("skipping <name>: no Docker engine reachable (<reason>)") and registers the block with
  * `describe.skip`, so its hooks never run and nothing tries to start a container.
  */
@@ -87,6 +87,8 @@ export function describeWithDocker(name: string, fn: () => void): void {
     describe(name, fn);
     return;
   }
-  console.log(`skipping ${name}: no Docker engine reachable (${status.reason})`);
+  // Straight to stderr: jest does not show the buffered console output of a suite whose tests
+  // are all skipped when it runs several test files.
+  process.stderr.write(`skipping ${name}: no Docker engine reachable (${status.reason})\n`);
   describe.skip(name, fn);
 }
