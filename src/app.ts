@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,6 +16,11 @@ import { openSqliteEventStore } from './adapters/event-store/sqlite';
 import { createDiskFileStore } from './adapters/files/disk-file-store';
 import { createOutboxMailer } from './adapters/mail/outbox-mailer';
 import { createMemoryReadStore } from './adapters/read-store/memory/memory-read-store';
+import { connectMongo, mongoReadStore } from './adapters/read-store/mongodb/mongo-read-store';
+import { mongoSettingsFromConfig } from './adapters/read-store/mongodb/mapping';
+import { createGridFsFileStore } from './adapters/files/gridfs-file-store';
+import { createReadStoreRateLimiter } from './adapters/rate-limit/read-store-rate-limiter';
+import { LeasedProjections } from './projections/engine/leased-runner';
 import { TokenService } from './api/auth/tokens';
 import type { ApiDeps } from './api/deps';
 import { FileUrls } from './api/files/signed-urls';
@@ -93,8 +99,16 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     (config.EVENTSTORE_URL
       ? openEventStoreDbStore({ connectionString: config.EVENTSTORE_URL })
       : openSqliteEventStore({ filename: join(dataDir, 'events.db') }));
-  const readStore = overrides.readStore ?? createMemoryReadStore();
-  const fileStore = overrides.fileStore ?? createDiskFileStore(join(dataDir, 'files'));
+  // MONGODB_URL: read models in MongoDB and uploads in GridFS, shared by every instance (one
+  // client for both, closed on stop). Unset: in-memory read models and files on this machine's disk.
+  const mongo =
+    config.MONGODB_URL && !(overrides.readStore && overrides.fileStore)
+      ? await connectMongo(mongoSettingsFromConfig({ ...config, MONGODB_URL: config.MONGODB_URL }))
+      : null;
+  const readStore = overrides.readStore ?? (mongo ? mongoReadStore(mongo.db) : createMemoryReadStore());
+  const fileStore =
+    overrides.fileStore ??
+    (mongo ? createGridFsFileStore(mongo.db, { bucketName: config.MONGODB_GRIDFS_BUCKET }) : createDiskFileStore(join(dataDir, 'files')));
   const mailer = overrides.mailer ?? createOutboxMailer({ dir: join(dataDir, 'outbox'), clock, ids, logger });
   const passwords = overrides.passwords ?? createScryptPasswordHasher();
   const registry = createEventRegistry(systemEvents);
@@ -111,13 +125,37 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     publicUrl: config.PUBLIC_URL ?? `http://localhost:${config.PORT || 8000}`,
     sla: { hours: config.SLA_HOURS, warningPercent: config.SLA_WARNING_PERCENT },
   };
-  const runner = new ProjectionRunner({
-    eventStore,
-    readStore,
-    registry,
-    projectors: allProjectors,
-    logger: logger.child({ component: 'projections' }),
-  });
+  // On a shared (MongoDB) read store the projections run on one instance at a time, under a lease
+  // (docs/scaling.md); the other instances stand by and answer reads from the stored checkpoints.
+  const leased =
+    mongo && !overrides.readStore
+      ? new LeasedProjections({
+          name: 'projections:main',
+          owner: config.INSTANCE_ID ?? `${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`,
+          readStore,
+          eventStore,
+          registry,
+          projectors: allProjectors,
+          logger: logger.child({ component: 'projections' }),
+          clock,
+          ttlMs: config.PROJECTION_LEASE_TTL_MS,
+          renewEveryMs: config.PROJECTION_LEASE_RENEW_MS,
+          standbyPollMs: config.PROJECTION_STANDBY_POLL_MS,
+          quiesce: () => deps.rebuilds.waitAll(),
+        })
+      : null;
+  const runner =
+    leased?.runner ??
+    new ProjectionRunner({
+      eventStore,
+      readStore,
+      registry,
+      projectors: allProjectors,
+      logger: logger.child({ component: 'projections' }),
+    });
+  const caughtUp = () => (leased ? leased.whenReady() : runner.whenCaughtUp());
+  const rateLimiter = createReadStoreRateLimiter(readStore, { clock });
+  let stopSweeping: (() => void) | null = null;
   let bootstrapped = false;
   const deps: ApiDeps = {
     logger,
@@ -126,32 +164,49 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     fileStore,
     tokens: new TokenService({ secret, accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS, clock, ids }),
     idempotency: new IdempotencyKeys(commands),
-    sync: {
-      waitFor: (position, timeoutMs) => runner.waitFor(position, timeoutMs),
-      // Ready once the read models have caught up and the first admin exists.
-      ready: () => runner.caughtUp && bootstrapped,
-      status: () => runner.status(),
-    },
+    sync: leased
+      ? {
+          // The local runner while this instance holds the lease, the stored checkpoints otherwise.
+          waitFor: (position, timeoutMs) => leased.waitFor(position, timeoutMs),
+          ready: () => leased.ready() && bootstrapped,
+          status: () => leased.status(),
+        }
+      : {
+          waitFor: (position, timeoutMs) => runner.waitFor(position, timeoutMs),
+          // Ready once the read models have caught up and the first admin exists.
+          ready: () => runner.caughtUp && bootstrapped,
+          status: () => runner.status(),
+        },
     fileUrls: new FileUrls(secret, clock),
-    rebuilds: new RebuildJobs({ eventStore, readStore, runner, logger }),
+    // Rebuilds write through the lease's fence: they run on the instance that holds the lease.
+    rebuilds: new RebuildJobs({ eventStore, readStore: leased?.readStore ?? readStore, runner, logger }),
+    rateLimiter,
     settings: {
       corsOrigins: config.CORS_ORIGINS,
       uploadMaxBytes: config.UPLOAD_MAX_BYTES,
       readYourWritesTimeoutMs: config.READ_YOUR_WRITES_TIMEOUT_MS,
       publicUrl: config.PUBLIC_URL,
+      loginRateLimit: {
+        perEmail: config.LOGIN_RATE_LIMIT_PER_EMAIL,
+        perIp: config.LOGIN_RATE_LIMIT_PER_IP,
+        windowMs: config.LOGIN_RATE_LIMIT_WINDOW_SECONDS * 1000,
+      },
     },
     describeStores: async () => ({
       eventStore: { type: overrides.eventStore ? 'injected' : describeEventStore(config), head: await eventStore.headPosition() },
-      readStore: { type: overrides.readStore ? 'injected' : 'memory' },
+      readStore: { type: overrides.readStore ? 'injected' : mongo ? 'mongodb' : 'memory' },
+      fileStore: { type: overrides.fileStore ? 'injected' : mongo ? 'gridfs' : 'disk' },
     }),
   };
   const http = createHttpApp(deps);
+  // Behind a load balancer: which X-Forwarded-For hops to believe for req.ip (rate limits, logs).
+  http.set('trust proxy', config.TRUST_PROXY);
   const jobs = createJobScheduler({ commands, readStore, logger }, { sla: config.SLA_JOB_SCHEDULE });
   let server: Server | null = null;
   let readyPromise: Promise<BootstrapResult | null> | null = null;
 
   const ready = () => {
-    readyPromise ??= runner.whenCaughtUp().then(async () => {
+    readyPromise ??= caughtUp().then(async () => {
       if (overrides.skipBootstrap) {
         bootstrapped = true;
         return null;
@@ -179,14 +234,15 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     http,
     ready,
     async start() {
-      await runner.start();
+      await (leased ? leased.start() : runner.start());
+      stopSweeping = rateLimiter.startSweeping(60_000, (err) => logger.warn({ err: String(err) }, 'rate limit sweep failed'));
       ready().catch((err: unknown) => logger.error({ err: String(err) }, 'start-up failed'));
       server = createServer(http);
       await new Promise<void>((resolveListen, reject) => {
         server!.once('error', reject);
         server!.listen(config.PORT, config.HOST, () => resolveListen());
       });
-      runner.whenCaughtUp().then(() => {
+      caughtUp().then(() => {
         if (config.JOBS_ENABLED && server) jobs.start();
       }, () => undefined);
       const port = (server.address() as AddressInfo).port;
@@ -209,9 +265,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       }
       await jobs.stop();
       await deps.rebuilds.waitAll();
-      await runner.stop();
+      stopSweeping?.();
+      await (leased ? leased.stop() : runner.stop());
       await eventStore.close();
       await readStore.close();
+      await mongo?.close();
     },
   };
 }

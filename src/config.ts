@@ -72,6 +72,41 @@ export const configSchema = z
         .regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// connection string')
         .optional(),
     ),
+    // MongoDB read store, GridFS files, projection lease and shared rate limits (docs/scaling.md).
+    /** Database name; default the connection string's path, else isp_ops. */
+    MONGODB_DB: optionalString.pipe(
+      z
+        .string()
+        .regex(/^[^/\\. "$]{1,63}$/, 'must be a MongoDB database name (no / \\ . " $ or spaces, at most 63 characters)')
+        .optional(),
+    ),
+    MONGODB_WRITE_CONCERN: z
+      .string()
+      .optional()
+      .transform((v) => v?.trim() || 'majority')
+      .refine((v) => v === 'majority' || /^[1-9]\d*$/.test(v), 'must be "majority" or a number of members (1 or more)')
+      .transform((v): 'majority' | number => (v === 'majority' ? 'majority' : Number(v))),
+    MONGODB_JOURNAL: z
+      .enum(['true', 'false', '1', '0'])
+      .default('true')
+      .transform((v) => v === 'true' || v === '1'),
+    MONGODB_GRIDFS_BUCKET: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be letters, digits, _ or -').default('uploads'),
+    /** This instance's name in the projection lease; default host-pid-random. */
+    INSTANCE_ID: optionalString.pipe(z.string().max(200).optional()),
+    PROJECTION_LEASE_TTL_MS: intFrom(15_000, 1_000, 600_000),
+    PROJECTION_LEASE_RENEW_MS: intFrom(5_000, 100, 200_000),
+    PROJECTION_STANDBY_POLL_MS: intFrom(2_000, 100, 600_000),
+    /** Login attempts per window for one e-mail from one IP, and from one IP overall (0: no limit). */
+    LOGIN_RATE_LIMIT_PER_EMAIL: intFrom(10, 0, 1_000_000),
+    LOGIN_RATE_LIMIT_PER_IP: intFrom(100, 0, 1_000_000),
+    LOGIN_RATE_LIMIT_WINDOW_SECONDS: intFrom(900, 1, 86_400),
+    /** Express "trust proxy": false, true, a hop count, or addresses/subnets (loopback, 10.0.0.0/8, ...). */
+    TRUST_PROXY: z
+      .string()
+      .optional()
+      .transform((v) => v?.trim() || 'false')
+      .refine((v) => /^(true|false|\d+|[\w.:/]+(\s*,\s*[\w.:/]+)*)$/.test(v), 'must be true, false, a hop count or a list of addresses')
+      .transform((v): boolean | number | string => (v === 'true' ? true : v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v)),
     // Tickets SLA (docs/api/000-tickets.md): hours per priority as JSON, merged over the defaults,
     // e.g. {"emergency":2,"low":96}; the warning is raised when this percent of the SLA time is left.
     SLA_HOURS: slaHoursSchema,
@@ -90,6 +125,9 @@ export const configSchema = z
   .superRefine((c, ctx) => {
     if (c.NODE_ENV === 'production' && !c.JWT_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'is required when NODE_ENV is production' });
+    }
+    if (c.PROJECTION_LEASE_RENEW_MS * 3 > c.PROJECTION_LEASE_TTL_MS) {
+      ctx.addIssue({ code: 'custom', path: ['PROJECTION_LEASE_RENEW_MS'], message: 'must be at most a third of PROJECTION_LEASE_TTL_MS' });
     }
   });
 

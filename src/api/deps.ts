@@ -5,10 +5,12 @@ import type { IdempotencyKeys } from '../commands/idempotency';
 import type { FileStore } from '../ports/file-store';
 import type { Logger } from '../ports/logger';
 import type { ReadStore } from '../ports/read-store';
+import type { RateLimiter } from '../ports/rate-limit';
 import type { RunnerStatus } from '../projections/engine/runner';
 import type { RebuildJobs } from '../projections/engine/rebuild-jobs';
 import type { FileUrls } from './files/signed-urls';
 import type { TokenService } from './auth/tokens';
+import type { LoginRateLimitSettings } from './http/rate-limit';
 
 /** Read-your-writes: wait until the read models have applied everything up to a log position. */
 export interface ReadModelSync {
@@ -29,11 +31,14 @@ export interface ApiDeps {
   sync: ReadModelSync;
   fileUrls: FileUrls;
   rebuilds: RebuildJobs;
+  /** Counters in the read store: with MongoDB, limits hold across instances. */
+  rateLimiter: RateLimiter;
   settings: {
     corsOrigins: readonly string[];
     uploadMaxBytes: number;
     readYourWritesTimeoutMs: number;
     publicUrl: string | undefined;
+    loginRateLimit: LoginRateLimitSettings;
   };
   /** Health details of the stores, for /health. */
   describeStores(): Promise<Record<string, unknown>>;

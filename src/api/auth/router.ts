@@ -5,7 +5,8 @@ import { authenticate } from '../http/authenticate';
 import { metaFor, requireAuth } from '../http/context';
 import { validate } from '../http/validation';
 import { settle, type ApiDeps } from '../deps';
-import { authErrorHandler } from './errors';
+import { rateLimit, loginPolicies } from '../http/rate-limit';
+import { authErrorHandler, sharedAuthErrorBody } from './errors';
 import type { TokenService } from './tokens';
 
 const loginBody = z.object({
@@ -72,7 +73,24 @@ export function authRouter(deps: ApiDeps): Router {
   const router = Router();
   router.use(express.json({ limit: '64kb' }));
 
-  router.post('/login', async (req, res) => {
+  // Brute-force guard, counted in the shared read store (so it holds across instances): per IP,
+  // and per IP and e-mail (cleared by a successful login). 429 with Retry-After when exceeded.
+  const loginLimit = rateLimit({
+    limiter: deps.rateLimiter,
+    policies: loginPolicies(deps.settings.loginRateLimit),
+    clock: deps.commands.clock,
+    refuse: (res, r) =>
+      res.json(
+        sharedAuthErrorBody({
+          status: 429,
+          code: 'RATE_LIMIT_EXCEEDED',
+          message: `Too many login attempts. Try again in ${r.retryAfterSeconds} seconds.`,
+          details: { limit: r.limit, retry_after: r.retryAfterSeconds, reset_time: r.resetAt.toISOString() },
+        }),
+      ),
+  });
+
+  router.post('/login', loginLimit, async (req, res) => {
     const body = validate(loginBody, req.body);
     const grant = await login(
       deps.commands,

@@ -1,4 +1,5 @@
 import { MongoBulkWriteError, MongoServerError, type BulkWriteResult, type WriteError } from 'mongodb';
+import { ConfigError, loadConfig } from '../../../config';
 import { DuplicateKeyError } from '../../../ports/read-store';
 import {
   checkCollectionName,
@@ -70,6 +71,37 @@ describe('MongoDB read store mappings', () => {
       const custom = mongoSettingsFromConfig({ MONGODB_URL: 'mongodb://db/x', MONGODB_DB: 'y', MONGODB_WRITE_CONCERN: 1, MONGODB_JOURNAL: false });
       expect(custom.dbName).toBe('y');
       expect(custom.writeConcern).toEqual({ w: 1, journal: false });
+    });
+
+    it('takes the settings from the validated configuration (MONGODB_DB, MONGODB_WRITE_CONCERN, MONGODB_JOURNAL)', () => {
+      const config = (env: Record<string, string>) => loadConfig({ NODE_ENV: 'test', MONGODB_URL: 'mongodb://db:27017/fromurl', ...env });
+      const defaults = config({});
+      expect(mongoSettingsFromConfig({ ...defaults, MONGODB_URL: defaults.MONGODB_URL! })).toMatchObject({
+        dbName: 'fromurl',
+        writeConcern: { w: 'majority', journal: true },
+      });
+      const custom = config({ MONGODB_DB: 'isp_reports', MONGODB_WRITE_CONCERN: '2', MONGODB_JOURNAL: 'false' });
+      expect(mongoSettingsFromConfig({ ...custom, MONGODB_URL: custom.MONGODB_URL! })).toMatchObject({
+        dbName: 'isp_reports',
+        writeConcern: { w: 2, journal: false },
+      });
+      expect(config({ MONGODB_WRITE_CONCERN: '' }).MONGODB_WRITE_CONCERN).toBe('majority');
+      expect(config({}).MONGODB_GRIDFS_BUCKET).toBe('uploads');
+      const bads: Record<string, string>[] = [{ MONGODB_WRITE_CONCERN: '0' }, { MONGODB_WRITE_CONCERN: 'all' }, { MONGODB_DB: 'a.b' }, { MONGODB_JOURNAL: 'yes' }];
+      for (const bad of bads) {
+        expect(() => config(bad)).toThrow(ConfigError);
+      }
+    });
+
+    it('validates the lease timings and the proxy setting', () => {
+      const config = (env: Record<string, string>) => loadConfig({ NODE_ENV: 'test', ...env });
+      expect(config({})).toMatchObject({ PROJECTION_LEASE_TTL_MS: 15_000, PROJECTION_LEASE_RENEW_MS: 5_000, PROJECTION_STANDBY_POLL_MS: 2_000, TRUST_PROXY: false });
+      expect(() => config({ PROJECTION_LEASE_TTL_MS: '6000', PROJECTION_LEASE_RENEW_MS: '3000' })).toThrow(/at most a third/);
+      expect(config({ TRUST_PROXY: '1' }).TRUST_PROXY).toBe(1);
+      expect(config({ TRUST_PROXY: 'true' }).TRUST_PROXY).toBe(true);
+      expect(config({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).TRUST_PROXY).toBe('loopback, 10.0.0.0/8');
+      expect(() => config({ TRUST_PROXY: 'not a list!' })).toThrow(ConfigError);
+      expect(config({})).toMatchObject({ LOGIN_RATE_LIMIT_PER_EMAIL: 10, LOGIN_RATE_LIMIT_PER_IP: 100, LOGIN_RATE_LIMIT_WINDOW_SECONDS: 900 });
     });
 
     it('drops undefined fields and sets the write concern on the client', () => {
