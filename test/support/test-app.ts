@@ -31,6 +31,8 @@ export interface TestApp {
   mail: MailMessage[];
   eventStore: EventStore;
   dataDir: string;
+  /** With `listen: true`: where the app listens (http://localhost:<port>), for socket.io clients. */
+  url: string | null;
   /** Registers a user through the commands (fixture set-up) and logs in through HTTP. */
   user(role: Role, profile?: { full_name?: string; department?: string | null }): Promise<TestUser>;
   login(email: string, password: string): Promise<request.Response>;
@@ -43,9 +45,14 @@ let counter = 0;
  * The whole product on in-memory adapters with a manual clock, driven through HTTP with
  * supertest. Files go to a temporary directory that stop() removes.
  */
-export async function startTestApp(env: Record<string, string> = {}, options: { eventStore?: EventStore } = {}): Promise<TestApp> {
+export async function startTestApp(
+  env: Record<string, string> = {},
+  options: { eventStore?: EventStore; /** Start the app as main does (HTTP server on a free port, socket.io attached). */ listen?: boolean } = {},
+): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'isp-api-'));
-  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, JWT_SECRET: 'x'.repeat(40), PORT: '0', ...env });
+  // A listening app would start the scheduled jobs; tests run jobs themselves unless they ask.
+  const jobs = options.listen ? { JOBS_ENABLED: 'false' } : {};
+  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, JWT_SECRET: 'x'.repeat(40), PORT: '0', ...jobs, ...env });
   const clock = new ManualClock();
   const mail: MailMessage[] = [];
   const mailer: Mailer = { send: async (m) => void mail.push(m) };
@@ -58,7 +65,9 @@ export async function startTestApp(env: Record<string, string> = {}, options: { 
     passwords: createScryptPasswordHasher({ cost: 2 ** 10 }),
     skipBootstrap: true,
   });
-  await app.runner.start();
+  // app.start() starts the projections itself and listens; otherwise only the projections run
+  // and supertest drives the Express app directly.
+  const url = options.listen ? (await app.start()).url : (await app.runner.start(), null);
   await app.ready();
   const http = request(app.http);
 
@@ -70,6 +79,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: { 
     mail,
     eventStore,
     dataDir,
+    url,
     login,
     async user(role, profile = {}) {
       counter++;
@@ -95,4 +105,44 @@ export async function startTestApp(env: Record<string, string> = {}, options: { 
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+let customerCounter = 0;
+
+/**
+ * A customer registered through POST /api/customers (with its login account) by `by`, and that
+ * account signed in: its password is set through the forgot/reset-password flow, as a customer
+ * would. Returns the customer id and the signed-in user.
+ */
+export async function customerWithLogin(
+  t: TestApp,
+  by: { token: string },
+): Promise<{ customerId: string; user: { userId: string; email: string; password: string; token: string } }> {
+  customerCounter++;
+  const email = `pelanggan.${customerCounter}@example.com`;
+  const res = await t.http
+    .post('/api/customers')
+    .set({ Authorization: `Bearer ${by.token}` })
+    .send({
+      full_name: `Pelanggan ${customerCounter}`,
+      phone: `0813${String(customerCounter).padStart(8, '0')}`,
+      email,
+      address: `Jl. Contoh No. ${customerCounter}`,
+      coordinates: { lat: -6.2, lng: 106.8 },
+      service_area: 'Jakarta Pusat',
+    });
+  if (res.status !== 201) throw new Error(`customer fixture: ${res.status} ${JSON.stringify(res.body)}`);
+  const customer = res.body.data.customer as { id: string; user_id: string };
+  await t.http.post('/api/auth/forgot-password').send({ email });
+  const mail = [...t.mail].reverse().find((m) => m.to === email);
+  const resetToken = /Reset token: (\S+)/.exec(mail?.text ?? '')?.[1];
+  if (!resetToken) throw new Error('customer fixture: no reset mail');
+  const password = 'customer-password-1';
+  const reset = await t.http.post('/api/auth/reset-password').send({ token: resetToken, password, password_confirmation: password });
+  if (reset.status !== 200) throw new Error(`customer fixture reset: ${reset.status}`);
+  // Sessions must start after the password change.
+  t.clock.advance(1);
+  const logged = await t.login(email, password);
+  if (logged.status !== 200) throw new Error(`customer fixture login: ${logged.status}`);
+  return { customerId: customer.id, user: { userId: customer.user_id, email, password, token: logged.body.token as string } };
 }

@@ -5,6 +5,7 @@ import { customersRouter } from './customers/router';
 import { techniciansRouter } from './technicians/router';
 import { ticketsRouter } from './tickets/router';
 import { customerTicketsRouter, technicianTicketsRouter } from './tickets/related-routers';
+import { notificationsRouter } from './notifications/router';
 
 /**
  * Document 000, the ISP Technician Management API, mounted at /api. Each area is its own
@@ -21,5 +22,6 @@ export function technicianManagementRouter(deps: ApiDeps): Router {
   router.use('/technicians', techniciansRouter(deps));
   router.use('/users', usersRouter(deps));
   router.use('/customers', customersRouter(deps));
+  router.use('/notifications', notificationsRouter(deps));
   return router;
 }
