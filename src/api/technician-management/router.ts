@@ -6,6 +6,7 @@ import { techniciansRouter } from './technicians/router';
 import { ticketsRouter } from './tickets/router';
 import { customerTicketsRouter, technicianTicketsRouter } from './tickets/related-routers';
 import { notificationsRouter } from './notifications/router';
+import { mobileRouter } from './mobile/router';
 
 /**
  * Document 000, the ISP Technician Management API, mounted at /api. Each area is its own
@@ -23,5 +24,6 @@ export function technicianManagementRouter(deps: ApiDeps): Router {
   router.use('/users', usersRouter(deps));
   router.use('/customers', customersRouter(deps));
   router.use('/notifications', notificationsRouter(deps));
+  router.use('/mobile', mobileRouter(deps));
   return router;
 }
