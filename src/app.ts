@@ -25,6 +25,7 @@ import { TokenService } from './api/auth/tokens';
 import type { ApiDeps } from './api/deps';
 import { FileUrls } from './api/files/signed-urls';
 import { createHttpApp } from './api/http-app';
+import { createRealtime, type Realtime } from './api/realtime';
 import { systemClock, type Clock, type IdGenerator } from './ports/clock';
 import type { EventStore } from './ports/event-store';
 import type { FileStore } from './ports/file-store';
@@ -62,6 +63,8 @@ export interface App {
   /** Scheduled jobs (SLA, ...): started by start() once the read models caught up, when JOBS_ENABLED. */
   jobs: JobScheduler;
   http: ReturnType<typeof createHttpApp>;
+  /** socket.io (document 000) and the live feed of events it is fed from; attached by start(). */
+  realtime: Realtime;
   /** Starts the projections, then listens; resolves once listening (readiness follows catch-up). */
   start(): Promise<{ url: string; port: number }>;
   /** Resolves when the read models have caught up and the first admin exists. */
@@ -202,6 +205,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   // Behind a load balancer: which X-Forwarded-For hops to believe for req.ip (rate limits, logs).
   http.set('trust proxy', config.TRUST_PROXY);
   const jobs = createJobScheduler({ commands, readStore, logger }, { sla: config.SLA_JOB_SCHEDULE });
+  const realtime = createRealtime({ deps, eventStore, registry });
   let server: Server | null = null;
   let readyPromise: Promise<BootstrapResult | null> | null = null;
 
@@ -231,6 +235,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     deps,
     runner,
     jobs,
+    realtime,
     http,
     ready,
     async start() {
@@ -238,6 +243,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       stopSweeping = rateLimiter.startSweeping(60_000, (err) => logger.warn({ err: String(err) }, 'rate limit sweep failed'));
       ready().catch((err: unknown) => logger.error({ err: String(err) }, 'start-up failed'));
       server = createServer(http);
+      realtime.attach(server);
+      await realtime.start();
       await new Promise<void>((resolveListen, reject) => {
         server!.once('error', reject);
         server!.listen(config.PORT, config.HOST, () => resolveListen());
@@ -250,6 +257,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       return { url: `http://${host}:${port}`, port };
     },
     async stop() {
+      // Real-time clients first: their connections would keep the HTTP server from closing.
+      await realtime.close();
       if (server) {
         const s = server;
         server = null;
