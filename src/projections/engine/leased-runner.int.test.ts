@@ -243,6 +243,43 @@ describe('LeasedProjections: one projector group on exactly one instance', () =>
     expect(await b.waitFor(later, 1000)).toBe(true);
   });
 
+  it('a busy standby reads the stored checkpoints once per poll, however many requests wait', async () => {
+    const a = instance('A');
+    await a.start();
+    let checkpointReads = 0;
+    const counting: ReadStore = {
+      ...reads,
+      collection: <T extends Doc>(name: string) => {
+        const c = reads.collection<T>(name);
+        if (name !== CHECKPOINTS) return c;
+        return { ...c, name: c.name, find: (...args: Parameters<typeof c.find>) => (checkpointReads++, c.find(...args)) };
+      },
+    };
+    const b = new LeasedProjections({
+      name: 'projections:test',
+      owner: 'B',
+      readStore: counting,
+      eventStore: events,
+      registry,
+      projectors: [ticksProjector('B')],
+      logger: silentLogger,
+      clock,
+      ttlMs: 10_000,
+      renewEveryMs: 3_000,
+      standbyPollMs: 1_000,
+      checkpointPollMs: 20,
+      autoTick: false,
+    });
+    started.push(b);
+    await b.start();
+    const before = checkpointReads;
+    const target = (await ticks(events, 3)).position;
+    const waits = Array.from({ length: 50 }, () => b.waitFor(target, 3000));
+    expect(await Promise.all(waits)).toEqual(Array(50).fill(true));
+    // A handful of polls, not fifty per poll.
+    expect(checkpointReads - before).toBeLessThan(20);
+  });
+
   it('takes over by itself on timers (short real intervals)', async () => {
     const a = instance('A', { clock: systemClock, autoTick: true, ttlMs: 300, renewEveryMs: 20, standbyPollMs: 20 });
     const b = instance('B', { clock: systemClock, autoTick: true, ttlMs: 300, renewEveryMs: 20, standbyPollMs: 20 });

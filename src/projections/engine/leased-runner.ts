@@ -73,6 +73,12 @@ interface CheckpointDoc extends Doc {
   position: number;
 }
 
+interface StoredWaiter {
+  position: number;
+  resolve: (reached: boolean) => void;
+  timer: NodeJS.Timeout;
+}
+
 /** A projector whose apply treats a fenced write as the end of the term rather than a failure,
  * so losing the lease never marks projectors faulted. */
 function guardProjector(p: Projector): Projector {
@@ -112,6 +118,8 @@ export class LeasedProjections {
   private stopping = false;
   private lastHolder: string | null = null;
   private stored: { position: number; checkpoints: Map<string, number> } = { position: 0, checkpoints: new Map() };
+  private readonly storedWaiters = new Set<StoredWaiter>();
+  private polling: Promise<void> | null = null;
 
   constructor(options: LeasedProjectionsOptions) {
     if (options.renewEveryMs >= options.ttlMs) throw new RangeError('The lease must be renewed more often than it expires');
@@ -163,6 +171,7 @@ export class LeasedProjections {
       await this.lease.release().catch((err: unknown) => this.options.logger.warn({ err: String(err), lease: this.options.name }, 'could not release the projection lease'));
     }
     this.role = 'stopped';
+    for (const w of [...this.storedWaiters]) w.resolve(false);
   }
 
   /** One round of lease upkeep: renew (active) or try to acquire (standby). Never overlaps itself. */
@@ -195,19 +204,55 @@ export class LeasedProjections {
   /** Read-your-writes on this instance, whichever role it has; false when the time is up. */
   async waitFor(position: number, timeoutMs: number): Promise<boolean> {
     const deadline = performance.now() + timeoutMs;
-    const poll = this.options.checkpointPollMs ?? 25;
     for (;;) {
       if (this.role === 'active' && this.writable()) {
         const term = this.term;
         const reached = await this.runner.waitFor(position, Math.max(0, deadline - performance.now()));
         // The runner's word counts only if this term is still intact.
         if (reached && this.role === 'active' && this.term === term && this.writable()) return true;
-      } else if ((await this.storedProgress()).position >= position) {
+      } else if (this.stored.position >= position) {
+        return true;
+      } else if (await this.waitStored(position, deadline - performance.now())) {
         return true;
       }
-      const left = deadline - performance.now();
-      if (left <= 0) return false;
-      await new Promise((r) => setTimeout(r, Math.min(poll, left)));
+      if (performance.now() >= deadline) return false;
+      // The role changed while waiting: ask again the way the new role answers.
+      await new Promise((r) => setTimeout(r, 1));
+    }
+  }
+
+  /**
+   * Waits until the stored progress reaches `position`. One poller serves every waiter, reading
+   * the stored checkpoints once per `checkpointPollMs`, so a busy standby does not multiply reads.
+   * Resolves false at the timeout, or early when this instance becomes active.
+   */
+  private waitStored(position: number, timeoutMs: number): Promise<boolean> {
+    if (timeoutMs <= 0) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const waiter: StoredWaiter = {
+        position,
+        resolve: (reached) => {
+          clearTimeout(waiter.timer);
+          this.storedWaiters.delete(waiter);
+          resolve(reached);
+        },
+        timer: setTimeout(() => waiter.resolve(false), timeoutMs),
+      };
+      this.storedWaiters.add(waiter);
+      if (!this.polling) this.polling = this.pollStored().finally(() => (this.polling = null));
+    });
+  }
+
+  private async pollStored(): Promise<void> {
+    const interval = this.options.checkpointPollMs ?? 25;
+    while (this.storedWaiters.size > 0) {
+      if (this.role === 'active' || this.role === 'stopped') {
+        for (const w of [...this.storedWaiters]) w.resolve(false);
+        return;
+      }
+      const { position } = await this.storedProgress().catch(() => this.stored);
+      for (const w of [...this.storedWaiters]) if (w.position <= position) w.resolve(true);
+      if (this.storedWaiters.size > 0) await new Promise((r) => setTimeout(r, interval));
     }
   }
 
@@ -326,7 +371,9 @@ export class LeasedProjections {
       this.lease.publishedPosition(),
     ]);
     const checkpoints = new Map(docs.map((d) => [d._id, d.position]));
-    const position = Math.max(0, published ?? 0, ...checkpoints.values());
+    // Each value read is a fact that stays true (the read models held everything up to it), so
+    // the highest seen is kept: a new holder republishing from an older checkpoint changes nothing.
+    const position = Math.max(this.stored.position, published ?? 0, ...checkpoints.values());
     this.stored = { position, checkpoints };
     return this.stored;
   }
