@@ -4,6 +4,10 @@ import type { ApiDeps } from '../deps';
 /**
  * GET /health: 200 once the read models have caught up with the log (the server then answers
  * reads that are up to date), 503 before. Reports the stores and every projector's checkpoint.
+ * With several instances (MongoDB read store, docs/scaling.md) the instance holding the projection
+ * lease is ready when its runner has caught up; a standby is ready once the checkpoints stored in
+ * the read store have reached the log head as it was when the standby started. `projections.lease`
+ * says which role this instance has and who holds the lease.
  */
 export function health(deps: ApiDeps): RequestHandler {
   return async (_req, res) => {
