@@ -12,6 +12,7 @@ import { Lease } from './lease';
 import { LeasedProjections } from './leased-runner';
 import type { Projector } from './projector';
 import { CHECKPOINTS } from './runner';
+import { RebuildJobs } from './rebuild-jobs';
 
 /**
  * The projection lease proven on the embedded adapters: two instances (two LeasedProjections)
@@ -184,9 +185,11 @@ describe('LeasedProjections: one projector group on exactly one instance', () =>
     expect(by.slice(12)).toEqual(Array(9).fill('B'));
     expect(await total()).toBe(21);
 
-    // A wakes up: its term is over, it stands by and does not take the lease back.
+    // A wakes up: its term is over, it stands by and does not take the lease back. The refused
+    // writes did not mark its projector faulted.
     await a.tick();
     expect(a.currentRole).toBe('standby');
+    expect(a.runner.status().projectors.map((p) => p.faulted)).toEqual([null]);
     await a.tick();
     expect(a.currentRole).toBe('standby');
     const third = await ticks(events, 5);
@@ -241,6 +244,24 @@ describe('LeasedProjections: one projector group on exactly one instance', () =>
     const later = head + 10;
     await other.tryAcquire({ position: later });
     expect(await b.waitFor(later, 1000)).toBe(true);
+  });
+
+  it('a rebuild sent to a standby fails at once and changes nothing; on the holder it runs', async () => {
+    const a = instance('A');
+    const b = instance('B');
+    await a.start();
+    await b.start();
+    const first = await ticks(events, 6);
+    expect(await a.waitFor(first.position, 3000)).toBe(true);
+    const onStandby = new RebuildJobs({ eventStore: events, readStore: b.readStore, runner: b.runner, logger: silentLogger }).start('ticks');
+    const failed = await onStandby!.done;
+    expect(failed.state).toBe('failed');
+    expect(failed.error).toMatch(/does not hold the projection lease/);
+    expect(await appliedOnce(1, 6)).toEqual(Array(6).fill('A'));
+    const onHolder = await new RebuildJobs({ eventStore: events, readStore: a.readStore, runner: a.runner, logger: silentLogger }).start('ticks')!.done;
+    expect(onHolder.state).toBe('done');
+    // Rebuilt from zero by A's projector: still one application per event.
+    expect(await appliedOnce(1, 6)).toEqual(Array(6).fill('A'));
   });
 
   it('a busy standby reads the stored checkpoints once per poll, however many requests wait', async () => {
