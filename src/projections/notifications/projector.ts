@@ -86,16 +86,17 @@ export const notificationsProjector: Projector = {
   ],
   collections: {
     [NOTIFICATIONS]: [
-      // GET /api/notifications: the caller's, newest first, optionally by is_read and type.
+      // GET /api/notifications: the caller's, newest first, optionally by is_read and type (both:
+      // the type index, is_read checked on its candidates). Kept few: every index costs on every
+      // notification written, live and on rebuilds.
       { keys: { user_id: 1, ...NOTIFICATION_SORT } },
       { keys: { user_id: 1, is_read: 1, ...NOTIFICATION_SORT } },
       { keys: { user_id: 1, type: 1, ...NOTIFICATION_SORT } },
-      { keys: { user_id: 1, is_read: 1, type: 1, ...NOTIFICATION_SORT } },
       // The live feed: the notifications an event caused.
       { keys: { source_event_id: 1 } },
-      // Mobile sync: what changed between two log positions, or since a time.
+      // Mobile sync: what changed between two log positions (a sync by time walks the same
+      // index up to the position and checks changed_at).
       { keys: { user_id: 1, _pos: 1 } },
-      { keys: { user_id: 1, changed_at: 1 } },
     ],
     [NOTIFICATION_TICKET_FACTS]: [],
     [NOTIFICATION_CUSTOMER_FACTS]: [],
