@@ -51,6 +51,12 @@ export async function settle(deps: ApiDeps, req: Request, position: number | nul
   if (!reached) deps.logger.warn({ reqId: req.ctx.requestId, position }, 'read models did not reach the write in time');
 }
 
+/** A signed, expiring absolute link to an uploaded file, for this request's origin. */
+export function fileUrlFor(deps: ApiDeps, req: Request): (fileId: string) => string {
+  const base = baseUrl(deps, req);
+  return (fileId) => `${base}${deps.fileUrls.path(fileId)}`;
+}
+
 /** Absolute base URL for links in responses: PUBLIC_URL, else the request's own origin. */
 export function baseUrl(deps: ApiDeps, req: Request): string {
   return (deps.settings.publicUrl ?? `${req.protocol}://${req.get('host')}`).replace(/\/$/, '');

@@ -10,7 +10,7 @@ import { metaFor, requireAuth, type AuthContext } from '../http/context';
 import { idempotent } from '../http/idempotency';
 import { singleFileUpload } from '../http/uploads';
 import { validate } from '../http/validation';
-import { baseUrl, settle, type ApiDeps } from '../deps';
+import { fileUrlFor, settle, type ApiDeps } from '../deps';
 import { serviceRequestErrorHandler } from './errors';
 import { canonicalFields, createServiceRequestBody, listQuery, transitionBodies } from './input';
 import { may, type ServiceRequestPermission } from './permissions';
@@ -44,7 +44,7 @@ export function serviceRequestsRouter(deps: ApiDeps): Router {
     return doc;
   };
   const present = (req: Request, doc: ServiceRequestSummary) =>
-    presentServiceRequest(doc, doc.photo ? `${baseUrl(deps, req)}${deps.fileUrls.path(doc.photo.fileId)}` : null);
+    presentServiceRequest(doc, doc.photo ? fileUrlFor(deps, req)(doc.photo.fileId) : null);
   const detail = (req: Request, doc: ServiceRequestDoc) => ({ ...present(req, doc), timeline: presentTimeline(doc.timeline) });
 
   router.get('/', async (req, res) => {

@@ -226,6 +226,12 @@ describe('Mobile API (document 000)', () => {
       expect(detail.body.data.ticket.attachments).toEqual([
         expect.objectContaining({ id: res.body.data.file.attachment_id, filename: 'after.png', type: 'photo', uploaded_by: tech.userId }),
       ]);
+      // The tickets API signs the link too, and it serves the file.
+      const link = new URL(detail.body.data.ticket.attachments[0].url);
+      expect(link.search).toMatch(/^\?expires=\d+&signature=/);
+      const served = await t.http.get(link.pathname + link.search);
+      expect(served.status).toBe(200);
+      expect(Buffer.compare(served.body as Buffer, PNG)).toBe(0);
       const next = await sync(first.sync_token);
       expect(next.tickets.map((x) => x.id)).toEqual([a]);
       const [attachment] = next.tickets[0]!.attachments;

@@ -6,7 +6,7 @@ import { metaFor, requireAuth } from '../../http/context';
 import { idempotent } from '../../http/idempotency';
 import { singleFileUpload } from '../../http/uploads';
 import { validate } from '../../http/validation';
-import { baseUrl, settle, type ApiDeps } from '../../deps';
+import { fileUrlFor, settle, type ApiDeps } from '../../deps';
 import { ok } from '../envelope';
 import { tmsErrorHandler } from '../errors';
 import { permit } from '../permissions';
@@ -32,8 +32,7 @@ export function mobileRouter(deps: ApiDeps): Router {
     const body = validate(syncBody, req.body ?? {});
     const start = parseLastSync(body.last_sync, auth.userId);
     deps.logger.debug({ reqId: req.ctx.requestId, userId: auth.userId, device: body.device_info, start: start.kind }, 'mobile sync');
-    const base = baseUrl(deps, req);
-    ok(res, await syncTechnician(deps, auth.userId, start, (fileId) => `${base}${deps.fileUrls.path(fileId)}`));
+    ok(res, await syncTechnician(deps, auth.userId, start, fileUrlFor(deps, req)));
   });
 
   router.post(
@@ -73,7 +72,7 @@ export function mobileRouter(deps: ApiDeps): Router {
             file: {
               id: file.id,
               filename: file.filename,
-              url: `${baseUrl(deps, req)}${deps.fileUrls.path(file.id)}`,
+              url: fileUrlFor(deps, req)(file.id),
               type: body.type,
               size: file.size,
               content_type: file.contentType,

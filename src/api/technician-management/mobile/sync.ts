@@ -54,18 +54,8 @@ export async function syncTechnician(deps: ApiDeps, technicianId: string, start:
     [...tickets.flatMap(usersNamedBy), ...comments.map((c) => c.user_id)],
   );
   return {
-    tickets: tickets.map((doc) => {
-      const ticket = presentTicketDetail(doc, parties);
-      // Files uploaded here are served by signed, expiring URLs: sign them afresh.
-      const fileIds = new Map(doc.attachments.map((a) => [a.id, a.file_id]));
-      return {
-        ...ticket,
-        attachments: ticket.attachments.map((a) => {
-          const fileId = fileIds.get(a.id);
-          return fileId ? { ...a, url: fileUrl(fileId) } : a;
-        }),
-      };
-    }),
+    // Uploaded attachments get freshly signed URLs from the presenter.
+    tickets: tickets.map((doc) => presentTicketDetail(doc, parties, fileUrl)),
     comments: comments.map((c) => ({
       id: c.id,
       ticket_id: c.ticket_id,

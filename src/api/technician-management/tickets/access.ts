@@ -41,7 +41,7 @@ export async function presentPage(deps: ApiDeps, docs: readonly TicketDoc[]) {
   return docs.map((d) => presentTicket(d, parties));
 }
 
-export async function presentDetail(deps: ApiDeps, doc: TicketDoc) {
+export async function presentDetail(deps: ApiDeps, doc: TicketDoc, fileUrl: (fileId: string) => string) {
   const parties = await lookupParties(deps.readStore, [doc.customer_id], usersNamedBy(doc));
-  return presentTicketDetail(doc, parties);
+  return presentTicketDetail(doc, parties, fileUrl);
 }

@@ -62,8 +62,11 @@ export function presentTicket(doc: TicketDoc, parties: Parties) {
   };
 }
 
-/** GET /api/tickets/:id and the answers of every ticket write. */
-export function presentTicketDetail(doc: TicketDoc, parties: Parties) {
+/**
+ * GET /api/tickets/:id and the answers of every ticket write. Uploaded attachments (with a
+ * file id) get a freshly signed link; attachments given as URLs are shown as given.
+ */
+export function presentTicketDetail(doc: TicketDoc, parties: Parties, fileUrl: (fileId: string) => string) {
   return {
     ...presentTicket(doc, parties),
     rating: doc.rating,
@@ -73,7 +76,7 @@ export function presentTicketDetail(doc: TicketDoc, parties: Parties) {
     attachments: doc.attachments.map((a) => ({
       id: a.id,
       filename: a.filename,
-      url: a.url,
+      url: a.file_id ? fileUrl(a.file_id) : a.url,
       type: a.type,
       uploaded_by: a.uploaded_by,
       uploaded_at: a.uploaded_at,

@@ -15,7 +15,7 @@ import { ifMatch, setEtag } from '../../http/conditional';
 import { metaFor, requireAuth } from '../../http/context';
 import { idempotent } from '../../http/idempotency';
 import { validate } from '../../http/validation';
-import { settle, type ApiDeps } from '../../deps';
+import { fileUrlFor, settle, type ApiDeps } from '../../deps';
 import { ok, pageOf, pagination } from '../envelope';
 import { tmsErrorHandler } from '../errors';
 import { allows, permit } from '../permissions';
@@ -48,7 +48,7 @@ export function ticketsRouter(deps: ApiDeps): Router {
     await settle(deps, req, result.position);
     const doc = await visibleTicket(deps, requireAuth(req), ticketId);
     setEtag(res, doc.revision);
-    ok(res, { ticket: await presentDetail(deps, doc) }, status);
+    ok(res, { ticket: await presentDetail(deps, doc, fileUrlFor(deps, req)) }, status);
   };
 
   router.get('/', permit(P, 'view'), async (req, res) => {
@@ -109,7 +109,7 @@ export function ticketsRouter(deps: ApiDeps): Router {
   router.get('/:id', permit(P, 'view'), async (req, res) => {
     const doc = await visibleTicket(deps, requireAuth(req), ticketIdOf(req));
     setEtag(res, doc.revision);
-    ok(res, { ticket: await presentDetail(deps, doc) });
+    ok(res, { ticket: await presentDetail(deps, doc, fileUrlFor(deps, req)) });
   });
 
   router.put('/:id', permit(P, 'update'), json, async (req, res) => {
