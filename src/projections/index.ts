@@ -6,6 +6,7 @@ import { customersProjector } from './customers/projector';
 import { technicianPerformanceProjector, technicianProfileProjector } from './technicians';
 import { ticketsProjector } from './tickets/projector';
 import { mobileSyncProjector, notificationsProjector } from './notifications';
+import { reportsProjector } from './reports/projector';
 
 /** Every projector the product runs. */
-export const allProjectors: readonly Projector[] = [usersProjector, authSessionsProjector, serviceRequestsProjector, technicianProfileProjector, technicianPerformanceProjector, customersProjector, ticketsProjector, notificationsProjector, mobileSyncProjector];
+export const allProjectors: readonly Projector[] = [usersProjector, authSessionsProjector, serviceRequestsProjector, technicianProfileProjector, technicianPerformanceProjector, customersProjector, ticketsProjector, reportsProjector, notificationsProjector, mobileSyncProjector];
