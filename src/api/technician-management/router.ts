@@ -7,6 +7,7 @@ import { ticketsRouter } from './tickets/router';
 import { customerTicketsRouter, technicianTicketsRouter } from './tickets/related-routers';
 import { notificationsRouter } from './notifications/router';
 import { mobileRouter } from './mobile/router';
+import { reportsRouter } from './reports/router';
 
 /**
  * Document 000, the ISP Technician Management API, mounted at /api. Each area is its own
@@ -25,5 +26,6 @@ export function technicianManagementRouter(deps: ApiDeps): Router {
   router.use('/customers', customersRouter(deps));
   router.use('/notifications', notificationsRouter(deps));
   router.use('/mobile', mobileRouter(deps));
+  router.use('/reports', reportsRouter(deps));
   return router;
 }
