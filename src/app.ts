@@ -204,7 +204,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const http = createHttpApp(deps);
   // Behind a load balancer: which X-Forwarded-For hops to believe for req.ip (rate limits, logs).
   http.set('trust proxy', config.TRUST_PROXY);
-  const jobs = createJobScheduler({ commands, readStore, logger }, { sla: config.SLA_JOB_SCHEDULE });
+  const jobs = createJobScheduler(
+    { commands, readStore, logger, isLeader: () => !leased || leased.isActive() },
+    { sla: config.SLA_JOB_SCHEDULE },
+  );
   const realtime = createRealtime({ deps, eventStore, registry });
   let server: Server | null = null;
   let readyPromise: Promise<BootstrapResult | null> | null = null;

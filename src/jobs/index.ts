@@ -11,6 +11,8 @@ export interface JobsDeps {
   commands: TicketCommandDeps;
   readStore: ReadStore;
   logger: Logger;
+  /** Whether this instance runs the scheduled jobs now (it holds the projection lease). */
+  isLeader?: () => boolean;
 }
 
 export interface JobSchedules {
@@ -24,5 +26,5 @@ export function createJobScheduler(deps: JobsDeps, schedules: JobSchedules): Job
   const jobs: JobDefinition[] = [
     { name: 'sla', schedule: schedules.sla, run: (now) => runSlaJob({ ...deps, logger }, now) },
   ];
-  return new JobScheduler({ clock: deps.commands.clock, logger }, jobs);
+  return new JobScheduler({ clock: deps.commands.clock, logger, isLeader: deps.isLeader }, jobs);
 }

@@ -9,7 +9,8 @@ import type { Logger } from '../ports/logger';
  * stops it on shutdown; nothing is scheduled on import.
  *
  * Every job is a command, idempotent by its decider, so a run that overlaps another instance's
- * (several API instances) appends nothing twice; JOBS_ENABLED picks which instances run them.
+ * appends nothing twice. With several instances, scheduled runs happen only where `isLeader`
+ * says so (the instance holding the projection lease); JOBS_ENABLED switches them off entirely.
  */
 export type Job = (now: Date) => Promise<unknown>;
 
@@ -25,7 +26,7 @@ export class JobScheduler {
   private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
-    private readonly deps: { clock: Clock; logger: Logger },
+    private readonly deps: { clock: Clock; logger: Logger; isLeader?: () => boolean },
     private readonly jobs: readonly JobDefinition[],
   ) {
     const names = new Set<string>();
@@ -76,6 +77,7 @@ export class JobScheduler {
 
   /** One scheduled run: errors are logged, never thrown into node-cron. */
   private async execute(job: JobDefinition): Promise<void> {
+    if (this.deps.isLeader && !this.deps.isLeader()) return;
     const startedAt = Date.now();
     try {
       const result = await job.run(this.deps.clock.now());

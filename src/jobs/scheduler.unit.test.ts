@@ -60,4 +60,20 @@ describe('JobScheduler', () => {
     await s.stop();
     expect(errors).toEqual([{ job: 'boom', err: 'kaput' }]);
   });
+
+  it('skips scheduled runs on an instance that is not the leader', async () => {
+    let leader = false;
+    let runs = 0;
+    const s = new JobScheduler({ clock, logger: silentLogger, isLeader: () => leader }, [
+      { name: 'led', schedule: '* * * * * *', run: async () => ++runs },
+    ]);
+    s.start();
+    const task = [...cron.getTasks().values()].find((x) => x.name === 'led')!;
+    await task.execute();
+    expect(runs).toBe(0);
+    leader = true;
+    await task.execute();
+    await s.stop();
+    expect(runs).toBe(1);
+  });
 });
