@@ -144,6 +144,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
           ttlMs: config.PROJECTION_LEASE_TTL_MS,
           renewEveryMs: config.PROJECTION_LEASE_RENEW_MS,
           standbyPollMs: config.PROJECTION_STANDBY_POLL_MS,
+          runner: { now: () => clock.now().getTime() },
           quiesce: () => deps.rebuilds.waitAll(),
         })
       : null;
@@ -155,6 +156,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       registry,
       projectors: allProjectors,
       logger: logger.child({ component: 'projections' }),
+      now: () => clock.now().getTime(),
     });
   const caughtUp = () => (leased ? leased.whenReady() : runner.whenCaughtUp());
   const rateLimiter = createReadStoreRateLimiter(readStore, { clock });

@@ -62,7 +62,7 @@ export interface LeasedProjectionsOptions {
   /** How often a standby's waitFor reads the stored checkpoints. Default 25 ms. */
   checkpointPollMs?: number;
   safetyMarginMs?: number;
-  runner?: Pick<ProjectionRunnerOptions, 'batchSize' | 'resubscribeDelayMs' | 'maxApplyAttempts'>;
+  runner?: Pick<ProjectionRunnerOptions, 'batchSize' | 'resubscribeDelayMs' | 'maxApplyAttempts' | 'now'>;
   /** Settles other work that writes through the fence (rebuilds) before a new term starts. */
   quiesce?: () => Promise<void>;
   /** false: no timers; the caller drives `tick()` (tests). Default true. */
@@ -260,7 +260,8 @@ export class LeasedProjections {
     const lease = { name: this.options.name, owner: this.options.owner, role: this.role, holder: this.role === 'active' ? this.options.owner : this.lastHolder };
     if (this.role === 'active') return { ...this.runner.status(), caughtUp: this.isReady, lease };
     const projectors: ProjectorStatus[] = this.names.map((name) => ({ name, checkpoint: this.stored.checkpoints.get(name) ?? 0, faulted: null }));
-    return { running: false, caughtUp: this.isReady, position: this.stored.position, projectors, lease };
+    // A standby applies nothing, so it has no lag of its own; the holder reports it.
+    return { running: false, caughtUp: this.isReady, position: this.stored.position, lag: this.runner.status().lag, projectors, lease };
   }
 
   private writable(): boolean {

@@ -2,6 +2,7 @@ import type { EventStore, RecordedEvent, Subscription } from '../../ports/event-
 import type { Doc, IndexSpec, ReadStore } from '../../ports/read-store';
 import type { Logger } from '../../ports/logger';
 import type { EventRegistry } from '../../domain/shared/events';
+import { LagWindow, type LagSummary } from './lag';
 import type { ProjectedEvent, Projector, ProjectorContext } from './projector';
 
 export const CHECKPOINTS = '_projection_checkpoints';
@@ -36,6 +37,8 @@ export interface RunnerStatus {
   running: boolean;
   caughtUp: boolean;
   position: number;
+  /** Event timestamp to applied, over the recent live events. */
+  lag: LagSummary;
   projectors: ProjectorStatus[];
 }
 
@@ -50,6 +53,8 @@ export interface ProjectionRunnerOptions {
   resubscribeDelayMs?: (attempt: number) => number;
   /** Attempts per event and projector before the projector is marked faulted. */
   maxApplyAttempts?: number;
+  /** Wall-clock milliseconds, for the projection lag (default Date.now). */
+  now?: () => number;
 }
 
 interface Waiter {
@@ -76,6 +81,7 @@ export class ProjectionRunner {
   private running = false;
   private caughtUpOnce = false;
   private drops = 0;
+  private readonly lag = new LagWindow();
   private finishingCatchUp = false;
   private lastFullPersist = 0;
   private resubscribeTimer: NodeJS.Timeout | null = null;
@@ -151,6 +157,7 @@ export class ProjectionRunner {
       running: this.running,
       caughtUp: this.caughtUpOnce,
       position: this.position,
+      lag: this.lag.summary(),
       projectors: this.projectors.map((p) => ({
         name: p.name,
         checkpoint: this.checkpoints.get(p.name) ?? 0,
@@ -269,11 +276,13 @@ export class ProjectionRunner {
   private async handleBatch(events: RecordedEvent[]): Promise<void> {
     if (this.gate) await this.gate;
     const ctx: ProjectorContext = { collection: (name) => this.options.readStore.collection(name) };
+    const applied: string[] = [];
     for (const raw of events) {
       if (raw.position <= this.position) continue;
       const interested = this.byType.get(raw.type);
       if (interested) {
         const event = this.upcast(raw);
+        applied.push(event.metadata.timestamp);
         for (const p of interested) {
           if ((this.checkpoints.get(p.name) ?? 0) >= event.position || this.faults.get(p.name)) continue;
           const error = await this.applyWithRetry(p, event, ctx);
@@ -293,6 +302,10 @@ export class ProjectionRunner {
     }
     await this.persistCheckpoints(false);
     this.release();
+    if (this.caughtUpOnce) {
+      const now = (this.options.now ?? Date.now)();
+      for (const timestamp of applied) this.lag.record(now - Date.parse(timestamp));
+    }
   }
 
   private advance(position: number): void {
