@@ -315,6 +315,14 @@ describe('tickets projector', () => {
       expect(stats.returned).toBe(20);
     });
 
+    it('counts a status + priority page total from the index alone', () => {
+      const filter = ticketFilter({ status: 'new', priority: 'low' } as never)!;
+      const stats = indexed.collection(TICKETS).explainCount(filter);
+      expect(stats.index).toBe('status_1_priority_1_created_at_-1_number_-1');
+      expect(stats.covered).toBe(true);
+      expect(stats.examined).toBe(0);
+    });
+
     it('serves a customer scope ($in) by merging index ranges', () => {
       const filter = ticketFilter({}, { customerIds: ['c-1', 'c-2', 'c-3'] })!;
       const stats = indexed.collection(TICKETS).explain(filter, page);

@@ -186,6 +186,9 @@ export const ticketsProjector: Projector = {
       // costs on every write and on rebuilds.
       { keys: { created_at: -1, number: -1 } },
       { keys: { status: 1, created_at: -1, number: -1 } },
+      // status + priority together is the dispatch board's usual filter: without this index its
+      // page total would count every ticket of the status to find the few of the priority.
+      { keys: { status: 1, priority: 1, created_at: -1, number: -1 } },
       { keys: { priority: 1, created_at: -1, number: -1 } },
       { keys: { type: 1, created_at: -1, number: -1 } },
       { keys: { technician_id: 1, created_at: -1, number: -1 } },
