@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance, type EventLoopUtilization } from 'node:perf_hooks';
 import { openSqliteEventStore } from '../src/adapters/event-store/sqlite';
 import type { NewEvent } from '../src/ports/event-store';
 
@@ -13,6 +13,10 @@ import type { NewEvent } from '../src/ports/event-store';
  *   (b) N concurrent writers (16 and 64 by default), each on its own stream with an exact
  *       expected revision, as concurrent command handlers would append.
  * Each scenario gets a fresh database file and runs for a fixed time after a short warm-up.
+ * Besides throughput and append latency it reports how much the store holds up the main
+ * thread during the measured time: the event-loop delay (p99 and max of how late a 1 ms
+ * timer fires, perf_hooks.monitorEventLoopDelay) and the main thread's event-loop
+ * utilisation (share of the time it was busy rather than waiting for I/O).
  *
  * Alone: `npm run build && node dist/bench/event-store-append.js [durationMs]`.
  */
@@ -40,6 +44,11 @@ export interface AppendBenchScenario {
   /** Transactions (fsyncs) during the measured time, and appends per transaction. */
   commits: number;
   eventsPerCommit: number;
+  /** Event-loop delay during the measured time: p99 and max, in ms (1 ms sampling timer). */
+  loopDelayP99Ms: number;
+  loopDelayMaxMs: number;
+  /** Main thread's event-loop utilisation during the measured time, in percent. */
+  mainBusyPercent: number;
 }
 
 export interface AppendBenchResult {
@@ -85,6 +94,8 @@ async function runScenario(dir: string, name: string, writers: number, warmupMs:
     const warmupEnds = performance.now() + warmupMs;
     let commitsAtStart = 0;
     let startedAt = 0;
+    const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+    let eluAtStart: EventLoopUtilization | undefined;
 
     const writer = async (w: number): Promise<void> => {
       const stream = `bench-${name}-${w}`;
@@ -96,6 +107,8 @@ async function runScenario(dir: string, name: string, writers: number, warmupMs:
           startedAt = started;
           stopAt = started + durationMs;
           commitsAtStart = store.stats().commits;
+          eluAtStart = performance.eventLoopUtilization();
+          loopDelay.enable();
         }
         const counted = measuring;
         await store.appendToStream(stream, [benchEvent(w, revision)], {
@@ -105,6 +118,8 @@ async function runScenario(dir: string, name: string, writers: number, warmupMs:
       }
     };
     await Promise.all(Array.from({ length: writers }, (_, w) => writer(w)));
+    loopDelay.disable();
+    const elu = performance.eventLoopUtilization(eluAtStart);
 
     const seconds = (performance.now() - startedAt) / 1000;
     const commits = store.stats().commits - commitsAtStart;
@@ -119,6 +134,9 @@ async function runScenario(dir: string, name: string, writers: number, warmupMs:
       p99Ms: round(percentile(latencies, 0.99), 3),
       commits,
       eventsPerCommit: round(commits > 0 ? latencies.length / commits : 0, 1),
+      loopDelayP99Ms: round(loopDelay.percentile(99) / 1e6, 2),
+      loopDelayMaxMs: round(loopDelay.max / 1e6, 2),
+      mainBusyPercent: Math.round(elu.utilization * 100),
     };
   } finally {
     await store.close();
@@ -141,8 +159,18 @@ export async function runAppendBench(options: AppendBenchOptions = {}): Promise<
 }
 
 export function formatAppendBench(result: AppendBenchResult): string {
-  const header = ['scenario', 'writers', 'events/s', 'p50 ms', 'p99 ms', 'events/commit'];
-  const rows = result.scenarios.map((s) => [s.name, String(s.writers), String(s.eventsPerSecond), String(s.p50Ms), String(s.p99Ms), String(s.eventsPerCommit)]);
+  const header = ['scenario', 'writers', 'events/s', 'p50 ms', 'p99 ms', 'events/commit', 'loop p99 ms', 'loop max ms', 'main busy %'];
+  const rows = result.scenarios.map((s) => [
+    s.name,
+    String(s.writers),
+    String(s.eventsPerSecond),
+    String(s.p50Ms),
+    String(s.p99Ms),
+    String(s.eventsPerCommit),
+    String(s.loopDelayP99Ms),
+    String(s.loopDelayMaxMs),
+    String(s.mainBusyPercent),
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   return [
