@@ -1,0 +1,237 @@
+import { TICKET_PRIORITIES, TICKET_STATUSES, TICKET_TYPES } from '../../../domain/ticket';
+import { PERIODS } from '../../../projections/reports/queries';
+import {
+  dashboardQuery,
+  inventoryQuery,
+  performanceQuery,
+  REPORT_FORMATS,
+  ticketsReportQuery,
+} from '../../technician-management/reports/input';
+import { REPORT_PERMISSIONS as P } from '../../technician-management/reports/permissions';
+import { operation, type Area } from '../builder';
+import { array, boolean, constant, date, dateTime, integer, nullable, number, object, oneOfValues, queryParameters, record, ref, string, uuid } from '../schema';
+import type { HeaderObject, SchemaObject } from '../types';
+import { TAGS, tms } from './tms';
+
+/** Document 000 reports (src/api/technician-management/reports/router.ts); shapes from src/projections/reports/queries.ts. */
+
+const nullableString = () => nullable(string());
+
+const figures: Record<string, SchemaObject> = {
+  tickets_completed: integer(),
+  average_completion_time: number('Hours.'),
+  on_time_rate: number('Percent.'),
+  average_rating: number(),
+  first_call_resolution: number('Percent.'),
+  rated_tickets: integer(),
+};
+
+const technicianRef = object({ id: uuid(), full_name: nullableString(), employee_id: nullableString() });
+const counts = record(integer());
+
+const schemas: Record<string, SchemaObject> = {
+  TmsDashboard: object({
+    summary: object({
+      total_tickets: integer(),
+      pending_tickets: integer('new, assigned, in_progress and pending.'),
+      completed_today: integer(),
+      overdue_tickets: integer(),
+      active_technicians: integer(),
+      customer_satisfaction: number('Average rating of rated tickets.'),
+      available_technicians: integer(),
+      completed_tickets: integer(),
+      rated_tickets: integer(),
+    }),
+    charts: object({
+      tickets_by_status: array(object({ status: oneOfValues(TICKET_STATUSES), label: string(), count: integer() })),
+      tickets_by_priority: array(object({ priority: oneOfValues(TICKET_PRIORITIES), label: string(), count: integer() })),
+      completion_trend: array(object({ date: date(), completed: integer(), created: integer() }), 'One entry per day, oldest first.'),
+      technician_performance: array(
+        object({
+          technician_id: uuid(),
+          full_name: string(),
+          employee_id: string(),
+          completed_tickets: integer(),
+          total_tickets: integer(),
+          completion_rate: number(),
+          average_rating: number(),
+          average_completion_time: number(),
+          on_time_rate: number(),
+        }),
+        'The top technicians by completed tickets.',
+      ),
+    }),
+    generated_at: dateTime(),
+    timezone: constant('UTC'),
+  }),
+  TmsTicketReportRow: object({
+    id: uuid(),
+    ticket_number: string(),
+    status: oneOfValues(TICKET_STATUSES),
+    priority: oneOfValues(TICKET_PRIORITIES),
+    type: oneOfValues(TICKET_TYPES),
+    title: string(),
+    customer_id: uuid(),
+    customer: nullable(string('The customer’s name.')),
+    technician_id: nullable(uuid()),
+    technician: nullable(string('The technician’s name.')),
+    created_at: dateTime(),
+    scheduled_at: nullable(dateTime()),
+    completed_at: nullable(dateTime()),
+    closed_at: nullable(dateTime()),
+    sla_deadline: dateTime(),
+    overdue: boolean('Open and past its deadline at report time.'),
+    rating: nullable(integer()),
+  }),
+  TmsTicketReport: object({
+    tickets: array(ref('TmsTicketReportRow'), 'Oldest first, at most `limit` rows.'),
+    summary: object({
+      total: integer('Tickets matching the filters.'),
+      returned: integer(),
+      truncated: boolean(),
+      row_limit: integer(),
+      by_status: counts,
+      by_priority: counts,
+      by_type: counts,
+      open: integer(),
+      completed: integer(),
+      overdue: integer(),
+    }),
+    filters: object({
+      date_from: nullableString(),
+      date_to: nullableString(),
+      technician_id: nullable(uuid()),
+      customer_id: nullable(uuid()),
+      status: nullableString(),
+      type: nullableString(),
+      priority: nullableString(),
+      format: oneOfValues(REPORT_FORMATS),
+      limit: integer(),
+    }),
+    generated_at: dateTime(),
+  }),
+  TmsPerformanceFigures: object(figures),
+  TmsPerformanceReport: object({
+    period: oneOfValues(PERIODS),
+    filters: object({ technician_id: nullable(uuid()), date_from: date(), date_to: date() }),
+    periods: array(
+      object({
+        period: string('2026-01-15 (daily), 2026-W03 (weekly), 2026-01 (monthly), 2026 (yearly).'),
+        start: date(),
+        end: date(),
+        totals: ref('TmsPerformanceFigures'),
+        technicians: array(object({ technician: technicianRef, ...figures })),
+      }),
+    ),
+    technicians: array(object({ technician: technicianRef, ...figures })),
+    summary: ref('TmsPerformanceFigures'),
+    generated_at: dateTime(),
+    timezone: constant('UTC'),
+  }),
+  TmsInventoryReport: object({
+    items: array(
+      object({
+        id: string(),
+        name: nullableString(),
+        category: nullableString(),
+        sku: nullableString(),
+        unit_price: number(),
+        stock_quantity: number(),
+        min_stock_level: number(),
+        is_low_stock: boolean(),
+        stock_value: number(),
+        created_at: nullable(dateTime()),
+      }),
+    ),
+    summary: object({
+      total_items: integer(),
+      low_stock_items: integer(),
+      total_value: number(),
+      returned: integer(),
+      truncated: boolean(),
+      row_limit: integer(),
+    }),
+    by_category: array(object({ category: nullableString(), items: integer(), low_stock_items: integer(), total_value: number() })),
+    source: object({ collection: string(), available: boolean(), note: nullableString() }),
+    filters: object({ category: nullableString(), low_stock_only: boolean(), date_from: nullableString(), date_to: nullableString() }),
+    generated_at: dateTime(),
+  }),
+};
+
+const reportHeaders: Record<string, HeaderObject> = {
+  'X-Report-Total': { description: 'Tickets matching the filters (summary.total).', schema: { type: 'string' } },
+  'X-Report-Rows': { description: 'Rows in the file (summary.returned).', schema: { type: 'string' } },
+  'X-Report-Row-Limit': { description: 'summary.row_limit.', schema: { type: 'string' } },
+  'X-Report-Truncated': { description: 'summary.truncated.', schema: { type: 'string', enum: ['true', 'false'] } },
+  'Content-Disposition': { description: 'attachment; filename="tickets-report-<date>.csv|pdf"', schema: { type: 'string' } },
+};
+
+export function reportsArea(): Area {
+  const base = { ...tms, tag: TAGS.reports };
+  const dateOrTimestamp = 'A date (YYYY-MM-DD, the whole UTC day) or an ISO-8601 timestamp with a time zone, 1900–2999; bounds created_at.';
+  return {
+    tag: { name: TAGS.reports, description: 'Document 000, reporting and analytics from read models; every day is a UTC day (docs/api/000-reports.md).' },
+    schemas,
+    operations: [
+      operation({
+        ...base,
+        method: 'get',
+        path: '/api/reports/dashboard',
+        operationId: 'reportDashboard',
+        summary: 'Dashboard summary and charts',
+        query: queryParameters(dashboardQuery, { days: 'Days of completion_trend, ending today (UTC).' }),
+        success: [{ status: 200, description: 'The dashboard.', schema: ref('TmsDashboard') }],
+        statuses: [403],
+        roles: P.dashboard,
+      }),
+      operation({
+        ...base,
+        method: 'get',
+        path: '/api/reports/tickets',
+        operationId: 'reportTickets',
+        summary: 'Tickets report as JSON, CSV or PDF',
+        description: 'format=json (default) answers in the envelope; csv and pdf are downloads with the summary in X-Report-* headers.',
+        query: queryParameters(ticketsReportQuery, { date_from: dateOrTimestamp, date_to: dateOrTimestamp, limit: 'Rows at most.' }),
+        success: [
+          {
+            status: 200,
+            description: 'The report.',
+            schema: ref('TmsTicketReport'),
+            otherContent: {
+              'text/csv': { schema: { type: 'string', description: 'One row per ticket, with a header row.' } },
+              'application/pdf': { schema: { type: 'string', format: 'binary' } },
+            },
+            extraHeaders: reportHeaders,
+          },
+        ],
+        statuses: [403],
+        roles: P.tickets,
+      }),
+      operation({
+        ...base,
+        method: 'get',
+        path: '/api/reports/performance',
+        operationId: 'reportPerformance',
+        summary: 'Technician performance per period',
+        description: 'Without dates: the default range of the period ending today. Too many periods in the range is 422.',
+        query: queryParameters(performanceQuery, { technician_id: 'A technician: only their own (another id is 403).' }),
+        success: [{ status: 200, description: 'The report.', schema: ref('TmsPerformanceReport') }],
+        statuses: [403],
+        roles: P.performance,
+        rolesNote: 'a technician: their own',
+      }),
+      operation({
+        ...base,
+        method: 'get',
+        path: '/api/reports/inventory',
+        operationId: 'reportInventory',
+        summary: 'Inventory report',
+        description: 'Empty (source.available false) until the inventory area of document 000 exists.',
+        query: queryParameters(inventoryQuery, { date_from: dateOrTimestamp, date_to: dateOrTimestamp }),
+        success: [{ status: 200, description: 'The report.', schema: ref('TmsInventoryReport') }],
+        statuses: [403],
+        roles: P.inventory,
+      }),
+    ],
+  };
+}

@@ -1,0 +1,73 @@
+import { authArea } from './areas/auth';
+import { customersArea } from './areas/customers';
+import { mobileArea } from './areas/mobile';
+import { notificationsArea } from './areas/notifications';
+import { opsArea, platformArea } from './areas/platform';
+import { reportsArea } from './areas/reports';
+import { serviceRequestsArea } from './areas/service-requests';
+import { techniciansArea } from './areas/technicians';
+import { ticketsArea } from './areas/tickets';
+import { usersArea } from './areas/users';
+import type { Area } from './builder';
+import { sharedComponents } from './components';
+import { socketIo, socketIoMarkdown } from './socket-events';
+import type { OpenApiDocument } from './types';
+
+const DESCRIPTION = `One event-sourced backend serving several API documents. Each keeps its own envelope and error format:
+
+- **Document 000**, ISP Technician Management (\`/api/users\`, \`/api/customers\`, \`/api/tickets\`, \`/api/technicians\`, \`/api/notifications\`, \`/api/mobile\`, \`/api/reports\`): \`{ success: true, data }\`, errors \`{ success: false, error: { code, message, details } }\`, snake_case, UUID ids.
+- **Document 001**, Service Requests (\`/api/services\`): bare \`{ data }\` and \`{ data, pagination }\`, errors \`{ message, errors }\`, integer ids.
+- **/api/auth/***, shared by both: one body that satisfies both documents, errors in both formats at once.
+
+Authenticate with \`Authorization: Bearer <access_token>\` from \`POST /api/auth/login\` (use **Authorize** above). Reads of one resource carry an \`ETag\`; writes that take \`If-Match\` refuse a stale revision with 412. Creating POSTs honour \`Idempotency-Key\`. Until the read models have caught up with the event log every endpoint but /health, /openapi.json and /docs answers 503 with Retry-After. A path no router answers is 404 `{ success: false, message, error: { code: RESOURCE_NOT_FOUND, message, details } }`.
+
+The per-area documents, with permissions and decisions, are in docs/api/ (docs/api/README.md).`;
+
+/**
+ * The OpenAPI 3.1 document of every endpoint the server answers, built from the areas in
+ * ./areas (request schemas from the routers' zod schemas, response schemas from the
+ * presenters). Called once by the router factory; throws on an inconsistency (an operation
+ * defined twice, a schema name taken twice, a path parameter left undescribed).
+ */
+export function buildOpenApiDocument(options: { serverUrl?: string } = {}): OpenApiDocument {
+  const areas: Area[] = [
+    authArea(),
+    usersArea(),
+    customersArea(),
+    ticketsArea(),
+    techniciansArea(),
+    notificationsArea(),
+    mobileArea(),
+    reportsArea(),
+    serviceRequestsArea(),
+    opsArea(),
+    platformArea(),
+  ];
+  const components = sharedComponents();
+  const paths: OpenApiDocument['paths'] = {};
+  for (const area of areas) {
+    for (const [name, schema] of Object.entries(area.schemas)) {
+      if (components.schemas[name]) throw new Error(`schema ${name} is defined twice`);
+      components.schemas[name] = schema;
+    }
+    for (const { method, path, operation } of area.operations) {
+      const item = (paths[path] ??= {});
+      if (item[method]) throw new Error(`${method.toUpperCase()} ${path} is described twice`);
+      item[method] = operation;
+    }
+  }
+  return {
+    openapi: '3.1.0',
+    jsonSchemaDialect: 'https://spec.openapis.org/oas/3.1/dialect/base',
+    info: {
+      title: 'ISP operations backend',
+      version: '1.0',
+      description: `${DESCRIPTION}\n\n${socketIoMarkdown()}`,
+    },
+    servers: [{ url: options.serverUrl ?? '/', description: options.serverUrl ? 'PUBLIC_URL' : 'This server' }],
+    tags: areas.map((a) => a.tag),
+    paths,
+    components,
+    'x-socket-io': socketIo(),
+  };
+}
