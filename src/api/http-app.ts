@@ -6,6 +6,7 @@ import { cors } from './http/cors';
 import { documentErrorHandler } from './http/errors';
 import { requestLog } from './http/request-log';
 import { health, readinessGate } from './ops/health';
+import { openapiRouter } from './openapi/router';
 import { opsRouter } from './ops/router';
 import { serviceRequestsRouter } from './service-requests/router';
 import { technicianManagementRouter } from './technician-management/router';
@@ -22,6 +23,7 @@ export function createHttpApp(deps: ApiDeps): Express {
   app.use(requestLog(deps.logger, deps.commands.ids));
   app.use(cors(deps.settings.corsOrigins));
   app.get('/health', health(deps));
+  app.use(openapiRouter(deps)); // GET /openapi.json and /docs, readable while the service starts
   app.use(readinessGate(deps));
 
   app.use('/api/auth', authRouter(deps)); // documents 000 and 001
