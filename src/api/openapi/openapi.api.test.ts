@@ -1,0 +1,419 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createHttpApp } from '../http-app';
+import { startTestApp, customerWithLogin, type TestApp, type TestUser } from '../../../test/support/test-app';
+import request from 'supertest';
+import { AUTH_REQUEST_SCHEMAS } from './areas/auth';
+import { registeredRoutes, toOpenApiPath } from './routes';
+import { HTTP_METHODS, type OpenApiDocument, type OperationObject, type ParameterObject, type ResponseObject, type SchemaObject } from './types';
+
+/**
+ * Keeps the OpenAPI document honest: every route the Express app registers is documented and
+ * every documented operation is registered (the routes are read from the app's own routers);
+ * the document is structurally valid OpenAPI 3.1; real answers of a walk through the API match
+ * the documented response schemas; and /docs serves Swagger UI from this server.
+ */
+
+type Json = unknown;
+const auth = (u: { token: string }) => ({ Authorization: `Bearer ${u.token}` });
+const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64, 7)]);
+
+/** Resolves a local JSON pointer (#/components/schemas/X) in the document. */
+function resolvePointer(doc: Json, pointer: string): Json {
+  if (!pointer.startsWith('#/')) return undefined;
+  let node: Json = doc;
+  for (const raw of pointer.slice(2).split('/')) {
+    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (node === null || typeof node !== 'object' || !(key in (node as Record<string, Json>))) return undefined;
+    node = (node as Record<string, Json>)[key];
+  }
+  return node;
+}
+
+/** Every `$ref` in the document, with where it sits. */
+function refsIn(node: Json, at: string, out: Array<{ at: string; ref: string }>): void {
+  if (Array.isArray(node)) node.forEach((n, i) => refsIn(n, `${at}/${i}`, out));
+  else if (node !== null && typeof node === 'object') {
+    for (const [k, v] of Object.entries(node)) {
+      if (k === '$ref' && typeof v === 'string') out.push({ at, ref: v });
+      else refsIn(v, `${at}/${k}`, out);
+    }
+  }
+}
+
+function operations(doc: OpenApiDocument): Array<{ method: string; path: string; op: OperationObject }> {
+  const out: Array<{ method: string; path: string; op: OperationObject }> = [];
+  for (const [path, item] of Object.entries(doc.paths)) {
+    for (const method of HTTP_METHODS) {
+      const op = item[method];
+      if (op) out.push({ method: method.toUpperCase(), path, op });
+    }
+  }
+  return out;
+}
+
+const deref = <T,>(doc: OpenApiDocument, node: T | { $ref: string }): T =>
+  node && typeof node === 'object' && '$ref' in node ? (resolvePointer(doc, node.$ref) as T) : (node as T);
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * A strict reading of the JSON Schema keywords the document uses: type, const, enum,
+ * properties/required (a property the schema does not name is reported: the document must list
+ * what the presenters write), additionalProperties, items, anyOf/oneOf/allOf, $ref, formats
+ * uuid, date-time and date.
+ */
+function check(doc: OpenApiDocument, schema: SchemaObject, value: Json, at: string, problems: string[]): void {
+  if (typeof schema.$ref === 'string') return check(doc, resolvePointer(doc, schema.$ref) as SchemaObject, value, at, problems);
+  const fits = (s: SchemaObject) => {
+    const p: string[] = [];
+    check(doc, s, value, at, p);
+    return p;
+  };
+  if (Array.isArray(schema.anyOf) || Array.isArray(schema.oneOf)) {
+    const options = ((schema.anyOf ?? schema.oneOf) as SchemaObject[]).map(fits);
+    const matching = options.filter((p) => p.length === 0).length;
+    if (matching === 0) problems.push(`${at}: matches none of the alternatives (${options.map((p) => p[0]).join(' | ')})`);
+    if (Array.isArray(schema.oneOf) && matching > 1) problems.push(`${at}: matches ${matching} oneOf alternatives`);
+  }
+  if (Array.isArray(schema.allOf)) for (const s of schema.allOf as SchemaObject[]) check(doc, s, value, at, problems);
+  if ('const' in schema && value !== schema.const) problems.push(`${at}: ${JSON.stringify(value)} is not ${JSON.stringify(schema.const)}`);
+  if (Array.isArray(schema.enum) && !schema.enum.includes(value)) problems.push(`${at}: ${JSON.stringify(value)} is not one of ${JSON.stringify(schema.enum)}`);
+  if (schema.type !== undefined) {
+    const types = Array.isArray(schema.type) ? (schema.type as string[]) : [schema.type as string];
+    const actual =
+      value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value === 'number' ? (Number.isInteger(value) ? 'integer' : 'number') : typeof value;
+    const ok = types.includes(actual) || (actual === 'integer' && types.includes('number'));
+    if (!ok) {
+      problems.push(`${at}: ${actual} where ${types.join(' or ')} is documented`);
+      return;
+    }
+  }
+  if (typeof value === 'string') {
+    if (schema.format === 'uuid' && !UUID.test(value)) problems.push(`${at}: ${value} is not a uuid`);
+    if (schema.format === 'date-time' && (!/T/.test(value) || Number.isNaN(Date.parse(value)))) problems.push(`${at}: ${value} is not a date-time`);
+    if (schema.format === 'date' && !/^\d{4}-\d{2}-\d{2}$/.test(value)) problems.push(`${at}: ${value} is not a date`);
+  }
+  if (Array.isArray(value) && schema.items) value.forEach((v, i) => check(doc, schema.items as SchemaObject, v, `${at}[${i}]`, problems));
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    const object = value as Record<string, Json>;
+    const properties = (schema.properties ?? {}) as Record<string, SchemaObject>;
+    for (const name of (schema.required ?? []) as string[]) if (!(name in object)) problems.push(`${at}.${name}: documented as required, missing`);
+    for (const [name, v] of Object.entries(object)) {
+      if (properties[name]) check(doc, properties[name], v, `${at}.${name}`, problems);
+      else if (schema.additionalProperties && typeof schema.additionalProperties === 'object') {
+        check(doc, schema.additionalProperties as SchemaObject, v, `${at}.${name}`, problems);
+      } else if (schema.properties || schema.additionalProperties === false) problems.push(`${at}.${name}: not documented`);
+    }
+  }
+}
+
+describe('OpenAPI document', () => {
+  let t: TestApp;
+  let doc: OpenApiDocument;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    const res = await t.http.get('/openapi.json');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    doc = res.body as OpenApiDocument;
+  });
+  afterAll(async () => {
+    await t.stop();
+  });
+
+  describe('coverage: the document and the Express routes are the same set', () => {
+    it('finds the routes of nested routers with their full mount paths', () => {
+      const routes = registeredRoutes(t.app.http).map((r) => `${r.method} ${r.path}`);
+      // Mounted at /api → /technicians → /:id/tickets; at / → /files/:id; at /api/services → /.
+      expect(routes).toEqual(
+        expect.arrayContaining([
+          'GET /api/technicians/{id}/tickets',
+          'GET /files/{id}',
+          'GET /api/services',
+          'POST /api/auth/login',
+          'GET /health',
+          'GET /openapi.json',
+          'GET /docs',
+        ]),
+      );
+      expect(new Set(routes).size).toBeGreaterThanOrEqual(50);
+    });
+
+    it('documents every registered method and path, and registers every documented one', () => {
+      const registered = new Set(registeredRoutes(t.app.http).map((r) => `${r.method} ${r.path}`));
+      const documented = new Set(operations(doc).map((o) => `${o.method} ${o.path}`));
+      expect([...registered].filter((r) => !documented.has(r)).sort()).toEqual([]);
+      expect([...documented].filter((d) => !registered.has(d)).sort()).toEqual([]);
+    });
+
+    it('translates Express paths to OpenAPI paths', () => {
+      expect(toOpenApiPath('//api/tickets//:id/assign')).toBe('/api/tickets/{id}/assign');
+      expect(toOpenApiPath('/api/services/')).toBe('/api/services');
+      expect(toOpenApiPath('/')).toBe('/');
+      expect(() => toOpenApiPath('/files/*rest')).toThrow(/does not translate/);
+    });
+  });
+
+  describe('structure', () => {
+    it('is OpenAPI 3.1 with info, tags and the bearer scheme', () => {
+      expect(doc.openapi).toBe('3.1.0');
+      expect(typeof doc.info.title).toBe('string');
+      expect(typeof doc.info.version).toBe('string');
+      expect(doc.components.securitySchemes.bearerAuth).toEqual(expect.objectContaining({ type: 'http', scheme: 'bearer' }));
+      const tagNames = doc.tags.map((tag) => tag.name);
+      expect(new Set(tagNames).size).toBe(tagNames.length);
+      for (const { op } of operations(doc)) for (const tag of op.tags) expect(tagNames).toContain(tag);
+    });
+
+    it('resolves every $ref', () => {
+      const refs: Array<{ at: string; ref: string }> = [];
+      refsIn(doc, '#', refs);
+      expect(refs.length).toBeGreaterThan(100);
+      expect(refs.filter((r) => resolvePointer(doc, r.ref) === undefined)).toEqual([]);
+    });
+
+    it('gives every operation a unique id, responses with descriptions, a success, and known security', () => {
+      const ids = new Set<string>();
+      for (const { method, path, op } of operations(doc)) {
+        const where = `${method} ${path}`;
+        expect([where, typeof op.operationId]).toEqual([where, 'string']);
+        expect([where, ids.has(op.operationId)]).toEqual([where, false]);
+        ids.add(op.operationId);
+        const statuses = Object.keys(op.responses);
+        expect([where, statuses.some((s) => /^2\d\d$/.test(s))]).toEqual([where, true]);
+        for (const s of statuses) {
+          expect([where, s, /^[1-5]\d\d$|^default$/.test(s)]).toEqual([where, s, true]);
+          const response = deref<ResponseObject>(doc, op.responses[s]!);
+          expect([where, s, typeof response?.description]).toEqual([where, s, 'string']);
+        }
+        for (const requirement of op.security) for (const scheme of Object.keys(requirement)) expect(doc.components.securitySchemes[scheme]).toBeDefined();
+      }
+    });
+
+    it('declares every path parameter, and only those, as required path parameters', () => {
+      for (const { method, path, op } of operations(doc)) {
+        const params = (op.parameters ?? []).map((p) => deref<ParameterObject>(doc, p));
+        const inPath = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!).sort();
+        const declared = params.filter((p) => p.in === 'path');
+        expect([method, path, declared.map((p) => p.name).sort()]).toEqual([method, path, inPath]);
+        for (const p of declared) expect([method, path, p.name, p.required]).toEqual([method, path, p.name, true]);
+        const keys = params.map((p) => `${p.in}:${p.name}`);
+        expect([method, path, new Set(keys).size]).toEqual([method, path, keys.length]);
+        for (const p of params) expect([method, path, p.name, typeof p.schema]).toEqual([method, path, p.name, 'object']);
+      }
+    });
+
+    it('marks the concurrency and idempotency headers where the routers honour them', () => {
+      const headerParams = (method: string, path: string) =>
+        (doc.paths[path]![method as 'get']!.parameters ?? []).map((p) => deref<ParameterObject>(doc, p)).filter((p) => p.in === 'header').map((p) => p.name);
+      expect(headerParams('post', '/api/tickets')).toEqual(['Idempotency-Key']);
+      expect(headerParams('post', '/api/services')).toEqual(['Idempotency-Key']);
+      expect(headerParams('post', '/api/mobile/upload')).toEqual(['Idempotency-Key']);
+      expect(headerParams('put', '/api/tickets/{id}/status')).toEqual(['If-Match']);
+      expect(headerParams('post', '/api/services/{id}/approve')).toEqual(['If-Match']);
+      expect(headerParams('put', '/api/customers/{id}')).toEqual(['If-Match']);
+      const get = deref<ResponseObject>(doc, doc.paths['/api/tickets/{id}']!.get!.responses['200']!);
+      expect(Object.keys(get.headers ?? {})).toEqual(['ETag']);
+      expect(doc.paths['/api/tickets/{id}/status']!.put!.responses['412']).toBeDefined();
+    });
+
+    it('takes request schemas from the routers’ zod schemas, multipart where files are uploaded', () => {
+      const create = doc.paths['/api/tickets']!.post!.requestBody!.content['application/json']!.schema;
+      expect(create.required).toEqual(['customer_id', 'type', 'priority', 'title', 'description', 'location']);
+      expect((create.properties as Record<string, SchemaObject>).priority!.enum).toEqual(['low', 'normal', 'high', 'critical', 'emergency']);
+      const upload = doc.paths['/api/mobile/upload']!.post!.requestBody!.content;
+      expect(Object.keys(upload)).toEqual(['multipart/form-data']);
+      expect(upload['multipart/form-data']!.schema.required).toEqual(['type', 'file']);
+      const service = doc.paths['/api/services']!.post!.requestBody!.content;
+      expect(Object.keys(service).sort()).toEqual(['application/json', 'multipart/form-data']);
+      expect((service['multipart/form-data']!.schema.properties as Record<string, SchemaObject>).photo).toEqual(expect.objectContaining({ format: 'binary' }));
+      const list = doc.paths['/api/tickets']!.get!.parameters!.map((p) => deref<ParameterObject>(doc, p));
+      expect(list.find((p) => p.name === 'limit')).toEqual(expect.objectContaining({ in: 'query', required: false, schema: expect.objectContaining({ default: 20, maximum: 100 }) }));
+    });
+
+    it('describes document 000’s socket.io events, the ones the gateway emits', () => {
+      const source = readFileSync(join(__dirname, '..', 'realtime', 'socket-gateway.ts'), 'utf8');
+      const emitted = [...new Set([...source.matchAll(/'((?:ticket|technician|notification):[a-z_]+)'/g)].map((m) => m[1]!))].sort();
+      expect(emitted.length).toBe(6);
+      expect(doc['x-socket-io'].events.map((e) => e.name).sort()).toEqual(emitted);
+      for (const e of doc['x-socket-io'].events) expect(doc.info.description).toContain(`\`${e.name}\``);
+    });
+  });
+
+  describe('the hand-written auth request schemas match the router', () => {
+    it.each(Object.entries({
+      '/api/auth/login': 'AuthLoginRequest',
+      '/api/auth/refresh': 'AuthRefreshRequest',
+      '/api/auth/forgot-password': 'AuthForgotPasswordRequest',
+      '/api/auth/reset-password': 'AuthResetPasswordRequest',
+    }))('%s refuses an empty body naming exactly the required fields of %s', async (path, schema) => {
+      const res = await t.http.post(path).send({});
+      expect(res.status).toBe(422);
+      const required = (AUTH_REQUEST_SCHEMAS[schema as keyof typeof AUTH_REQUEST_SCHEMAS].required as string[]).sort();
+      expect(Object.keys(res.body.errors).sort()).toEqual(required);
+      expect(doc.paths[path]!.post!.requestBody!.content['application/json']!.schema).toEqual({ $ref: `#/components/schemas/${schema}` });
+    });
+  });
+
+  describe('real answers match the documented schemas', () => {
+    let admin: TestUser;
+    let manager: TestUser;
+    let tech: TestUser;
+    let customerId: string;
+    let ticketId: string;
+
+    /** Checks a response against the documented schema of its operation and status. */
+    const conforms = (method: string, path: string, res: request.Response) => {
+      const op = doc.paths[path]?.[method as 'get'];
+      if (!op) return [`${method} ${path} is not documented`];
+      const documented = op.responses[String(res.status)];
+      if (!documented) return [`${method} ${path} answered ${res.status}, which is not documented`];
+      const schema = deref<ResponseObject>(doc, documented).content?.['application/json']?.schema;
+      if (!schema) return [`${method} ${path} ${res.status} documents no JSON body`];
+      const found: string[] = [];
+      check(doc, schema, res.body, `${method} ${path} ${res.status} body`, found);
+      return found;
+    };
+    const expectConforms = (method: string, path: string, res: request.Response) => {
+      expect(conforms(method, path, res)).toEqual([]);
+    };
+
+    beforeAll(async () => {
+      admin = await t.user('super_admin', { full_name: 'Ana Admin' });
+      manager = await t.user('manager', { full_name: 'Mia Manager' });
+      tech = await t.user('technician', { full_name: 'Tono Teknisi' });
+      customerId = (await customerWithLogin(t, manager)).customerId;
+    });
+
+    it('auth', async () => {
+      expectConforms('post', '/api/auth/login', await t.login(admin.email, admin.password));
+      expectConforms('post', '/api/auth/login', await t.login(admin.email, 'wrong password'));
+      expectConforms('post', '/api/auth/refresh', await t.http.post('/api/auth/refresh').send({ refresh_token: admin.refreshToken }));
+      expectConforms('post', '/api/auth/forgot-password', await t.http.post('/api/auth/forgot-password').send({ email: 'nobody@example.com' }));
+    });
+
+    it('users and customers', async () => {
+      expectConforms('get', '/api/users', await t.http.get('/api/users').set(auth(manager)));
+      const created = await t.http
+        .post('/api/users')
+        .set(auth(admin))
+        .send({ email: 'new.user@example.com', password: 'a-long-password', role: 'supervisor', profile: { full_name: 'Sari Supervisor', phone: '0812 3456 7890' } });
+      expect(created.status).toBe(201);
+      expectConforms('post', '/api/users', created);
+      expectConforms('get', '/api/users/{id}', await t.http.get(`/api/users/${tech.userId}`).set(auth(manager)));
+      expectConforms('get', '/api/users', await t.http.get('/api/users').set(auth(tech)));
+      expectConforms('get', '/api/users', await t.http.get('/api/users?limit=1000').set(auth(manager)));
+      expectConforms('get', '/api/users', await t.http.get('/api/users'));
+      expectConforms('get', '/api/customers', await t.http.get('/api/customers').set(auth(manager)));
+      expectConforms('get', '/api/customers/{id}', await t.http.get(`/api/customers/${customerId}`).set(auth(manager)));
+    });
+
+    it('tickets, technicians, notifications and mobile', async () => {
+      const created = await t.http
+        .post('/api/tickets')
+        .set(auth(manager))
+        .send({ customer_id: customerId, type: 'repair', priority: 'high', title: 'No signal', description: 'ONT red light', location: { lat: -6.2, lng: 106.8 } });
+      expect(created.status).toBe(201);
+      expectConforms('post', '/api/tickets', created);
+      ticketId = created.body.data.ticket.id;
+      expectConforms('post', '/api/tickets/{id}/assign', await t.http.post(`/api/tickets/${ticketId}/assign`).set(auth(manager)).send({ technician_id: tech.userId }));
+      expectConforms('post', '/api/tickets/{id}/comments', await t.http.post(`/api/tickets/${ticketId}/comments`).set(auth(tech)).send({ comment: 'On my way' }));
+      expectConforms('put', '/api/tickets/{id}/status', await t.http.put(`/api/tickets/${ticketId}/status`).set(auth(tech)).send({ status: 'in_progress' }));
+      expectConforms('put', '/api/tickets/{id}/status', await t.http.put(`/api/tickets/${ticketId}/status`).set(auth(tech)).send({ status: 'new' }));
+      expectConforms('get', '/api/tickets/{id}', await t.http.get(`/api/tickets/${ticketId}`).set(auth(manager)));
+      expectConforms('get', '/api/tickets', await t.http.get('/api/tickets').set(auth(manager)));
+      expectConforms('get', '/api/customers/{id}/tickets', await t.http.get(`/api/customers/${customerId}/tickets`).set(auth(manager)));
+      expectConforms('get', '/api/technicians/{id}/tickets', await t.http.get(`/api/technicians/${tech.userId}/tickets`).set(auth(tech)));
+      expectConforms('put', '/api/technicians/{id}/location', await t.http.put(`/api/technicians/${tech.userId}/location`).set(auth(tech)).send({ lat: -6.2, lng: 106.8 }));
+      expectConforms('put', '/api/technicians/{id}/availability', await t.http.put(`/api/technicians/${tech.userId}/availability`).set(auth(tech)).send({ is_available: false, reason: 'Lunch' }));
+      expectConforms('get', '/api/technicians', await t.http.get('/api/technicians').set(auth(manager)));
+      expectConforms('get', '/api/technicians/{id}/performance', await t.http.get(`/api/technicians/${tech.userId}/performance`).set(auth(manager)));
+      expectConforms('get', '/api/notifications', await t.http.get('/api/notifications').set(auth(tech)));
+      expectConforms('put', '/api/notifications/mark-all-read', await t.http.put('/api/notifications/mark-all-read').set(auth(tech)));
+      const sync = await t.http.post('/api/mobile/sync').set(auth(tech)).send({ device_info: { platform: 'android', version: '1.0', device_id: 'd1' } });
+      expect(sync.body.data.tickets).toHaveLength(1);
+      expectConforms('post', '/api/mobile/sync', sync);
+      const upload = await t.http.post('/api/mobile/upload').set(auth(tech)).field('type', 'photo').field('ticket_id', ticketId).attach('file', PNG, 'after.png');
+      expect(upload.status).toBe(201);
+      expectConforms('post', '/api/mobile/upload', upload);
+    });
+
+    it('reports', async () => {
+      expectConforms('get', '/api/reports/dashboard', await t.http.get('/api/reports/dashboard').set(auth(manager)));
+      expectConforms('get', '/api/reports/tickets', await t.http.get('/api/reports/tickets').set(auth(manager)));
+      expectConforms('get', '/api/reports/performance', await t.http.get('/api/reports/performance').set(auth(tech)));
+      expectConforms('get', '/api/reports/inventory', await t.http.get('/api/reports/inventory').set(auth(manager)));
+      expectConforms('get', '/api/reports/inventory', await t.http.get('/api/reports/inventory').set(auth(tech)));
+    });
+
+    it('service requests (document 001)', async () => {
+      const created = await t.http
+        .post('/api/services')
+        .set(auth(tech))
+        .field('device', 'Laptop')
+        .field('brand', 'Lenovo')
+        .field('sn', 'SN123')
+        .field('service_type', 'Hardware')
+        .field('description', 'Keyboard rusak')
+        .attach('photo', PNG, 'keyboard.png');
+      expect(created.status).toBe(201);
+      expectConforms('post', '/api/services', created);
+      const id = created.body.data.id as number;
+      expectConforms('post', '/api/services/{id}/approve', await t.http.post(`/api/services/${id}/approve`).set(auth(manager)).send({ note: 'ok' }));
+      expectConforms('post', '/api/services/{id}/approve', await t.http.post(`/api/services/${id}/approve`).set(auth(manager)).send({}));
+      expectConforms('get', '/api/services/{id}', await t.http.get(`/api/services/${id}`).set(auth(tech)));
+      expectConforms('get', '/api/services/{id}/timeline', await t.http.get(`/api/services/${id}/timeline`).set(auth(tech)));
+      expectConforms('get', '/api/services', await t.http.get('/api/services').set(auth(tech)));
+      expectConforms('post', '/api/services', await t.http.post('/api/services').set(auth(tech)).send({}));
+      expectConforms('get', '/api/services/{id}', await t.http.get('/api/services/999999').set(auth(tech)));
+      expectConforms('get', '/api/services', await t.http.get('/api/services'));
+    });
+
+    it('operations and health', async () => {
+      expectConforms('get', '/ops/projections', await t.http.get('/ops/projections').set(auth(admin)));
+      expectConforms('get', '/ops/projections', await t.http.get('/ops/projections').set(auth(manager)));
+      expectConforms('get', '/ops/streams/{stream}', await t.http.get(`/ops/streams/ticket-${ticketId}`).set(auth(admin)));
+      expectConforms('get', '/ops/streams/{stream}/verify', await t.http.get(`/ops/streams/ticket-${ticketId}/verify`).set(auth(admin)));
+      expectConforms('get', '/ops/read-models/{collection}/{id}', await t.http.get(`/ops/read-models/tickets/${ticketId}`).set(auth(admin)));
+      expectConforms('get', '/health', await t.http.get('/health'));
+    });
+  });
+
+  describe('/docs', () => {
+    it('answers HTML that loads Swagger UI from this server, and every asset it names is served', async () => {
+      const res = await t.http.get('/docs');
+      expect(res.status).toBe(200);
+      expect(res.headers['content-type']).toMatch(/^text\/html/);
+      const urls = [...res.text.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!);
+      expect(urls).toEqual(expect.arrayContaining(['/docs/swagger-ui.css', '/docs/swagger-ui-bundle.js']));
+      for (const url of urls) {
+        expect(url).toMatch(/^\/docs\/[\w.-]+$/);
+        const asset = await t.http.get(url);
+        expect([url, asset.status]).toEqual([url, 200]);
+      }
+      const init = await t.http.get(urls.find((u) => u.endsWith('docs-init.js'))!);
+      expect(init.headers['content-type']).toMatch(/javascript/);
+      expect(init.text).toContain('"url":"/openapi.json"');
+      expect(init.text).toContain('"validatorUrl":null');
+      expect((await t.http.get('/docs/swagger-ui-bundle.js')).headers['content-type']).toMatch(/javascript/);
+    });
+
+    it('serves only the listed files of the package', async () => {
+      expect((await t.http.get('/docs/index.html')).status).toBe(404);
+      expect((await t.http.get('/docs/swagger-initializer.js')).status).toBe(404);
+      expect((await t.http.get('/docs/../package.json')).status).toBe(404);
+    });
+
+    it('is readable without a token while the service starts; the API is not', async () => {
+      const starting = request(createHttpApp({ ...t.app.deps, sync: { ...t.app.deps.sync, ready: () => false } }));
+      expect((await starting.get('/api/tickets')).status).toBe(503);
+      expect((await starting.get('/docs')).status).toBe(200);
+      expect((await starting.get('/docs/swagger-ui.css')).status).toBe(200);
+      const document = await starting.get('/openapi.json');
+      expect(document.status).toBe(200);
+      expect(document.body.openapi).toBe('3.1.0');
+    });
+  });
+});
