@@ -19,7 +19,7 @@ const DESCRIPTION = `One event-sourced backend serving several API documents. Ea
 - **Document 001**, Service Requests (\`/api/services\`): bare \`{ data }\` and \`{ data, pagination }\`, errors \`{ message, errors }\`, integer ids.
 - **/api/auth/***, shared by both: one body that satisfies both documents, errors in both formats at once.
 
-Authenticate with \`Authorization: Bearer <access_token>\` from \`POST /api/auth/login\` (use **Authorize** above). Reads of one resource carry an \`ETag\`; writes that take \`If-Match\` refuse a stale revision with 412. Creating POSTs honour \`Idempotency-Key\`. Until the read models have caught up with the event log every endpoint but /health, /openapi.json and /docs answers 503 with Retry-After. A path no router answers is 404 `{ success: false, message, error: { code: RESOURCE_NOT_FOUND, message, details } }`.
+Authenticate with \`Authorization: Bearer <access_token>\` from \`POST /api/auth/login\` (use **Authorize** above). Reads of one resource carry an \`ETag\`; writes that take \`If-Match\` refuse a stale revision with 412. Creating POSTs honour \`Idempotency-Key\`. Until the read models have caught up with the event log every endpoint but /health, /openapi.json and /docs answers 503 with Retry-After. A path no router answers is 404 \`{ success: false, message, error: { code: RESOURCE_NOT_FOUND, message, details } }\`.
 
 The per-area documents, with permissions and decisions, are in docs/api/ (docs/api/README.md).`;
 
