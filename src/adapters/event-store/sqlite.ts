@@ -1,3 +1,4 @@
+import type { Worker } from 'node:worker_threads';
 import type {
   EventStore,
   ReadAllOptions,
@@ -9,17 +10,29 @@ import type {
 } from '../../ports/event-store';
 import { StoreClosedError, assertValidAppend } from './local-record';
 import { LocalSubscription, type LocalLog } from './local-subscription';
-import { GroupCommitter, type GroupCommitStats } from './sqlite-group-commit';
+import type { GroupCommitStats } from './sqlite-group-commit';
 import { openEventDatabase } from './sqlite-schema';
 import { NO_LIMIT, prepareStatements, rowToEvent } from './sqlite-statements';
+import { SqliteWriterThread } from './sqlite-writer-thread';
+
+export { WriterThreadError } from './sqlite-writer-thread';
 
 /**
- * The embedded event store: one SQLite file (better-sqlite3, WAL, synchronous=FULL).
+ * The embedded event store: one SQLite file (better-sqlite3, WAL, synchronous=FULL), written
+ * by a worker thread so that COMMIT and its fsync never block the main thread's event loop.
  *
- * Appends go through group commit (sqlite-group-commit.ts): an append's promise resolves
- * only after the transaction holding it committed. Reads run synchronously on the same
- * connection; since writes also run synchronously on it, a read never sees half a commit.
- * One process owns the file: subscriptions are woken by this store's own commits.
+ * - Writes: the writer thread (sqlite-writer-thread.ts / sqlite-writer-worker.ts) owns the
+ *   write connection and runs group commits (sqlite-group-commit.ts). An append's promise
+ *   resolves only after the transaction holding it committed.
+ * - Reads: readStream, readAll, headPosition and the subscriptions use a second connection on
+ *   this thread. Each read is one statement, hence one WAL snapshot, and a snapshot taken after
+ *   a COMMIT returned contains it: a read issued once an append resolved sees that append.
+ *   Since this thread never writes, a read never sees half a commit, and since there is one
+ *   writer, positions become visible in order (no gap is filled later).
+ * - Subscriptions are woken when the writer reports a commit; they read the log by position.
+ *
+ * The file is created and migrated on this thread when the store opens, so a file this build
+ * cannot use fails the open itself. One process owns the file.
  */
 
 export interface SqliteEventStoreOptions {
@@ -46,31 +59,64 @@ function typeFilter(eventTypes: readonly string[] | undefined): string | undefin
   return eventTypes && eventTypes.length > 0 ? JSON.stringify(eventTypes) : undefined;
 }
 
+const writerThreads = new WeakMap<SqliteEventStore, SqliteWriterThread>();
+
+/** The writer thread of a store opened by openSqliteEventStore (tests use it to make the thread fail). */
+export function writerThreadOf(store: SqliteEventStore): Worker | undefined {
+  return writerThreads.get(store)?.thread;
+}
+
 export function openSqliteEventStore(options: SqliteEventStoreOptions): SqliteEventStore {
+  // Creates and migrates the file, then serves reads only.
   const db = openEventDatabase(options.filename);
+  db.pragma('query_only = ON');
   const s = prepareStatements(db);
   const subscriptions = new Set<LocalSubscription>();
-  const committer = new GroupCommitter(db, s, () => {
-    for (const sub of subscriptions) sub.notify();
-  });
   let closed = false;
+  let closing: Promise<void> | undefined;
   let headAtClose = 0;
 
-  const ensureOpen = (): void => {
+  let writer: SqliteWriterThread;
+  try {
+    writer = new SqliteWriterThread({
+      filename: options.filename,
+      onCommitted: () => {
+        for (const sub of subscriptions) sub.notify();
+      },
+      // The live subscriptions read the log again, find it failed and report it through onError.
+      onFailed: () => {
+        for (const sub of subscriptions) sub.notify();
+      },
+    });
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+
+  const ensureWritable = (): void => {
+    if (writer.failed) throw writer.failed;
+  };
+  const ensureUsable = (): void => {
     if (closed) throw new StoreClosedError();
+    ensureWritable();
   };
 
+  // Subscriptions are halted when the store closes, before the connection does.
   const localLog: LocalLog = {
     readRange(after, upTo, maxCount, eventTypes) {
+      ensureWritable();
       const types = typeFilter(eventTypes);
       const rows = types ? s.rangeTyped.all(after, upTo, types, maxCount) : s.range.all(after, upTo, maxCount);
       return rows.map(rowToEvent);
     },
-    headPosition: () => s.headPosition.get()!,
+    headPosition() {
+      ensureWritable();
+      return s.headPosition.get()!;
+    },
   };
 
   function readStream(streamName: string, options: ReadStreamOptions): RecordedEvent[] {
-    ensureOpen();
+    ensureUsable();
     const limit = limitOf(options.maxCount);
     const rows =
       (options.direction ?? 'forwards') === 'forwards'
@@ -80,7 +126,7 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): SqliteEv
   }
 
   function readAll(options: ReadAllOptions): RecordedEvent[] {
-    ensureOpen();
+    ensureUsable();
     const limit = limitOf(options.maxCount);
     const types = typeFilter(options.eventTypes);
     if ((options.direction ?? 'forwards') === 'forwards') {
@@ -91,11 +137,11 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): SqliteEv
     return (types ? s.allBackwardsTyped.all(before, types, limit) : s.allBackwards.all(before, limit)).map(rowToEvent);
   }
 
-  return {
+  const store: SqliteEventStore = {
     async appendToStream(streamName, events, appendOptions = {}) {
-      ensureOpen();
+      ensureUsable();
       assertValidAppend(streamName, events);
-      return committer.enqueue(streamName, events, appendOptions.expectedRevision ?? 'any');
+      return writer.append(streamName, events, appendOptions.expectedRevision ?? 'any');
     },
     async readStream(streamName, readOptions = {}) {
       return readStream(streamName, readOptions);
@@ -104,27 +150,34 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): SqliteEv
       return readAll(readOptions);
     },
     subscribeToAll(subscribeOptions: SubscribeOptions, handler: SubscriptionHandler): Subscription {
-      ensureOpen();
+      ensureUsable();
       const subscription = new LocalSubscription(localLog, subscribeOptions, handler, (sub) => subscriptions.delete(sub));
       subscriptions.add(subscription);
       return subscription;
     },
     async headPosition() {
-      ensureOpen();
+      ensureUsable();
       return localLog.headPosition();
     },
     stats() {
-      return { ...committer.stats(), headPosition: closed ? headAtClose : localLog.headPosition() };
+      return { ...writer.stats(), headPosition: closed ? headAtClose : s.headPosition.get()! };
     },
-    async close() {
-      if (closed) return;
-      closed = true;
-      // Appends already accepted are committed (and resolve) before the file closes.
-      committer.drain();
-      headAtClose = localLog.headPosition();
-      for (const sub of subscriptions) sub.halt();
-      subscriptions.clear();
-      db.close();
+    close() {
+      closing ??= (async () => {
+        closed = true;
+        for (const sub of subscriptions) sub.halt();
+        subscriptions.clear();
+        // Appends already accepted are committed (and settle) before close resolves.
+        try {
+          await writer.close();
+        } finally {
+          headAtClose = s.headPosition.get()!;
+          db.close();
+        }
+      })();
+      return closing;
     },
   };
+  writerThreads.set(store, writer);
+  return store;
 }
