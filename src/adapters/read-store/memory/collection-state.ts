@@ -263,7 +263,7 @@ function fillStats(stats: QueryStats, plan: Plan, examined: number, returned: nu
   stats.covered = covered;
 }
 
-function collectDistinct(value: unknown, parts: string[], i: number, out: unknown[]): void {
+function collectDistinct(value: unknown, parts: readonly string[], i: number, out: unknown[]): void {
   if (value === undefined) return;
   if (i === parts.length) {
     if (Array.isArray(value)) for (const e of value) out.push(e);

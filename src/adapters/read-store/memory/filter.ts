@@ -102,7 +102,7 @@ interface PathTest {
   expand: boolean;
 }
 
-function compileFieldCondition(parts: string[], cond: unknown): Predicate {
+function compileFieldCondition(parts: readonly string[], cond: unknown): Predicate {
   if (isOperatorObject(cond)) {
     return allOf(compileOperators(cond).map((t) => pathPredicate(parts, t)));
   }
@@ -174,13 +174,13 @@ function isNegated(t: PathTest): t is NegatedTest {
   return (t as NegatedTest).negated === true;
 }
 
-function pathPredicate(parts: string[], t: PathTest): Predicate {
+function pathPredicate(parts: readonly string[], t: PathTest): Predicate {
   const positive = positivePathPredicate(parts, t.test, t.expand);
   if (isNegated(t)) return (d) => !positive(d);
   return positive;
 }
 
-function positivePathPredicate(parts: string[], test: ValueTest, expand: boolean): Predicate {
+function positivePathPredicate(parts: readonly string[], test: ValueTest, expand: boolean): Predicate {
   if (parts.length === 1) {
     const key = parts[0];
     if (expand) {
@@ -199,7 +199,7 @@ function positivePathPredicate(parts: string[], test: ValueTest, expand: boolean
 }
 
 /** MongoDB path semantics: arrays met on the way are traversed element by element. */
-function walk(value: unknown, parts: string[], i: number, test: ValueTest, expand: boolean): boolean {
+function walk(value: unknown, parts: readonly string[], i: number, test: ValueTest, expand: boolean): boolean {
   if (i === parts.length) {
     if (test(value)) return true;
     if (expand && Array.isArray(value)) {

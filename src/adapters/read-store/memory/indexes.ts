@@ -55,7 +55,7 @@ export class OrderedIndex {
   readonly entries: SortedChunkList<IndexEntry>;
   /** Number of key fields; the entry's _id is at [width], its record at [width + 1]. */
   readonly width: number;
-  private readonly parts: string[][];
+  private readonly parts: (readonly string[])[];
   /** Documents whose value for field i is (or runs through) an array. */
   private readonly multikeyDocs: number[];
   /** The fields, when none is a dotted path. */

@@ -1,10 +1,19 @@
 /**
  * Dotted-path access with MongoDB's array traversal, for index keys and sort keys.
  */
+import { BoundedCache } from './cache';
 import { compareValues, EMPTY_ARRAY_SORT_KEY, isPlainObject } from './values';
 
-export function splitPath(path: string): string[] {
-  return path.split('.');
+const splitPaths = new BoundedCache<string, readonly string[]>(10_000);
+
+/** A dotted path's parts. Memoised (in a bounded cache): the result is shared, never mutate it. */
+export function splitPath(path: string): readonly string[] {
+  let parts = splitPaths.get(path);
+  if (parts === undefined) {
+    parts = Object.freeze(path.split('.'));
+    splitPaths.set(path, parts);
+  }
+  return parts;
 }
 
 export function isArrayIndex(part: string): boolean {

@@ -14,7 +14,7 @@ interface Keyed<T> {
 }
 
 export interface CompiledSort {
-  fields: { parts: string[]; dir: 1 | -1 }[];
+  fields: { parts: readonly string[]; dir: 1 | -1 }[];
 }
 
 export function compileSort(spec: SortSpec): CompiledSort {

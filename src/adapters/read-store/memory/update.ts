@@ -7,6 +7,7 @@
  * $pull $pullAll $pop $addToSet (+$each) $setOnInsert.
  */
 import type { Doc, Filter, Update } from '../../../ports/read-store';
+import { BoundedCache } from './cache';
 import { cloneValue } from './clone';
 import { compileFilter, isOperatorObject } from './filter';
 import { isArrayIndex, splitPath } from './paths';
@@ -22,11 +23,13 @@ export class UpdateError extends Error {
 
 type Container = PlainObject | unknown[];
 
-interface Op {
-  op: string;
-  path: string;
-  parts: string[];
-  arg: unknown;
+class Op {
+  constructor(
+    readonly op: string,
+    readonly path: string,
+    readonly parts: readonly string[],
+    readonly arg: unknown,
+  ) {}
 }
 
 const UPDATE_OPERATORS = new Set([
@@ -47,50 +50,81 @@ export function isUpdateDocument(update: unknown): boolean {
   return keys.length > 0 && keys.every((k) => k.charCodeAt(0) === 36);
 }
 
+/** Paths already validated as update targets, with their parts (bounded memo). */
+const validPaths = new BoundedCache<string, readonly string[]>(10_000);
+
+function updatePath(path: string): readonly string[] {
+  const known = validPaths.get(path);
+  if (known !== undefined) return known;
+  if (path === '' || path.startsWith('.') || path.endsWith('.') || path.includes('..')) {
+    throw new UpdateError(`Invalid field path '${path}'`);
+  }
+  if (path.includes('$')) throw new UpdateError(`Positional and array filter paths are not supported: '${path}'`);
+  const parts = splitPath(path);
+  validPaths.set(path, parts);
+  return parts;
+}
+
 export function compileUpdate(update: Update): CompiledUpdate {
   if (!isPlainObject(update)) throw new UpdateError('An update must be an object');
   const ops: Op[] = [];
-  const keys = Object.keys(update);
-  if (keys.length === 0) throw new UpdateError('An update needs at least one operator');
-  for (const op of keys) {
+  let operators = 0;
+  for (const op in update) {
+    operators++;
     if (!UPDATE_OPERATORS.has(op)) {
       if (op.charCodeAt(0) !== 36) throw new UpdateError('An update may only contain operators; use replaceOne to replace');
       throw new UpdateError(`Unsupported update operator: ${op}`);
     }
     const fields = update[op];
     if (!isPlainObject(fields)) throw new UpdateError(`${op} needs an object`);
-    for (const path of Object.keys(fields)) {
-      if (path === '' || path.startsWith('.') || path.endsWith('.') || path.includes('..')) {
-        throw new UpdateError(`Invalid field path '${path}'`);
-      }
-      if (path.includes('$')) throw new UpdateError(`Positional and array filter paths are not supported: '${path}'`);
-      ops.push({ op, path, parts: splitPath(path), arg: fields[path] });
+    for (const path in fields) {
+      ops.push(new Op(op, path, updatePath(path), fields[path]));
       if (op === '$rename') {
         const to = fields[path];
         if (typeof to !== 'string' || to === '' || to === path) throw new UpdateError('$rename needs a different target field name');
-        ops.push({ op: '$renameTarget', path: to, parts: splitPath(to), arg: path });
+        ops.push(new Op('$renameTarget', to, splitPath(to), path));
       }
     }
   }
+  if (operators === 0) throw new UpdateError('An update needs at least one operator');
   checkConflicts(ops);
-  return {
-    paths: ops.map((o) => o.path),
-    apply(doc: Doc, isInsert: boolean): Doc | null {
-      const w = new Writer(doc);
-      for (const o of ops) {
-        if (o.op === '$setOnInsert' && !isInsert) continue;
-        if (o.op === '$renameTarget') continue;
-        applyOp(w, o, ops);
-      }
-      if (!w.changed) return null;
-      const out = w.root as Doc;
-      // An upsert whose filter names no _id may set one; otherwise _id never changes.
-      if (!(isInsert && doc._id === undefined) && !valuesEqual(out._id, doc._id)) {
-        throw new UpdateError("Performing an update on the path '_id' would modify the immutable field '_id'");
-      }
-      return out;
-    },
-  };
+  return new Compiled(ops);
+}
+
+class Compiled implements CompiledUpdate {
+  private written: string[] | null = null;
+
+  constructor(private readonly ops: Op[]) {}
+
+  get paths(): readonly string[] {
+    this.written ??= this.ops.map((o) => o.path);
+    return this.written;
+  }
+
+  apply(doc: Doc, isInsert: boolean): Doc | null {
+    const w = new Writer(doc);
+    const ops = this.ops;
+    for (let i = 0; i < ops.length; i++) {
+      const o = ops[i];
+      if (o.op === '$setOnInsert' && !isInsert) continue;
+      if (o.op === '$renameTarget') continue;
+      applyOp(w, o, ops);
+    }
+    if (!w.changed) return null;
+    const out = w.root as Doc;
+    // An upsert whose filter names no _id may set one; otherwise _id never changes.
+    if (!(isInsert && doc._id === undefined) && !valuesEqual(out._id, doc._id)) {
+      throw new UpdateError("Performing an update on the path '_id' would modify the immutable field '_id'");
+    }
+    return out;
+  }
+}
+
+/** Whether one path is the other or a prefix of it (writing both would conflict). */
+function overlaps(a: string, b: string): boolean {
+  if (a === b) return true;
+  if (a.length > b.length) return a.charCodeAt(b.length) === 46 && a.startsWith(b);
+  return b.length > a.length && b.charCodeAt(a.length) === 46 && b.startsWith(a);
 }
 
 function checkConflicts(ops: Op[]): void {
@@ -98,7 +132,7 @@ function checkConflicts(ops: Op[]): void {
     for (let j = i + 1; j < ops.length; j++) {
       const a = ops[i].path;
       const b = ops[j].path;
-      if (a === b || a.startsWith(b + '.') || b.startsWith(a + '.')) {
+      if (overlaps(a, b)) {
         throw new UpdateError(`Updating the path '${b}' would create a conflict at '${a}'`);
       }
     }
@@ -116,7 +150,7 @@ class Writer {
     this.root = original;
   }
 
-  get(parts: string[]): unknown {
+  get(parts: readonly string[]): unknown {
     let v: unknown = this.root;
     for (const part of parts) {
       if (Array.isArray(v)) v = isArrayIndex(part) ? v[Number(part)] : undefined;
@@ -127,7 +161,7 @@ class Writer {
   }
 
   /** The writable parent container of a path, creating missing objects on the way. */
-  private parent(parts: string[], create: boolean): Container | null {
+  private parent(parts: readonly string[], create: boolean): Container | null {
     if (!this.changed) {
       this.root = { ...this.original };
       this.changed = true;
@@ -172,14 +206,14 @@ class Writer {
     }
   }
 
-  set(parts: string[], value: unknown): void {
+  set(parts: readonly string[], value: unknown): void {
     const c = this.parent(parts, true) as Container;
     const last = parts[parts.length - 1];
     if (Array.isArray(c) && !isArrayIndex(last)) throw new UpdateError(`Cannot create field '${last}' in an array`);
     this.setIn(c, last, value);
   }
 
-  unset(parts: string[]): void {
+  unset(parts: readonly string[]): void {
     const c = this.parent(parts, false);
     if (c === null) return;
     const last = parts[parts.length - 1];
@@ -354,7 +388,7 @@ export function upsertSeed(filter: Filter): PlainObject {
   return seed;
 }
 
-function setSeedPath(root: PlainObject, parts: string[], value: unknown): void {
+function setSeedPath(root: PlainObject, parts: readonly string[], value: unknown): void {
   let c = root;
   for (let i = 0; i < parts.length - 1; i++) {
     const next = c[parts[i]];
