@@ -9,9 +9,10 @@ import { DuplicateKeyError, type Doc, type Filter, type IndexSpec, type SortSpec
 import { compileFilter } from './filter';
 import { defaultIndexName, OrderedIndex, type DocKeys, type DocRecord } from './indexes';
 import { splitPath } from './paths';
-import { analyzeFilter, indexCandidates, planQuery, type CandidateStream, type Plan } from './planner';
+import { isSimpleFilter, matchesSimple, pinnedIds } from './pinned';
+import { analyzeFilter, indexCandidates, mayUseIdIndex, planQuery, type CandidateStream, type FilterAnalysis, type Plan } from './planner';
 import { compileSort, createSorter } from './sort';
-import { compareValues, isPlainObject } from './values';
+import { compareValues, isPlainObject, type PlainObject } from './values';
 
 export interface SelectOptions {
   sort?: SortSpec;
@@ -35,7 +36,14 @@ export interface QueryStats {
 
 export class CollectionState {
   readonly records = new Map<string, DocRecord>();
-  readonly indexes: OrderedIndex[] = [new OrderedIndex({ keys: { _id: 1 }, name: '_id_', unique: true }, 0)];
+  readonly indexes: OrderedIndex[] = [idIndex()];
+  /**
+   * Whether the ordered `_id_` index (indexes[0]) holds entries. _id uniqueness and _id lookups
+   * use `records`; the ordered index only serves _id ranges and sorts on _id, so it is built
+   * (in one sort) the first time a query could use it and maintained from then on. Until then
+   * writes skip it, and records have no entry in slot 0.
+   */
+  private idIndexLive = false;
 
   constructor(public name: string) {}
 
@@ -93,15 +101,17 @@ export class CollectionState {
     if (typeof id !== 'string') throw new TypeError('_id must be a string');
     if (this.records.has(id)) throw new DuplicateKeyError(this.name, { _id: id });
     const indexes = this.indexes;
-    const keys: DocKeys[] = new Array<DocKeys>(indexes.length);
+    const n = indexes.length;
+    const from = this.idIndexLive ? 0 : 1;
+    const keys: DocKeys[] = new Array<DocKeys>(n);
     const rec: DocRecord = { id, doc, keys };
-    for (let i = 0; i < indexes.length; i++) keys[i] = indexes[i].keysOf(doc, rec);
-    for (let i = 1; i < indexes.length; i++) {
+    for (let i = from; i < n; i++) keys[i] = indexes[i].keysOf(doc, rec);
+    for (let i = 1; i < n; i++) {
       const clash = indexes[i].conflict(keys[i], id);
       if (clash !== null) throw new DuplicateKeyError(this.name, indexes[i].describeKey(clash));
     }
     this.records.set(id, rec);
-    for (let i = 0; i < indexes.length; i++) indexes[i].add(keys[i]);
+    for (let i = from; i < n; i++) indexes[i].add(keys[i]);
   }
 
   /** Swaps in a new version of a stored document (same _id), maintaining indexes. `touched`:
@@ -133,15 +143,26 @@ export class CollectionState {
   remove(rec: DocRecord): void {
     if (this.records.get(rec.id) !== rec) return;
     this.records.delete(rec.id);
-    for (let i = 0; i < this.indexes.length; i++) this.indexes[i].remove(rec.keys[i]);
+    for (let i = this.idIndexLive ? 0 : 1; i < this.indexes.length; i++) this.indexes[i].remove(rec.keys[i]);
   }
 
   clear(): void {
     const specs = this.indexSpecs().slice(1);
     this.records.clear();
     this.indexes.length = 0;
-    this.indexes.push(new OrderedIndex({ keys: { _id: 1 }, name: '_id_', unique: true }, 0));
+    this.indexes.push(idIndex());
+    this.idIndexLive = false;
     for (const spec of specs) this.addIndex(spec);
+  }
+
+  /** Builds the ordered `_id_` index if a query with this analysis and sort could walk it
+   * (a condition on _id, or a sort that starts with _id); see {@link idIndexLive}. */
+  private idIndexFor(analysis: FilterAnalysis, sort: SortSpec | undefined): void {
+    if (this.idIndexLive || !mayUseIdIndex(analysis, sort)) return;
+    const index = this.indexes[0];
+    for (const rec of this.records.values()) rec.keys[0] = index.keysOf(rec.doc, rec);
+    index.build(this.records.values());
+    this.idIndexLive = true;
   }
 
   // ------------------------------------------------------------ reads
@@ -154,11 +175,17 @@ export class CollectionState {
       const rec = this.records.get(id);
       return rec === undefined || (options.skip ?? 0) > 0 ? [] : [rec];
     }
-    const pred = compileFilter(filter);
-    const sort = options.sort !== undefined && Object.keys(options.sort).length > 0 ? options.sort : undefined;
     const skip = Math.max(0, Math.floor(options.skip ?? 0));
     const limit = options.limit ? Math.abs(Math.floor(options.limit)) : undefined;
-    const plan = planQuery(this.indexes, this.records.size, { analysis: analyzeFilter(filter), sort, skip, limit });
+    if (stats === undefined && (options.sort === undefined || isEmpty(options.sort))) {
+      const pinned = this.selectPinned(filter, skip, limit);
+      if (pinned !== null) return pinned;
+    }
+    const pred = compileFilter(filter);
+    const sort = options.sort !== undefined && Object.keys(options.sort).length > 0 ? options.sort : undefined;
+    const analysis = analyzeFilter(filter);
+    this.idIndexFor(analysis, sort);
+    const plan = planQuery(this.indexes, this.records.size, { analysis, sort, skip, limit });
     const stream = this.candidates(plan);
     const sortedByPlan = sort === undefined || (plan.kind === 'index' && plan.sortMode !== 'none');
     let examined = 0;
@@ -187,13 +214,45 @@ export class CollectionState {
     return out;
   }
 
+  /**
+   * The records matching a filter that pins _id with simple other conditions (see pinned.ts),
+   * in the order of the ids, as the 'ids' plan would give them; null for other filters.
+   */
+  private selectPinned(filter: Filter | undefined, skip: number, limit: number | undefined): DocRecord[] | null {
+    const ids = pinnedIds(filter);
+    if (ids === undefined || !isSimpleFilter(filter as PlainObject, true)) return null;
+    const f = filter as PlainObject;
+    if (typeof ids === 'string') {
+      const rec = this.records.get(ids);
+      return rec === undefined || skip > 0 || !matchesSimple(rec.doc, f, true) ? [] : [rec];
+    }
+    const out: DocRecord[] = [];
+    let skipped = 0;
+    for (const id of ids.length > 1 ? new Set(ids) : ids) {
+      const rec = this.records.get(id);
+      if (rec === undefined || !matchesSimple(rec.doc, f, true)) continue;
+      if (skipped < skip) {
+        skipped++;
+        continue;
+      }
+      out.push(rec);
+      if (limit !== undefined && out.length >= limit) break;
+    }
+    return out;
+  }
+
   /** The first record that matches, in no particular order (for updateOne/deleteOne). */
   first(filter: Filter | undefined): DocRecord | undefined {
     return this.select(filter, { limit: 1 })[0];
   }
 
   count(filter: Filter | undefined, stats?: QueryStats): number {
+    if (stats === undefined) {
+      const pinned = this.selectPinned(filter, 0, undefined);
+      if (pinned !== null) return pinned.length;
+    }
     const analysis = analyzeFilter(filter);
+    this.idIndexFor(analysis, undefined);
     const plan = planQuery(this.indexes, this.records.size, { analysis, countOnly: true });
     if (plan.exact && (plan.kind !== 'index' || !plan.dedupe)) {
       let n: number;
@@ -275,6 +334,15 @@ function collectDistinct(value: unknown, parts: readonly string[], i: number, ou
     return;
   }
   if (isPlainObject(value)) collectDistinct(value[parts[i]], parts, i + 1, out);
+}
+
+function isEmpty(o: object): boolean {
+  for (const _ in o) return false;
+  return true;
+}
+
+function idIndex(): OrderedIndex {
+  return new OrderedIndex({ keys: { _id: 1 }, name: '_id_', unique: true }, 0);
 }
 
 export function emptyStats(): QueryStats {

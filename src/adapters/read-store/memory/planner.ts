@@ -183,11 +183,28 @@ export interface PlanRequest {
 const MAX_RANGES = 1000;
 const MAX_MERGE_RANGES = 200;
 
+/** The filter's _id points when they are all strings (the plan is then direct _id lookups). */
+export function stringIdPoints(analysis: FilterAnalysis): string[] | null {
+  const idc = analysis.fields.get('_id');
+  if (idc?.points && idc.points.every((p) => typeof p === 'string')) return idc.points as string[];
+  return null;
+}
+
+/** Whether a plan for this analysis and sort may walk the ordered `_id_` index: a condition
+ * on _id other than string points, or a sort that starts with _id. */
+export function mayUseIdIndex(analysis: FilterAnalysis, sort: SortSpec | undefined): boolean {
+  if (analysis.fields.has('_id')) return stringIdPoints(analysis) === null;
+  if (sort !== undefined) {
+    for (const f in sort) return f === '_id';
+  }
+  return false;
+}
+
 export function planQuery(indexes: readonly OrderedIndex[], docCount: number, req: PlanRequest): Plan {
   const { analysis } = req;
-  const idc = analysis.fields.get('_id');
-  if (idc?.points && idc.points.every((p) => typeof p === 'string')) {
-    const ids = [...new Set(idc.points as string[])];
+  const idPoints = stringIdPoints(analysis);
+  if (idPoints !== null) {
+    const ids = [...new Set(idPoints)];
     return { kind: 'ids', ids, exact: analysis.exact && analysis.fields.size === 1 };
   }
   const sortKeys = req.sort ? Object.entries(req.sort) : [];

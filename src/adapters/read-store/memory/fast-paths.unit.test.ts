@@ -1,0 +1,307 @@
+/**
+ * The store's fast paths (README "Fast paths") against the general machinery they bypass:
+ * the pinned-_id matcher against the compiled filter, and a seeded sequence of mixed
+ * operations against a naive reference store (a Map scanned with the compiled filter).
+ */
+import { DuplicateKeyError, type Doc, type Filter, type Update } from '../../../ports/read-store';
+import { BoundedCache } from './cache';
+import { compileFilter } from './filter';
+import { createMemoryReadStore } from './memory-read-store';
+import { splitPath } from './paths';
+import { isSimpleFilter, matchesSimple, pinnedIds } from './pinned';
+import { compileUpdate, upsertSeed } from './update';
+import { compareValues, type PlainObject } from './values';
+
+/** Deterministic PRNG (mulberry32). */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const VALUES: unknown[] = [0, 1, 2, -1, 1.5, 'a', 'b', '', '1', true, false, null, [], [1, 2], ['a', null], [[1]], { x: 1 }, new Date(5)];
+const SCALARS: unknown[] = [0, 1, 2, 1.5, 'a', 'b', '', '1', true, false, null];
+
+function corpus(): PlainObject[] {
+  const docs: PlainObject[] = [];
+  for (let i = 0; i < VALUES.length * 3; i++) {
+    const d: PlainObject = { _id: `d${i}` };
+    if (i % 3 !== 0) d.a = VALUES[i % VALUES.length];
+    if (i % 4 !== 1) d.b = VALUES[(i * 5) % VALUES.length];
+    if (i % 2 === 0) d._pos = i % 5 === 0 ? [i, i + 10] : i;
+    docs.push(d);
+  }
+  return docs;
+}
+
+function simpleCondition(r: () => number): unknown {
+  const s = (): unknown => SCALARS[Math.floor(r() * SCALARS.length)];
+  const num = (): unknown => [0, 1, 2, 5, 15, 'a', 'b', null][Math.floor(r() * 8)];
+  switch (Math.floor(r() * 9)) {
+    case 0:
+      return s();
+    case 1:
+      return { $eq: s() };
+    case 2:
+      return { $ne: s() };
+    case 3:
+      return { $gt: num() };
+    case 4:
+      return { $gte: num(), $lt: num() };
+    case 5:
+      return { $lte: num() };
+    case 6:
+      return { $exists: r() < 0.5 };
+    case 7:
+      return { $in: [s(), s()].filter((v) => v !== null) };
+    default:
+      return { $exists: r() < 0.5 ? 1 : 0, $ne: s() };
+  }
+}
+
+function simpleFilter(r: () => number, depth: number): PlainObject {
+  const f: PlainObject = {};
+  const n = 1 + Math.floor(r() * 2);
+  for (let i = 0; i < n; i++) {
+    const pick = r();
+    if (depth < 2 && pick < 0.25) {
+      const op = ['$and', '$or', '$nor'][Math.floor(r() * 3)];
+      f[op] = Array.from({ length: 1 + Math.floor(r() * 2) }, () => simpleFilter(r, depth + 1));
+    } else {
+      f[['a', 'b', '_pos', 'missing'][Math.floor(r() * 4)]] = simpleCondition(r);
+    }
+  }
+  return f;
+}
+
+describe('pinned-_id matcher', () => {
+  it('agrees with the compiled filter on simple conditions', () => {
+    const docs = corpus();
+    const r = rng(7);
+    let checked = 0;
+    for (let k = 0; k < 3000; k++) {
+      const rest = simpleFilter(r, 0);
+      expect(isSimpleFilter(rest, false)).toBe(true);
+      const pred = compileFilter(rest);
+      for (const d of docs) {
+        const got = matchesSimple(d, rest, false);
+        if (got !== pred(d)) expect([rest, d, got]).toEqual([rest, d, pred(d)]);
+        checked++;
+      }
+      // As a whole filter, the top-level _id is the pinned candidate and is not re-checked.
+      const whole = { _id: 'd1', ...rest };
+      expect(isSimpleFilter(whole, true)).toBe(true);
+      expect(matchesSimple(docs[1], whole, true)).toBe(compileFilter(whole)(docs[1]));
+    }
+    expect(checked).toBeGreaterThan(100_000);
+  });
+
+  it('leaves everything else to the compiled filter', () => {
+    const notSimple: PlainObject[] = [
+      { 'a.b': 1 },
+      { a: { $regex: 'x' } },
+      { a: /x/ },
+      { a: new Date(1) },
+      { a: [1] },
+      { a: { x: 1 } },
+      { a: {} },
+      { a: undefined },
+      { a: Number.NaN },
+      { a: { $gt: true } },
+      { a: { $gt: new Date(1) } },
+      { a: { $in: [null] } },
+      { a: { $in: 'x' } },
+      { a: { $nin: [1] } },
+      { a: { $eq: 1, x: 1 } },
+      { a: { $size: 1 } },
+      { a: { $comment: 'x' } },
+      { $or: [] },
+      { $or: [{ _id: 'x' }] },
+      { $and: [{ a: { $type: 'string' } }] },
+      { $where: 'x' },
+    ];
+    for (const f of notSimple) expect([f, isSimpleFilter(f, true)]).toEqual([f, false]);
+  });
+
+  it('recognises the pinned _id forms only', () => {
+    expect(pinnedIds({ _id: 'x', a: 1 })).toBe('x');
+    expect(pinnedIds({ _id: { $eq: 'x' } })).toBe('x');
+    expect(pinnedIds({ _id: { $in: ['x', 'y'] } })).toEqual(['x', 'y']);
+    expect(pinnedIds({ _id: { $in: ['x', 1] } })).toBeUndefined();
+    expect(pinnedIds({ _id: { $in: ['x'], $ne: 'y' } })).toBeUndefined();
+    expect(pinnedIds({ _id: { $gt: 'x' } })).toBeUndefined();
+    expect(pinnedIds({ _id: 5 })).toBeUndefined();
+    expect(pinnedIds({ a: 'x' })).toBeUndefined();
+  });
+});
+
+/** The naive reference: documents in a Map, every query a scan with the compiled filter. */
+class Reference {
+  readonly docs = new Map<string, PlainObject>();
+
+  insert(doc: PlainObject): void {
+    const id = doc._id as string;
+    if (this.docs.has(id)) throw new DuplicateKeyError('c', { _id: id });
+    this.docs.set(id, structuredClone(doc));
+  }
+
+  find(filter: Filter): PlainObject[] {
+    const pred = compileFilter(filter);
+    return [...this.docs.values()].filter((d) => pred(d));
+  }
+
+  updateOne(filter: Filter, update: Update, upsert: boolean): { matchedCount: number; upsertedId: string | null } {
+    const [first] = this.find(filter);
+    const compiled = compileUpdate(update);
+    if (first !== undefined) {
+      const next = compiled.apply(first as Doc, false);
+      if (next !== null) this.docs.set(first._id as string, next);
+      return { matchedCount: 1, upsertedId: null };
+    }
+    if (!upsert) return { matchedCount: 0, upsertedId: null };
+    const seed = upsertSeed(filter);
+    const built = (compiled.apply(seed as Doc, true) ?? seed) as PlainObject;
+    this.insert(built);
+    return { matchedCount: 0, upsertedId: built._id as string };
+  }
+
+  deleteOne(filter: Filter): number {
+    const [first] = this.find(filter);
+    if (first === undefined) return 0;
+    this.docs.delete(first._id as string);
+    return 1;
+  }
+}
+
+const byId = (a: PlainObject, b: PlainObject): number => compareValues(a._id, b._id);
+
+async function outcome<T>(p: Promise<T>): Promise<T | string> {
+  try {
+    return await p;
+  } catch (e) {
+    return e instanceof Error ? e.name : String(e);
+  }
+}
+
+function attempt<T>(f: () => T): T | string {
+  try {
+    return f();
+  } catch (e) {
+    return e instanceof Error ? e.name : String(e);
+  }
+}
+
+describe('a seeded sequence of mixed operations', () => {
+  it('leaves the store and the naive reference in the same state, with the same answers', async () => {
+    const store = createMemoryReadStore();
+    const c = store.collection('c');
+    const ref = new Reference();
+    const r = rng(42);
+    const id = (): string => `k${Math.floor(r() * 60)}`;
+    const guard = (key: string, position: number): Filter => ({
+      _id: key,
+      $or: [{ _pos: { $lt: position } }, { _pos: { $exists: false } }],
+    });
+    let position = 0;
+    for (let step = 0; step < 6000; step++) {
+      if (step === 3000) {
+        // Secondary indexes from here on (as after a catch-up), one of them multikey.
+        await c.createIndexes([{ keys: { g: 1, n: -1 } }, { keys: { tags: 1 } }]);
+      }
+      const kind = Math.floor(r() * 10);
+      position++;
+      if (kind === 0) {
+        const doc: PlainObject = { _id: id(), g: `g${Math.floor(r() * 4)}`, n: Math.floor(r() * 10), tags: ['x', `t${Math.floor(r() * 3)}`], _pos: position };
+        const got = await outcome(c.insertOne(doc as Doc));
+        expect(got).toEqual(attempt(() => ref.insert(doc)));
+      } else if (kind <= 3) {
+        const key = id();
+        const update: Update = { $set: { g: `g${Math.floor(r() * 4)}`, _pos: position }, $inc: { n: 1 } };
+        if (r() < 0.3) update.$push = { tags: `t${Math.floor(r() * 3)}` };
+        const stale = r() < 0.2 ? Math.max(1, position - 50) : position;
+        const upsert = r() < 0.6;
+        const got = await outcome(c.updateOne(guard(key, stale), structuredClone(update), { upsert }));
+        const want = attempt(() => ref.updateOne(guard(key, stale), structuredClone(update), upsert));
+        expect(typeof got === 'string' ? got : { matchedCount: got.matchedCount, upsertedId: got.upsertedId }).toEqual(want);
+      } else if (kind === 4) {
+        const key = id();
+        expect(await c.findOne({ _id: key })).toEqual(ref.docs.get(key) ?? null);
+      } else if (kind === 5) {
+        const ids = [id(), id(), id()];
+        const want = [...new Set(ids)].map((k) => ref.docs.get(k)).filter((d) => d !== undefined);
+        expect(await c.find({ _id: { $in: ids } })).toEqual(want);
+        expect(await c.find({ _id: { $in: ids }, n: { $gte: 3 } }, { skip: 1, limit: 1 })).toEqual(want.filter((d) => (d.n as number) >= 3).slice(1, 2));
+      } else if (kind === 6) {
+        const f = { g: `g${Math.floor(r() * 4)}`, n: { $gte: Math.floor(r() * 10) } };
+        expect((await c.find(f)).sort(byId)).toEqual(ref.find(f).sort(byId));
+        expect(await c.countDocuments(f)).toBe(ref.find(f).length);
+      } else if (kind === 7) {
+        // Ranges and sorts on _id walk the ordered _id_ index (built on first use).
+        const lo = id();
+        const f = { _id: { $gte: lo } };
+        expect(await c.find(f, { sort: { _id: 1 } })).toEqual(ref.find(f).sort(byId));
+        expect(await c.find({}, { sort: { _id: -1 }, limit: 5 })).toEqual(ref.find({}).sort(byId).reverse().slice(0, 5));
+        expect(await c.countDocuments(f)).toBe(ref.find(f).length);
+      } else if (kind === 8) {
+        const key = id();
+        const f = r() < 0.5 ? { _id: key } : { _id: key, n: { $lt: 5 } };
+        expect(await c.deleteOne(f)).toEqual({ deletedCount: ref.deleteOne(f) });
+      } else {
+        const f = { tags: `t${Math.floor(r() * 3)}`, _pos: { $exists: true } };
+        expect((await c.find(f)).sort(byId)).toEqual(ref.find(f).sort(byId));
+      }
+    }
+    expect((await c.find({})).sort(byId)).toEqual([...ref.docs.values()].sort(byId));
+    expect(c.explain({ _id: { $gt: 'k3' } }).index).toBe('_id_');
+  });
+
+  it('a deleteMany({}) resets the ordered _id_ index with the documents', async () => {
+    const store = createMemoryReadStore();
+    const c = store.collection('c');
+    await c.insertMany([{ _id: 'b' }, { _id: 'a' }, { _id: 'c' }]);
+    expect(await c.find({ _id: { $lt: 'c' } }, { sort: { _id: -1 } })).toEqual([{ _id: 'b' }, { _id: 'a' }]);
+    await c.deleteMany({});
+    await c.insertMany([{ _id: 'y' }, { _id: 'x' }]);
+    expect(await c.find({}, { sort: { _id: 1 } })).toEqual([{ _id: 'x' }, { _id: 'y' }]);
+    await c.insertOne({ _id: 'w' });
+    await c.deleteOne({ _id: 'y' });
+    expect(await c.find({ _id: { $gte: 'a' } })).toEqual([{ _id: 'w' }, { _id: 'x' }]);
+  });
+});
+
+describe('bounded memo caches', () => {
+  it('evict the oldest entry once full', () => {
+    const cache = new BoundedCache<string, number>(3);
+    for (let i = 0; i < 10; i++) cache.set(`k${i}`, i);
+    expect(cache.size).toBe(3);
+    expect(cache.get('k6')).toBeUndefined();
+    expect(cache.get('k9')).toBe(9);
+    cache.set('k9', 90);
+    expect(cache.size).toBe(3);
+    expect(cache.get('k7')).toBe(7);
+  });
+
+  it('split paths are shared and frozen', () => {
+    expect(splitPath('a.b.c')).toEqual(['a', 'b', 'c']);
+    expect(splitPath('a.b.c')).toBe(splitPath('a.b.c'));
+    expect(Object.isFrozen(splitPath('a.b'))).toBe(true);
+  });
+
+  it('a cached update path is still validated when it is invalid', async () => {
+    const store = createMemoryReadStore();
+    const c = store.collection('c');
+    await c.insertOne({ _id: 'a' });
+    for (let i = 0; i < 2; i++) {
+      await expect(c.updateOne({ _id: 'a' }, { $set: { 'x..y': 1 } })).rejects.toThrow(/Invalid field path/);
+      await expect(c.updateOne({ _id: 'a' }, { $set: { 'x.$': 1 } })).rejects.toThrow(/Positional/);
+      await expect(c.updateOne({ _id: 'a' }, { $set: { x: 1, 'x.y': 2 } })).rejects.toThrow(/conflict/);
+      await expect(c.updateOne({ _id: 'a' }, { $set: { 'x.y': 1 } })).resolves.toMatchObject({ modifiedCount: 1 - i });
+    }
+    expect(await c.findOne({ _id: 'a' })).toEqual({ _id: 'a', x: { y: 1 } });
+  });
+});
