@@ -130,9 +130,76 @@ async function main(): Promise<void> {
   await measure('aggregate [$match status, $group by priority with $sum]', 50, () =>
     tickets.aggregate([{ $match: { status: 'resolved' } }, { $group: { _id: '$priority', n: { $sum: 1 } } }]),
   );
+  await replayShaped(n);
   const explain = tickets.explain({ status: 'resolved' }, { sort: { created_at: -1 }, skip: 200, limit: 20 });
   process.stdout.write(`\nexplain(find status=resolved, sort created_at -1, skip 200, limit 20): ${JSON.stringify(explain)}\n`);
   process.stdout.write(`explainCount(status=resolved, priority=high): ${JSON.stringify(tickets.explainCount({ status: 'resolved', priority: 'high' }))}\n`);
+  await store.close();
+}
+
+/**
+ * The operations a projection rebuild leans on, in the shapes projectors send them: the
+ * idempotency guard of applyOnce (src/projections/engine/projector.ts), insertOnce, _id reads,
+ * and the bulk index build at the end of the catch-up. Collections hold only _id while
+ * replaying (secondary indexes are created once caught up).
+ */
+async function replayShaped(docs: number): Promise<void> {
+  let n = docs;
+  process.stdout.write(`\nreplay-shaped operations (a collection without secondary indexes, ${n.toLocaleString('en-US')} documents)\n\n`);
+  const store = createMemoryReadStore();
+  const facts = store.collection('facts');
+  const guard = (id: string, position: number): Record<string, unknown> => ({
+    _id: id,
+    $or: [{ _pos: { $lt: position } }, { _pos: { $exists: false } }],
+  });
+  let pos = 0;
+  let next = 0;
+  await measure('insertOne (notification-like doc, _id only)', n, () => {
+    const i = next++;
+    return facts.insertOne({
+      _id: `n${i}`,
+      id: `n${i}`,
+      user_id: `u${i % 1000}`,
+      type: 'ticket_status',
+      title: 'Ticket status changed',
+      message: `Ticket TKT-${i} is now in progress`,
+      data: { ticket_id: `t${i % 20000}`, ticket_number: `TKT-${i}`, old_status: 'assigned', new_status: 'in_progress', notes: null },
+      is_read: false,
+      read_at: null,
+      created_at: '2026-07-01T10:00:00.000Z',
+      _pos: ++pos,
+    });
+  });
+  n = next;
+  await measure('findOne({_id})', 200_000, (i) => facts.findOne({ _id: `n${(i * 7919) % n}` }));
+  await measure('find({_id: {$in: [3 ids]}})', 100_000, (i) => facts.find({ _id: { $in: [`n${i % n}`, `n${(i * 7) % n}`, `n${(i * 13) % n}`] } }));
+  await measure('updateOne(guard, {$set: {status, _pos}})', 200_000, (i) =>
+    facts.updateOne(guard(`n${(i * 7919) % n}`, ++pos), { $set: { new_status: 'resolved', _pos: pos } }),
+  );
+  await measure('updateOne(guard, {$set: 5 fields + _pos, $inc: 2})', 200_000, (i) =>
+    facts.updateOne(guard(`n${(i * 7919) % n}`, ++pos), {
+      $set: { technician_id: `u${i % 100}`, status: 'assigned', assigned: true, changed_at: '2026-07-01T10:00:00.000Z', month: '2026-07', _pos: pos },
+      $inc: { total: 1, 'counts.assigned': 1 },
+    }),
+  );
+  await measure('updateOne(guard, ..., {upsert}) creating a document', 100_000, () => {
+    const i = next++;
+    return facts.updateOne(guard(`new${i}`, ++pos), { $set: { ticket_id: `t${i}`, status: 'new', _pos: pos } }, { upsert: true });
+  });
+  await measure('updateOne(guard) already applied (no match)', 200_000, (i) =>
+    facts.updateOne(guard(`n${(i * 7919) % n}`, 1), { $set: { status: 'x', _pos: 1 } }),
+  );
+  const specs = [
+    { keys: { user_id: 1, created_at: -1 } },
+    { keys: { user_id: 1, is_read: 1, created_at: -1 } },
+    { keys: { 'data.ticket_id': 1 } },
+    { keys: { type: 1, created_at: -1 } },
+  ] as const;
+  const t0 = process.hrtime.bigint();
+  await facts.createIndexes(specs.map((s) => ({ keys: { ...s.keys } as Record<string, 1 | -1> })));
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  const total = await facts.countDocuments();
+  process.stdout.write(`${`createIndexes: 4 compound indexes over ${total.toLocaleString('en-US')} documents (bulk build)`.padEnd(72)} ${`${ms.toFixed(0)} ms`.padStart(10)}\n`);
   await store.close();
 }
 
