@@ -106,8 +106,8 @@ export async function runEmmettBench(options: { emmettDir: string; durationMs?: 
   const { emmett, sqlite3 } = load(options.emmettDir);
   const dir = mkdtempSync(join(tmpdir(), 'emmett-bench-'));
   // Emmett logs every SQLITE_BUSY it meets under concurrency; the failures are counted instead.
-  const consoleError = console.error;
-  console.error = () => undefined;
+  const quiet = { error: console.error, log: console.log, warn: console.warn };
+  console.error = console.log = console.warn = () => undefined;
   try {
     const scenarios: EmmettScenario[] = [];
     for (const writers of [1, ...(options.concurrency ?? [16])]) {
@@ -123,7 +123,7 @@ export async function runEmmettBench(options: { emmettDir: string; durationMs?: 
     });
     return { synchronous, scenarios };
   } finally {
-    console.error = consoleError;
+    Object.assign(console, quiet);
     rmSync(dir, { recursive: true, force: true });
   }
 }
