@@ -2,35 +2,68 @@
  * Deep copy for documents going into and out of the store. Faster than structuredClone for
  * JSON-like data (see bench/read-store.ts); keeps Dates as Dates. Object fields whose value is
  * undefined are dropped and undefined array elements become null, as a JSON or BSON round
- * trip would do.
+ * trip would do; symbol-keyed fields are dropped too, as BSON does.
+ *
+ * A plain object is copied with a spread, then its object-valued fields are replaced by their
+ * copies: the spread keeps the source's layout (V8 copies the object's map), where adding the
+ * fields one by one makes objects of more than about 16 fields dictionary-mode ("slow")
+ * objects, slower to read and to copy again. Anything unusual (an undefined field, symbol keys,
+ * an own `__proto__` field) takes the field-by-field path, which defines the result.
  */
 
+/** Copies a value given to the store (a document, an update argument, a filter value). */
 export function cloneValue<T>(value: T): T {
-  return (typeof value === 'object' && value !== null ? cloneObject(value) : value) as T;
+  return (typeof value === 'object' && value !== null ? cloneObject(value, true) : value) as T;
 }
 
-function cloneObject(v: object): unknown {
+/**
+ * Copies a value read from the store. Stored values were made by {@link cloneValue} or by
+ * updates from such copies, so they have no symbol keys, which spares the check.
+ */
+export function cloneStored<T>(value: T): T {
+  return (typeof value === 'object' && value !== null ? cloneObject(value, false) : value) as T;
+}
+
+function cloneObject(v: object, foreign: boolean): unknown {
   if (Array.isArray(v)) {
     const n = v.length;
     const out: unknown[] = new Array<unknown>(n);
     for (let i = 0; i < n; i++) {
       const e: unknown = v[i];
-      out[i] = typeof e === 'object' ? (e === null ? null : cloneObject(e)) : e === undefined ? null : e;
+      out[i] = typeof e === 'object' ? (e === null ? null : cloneObject(e, foreign)) : e === undefined ? null : e;
     }
     return out;
   }
   const proto: unknown = Object.getPrototypeOf(v);
   if (proto === Object.prototype || proto === null) {
     const src = v as Record<string, unknown>;
-    const out: Record<string, unknown> = {};
-    for (const k in src) {
-      const e = src[k];
-      if (e === undefined) continue;
-      out[k] = typeof e === 'object' && e !== null ? cloneObject(e) : e;
+    if (proto === null || (foreign && Object.getOwnPropertySymbols(src).length > 0)) return copyFields(src, foreign);
+    const out: Record<string, unknown> = { ...src };
+    for (const k in out) {
+      const e = out[k];
+      if (typeof e === 'object') {
+        if (e !== null) {
+          if (k === '__proto__') return copyFields(src, foreign);
+          out[k] = cloneObject(e, foreign);
+        }
+      } else if (e === undefined || k === '__proto__') {
+        return copyFields(src, foreign);
+      }
     }
     return out;
   }
   if (v instanceof Date) return new Date(v.getTime());
   if (v instanceof RegExp) return new RegExp(v.source, v.flags);
   return structuredClone(v);
+}
+
+/** The field-by-field copy (own and inherited enumerable string keys, undefined dropped). */
+function copyFields(src: Record<string, unknown>, foreign: boolean): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k in src) {
+    const e = src[k];
+    if (e === undefined) continue;
+    out[k] = typeof e === 'object' && e !== null ? cloneObject(e, foreign) : e;
+  }
+  return out;
 }

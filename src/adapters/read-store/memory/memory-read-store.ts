@@ -8,7 +8,7 @@
  */
 import type { Collection, Doc, Filter, FindOptions, IndexSpec, ReadStore, Update, UpdateResult } from '../../../ports/read-store';
 import { createAggregationEngine, type AggregationEngine, type Pipeline } from './aggregate';
-import { cloneValue } from './clone';
+import { cloneStored, cloneValue } from './clone';
 import { CollectionState, emptyStats, type QueryStats } from './collection-state';
 import { createIdGenerator, type IdGenerator } from './ids';
 import { compileFilter, UnsupportedOperatorError } from './filter';
@@ -253,7 +253,7 @@ class MemoryCollectionHandle<T extends Doc> implements MemoryCollection<T> {
   async distinct(field: string, filter?: Filter): Promise<unknown[]> {
     const st = this.state();
     if (st === undefined) return [];
-    return st.distinct(field, filter).map((v) => cloneValue(v));
+    return st.distinct(field, filter).map((v) => cloneStored(v));
   }
 
   explain(filter: Filter, options: FindOptions = {}): ExplainResult {

@@ -3,7 +3,7 @@
  * exclusion ({ a: 0 }). The projected document is built as a fresh deep copy, so projecting and
  * copying out of the store are one pass.
  */
-import { cloneValue } from './clone';
+import { cloneStored } from './clone';
 import { isPlainObject, type PlainObject } from './values';
 
 /** A path tree: true marks a projected leaf. */
@@ -11,8 +11,10 @@ type Tree = { [key: string]: Tree | true };
 
 export type Projector = (doc: PlainObject) => PlainObject;
 
+const copyWhole: Projector = (d) => cloneStored(d);
+
 export function compileProjection(spec: Record<string, unknown> | undefined): Projector {
-  if (spec === undefined || Object.keys(spec).length === 0) return (d) => cloneValue(d);
+  if (spec === undefined || Object.keys(spec).length === 0) return copyWhole;
   let idFlag: boolean | undefined;
   let mode: 'include' | 'exclude' | undefined;
   const tree: Tree = {};
@@ -33,7 +35,7 @@ export function compileProjection(spec: Record<string, unknown> | undefined): Pr
   if (mode === undefined) {
     // Only _id was given.
     if (idFlag === false) return (d) => excludeTree(d, { _id: true });
-    return (d) => ('_id' in d ? { _id: cloneValue(d._id) } : {});
+    return (d) => ('_id' in d ? { _id: cloneStored(d._id) } : {});
   }
   if (mode === 'include') {
     if (idFlag !== false) tree._id = true;
@@ -66,7 +68,7 @@ function includeTree(d: PlainObject, tree: Tree): PlainObject {
     if (node === undefined) continue;
     const v = d[k];
     if (node === true) {
-      out[k] = cloneValue(v);
+      out[k] = cloneStored(v);
     } else if (isPlainObject(v)) {
       out[k] = includeTree(v, node);
     } else if (Array.isArray(v)) {
@@ -91,10 +93,10 @@ function excludeTree(d: PlainObject, tree: Tree): PlainObject {
     const node = tree[k];
     const v = d[k];
     if (node === true) continue;
-    if (node === undefined) out[k] = cloneValue(v);
+    if (node === undefined) out[k] = cloneStored(v);
     else if (isPlainObject(v)) out[k] = excludeTree(v, node);
-    else if (Array.isArray(v)) out[k] = v.map((e) => (isPlainObject(e) ? excludeTree(e, node) : cloneValue(e)));
-    else out[k] = cloneValue(v);
+    else if (Array.isArray(v)) out[k] = v.map((e) => (isPlainObject(e) ? excludeTree(e, node) : cloneStored(e)));
+    else out[k] = cloneStored(v);
   }
   return out;
 }

@@ -69,6 +69,7 @@ export function compileUpdate(update: Update): CompiledUpdate {
   if (!isPlainObject(update)) throw new UpdateError('An update must be an object');
   const ops: Op[] = [];
   let operators = 0;
+  let dotted = false;
   for (const op in update) {
     operators++;
     if (!UPDATE_OPERATORS.has(op)) {
@@ -78,7 +79,9 @@ export function compileUpdate(update: Update): CompiledUpdate {
     const fields = update[op];
     if (!isPlainObject(fields)) throw new UpdateError(`${op} needs an object`);
     for (const path in fields) {
-      ops.push(new Op(op, path, updatePath(path), fields[path]));
+      const parts = updatePath(path);
+      if (parts.length > 1) dotted = true;
+      ops.push(new Op(op, path, parts, fields[path]));
       if (op === '$rename') {
         const to = fields[path];
         if (typeof to !== 'string' || to === '' || to === path) throw new UpdateError('$rename needs a different target field name');
@@ -87,7 +90,8 @@ export function compileUpdate(update: Update): CompiledUpdate {
     }
   }
   if (operators === 0) throw new UpdateError('An update needs at least one operator');
-  checkConflicts(ops);
+  // Undotted fields of a single operator are distinct keys of one object: nothing to check.
+  if (dotted || operators > 1 || update.$rename !== undefined) checkConflicts(ops);
   return new Compiled(ops);
 }
 
@@ -111,7 +115,9 @@ class Compiled implements CompiledUpdate {
       applyOp(w, o, ops);
     }
     if (!w.changed) return null;
-    const out = w.root as Doc;
+    // A document that gained or lost top-level fields through keyed writes may have become a
+    // dictionary-mode object; a spread copy is a fast-mode one again (cheaper to read and copy).
+    const out = (w.reshaped ? { ...w.root } : w.root) as Doc;
     // An upsert whose filter names no _id may set one; otherwise _id never changes.
     if (!(isInsert && doc._id === undefined) && !valuesEqual(out._id, doc._id)) {
       throw new UpdateError("Performing an update on the path '_id' would modify the immutable field '_id'");
@@ -143,6 +149,8 @@ function checkConflicts(ops: Op[]): void {
 class Writer {
   root: PlainObject;
   changed = false;
+  /** A top-level field was added or removed. */
+  reshaped = false;
   /** Containers already copied for this update (created on the first nested write). */
   private copies: Set<Container> | null = null;
 
@@ -151,6 +159,7 @@ class Writer {
   }
 
   get(parts: readonly string[]): unknown {
+    if (parts.length === 1) return this.root[parts[0]];
     let v: unknown = this.root;
     for (const part of parts) {
       if (Array.isArray(v)) v = isArrayIndex(part) ? v[Number(part)] : undefined;
@@ -181,6 +190,7 @@ class Writer {
       if (child === undefined || child === null) {
         if (!create) return null;
         if (child === null) throw new UpdateError(`Cannot create field '${parts[i + 1]}' in element {${part}: null}`);
+        if (c === this.root) this.reshaped = true;
         child = {};
         this.setIn(c, part, child);
         copies.add(child as Container);
@@ -207,9 +217,24 @@ class Writer {
   }
 
   set(parts: readonly string[], value: unknown): void {
+    if (parts.length === 1) {
+      if (!this.changed) {
+        this.root = { ...this.original };
+        this.changed = true;
+      }
+      const key = parts[0];
+      const root = this.root;
+      if (root[key] === undefined) this.reshaped = true;
+      root[key] = value;
+      return;
+    }
     const c = this.parent(parts, true) as Container;
     const last = parts[parts.length - 1];
-    if (Array.isArray(c) && !isArrayIndex(last)) throw new UpdateError(`Cannot create field '${last}' in an array`);
+    if (Array.isArray(c)) {
+      if (!isArrayIndex(last)) throw new UpdateError(`Cannot create field '${last}' in an array`);
+    } else if (c === this.root && c[last] === undefined) {
+      this.reshaped = true;
+    }
     this.setIn(c, last, value);
   }
 
@@ -220,6 +245,7 @@ class Writer {
     if (Array.isArray(c)) {
       if (isArrayIndex(last) && Number(last) < c.length) c[Number(last)] = null;
     } else {
+      if (c === this.root) this.reshaped = true;
       delete c[last];
     }
   }
