@@ -2,8 +2,10 @@
  * One collection's data: documents by _id, their ordered indexes, and the query executor that
  * runs a plan. Every method is synchronous, so each store operation is atomic.
  *
- * Stored documents are immutable once stored (updates build new versions copy-on-write); they
- * are copied on the way in and out by the caller (memory-read-store.ts).
+ * Stored documents never leave the store (they are copied on the way in and out by the caller,
+ * memory-read-store.ts). Below their top level they are immutable (updates copy nested
+ * containers on write, so index entries may hold them); an update writes the top level in
+ * place and undoes that if the new version cannot be stored (see update.ts).
  */
 import { DuplicateKeyError, type Doc, type Filter, type IndexSpec, type SortSpec } from '../../../ports/read-store';
 import { compileFilter } from './filter';

@@ -274,6 +274,69 @@ describe('a seeded sequence of mixed operations', () => {
   });
 });
 
+describe('updates written in place', () => {
+  /** Field names in order, to see that a failed update leaves the layout too as it was. */
+  const layout = async (c: { findOne(f: Filter): Promise<Doc | null> }, id: string): Promise<[string[], Doc | null]> => {
+    const d = await c.findOne({ _id: id });
+    return [d === null ? [] : Object.keys(d), d];
+  };
+
+  it('an operator failing halfway restores the fields already written, and their order', async () => {
+    const store = createMemoryReadStore();
+    const c = store.collection('c');
+    await c.insertOne({ _id: 'a', n: 1, s: 'text', sub: { x: 1 } });
+    const before = await layout(c, 'a');
+    await expect(c.updateOne({ _id: 'a' }, { $set: { n: 2, added: true, 'sub.x': 2, 'fresh.y': 1 }, $inc: { s: 1 } })).rejects.toThrow(/non-numeric/);
+    await expect(c.updateOne({ _id: 'a' }, { $set: { n: 3, _id: 'b' } })).rejects.toThrow(/immutable/);
+    await expect(c.updateOne({ _id: 'a' }, { $set: { n: 4, 'n.deeper': 1 } })).rejects.toThrow(/conflict/);
+    await expect(c.updateOne({ _id: 'a' }, { $set: { n: 5, 's.x': 1 } })).rejects.toThrow(/Cannot create field/);
+    expect(await layout(c, 'a')).toEqual(before);
+    expect(await c.find({ added: true })).toEqual([]);
+  });
+
+  it('a unique violation restores the document and its index entries', async () => {
+    const store = createMemoryReadStore();
+    const c = store.collection('c');
+    await c.createIndexes([{ keys: { code: 1 }, unique: true }, { keys: { group: 1, n: 1 } }]);
+    await c.insertMany([
+      { _id: 'a', code: 'A', group: 'g', n: 1 },
+      { _id: 'b', code: 'B', group: 'g', n: 2 },
+      { _id: 'c', code: 'C', group: 'h', n: 3 },
+    ]);
+    const before = await Promise.all(['a', 'b', 'c'].map((id) => layout(c, id)));
+    await expect(c.updateOne({ _id: 'b' }, { $set: { group: 'x', extra: 1, code: 'A' }, $inc: { n: 10 } })).rejects.toBeInstanceOf(DuplicateKeyError);
+    // updateMany: documents before the failing one keep their update, the failing one is restored.
+    await expect(c.updateMany({ group: 'g' }, { $set: { code: 'C', extra: 2 } })).rejects.toBeInstanceOf(DuplicateKeyError);
+    const after = await Promise.all(['a', 'b', 'c'].map((id) => layout(c, id)));
+    expect(after[1]).toEqual(before[1]);
+    expect(after[2]).toEqual(before[2]);
+    expect(await c.find({ group: 'x' })).toEqual([]);
+    expect(await c.find({ group: 'g' }, { sort: { n: 1 }, projection: { _id: 1 } })).toEqual([{ _id: 'a' }, { _id: 'b' }]);
+    expect(await c.countDocuments({ code: 'B' })).toBe(1);
+  });
+
+  it('an update that removes top-level fields keeps the field order when it fails', async () => {
+    const store = createMemoryReadStore();
+    const c = store.collection('c');
+    await c.insertOne({ _id: 'a', x: 1, y: 'text', z: 3 });
+    const before = await layout(c, 'a');
+    await expect(c.updateOne({ _id: 'a' }, { $unset: { x: '' }, $inc: { y: 1 } })).rejects.toThrow(/non-numeric/);
+    await expect(c.updateOne({ _id: 'a' }, { $rename: { z: 'w' }, $inc: { y: 1 } })).rejects.toThrow(/non-numeric/);
+    expect(await layout(c, 'a')).toEqual(before);
+    await c.updateOne({ _id: 'a' }, { $unset: { x: '' }, $set: { v: 1 } });
+    expect(await layout(c, 'a')).toEqual([['_id', 'y', 'z', 'v'], { _id: 'a', y: 'text', z: 3, v: 1 }]);
+  });
+
+  it('values read before an update are copies: the update does not reach them', async () => {
+    const store = createMemoryReadStore();
+    const c = store.collection('c');
+    await c.insertOne({ _id: 'a', n: 1, sub: { k: 1 } });
+    const read = await c.findOne({ _id: 'a' });
+    await c.updateOne({ _id: 'a' }, { $set: { n: 2, 'sub.k': 2 } });
+    expect(read).toEqual({ _id: 'a', n: 1, sub: { k: 1 } });
+  });
+});
+
 describe('bounded memo caches', () => {
   it('evict the oldest entry once full', () => {
     const cache = new BoundedCache<string, number>(3);

@@ -11,9 +11,10 @@ import { createAggregationEngine, type AggregationEngine, type Pipeline } from '
 import { cloneStored, cloneValue } from './clone';
 import { CollectionState, emptyStats, type QueryStats } from './collection-state';
 import { createIdGenerator, type IdGenerator } from './ids';
+import type { DocRecord } from './indexes';
 import { compileFilter, UnsupportedOperatorError } from './filter';
 import { compileProjection } from './projection';
-import { compileUpdate, UpdateError, upsertSeed } from './update';
+import { compileUpdate, UpdateError, upsertSeed, type CompiledUpdate } from './update';
 import { isPlainObject, valuesEqual, type PlainObject } from './values';
 
 /** How a query ran: see {@link MemoryCollection.explain}. */
@@ -168,14 +169,14 @@ class MemoryCollectionHandle<T extends Doc> implements MemoryCollection<T> {
     const st = this.state();
     const rec = st?.first(filter);
     if (st !== undefined && rec !== undefined) {
-      const next = compiled.apply(rec.doc, false);
+      const next = compiled.apply(rec.doc, false, true);
       if (next === null) return { matchedCount: 1, modifiedCount: 0, upsertedId: null };
-      st.replace(rec, next, compiled.paths);
+      replaceApplied(st, rec, next, compiled);
       return { matchedCount: 1, modifiedCount: 1, upsertedId: null };
     }
     if (!options.upsert) return NO_MATCH;
     const seed = upsertSeed(filter);
-    const built = (compiled.apply(seed as Doc, true) ?? seed) as PlainObject;
+    const built = (compiled.apply(seed as Doc, true, true) ?? seed) as PlainObject;
     const doc = built._id === undefined ? { _id: this.store.newId(), ...built } : built;
     this.stateForWrite().insert(doc as Doc);
     return { matchedCount: 0, modifiedCount: 0, upsertedId: doc._id as string };
@@ -188,9 +189,9 @@ class MemoryCollectionHandle<T extends Doc> implements MemoryCollection<T> {
     const recs = st.select(filter);
     let modified = 0;
     for (const rec of recs) {
-      const next = compiled.apply(rec.doc, false);
+      const next = compiled.apply(rec.doc, false, true);
       if (next === null) continue;
-      st.replace(rec, next, compiled.paths);
+      replaceApplied(st, rec, next, compiled);
       modified++;
     }
     return { matchedCount: recs.length, modifiedCount: modified, upsertedId: null };
@@ -270,6 +271,17 @@ class MemoryCollectionHandle<T extends Doc> implements MemoryCollection<T> {
 
   indexSpecs(): IndexSpec[] {
     return this.state()?.indexSpecs() ?? [];
+  }
+}
+
+/** Stores the result of an update; when that fails (a unique index violation), the update,
+ * which may have changed the stored document in place, is undone. */
+function replaceApplied(st: CollectionState, rec: DocRecord, next: Doc, compiled: CompiledUpdate): void {
+  try {
+    st.replace(rec, next, compiled.paths);
+  } catch (e) {
+    compiled.undo();
+    throw e;
   }
 }
 

@@ -1,7 +1,9 @@
 /**
- * MongoDB update operators, applied copy-on-write: the stored document is never mutated; the
- * result shares every untouched subtree with it and copies only the containers on changed
- * paths. An update that throws halfway leaves nothing behind.
+ * MongoDB update operators. Nested containers are copied on write: the result shares every
+ * untouched subtree with the stored document and copies only the containers on changed paths.
+ * The top level is copied too, or, for the store's own documents, written in place with an undo
+ * record (unless the update removes top-level fields). An update that throws halfway, or whose
+ * result cannot be stored (CompiledUpdate.undo), leaves the document as it was.
  *
  * Supported: $set $unset $inc $mul $min $max $rename $push (+$each $slice $position $sort)
  * $pull $pullAll $pop $addToSet (+$each) $setOnInsert.
@@ -38,8 +40,15 @@ const UPDATE_OPERATORS = new Set([
 ]);
 
 export interface CompiledUpdate {
-  /** The updated document, or null when the update changes nothing. */
-  apply(doc: Doc, isInsert: boolean): Doc | null;
+  /**
+   * The updated document, or null when the update changes nothing; `doc` is left as it was.
+   * `inPlace`: the top level of `doc` may be written in place (the result is then `doc` itself
+   * or a copy of it), which {@link undo} reverts; on an exception `doc` is restored.
+   */
+  apply(doc: Doc, isInsert: boolean, inPlace?: boolean): Doc | null;
+  /** Restores the document the last `apply` changed in place, for when storing the result
+   * fails (a unique index violation); a no-op when it changed nothing in place. */
+  undo(): void;
   /** Every path the update may write (for index maintenance). */
   readonly paths: readonly string[];
 }
@@ -97,32 +106,51 @@ export function compileUpdate(update: Update): CompiledUpdate {
 
 class Compiled implements CompiledUpdate {
   private written: string[] | null = null;
+  /** Whether the top level can be written in place: no top-level field is removed (undoing
+   * a removal would re-add the field last, changing the document's field order). */
+  private readonly inPlaceSafe: boolean;
+  /** The writer of the last apply, while its document may need restoring. */
+  private last: Writer | null = null;
 
-  constructor(private readonly ops: Op[]) {}
+  constructor(private readonly ops: Op[]) {
+    this.inPlaceSafe = !ops.some((o) => o.parts.length === 1 && (o.op === '$unset' || o.op === '$rename' || o.op === '$renameTarget'));
+  }
 
   get paths(): readonly string[] {
     this.written ??= this.ops.map((o) => o.path);
     return this.written;
   }
 
-  apply(doc: Doc, isInsert: boolean): Doc | null {
-    const w = new Writer(doc);
+  apply(doc: Doc, isInsert: boolean, inPlace = false): Doc | null {
+    const id = doc._id;
+    const w = new Writer(doc, inPlace && this.inPlaceSafe);
+    this.last = null;
     const ops = this.ops;
-    for (let i = 0; i < ops.length; i++) {
-      const o = ops[i];
-      if (o.op === '$setOnInsert' && !isInsert) continue;
-      if (o.op === '$renameTarget') continue;
-      applyOp(w, o, ops);
+    try {
+      for (let i = 0; i < ops.length; i++) {
+        const o = ops[i];
+        if (o.op === '$setOnInsert' && !isInsert) continue;
+        if (o.op === '$renameTarget') continue;
+        applyOp(w, o, ops);
+      }
+      if (!w.changed) return null;
+      // An upsert whose filter names no _id may set one; otherwise _id never changes.
+      if (!(isInsert && id === undefined) && !valuesEqual(w.root._id, id)) {
+        throw new UpdateError("Performing an update on the path '_id' would modify the immutable field '_id'");
+      }
+    } catch (e) {
+      w.rollback();
+      throw e;
     }
-    if (!w.changed) return null;
-    // A document that gained or lost top-level fields through keyed writes may have become a
+    this.last = w;
+    // A document that gained top-level fields through keyed writes may have become a
     // dictionary-mode object; a spread copy is a fast-mode one again (cheaper to read and copy).
-    const out = (w.reshaped ? { ...w.root } : w.root) as Doc;
-    // An upsert whose filter names no _id may set one; otherwise _id never changes.
-    if (!(isInsert && doc._id === undefined) && !valuesEqual(out._id, doc._id)) {
-      throw new UpdateError("Performing an update on the path '_id' would modify the immutable field '_id'");
-    }
-    return out;
+    return (w.reshaped ? { ...w.root } : w.root) as Doc;
+  }
+
+  undo(): void {
+    this.last?.rollback();
+    this.last = null;
   }
 }
 
@@ -145,7 +173,12 @@ function checkConflicts(ops: Op[]): void {
   }
 }
 
-/** Builds a new version of a document, copying containers on written paths once. */
+/**
+ * Builds the new version of a document. Nested containers on written paths are copied once
+ * (copy-on-write: stored containers are never changed, index entries may hold them). The top
+ * level is either a copy too, or, `inPlace`, the document itself, with each top-level write
+ * recorded ([key, had, old value]) so that {@link rollback} can restore it.
+ */
 class Writer {
   root: PlainObject;
   changed = false;
@@ -153,9 +186,43 @@ class Writer {
   reshaped = false;
   /** Containers already copied for this update (created on the first nested write). */
   private copies: Set<Container> | null = null;
+  private undoLog: unknown[] | null = null;
 
-  constructor(private readonly original: Doc) {
+  constructor(
+    private readonly original: PlainObject,
+    private readonly inPlace: boolean,
+  ) {
     this.root = original;
+  }
+
+  private begin(): void {
+    if (!this.changed) {
+      if (!this.inPlace) this.root = { ...this.original };
+      this.changed = true;
+    }
+  }
+
+  /** Writes a top-level field, recording what it held when writing in place. */
+  private setTop(key: string, value: unknown): void {
+    const root = this.root;
+    const old = root[key];
+    const had = old !== undefined || key in root;
+    if (this.inPlace) (this.undoLog ??= []).push(key, had, old);
+    if (!had) this.reshaped = true;
+    root[key] = value;
+  }
+
+  /** Restores the top-level fields written in place, newest first. */
+  rollback(): void {
+    const log = this.undoLog;
+    if (log === null) return;
+    const root = this.root;
+    for (let i = log.length - 3; i >= 0; i -= 3) {
+      const key = log[i] as string;
+      if (log[i + 1] === true) root[key] = log[i + 2];
+      else delete root[key];
+    }
+    this.undoLog = null;
   }
 
   get(parts: readonly string[]): unknown {
@@ -171,11 +238,9 @@ class Writer {
 
   /** The writable parent container of a path, creating missing objects on the way. */
   private parent(parts: readonly string[], create: boolean): Container | null {
-    if (!this.changed) {
-      this.root = { ...this.original };
-      this.changed = true;
-    }
-    let c: Container = this.root;
+    this.begin();
+    const root = this.root;
+    let c: Container = root;
     if (parts.length > 1 && this.copies === null) this.copies = new Set<Container>();
     const copies = this.copies as Set<Container>;
     for (let i = 0; i < parts.length - 1; i++) {
@@ -190,15 +255,16 @@ class Writer {
       if (child === undefined || child === null) {
         if (!create) return null;
         if (child === null) throw new UpdateError(`Cannot create field '${parts[i + 1]}' in element {${part}: null}`);
-        if (c === this.root) this.reshaped = true;
         child = {};
-        this.setIn(c, part, child);
+        if (c === root) this.setTop(part, child);
+        else this.setIn(c, part, child);
         copies.add(child as Container);
       } else if (typeof child !== 'object' || child instanceof Date) {
         throw new UpdateError(`Cannot create field '${parts[i + 1]}' in element {${part}: ${JSON.stringify(child)}}`);
       } else if (!copies.has(child as Container)) {
         child = Array.isArray(child) ? child.slice() : { ...(child as PlainObject) };
-        this.setIn(c, part, child);
+        if (c === root) this.setTop(part, child);
+        else this.setIn(c, part, child);
         copies.add(child as Container);
       }
       c = child as Container;
@@ -218,23 +284,13 @@ class Writer {
 
   set(parts: readonly string[], value: unknown): void {
     if (parts.length === 1) {
-      if (!this.changed) {
-        this.root = { ...this.original };
-        this.changed = true;
-      }
-      const key = parts[0];
-      const root = this.root;
-      if (root[key] === undefined) this.reshaped = true;
-      root[key] = value;
+      this.begin();
+      this.setTop(parts[0], value);
       return;
     }
     const c = this.parent(parts, true) as Container;
     const last = parts[parts.length - 1];
-    if (Array.isArray(c)) {
-      if (!isArrayIndex(last)) throw new UpdateError(`Cannot create field '${last}' in an array`);
-    } else if (c === this.root && c[last] === undefined) {
-      this.reshaped = true;
-    }
+    if (Array.isArray(c) && !isArrayIndex(last)) throw new UpdateError(`Cannot create field '${last}' in an array`);
     this.setIn(c, last, value);
   }
 
@@ -245,6 +301,7 @@ class Writer {
     if (Array.isArray(c)) {
       if (isArrayIndex(last) && Number(last) < c.length) c[Number(last)] = null;
     } else {
+      // Top-level removals only happen on a copy (see Compiled.inPlaceSafe).
       if (c === this.root) this.reshaped = true;
       delete c[last];
     }
