@@ -5,6 +5,7 @@
  */
 import { DuplicateKeyError, type Doc, type Filter, type Update } from '../../../ports/read-store';
 import { BoundedCache } from './cache';
+import { CollectionState } from './collection-state';
 import { compileFilter } from './filter';
 import { createMemoryReadStore } from './memory-read-store';
 import { splitPath } from './paths';
@@ -271,6 +272,37 @@ describe('a seeded sequence of mixed operations', () => {
     await c.insertOne({ _id: 'w' });
     await c.deleteOne({ _id: 'y' });
     expect(await c.find({ _id: { $gte: 'a' } })).toEqual([{ _id: 'w' }, { _id: 'x' }]);
+  });
+});
+
+describe('bulk index builds', () => {
+  it('order entries exactly as inserting them one by one does', () => {
+    const r = rng(3);
+    const firsts: unknown[] = ['b', 'a', 'B', '', 'é', '10', '9', 2, -1, 0, -0, 1.5, Number.NaN, true, false, null, new Date(3), [], ['x', 'y'], { o: 1 }];
+    const docs: Doc[] = [];
+    for (let i = 0; i < 3000; i++) {
+      const d: Doc = { _id: `d${Math.floor(r() * 1e6)}-${i}` };
+      // Mostly strings (the grouped path), sometimes other kinds (the plain sort).
+      if (r() < 0.9) d.f = ['u1', 'u2', 'u3', 'u10', `u${i % 50}`][Math.floor(r() * 5)];
+      else d.f = firsts[Math.floor(r() * firsts.length)];
+      if (r() < 0.8) d.g = r() < 0.5 ? Math.floor(r() * 5) : `s${Math.floor(r() * 5)}`;
+      d.h = i % 7 === 0 ? null : 3000 - i;
+      docs.push(d);
+    }
+    const specs = [{ f: 1 }, { f: -1, g: 1 }, { f: 1, h: -1 }, { g: -1, f: 1, h: 1 }, { h: 1 }] as Record<string, 1 | -1>[];
+    const ids = (st: CollectionState): string[][] => st.indexes.slice(1).map((ix) => ix.entries.toArray().map((e) => ix.idOf(e)));
+    const stringDocs = docs.filter((d) => typeof d.f === 'string');
+    for (const set of [docs, stringDocs]) {
+      const incremental = new CollectionState('a');
+      incremental.createIndexes(specs.map((keys) => ({ keys })));
+      const bulk = new CollectionState('b');
+      for (const d of set) {
+        incremental.insert(structuredClone(d));
+        bulk.insert(structuredClone(d));
+      }
+      bulk.createIndexes(specs.map((keys) => ({ keys })));
+      expect(ids(bulk)).toEqual(ids(incremental));
+    }
   });
 });
 

@@ -81,14 +81,22 @@ export class OrderedIndex {
     this.parts = fields.map(splitPath);
     this.multikeyDocs = fields.map(() => 0);
     this.topLevel = fields.every((f) => !f.includes('.')) ? fields : null;
+    this.entries = new SortedChunkList<IndexEntry>(this.entryComparator(0));
+  }
+
+  /** Entry order from key field `from` on (the fields before it being equal), then _id. */
+  private entryComparator(from: number): (a: IndexEntry, b: IndexEntry) => number {
+    const dirs = this.dirs;
     const w = this.width;
-    this.entries = new SortedChunkList<IndexEntry>((a, b) => {
-      const c = this.compareKeys(a, b);
-      if (c !== 0) return c;
+    return (a, b) => {
+      for (let i = from; i < w; i++) {
+        const c = compareValues(a[i], b[i]);
+        if (c !== 0) return dirs[i] === 1 ? c : -c;
+      }
       const x = a[w] as string;
       const y = b[w] as string;
-      return x < y ? -1 : x > y ? 1 : 0;
-    });
+      return x === y ? 0 : x < y ? -1 : 1;
+    };
   }
 
   get size(): number {
@@ -225,15 +233,70 @@ export class OrderedIndex {
     }
   }
 
-  /** Fills the index from records in one sort (used when an index is created on data). */
+  /** Fills the index from records (used when an index is created on data). */
   build(records: Iterable<DocRecord>): void {
     const items: IndexEntry[] = [];
     for (const rec of records) {
       const keys = rec.keys[this.slot];
-      for (const e of entriesOf(keys)) items.push(e);
-      if (keys instanceof MultiKeys) this.countMultikey(keys.multikeyMask, 1);
+      if (keys instanceof MultiKeys) {
+        for (const e of keys.entries) items.push(e);
+        this.countMultikey(keys.multikeyMask, 1);
+      } else {
+        items.push(keys);
+      }
     }
-    this.entries.load(items);
+    this.entries.load(this.sortEntries(items), true);
+  }
+
+  /**
+   * `items` in index order. When the first key field holds only strings, numbers, booleans
+   * and null (values that are equal exactly when they are the same Map key), the entries are
+   * grouped by it, the distinct values sorted (natively when they are all strings), and each
+   * group sorted on the remaining fields: n log(group size) comparisons instead of n log n,
+   * on groups that often arrive in order already (documents are stored in event order, and
+   * TimSort takes an ordered run in one pass).
+   */
+  private sortEntries(items: IndexEntry[]): IndexEntry[] {
+    /** The entry of each first-field value met once; groups of the others in `several`. */
+    const first = new Map<unknown, IndexEntry>();
+    const several = new Map<unknown, IndexEntry[]>();
+    let strings = true;
+    for (let i = 0; i < items.length; i++) {
+      const e = items[i];
+      const k = e[0];
+      const t = typeof k;
+      if (t !== 'string') {
+        if (!(t === 'number' || t === 'boolean' || k === null)) return items.sort(this.entryComparator(0));
+        strings = false;
+      }
+      const one = first.get(k);
+      if (one === undefined) {
+        first.set(k, e);
+      } else {
+        const g = several.get(k);
+        if (g === undefined) several.set(k, [one, e]);
+        else g.push(e);
+      }
+    }
+    const keys = [...first.keys()];
+    // The default sort compares strings by UTF-16 code units, as compareValues does.
+    if (strings) keys.sort();
+    else keys.sort(compareValues);
+    if (this.dirs[0] === -1) keys.reverse();
+    const rest = several.size > 0 ? this.entryComparator(1) : null;
+    const out: IndexEntry[] = new Array<IndexEntry>(items.length);
+    let n = 0;
+    for (let j = 0; j < keys.length; j++) {
+      const k = keys[j];
+      const g = rest === null ? undefined : several.get(k);
+      if (g === undefined) {
+        out[n++] = first.get(k) as IndexEntry;
+      } else {
+        g.sort(rest as (a: IndexEntry, b: IndexEntry) => number);
+        for (let i = 0; i < g.length; i++) out[n++] = g[i];
+      }
+    }
+    return out;
   }
 
   /** For a unique index: a key among `keys` that another document holds, else null. */

@@ -24,9 +24,10 @@ export class SortedChunkList<T> {
     return this.count;
   }
 
-  /** Replaces the contents with `items`, which are sorted here. */
-  load(items: T[]): void {
-    items.sort(this.cmp);
+  /** Replaces the contents with `items`, which are sorted here (unless `sorted`: already in
+   * this list's order). */
+  load(items: T[], sorted = false): void {
+    if (!sorted) items.sort(this.cmp);
     this.chunks = [];
     for (let i = 0; i < items.length; i += this.chunkSize) this.chunks.push(items.slice(i, i + this.chunkSize));
     this.count = items.length;
