@@ -245,6 +245,12 @@ export class CollectionState {
 
   /** The first record that matches, in no particular order (for updateOne/deleteOne). */
   first(filter: Filter | undefined): DocRecord | undefined {
+    const id = pinnedIds(filter);
+    if (typeof id === 'string' && isSimpleFilter(filter as PlainObject, true)) {
+      // selectPinned for one id, without the arrays.
+      const rec = this.records.get(id);
+      return rec !== undefined && matchesSimple(rec.doc, filter as PlainObject, true) ? rec : undefined;
+    }
     return this.select(filter, { limit: 1 })[0];
   }
 

@@ -147,8 +147,11 @@ class MemoryCollectionHandle<T extends Doc> implements MemoryCollection<T> {
     const st = this.state();
     if (st === undefined) return null;
     const project = compileProjection(options.projection);
-    const recs = st.select(filter, { sort: options.sort, skip: options.skip, limit: 1 });
-    return recs.length > 0 ? (project(recs[0].doc) as T) : null;
+    const rec =
+      options.sort === undefined && options.skip === undefined
+        ? st.first(filter)
+        : st.select(filter, { sort: options.sort, skip: options.skip, limit: 1 })[0];
+    return rec !== undefined ? (project(rec.doc) as T) : null;
   }
 
   async find(filter: Filter, options: FindOptions = {}): Promise<T[]> {
