@@ -73,7 +73,6 @@ export class CollectionState {
   private addIndex(spec: IndexSpec): void {
     const slot = this.indexes.length;
     const index = new OrderedIndex(spec, slot);
-    for (const rec of this.records.values()) rec.keys[slot] = index.keysOf(rec.doc, rec);
     index.build(this.records.values());
     if (index.unique) {
       const all = index.entries.toArray();
@@ -161,9 +160,7 @@ export class CollectionState {
    * (a condition on _id, or a sort that starts with _id); see {@link idIndexLive}. */
   private idIndexFor(analysis: FilterAnalysis, sort: SortSpec | undefined): void {
     if (this.idIndexLive || !mayUseIdIndex(analysis, sort)) return;
-    const index = this.indexes[0];
-    for (const rec of this.records.values()) rec.keys[0] = index.keysOf(rec.doc, rec);
-    index.build(this.records.values());
+    this.indexes[0].build(this.records.values());
     this.idIndexLive = true;
   }
 

@@ -233,11 +233,15 @@ export class OrderedIndex {
     }
   }
 
-  /** Fills the index from records (used when an index is created on data). */
+  /** Fills the index from records (used when an index is created on data), caching each
+   * record's entries in its slot. */
   build(records: Iterable<DocRecord>): void {
     const items: IndexEntry[] = [];
+    const slot = this.slot;
     for (const rec of records) {
-      const keys = rec.keys[this.slot];
+      // Each record's entries, computed and cached in its slot in the same pass.
+      const keys = this.keysOf(rec.doc, rec);
+      rec.keys[slot] = keys;
       if (keys instanceof MultiKeys) {
         for (const e of keys.entries) items.push(e);
         this.countMultikey(keys.multikeyMask, 1);
