@@ -287,9 +287,10 @@ describe('bulk index builds', () => {
       else d.f = firsts[Math.floor(r() * firsts.length)];
       if (r() < 0.8) d.g = r() < 0.5 ? Math.floor(r() * 5) : `s${Math.floor(r() * 5)}`;
       d.h = i % 7 === 0 ? null : 3000 - i;
+      d.u = `u${(i * 7919) % 3000}`; // distinct: the plain sort after the first sample
       docs.push(d);
     }
-    const specs = [{ f: 1 }, { f: -1, g: 1 }, { f: 1, h: -1 }, { g: -1, f: 1, h: 1 }, { h: 1 }] as Record<string, 1 | -1>[];
+    const specs = [{ f: 1 }, { f: -1, g: 1 }, { f: 1, h: -1 }, { g: -1, f: 1, h: 1 }, { h: 1 }, { u: -1, f: 1 }] as Record<string, 1 | -1>[];
     const ids = (st: CollectionState): string[][] => st.indexes.slice(1).map((ix) => ix.entries.toArray().map((e) => ix.idOf(e)));
     const stringDocs = docs.filter((d) => typeof d.f === 'string');
     for (const set of [docs, stringDocs]) {

@@ -47,6 +47,9 @@ function entriesOf(keys: DocKeys): IndexEntry[] {
   return keys instanceof MultiKeys ? keys.entries : [keys];
 }
 
+/** Entries a bulk build looks at before deciding whether grouping them pays. */
+const SAMPLE = 2048;
+
 export class OrderedIndex {
   readonly name: string;
   readonly fields: string[];
@@ -276,6 +279,8 @@ export class OrderedIndex {
       const one = first.get(k);
       if (one === undefined) {
         first.set(k, e);
+        // Nearly all distinct so far (a unique field): groups would not pay for their Map.
+        if (i === SAMPLE && first.size > SAMPLE * 0.9) return items.sort(this.entryComparator(0));
       } else {
         const g = several.get(k);
         if (g === undefined) several.set(k, [one, e]);
