@@ -10,7 +10,7 @@
  */
 import type { Doc, Filter, Update } from '../../../ports/read-store';
 import { BoundedCache } from './cache';
-import { cloneValue } from './clone';
+import { cloneValue, shallowCopy } from './clone';
 import { compileFilter, isOperatorObject } from './filter';
 import { isArrayIndex, splitPath } from './paths';
 import { compileSort, sortItems } from './sort';
@@ -145,7 +145,7 @@ class Compiled implements CompiledUpdate {
     this.last = w;
     // A document that gained top-level fields through keyed writes may have become a
     // dictionary-mode object; a spread copy is a fast-mode one again (cheaper to read and copy).
-    return (w.reshaped ? { ...w.root } : w.root) as Doc;
+    return (w.reshaped ? shallowCopy(w.root) : w.root) as Doc;
   }
 
   undo(): void {
@@ -197,7 +197,7 @@ class Writer {
 
   private begin(): void {
     if (!this.changed) {
-      if (!this.inPlace) this.root = { ...this.original };
+      if (!this.inPlace) this.root = shallowCopy(this.original);
       this.changed = true;
     }
   }
@@ -262,7 +262,7 @@ class Writer {
       } else if (typeof child !== 'object' || child instanceof Date) {
         throw new UpdateError(`Cannot create field '${parts[i + 1]}' in element {${part}: ${JSON.stringify(child)}}`);
       } else if (!copies.has(child as Container)) {
-        child = Array.isArray(child) ? child.slice() : { ...(child as PlainObject) };
+        child = Array.isArray(child) ? child.slice() : shallowCopy(child as PlainObject);
         if (c === root) this.setTop(part, child);
         else this.setIn(c, part, child);
         copies.add(child as Container);
