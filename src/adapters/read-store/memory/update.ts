@@ -79,6 +79,8 @@ export function compileUpdate(update: Update): CompiledUpdate {
   const ops: Op[] = [];
   let operators = 0;
   let dotted = false;
+  /** Some operator removes a top-level field ($unset, $rename from or to one). */
+  let removesTop = false;
   for (const op in update) {
     operators++;
     if (!UPDATE_OPERATORS.has(op)) {
@@ -90,31 +92,34 @@ export function compileUpdate(update: Update): CompiledUpdate {
     for (const path in fields) {
       const parts = updatePath(path);
       if (parts.length > 1) dotted = true;
+      else if (op === '$unset' || op === '$rename') removesTop = true;
       ops.push(new Op(op, path, parts, fields[path]));
       if (op === '$rename') {
         const to = fields[path];
         if (typeof to !== 'string' || to === '' || to === path) throw new UpdateError('$rename needs a different target field name');
-        ops.push(new Op('$renameTarget', to, splitPath(to), path));
+        const toParts = splitPath(to);
+        if (toParts.length === 1) removesTop = true;
+        ops.push(new Op('$renameTarget', to, toParts, path));
       }
     }
   }
   if (operators === 0) throw new UpdateError('An update needs at least one operator');
   // Undotted fields of a single operator are distinct keys of one object: nothing to check.
   if (dotted || operators > 1 || update.$rename !== undefined) checkConflicts(ops);
-  return new Compiled(ops);
+  return new Compiled(ops, !removesTop);
 }
 
 class Compiled implements CompiledUpdate {
   private written: string[] | null = null;
-  /** Whether the top level can be written in place: no top-level field is removed (undoing
-   * a removal would re-add the field last, changing the document's field order). */
-  private readonly inPlaceSafe: boolean;
   /** The writer of the last apply, while its document may need restoring. */
   private last: Writer | null = null;
 
-  constructor(private readonly ops: Op[]) {
-    this.inPlaceSafe = !ops.some((o) => o.parts.length === 1 && (o.op === '$unset' || o.op === '$rename' || o.op === '$renameTarget'));
-  }
+  constructor(
+    private readonly ops: Op[],
+    /** Whether the top level can be written in place: no top-level field is removed (undoing
+     * a removal would re-add the field last, changing the document's field order). */
+    private readonly inPlaceSafe: boolean,
+  ) {}
 
   get paths(): readonly string[] {
     this.written ??= this.ops.map((o) => o.path);
@@ -173,6 +178,9 @@ function checkConflicts(ops: Op[]): void {
   }
 }
 
+/** Marks a current value the writer has not been given (it reads it itself). */
+const UNREAD: unique symbol = Symbol('unread');
+
 /**
  * Builds the new version of a document. Nested containers on written paths are copied once
  * (copy-on-write: stored containers are never changed, index entries may hold them). The top
@@ -202,10 +210,11 @@ class Writer {
     }
   }
 
-  /** Writes a top-level field, recording what it held when writing in place. */
-  private setTop(key: string, value: unknown): void {
+  /** Writes a top-level field, recording what it held when writing in place. `current`: its
+   * value, when the caller has just read it. */
+  private setTop(key: string, value: unknown, current: unknown = UNREAD): void {
     const root = this.root;
-    const old = root[key];
+    const old = current === UNREAD ? root[key] : current;
     const had = old !== undefined || key in root;
     if (this.inPlace) (this.undoLog ??= []).push(key, had, old);
     if (!had) this.reshaped = true;
@@ -282,10 +291,12 @@ class Writer {
     }
   }
 
-  set(parts: readonly string[], value: unknown): void {
+  /** Writes `value` at `parts`; `current`: the value there, when the caller has just read it
+   * with {@link get}. */
+  set(parts: readonly string[], value: unknown, current: unknown = UNREAD): void {
     if (parts.length === 1) {
       this.begin();
-      this.setTop(parts[0], value);
+      this.setTop(parts[0], value, current);
       return;
     }
     const c = this.parent(parts, true) as Container;
@@ -317,7 +328,7 @@ function applyOp(w: Writer, o: Op, all: Op[]): void {
       // Like a driver with ignoreUndefined: setting undefined is no change.
       if (arg === undefined) return;
       const v = cloneValue(arg);
-      if (old === undefined || !valuesEqual(old, v)) w.set(parts, v);
+      if (old === undefined || !valuesEqual(old, v)) w.set(parts, v, old);
       return;
     }
     case '$unset':
@@ -331,13 +342,13 @@ function applyOp(w: Writer, o: Op, all: Op[]): void {
       }
       const base = old === undefined ? 0 : old;
       const next = o.op === '$inc' ? base + arg : base * arg;
-      if (old === undefined || next !== old) w.set(parts, next);
+      if (old === undefined || next !== old) w.set(parts, next, old);
       return;
     }
     case '$min':
     case '$max': {
       const c = old === undefined ? 0 : compareValues(arg, old);
-      if (old === undefined || (o.op === '$min' ? c < 0 : c > 0)) w.set(parts, cloneValue(arg));
+      if (old === undefined || (o.op === '$min' ? c < 0 : c > 0)) w.set(parts, cloneValue(arg), old);
       return;
     }
     case '$rename': {
@@ -354,7 +365,7 @@ function applyOp(w: Writer, o: Op, all: Op[]): void {
       const items = isPlainObject(arg) && '$each' in arg ? eachOf(arg.$each) : [arg];
       const next = arr.slice();
       for (const item of items) if (!next.some((e) => valuesEqual(e, item))) next.push(cloneValue(item));
-      if (old === undefined || next.length !== arr.length) w.set(parts, next);
+      if (old === undefined || next.length !== arr.length) w.set(parts, next, old);
       return;
     }
     case '$pull': {
@@ -425,7 +436,7 @@ function push(w: Writer, o: Op, old: unknown): void {
     if (typeof n !== 'number' || !Number.isInteger(n)) throw new UpdateError('$slice needs an integer');
     next = n >= 0 ? next.slice(0, n) : next.slice(Math.max(0, next.length + n));
   }
-  if (old === undefined || !valuesEqual(next, arr)) w.set(o.parts, next);
+  if (old === undefined || !valuesEqual(next, arr)) w.set(o.parts, next, old);
 }
 
 /** $pull's condition: a query on document elements, an operator expression on values, or a value. */
