@@ -1,8 +1,8 @@
 import type Database from 'better-sqlite3';
-import { WrongExpectedRevisionError, revisionMatches, type JsonObject, type EventMetadataInput } from '../../ports/event-store';
-import { chainEvent } from './local-record';
+import { WrongExpectedRevisionError, revisionMatches, type EventMetadataInput, type JsonObject } from '../../ports/event-store';
+import { chainedMetadata } from '../../ports/hash-chain';
 import type { Statements } from './sqlite-statements';
-import { toWireError, type WireAppend, type WireAppendResult } from './sqlite-writer-protocol';
+import { toWireError, type WireAppend, type WireAppendResult, type WireEvent } from './sqlite-writer-protocol';
 
 /**
  * Group commit for the SQLite event store, run by the writer thread (sqlite-writer-worker.ts)
@@ -34,6 +34,25 @@ export interface GroupCommitStats {
 
 /** Upper bound of appends per transaction, so one commit never keeps the answers waiting long. */
 export const MAX_APPENDS_PER_COMMIT = 1000;
+
+/**
+ * The stored metadata JSON and hash of `event` placed at `revision` after `prevHash`: what
+ * local-record.ts chainEvent stores, computed from the JSON the main thread already made
+ * (JSON.stringify of JSON.parse of that text gives the same text back, so the data is stored
+ * as received and only parsed once, for the hash).
+ */
+export function chainWireEvent(streamName: string, revision: number, prevHash: string, event: WireEvent): { metadataJson: string; hash: string } {
+  const metadata = chainedMetadata(prevHash, {
+    streamName,
+    revision,
+    id: event.id,
+    type: event.type,
+    data: JSON.parse(event.dataJson) as JsonObject,
+    metadata: JSON.parse(event.metadataJson) as EventMetadataInput,
+  });
+  // Fields the input did not have are undefined here; JSON.stringify leaves them out, as chainEvent does.
+  return { metadataJson: JSON.stringify(metadata), hash: metadata.hash };
+}
 
 export interface BatchOutcome {
   /** One per append of the batch, in order. */
@@ -93,16 +112,12 @@ export class GroupCommitWriter {
     const positions: number[] = [];
     const hashes: string[] = [];
     append.events.forEach((event, i) => {
-      const e = chainEvent(streamName, actual + 1 + i, prevHash, {
-        id: event.id,
-        type: event.type,
-        data: JSON.parse(event.dataJson) as JsonObject,
-        metadata: JSON.parse(event.metadataJson) as EventMetadataInput,
-      });
-      const info = s.insertEvent.run(e.id, e.streamName, e.revision, e.type, e.dataJson, e.metadataJson);
-      prevHash = e.metadata.hash;
+      const revision = actual + 1 + i;
+      const { metadataJson, hash } = chainWireEvent(streamName, revision, prevHash, event);
+      const info = s.insertEvent.run(event.id, streamName, revision, event.type, event.dataJson, metadataJson);
+      prevHash = hash;
       positions.push(Number(info.lastInsertRowid));
-      hashes.push(prevHash);
+      hashes.push(hash);
     });
     const revision = actual + append.events.length;
     s.upsertStream.run(streamName, revision, prevHash);
