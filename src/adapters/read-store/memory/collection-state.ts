@@ -227,7 +227,11 @@ export class CollectionState {
     }
     const out: DocRecord[] = [];
     let skipped = 0;
-    for (const id of ids.length > 1 ? new Set(ids) : ids) {
+    // Each id once, at its first occurrence (a Set for long lists, a scan back for short ones).
+    const unique = ids.length > 16 ? [...new Set(ids)] : ids;
+    for (let i = 0; i < unique.length; i++) {
+      const id = unique[i];
+      if (unique === ids && i > 0 && ids.lastIndexOf(id, i - 1) !== -1) continue;
       const rec = this.records.get(id);
       if (rec === undefined || !matchesSimple(rec.doc, f, true)) continue;
       if (skipped < skip) {

@@ -261,6 +261,21 @@ describe('a seeded sequence of mixed operations', () => {
     expect(c.explain({ _id: { $gt: 'k3' } }).index).toBe('_id_');
   });
 
+  it('an _id $in list gives each document once, in the order of first mention', async () => {
+    const store = createMemoryReadStore();
+    const c = store.collection('c');
+    await c.insertMany(Array.from({ length: 30 }, (_, i) => ({ _id: `k${i}`, n: i })));
+    for (const length of [5, 40]) {
+      const ids = Array.from({ length }, (_, i) => `k${(i * 7) % (length < 16 ? 3 : 33)}`);
+      const want = [...new Set(ids)].filter((id) => Number(id.slice(1)) < 30);
+      expect((await c.find({ _id: { $in: ids } })).map((d) => d._id)).toEqual(want);
+      expect((await c.find({ _id: { $in: ids }, n: { $gte: 10 } }, { skip: 2, limit: 3 })).map((d) => d._id)).toEqual(
+        want.filter((id) => Number(id.slice(1)) >= 10).slice(2, 5),
+      );
+      expect(await c.countDocuments({ _id: { $in: ids } })).toBe(want.length);
+    }
+  });
+
   it('a deleteMany({}) resets the ordered _id_ index with the documents', async () => {
     const store = createMemoryReadStore();
     const c = store.collection('c');
