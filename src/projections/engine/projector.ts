@@ -44,7 +44,9 @@ export async function applyOnce<T extends Doc>(
   update: Update,
   options: { upsert?: boolean } = {},
 ): Promise<boolean> {
-  const withPosition: Update = { ...update, $set: { ...(update.$set ?? {}), [APPLIED_POSITION]: position } };
+  // $max rather than $set: the guard below makes it a plain set, and the caller's $set (often
+  // many fields) is passed on as it is instead of being copied for every event.
+  const withPosition: Update = { ...update, $max: { ...update.$max, [APPLIED_POSITION]: position } };
   try {
     const result = await collection.updateOne(
       { _id: id, $or: [{ [APPLIED_POSITION]: { $lt: position } }, { [APPLIED_POSITION]: { $exists: false } }] },
