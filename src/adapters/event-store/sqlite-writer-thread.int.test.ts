@@ -9,6 +9,7 @@ import { WrongExpectedRevisionError, type NewEvent, type RecordedEvent } from '.
 import { verifyChain } from '../../ports/hash-chain';
 import { StoreClosedError } from './local-record';
 import { WriterThreadError, openSqliteEventStore, writerThreadOf, type SqliteEventStore } from './sqlite';
+import { FLUSH_AT } from './sqlite-writer-thread';
 
 /** The writer thread: commits happen there, reads here, and its failure never leaves a caller hanging. */
 
@@ -58,6 +59,23 @@ describe('SQLite writer thread', () => {
     await Promise.all(appends);
     await Promise.all(checks);
     expect(store.stats().commits).toBeLessThan(200);
+  });
+
+  it('commits a large burst (sent in chunks of FLUSH_AT) in arrival order and in few transactions', async () => {
+    // Once the writer is running (this append waited for it), a burst reaches it in chunks of FLUSH_AT.
+    await store.appendToStream('warm-up', [newEvent('Tick')]);
+    const before = store.stats();
+    const burst = 4 * FLUSH_AT;
+    const results = await Promise.all(
+      Array.from({ length: burst }, (_, i) => store.appendToStream(`burst-${i}`, [newEvent('Tick')], { expectedRevision: 'no_stream' })),
+    );
+    const after = store.stats();
+    expect(after.appends - before.appends).toBe(burst);
+    expect(after.commits - before.commits).toBeGreaterThanOrEqual(1);
+    expect(after.commits - before.commits).toBeLessThanOrEqual(burst / FLUSH_AT);
+    // In arrival order, as one transaction would have written them.
+    const positions = results.map((r) => r.position);
+    expect(positions).toEqual([...positions].sort((a, b) => a - b));
   });
 
   it('returns the recorded events exactly as they are read back', async () => {

