@@ -143,8 +143,13 @@ export async function preload(dataDir: string, plan: PreloadPlan, onProgress: (l
     if (i % 4 !== 3) {
       await assignTicket(deps, ticketId, { technicianId: technician.userId, scheduledAt: null, notes: null }, admin, meta());
       await changeTicketStatus(deps, ticketId, { status: 'in_progress', notes: null, attachments: [], rating: null }, technician, meta());
-      for (let c = 0; c < 3; c++) {
+      for (let c = 0; c < 6; c++) {
         await addTicketComment(deps, ticketId, { comment: `Update ${c}: pengecekan ONT dan kabel drop`, attachments: [] }, technician, meta());
+      }
+      if (i % 4 === 2) {
+        // Waiting on the customer, then back at work: left in progress.
+        await changeTicketStatus(deps, ticketId, { status: 'pending', notes: 'Menunggu pelanggan', attachments: [], rating: null }, technician, meta());
+        await changeTicketStatus(deps, ticketId, { status: 'in_progress', notes: null, attachments: [], rating: null }, technician, meta());
       }
       if (i % 4 !== 2) {
         await changeTicketStatus(deps, ticketId, { status: 'resolved', notes: 'Selesai', attachments: [], rating: null }, technician, meta());

@@ -18,13 +18,16 @@
  *     measured the same way.
  *
  * Environment: BENCH_TICKETS (default 100000), BENCH_REQUESTS (default 20000), BENCH_SECONDS per
- * scenario (default 10), BENCH_CONNECTIONS (default 32), EMMETT_DIR (optional).
+ * scenario (default 10), BENCH_CONNECTIONS (default 32), EMMETT_DIR (optional), BENCH_DATA_DIR
+ * (optional: preload into that folder and keep it; when it already holds a log, skip the preload
+ * and measure on that log, which is how one investigates a single figure without waiting again).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import Database from 'better-sqlite3';
 import { formatAppendBench, runAppendBench } from './event-store-append';
 import { formatEmmettBench, runEmmettBench } from './emmett-append';
 import { preload } from './preload';
@@ -33,6 +36,7 @@ const TICKETS = Number(process.env.BENCH_TICKETS ?? 100_000);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 20_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const KEEP_DIR = process.env.BENCH_DATA_DIR;
 const ADMIN = { email: 'bench@example.com', password: 'bench-password-1' };
 
 interface Proc {
@@ -90,6 +94,16 @@ async function json<T>(url: string, init?: RequestInit): Promise<T> {
   return (await res.json()) as T;
 }
 
+/** How many events the log in dataDir holds (its head position), read without opening the store. */
+function countEvents(dataDir: string): number {
+  const db = new Database(join(dataDir, 'events.db'), { readonly: true });
+  try {
+    return db.prepare<[], number>('SELECT COALESCE(MAX(position), 0) FROM events').pluck().get()!;
+  } finally {
+    db.close();
+  }
+}
+
 interface LoadResult {
   name: string;
   rps: number;
@@ -124,7 +138,8 @@ interface ProjectionsStatus {
 }
 
 async function main(): Promise<void> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'isp-bench-'));
+  const dataDir = KEEP_DIR ?? mkdtempSync(join(tmpdir(), 'isp-bench-'));
+  const reuse = KEEP_DIR !== undefined && existsSync(join(KEEP_DIR, 'events.db'));
   const product = join(__dirname, '..', 'src', 'main.js');
   const env = {
     NODE_ENV: 'production',
@@ -140,21 +155,28 @@ async function main(): Promise<void> {
     say(`# isp-ops benchmark — ${new Date().toISOString()}, node ${process.version}`);
     say(`# autocannon in this process: ${CONNECTIONS} connections, ${SECONDS} s per scenario`);
 
-    // First start bootstraps the admin; then the log is filled while the product is down.
-    const first = await startProcess(product, env);
-    await waitHealthy(first.url);
-    await first.stop();
-    const pre = await preload(dataDir, { serviceRequests: REQUESTS, technicians: 100, customers: 1000, tickets: TICKETS }, say);
-    say(
-      `preload: ${REQUESTS} service requests, ${TICKETS} tickets, ${pre.events} events in ${pre.seconds.toFixed(0)} s ` +
-        `(${Math.round(pre.events / pre.seconds)} events/s through the command layer)`,
-    );
+    let events: number;
+    if (reuse) {
+      events = countEvents(dataDir);
+      say(`preload: skipped, measuring on the ${events} events already in ${dataDir}`);
+    } else {
+      // First start bootstraps the admin; then the log is filled while the product is down.
+      const first = await startProcess(product, env);
+      await waitHealthy(first.url);
+      await first.stop();
+      const pre = await preload(dataDir, { serviceRequests: REQUESTS, technicians: 100, customers: 1000, tickets: TICKETS }, say);
+      events = pre.events;
+      say(
+        `preload: ${REQUESTS} service requests, ${TICKETS} tickets, ${pre.events} events in ${pre.seconds.toFixed(0)} s ` +
+          `(${Math.round(pre.events / pre.seconds)} events/s through the command layer)`,
+      );
+    }
 
     const server = await startProcess(product, env);
     const replayMs = await waitHealthy(server.url);
     say(
-      `start-up: every projection rebuilt from the log in one pass: ${pre.events} events in ${(replayMs / 1000).toFixed(1)} s ` +
-        `= ${Math.round(pre.events / (replayMs / 1000))} events/s`,
+      `start-up: every projection rebuilt from the log in one pass: ${events} events in ${(replayMs / 1000).toFixed(1)} s ` +
+        `= ${Math.round(events / (replayMs / 1000))} events/s`,
     );
     say(`resident memory with everything loaded: ${rssMb(server.proc.pid!)} MB`);
     const { token } = await json<{ token: string }>(`${server.url}/api/auth/login`, {
@@ -255,7 +277,7 @@ async function main(): Promise<void> {
       say(`sequential single-event durable appends: ${ours} vs Emmett ${theirs} events/s = ${(ours / theirs).toFixed(1)}x`);
     }
   } finally {
-    rmSync(dataDir, { recursive: true, force: true });
+    if (!KEEP_DIR) rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

@@ -13,24 +13,11 @@ import {
 import type { Doc, Update } from '../../ports/read-store';
 import { applyOnce, insertOnce, type ProjectedEvent, type Projector } from '../engine/projector';
 import { derivedUuid } from './derived-id';
+import { FIELD_NAMES } from './history';
 
 export const TICKETS = 'tickets';
 
-/** One entry of a ticket's history; each ticket event yields one or more. */
-export interface TicketHistoryEntry {
-  id: string;
-  /** created, <field>_changed, assigned, reassigned, status_changed, rated, commented, attachment_added, sla_warning, sla_breached */
-  action: string;
-  /** For <field>_changed: the field (snake_case). */
-  field: string | null;
-  old_value: string | null;
-  new_value: string | null;
-  notes: string | null;
-  /** Who did it (`system` for the SLA job). */
-  user_id: string;
-  user_role: string;
-  created_at: string;
-}
+export type { TicketHistoryEntry } from './history';
 
 export interface TicketCommentEntry {
   id: string;
@@ -87,31 +74,10 @@ export interface TicketDoc extends Doc {
   revision: number;
   attachments: TicketAttachmentEntry[];
   comments: TicketCommentEntry[];
-  history: TicketHistoryEntry[];
 }
 
 /** The heavy parts of a ticket, left out of list queries. */
-export const DETAIL_FIELDS = ['attachments', 'comments', 'history'] as const;
-
-const FIELD_NAMES: Record<keyof TicketFieldChanges, string> = {
-  title: 'title',
-  description: 'description',
-  priority: 'priority',
-  type: 'type',
-  location: 'location',
-  scheduledAt: 'scheduled_at',
-  slaDeadline: 'sla_deadline',
-};
-
-function asText(value: unknown): string | null {
-  if (value === null || value === undefined) return null;
-  if (typeof value === 'string') return value;
-  if (typeof value === 'object' && 'lat' in value && 'lng' in value) {
-    const l = value as GeoLocation;
-    return `${l.lat},${l.lng}`;
-  }
-  return String(value);
-}
+export const DETAIL_FIELDS = ['attachments', 'comments'] as const;
 
 /** Name and type of a file given only by its URL. */
 export function describeUrl(url: string): { filename: string; type: string } {
@@ -145,23 +111,6 @@ function urlAttachments(
   }));
 }
 
-function historyMaker(event: ProjectedEvent, by: TicketActor, at: string) {
-  let n = 0;
-  return (action: string, old_value: unknown, new_value: unknown, extra: { field?: string; notes?: string | null } = {}) => ({
-    id: derivedUuid(event.id, `history-${n++}`),
-    action,
-    field: extra.field ?? null,
-    old_value: asText(old_value),
-    new_value: asText(new_value),
-    notes: extra.notes ?? null,
-    user_id: by.userId,
-    user_role: by.role,
-    created_at: at,
-  });
-}
-
-const SYSTEM: TicketActor = { userId: 'system', role: 'system' };
-
 /** `$set` plus a `$push` of each non-empty list (no empty operators: MongoDB refuses some). */
 function setAndPush(set: Record<string, unknown>, lists: Record<string, unknown[]>): Update {
   const push: Record<string, unknown> = {};
@@ -171,7 +120,8 @@ function setAndPush(set: Record<string, unknown>, lists: Record<string, unknown[
 
 /**
  * The tickets read model: one document per ticket with what lists and the detail view show,
- * including its history, comments and attachments, all derived from the ticket's events.
+ * including its comments and attachments, all derived from the ticket's events. The history is
+ * not kept here: the detail view derives it from the ticket's stream (history.ts).
  * Customer and technician names are joined at read time (queries.ts), not copied here.
  */
 export const ticketsProjector: Projector = {
@@ -206,7 +156,6 @@ export const ticketsProjector: Projector = {
     switch (event.type) {
       case 'TicketCreated': {
         const d = event.data;
-        const history = historyMaker(event, d.createdBy, d.createdAt);
         // Created once: a redelivered TicketCreated finds the document and changes nothing.
         await insertOnce<TicketDoc>(
           col,
@@ -241,7 +190,6 @@ export const ticketsProjector: Projector = {
             revision,
             attachments: urlAttachments(event, d.attachments, d.createdBy, d.createdAt, 'ticket'),
             comments: [],
-            history: [history('created', null, 'new', { notes: d.ticketNumber })],
           },
           event.position,
         );
@@ -249,27 +197,17 @@ export const ticketsProjector: Projector = {
       }
       case 'TicketUpdated': {
         const d = event.data;
-        const history = historyMaker(event, d.updatedBy, d.updatedAt);
         const set: Record<string, unknown> = { updated_at: d.updatedAt, revision };
-        const entries = [];
-        for (const key of Object.keys(d.changes) as (keyof TicketFieldChanges)[]) {
-          const field = FIELD_NAMES[key];
-          set[field] = d.changes[key];
-          entries.push(history(`${field}_changed`, d.previous[key], d.changes[key], { field }));
-        }
+        for (const key of Object.keys(d.changes) as (keyof TicketFieldChanges)[]) set[FIELD_NAMES[key]] = d.changes[key];
         if (d.changes.slaDeadline !== undefined) {
           // Warnings and breaches belong to a deadline; the new one starts untouched.
           Object.assign(set, { sla_warning_raised: false, sla_warning_raised_at: null, overdue: false, sla_breached_at: null });
         }
-        await applyOnce(col, id, event.position, setAndPush(set, { history: entries }));
+        await applyOnce(col, id, event.position, { $set: set });
         return;
       }
       case 'TicketAssigned': {
         const d = event.data;
-        const history = historyMaker(event, d.assignedBy, d.assignedAt);
-        const entries = [
-          history(d.previousTechnicianId ? 'reassigned' : 'assigned', d.previousTechnicianId, d.technicianId, { notes: d.notes }),
-        ];
         const set: Record<string, unknown> = {
           technician_id: d.technicianId,
           assigned_at: d.assignedAt,
@@ -277,29 +215,22 @@ export const ticketsProjector: Projector = {
           updated_at: d.assignedAt,
           revision,
         };
-        if (d.status === 'assigned' && !d.previousTechnicianId) entries.push(history('status_changed', 'new', 'assigned'));
         if (d.scheduledAt !== null) set.scheduled_at = d.scheduledAt;
-        await applyOnce(col, id, event.position, setAndPush(set, { history: entries }));
+        await applyOnce(col, id, event.position, { $set: set });
         return;
       }
       case 'TicketStatusChanged': {
         const d = event.data;
-        const history = historyMaker(event, d.changedBy, d.changedAt);
-        const entries = [history('status_changed', d.from, d.to, { notes: d.notes })];
         const set: Record<string, unknown> = { status: d.to, open: isOpen(d.to), updated_at: d.changedAt, revision };
         if (d.to === 'resolved') set.completed_at = d.changedAt;
         if (d.to === 'closed') set.closed_at = d.changedAt;
         if (d.from === 'resolved' && isOpen(d.to)) Object.assign(set, { completed_at: null, rating: null });
-        if (d.rating !== null) {
-          set.rating = d.rating;
-          entries.push(history('rated', null, d.rating));
-        }
+        if (d.rating !== null) set.rating = d.rating;
         await applyOnce(
           col,
           id,
           event.position,
           setAndPush(set, {
-            history: entries,
             attachments: urlAttachments(event, d.attachments, d.changedBy, d.changedAt, 'status_change'),
           }),
         );
@@ -307,7 +238,6 @@ export const ticketsProjector: Projector = {
       }
       case 'TicketCommentAdded': {
         const d = event.data;
-        const history = historyMaker(event, d.author, d.createdAt);
         const comment: TicketCommentEntry = {
           id: d.commentId,
           user_id: d.author.userId,
@@ -324,7 +254,6 @@ export const ticketsProjector: Projector = {
             { updated_at: d.createdAt, revision },
             {
               comments: [comment],
-              history: [history('commented', null, d.comment)],
               attachments: urlAttachments(event, d.attachments, d.author, d.createdAt, 'comment'),
             },
           ),
@@ -333,7 +262,6 @@ export const ticketsProjector: Projector = {
       }
       case 'TicketAttachmentAdded': {
         const d = event.data;
-        const history = historyMaker(event, d.uploadedBy, d.uploadedAt);
         const attachment: TicketAttachmentEntry = {
           id: d.attachmentId,
           file_id: d.fileId,
@@ -348,26 +276,18 @@ export const ticketsProjector: Projector = {
           col,
           id,
           event.position,
-          setAndPush({ updated_at: d.uploadedAt, revision }, { attachments: [attachment], history: [history('attachment_added', null, d.filename)] }),
+          { $set: { updated_at: d.uploadedAt, revision }, $push: { attachments: attachment } },
         );
         return;
       }
       case 'TicketSlaWarningRaised': {
         const d = event.data;
-        const history = historyMaker(event, event.metadata.actor ?? SYSTEM, d.raisedAt);
-        await applyOnce(col, id, event.position, {
-          $set: { sla_warning_raised: true, sla_warning_raised_at: d.raisedAt, revision },
-          $push: { history: history('sla_warning', null, d.slaDeadline) },
-        });
+        await applyOnce(col, id, event.position, { $set: { sla_warning_raised: true, sla_warning_raised_at: d.raisedAt, revision } });
         return;
       }
       case 'TicketSlaBreached': {
         const d = event.data;
-        const history = historyMaker(event, event.metadata.actor ?? SYSTEM, d.breachedAt);
-        await applyOnce(col, id, event.position, {
-          $set: { overdue: true, sla_breached_at: d.breachedAt, revision },
-          $push: { history: history('sla_breached', null, d.slaDeadline) },
-        });
+        await applyOnce(col, id, event.position, { $set: { overdue: true, sla_breached_at: d.breachedAt, revision } });
         return;
       }
     }

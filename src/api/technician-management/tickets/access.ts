@@ -1,6 +1,7 @@
 import type { Request } from 'express';
 import { NotFoundError } from '../../../domain/shared/errors';
-import type { TicketDoc } from '../../../projections/tickets/projector';
+import { readTicketHistory } from '../../../projections/tickets/history';
+import type { TicketDoc, TicketHistoryEntry } from '../../../projections/tickets/projector';
 import { customerIdsOfUser, getTicket, lookupParties, type TicketScope } from '../../../projections/tickets/queries';
 import { uuidParam } from '../../http/conditional';
 import type { AuthContext } from '../../http/context';
@@ -41,7 +42,13 @@ export async function presentPage(deps: ApiDeps, docs: readonly TicketDoc[]) {
   return docs.map((d) => presentTicket(d, parties));
 }
 
+/** The history of each ticket, read from its stream up to the revision the document shows. */
+export function historiesOf(deps: ApiDeps, docs: readonly TicketDoc[]): Promise<TicketHistoryEntry[][]> {
+  return Promise.all(docs.map((d) => readTicketHistory(deps.commands, d.id, d.revision)));
+}
+
 export async function presentDetail(deps: ApiDeps, doc: TicketDoc, fileUrl: (fileId: string) => string) {
-  const parties = await lookupParties(deps.readStore, [doc.customer_id], usersNamedBy(doc));
-  return presentTicketDetail(doc, parties, fileUrl);
+  const [history] = await historiesOf(deps, [doc]);
+  const parties = await lookupParties(deps.readStore, [doc.customer_id], usersNamedBy(doc, history!));
+  return presentTicketDetail(doc, history!, parties, fileUrl);
 }

@@ -1,5 +1,5 @@
 import type { UserDoc } from '../../../projections/users/projector';
-import type { TicketDoc } from '../../../projections/tickets/projector';
+import type { TicketDoc, TicketHistoryEntry } from '../../../projections/tickets/projector';
 import type { CustomerSummary } from '../../../projections/tickets/queries';
 
 /**
@@ -63,10 +63,16 @@ export function presentTicket(doc: TicketDoc, parties: Parties) {
 }
 
 /**
- * GET /api/tickets/:id and the answers of every ticket write. Uploaded attachments (with a
- * file id) get a freshly signed link; attachments given as URLs are shown as given.
+ * GET /api/tickets/:id and the answers of every ticket write, with the history read from the
+ * ticket's stream (readTicketHistory). Uploaded attachments (with a file id) get a freshly
+ * signed link; attachments given as URLs are shown as given.
  */
-export function presentTicketDetail(doc: TicketDoc, parties: Parties, fileUrl: (fileId: string) => string) {
+export function presentTicketDetail(
+  doc: TicketDoc,
+  history: readonly TicketHistoryEntry[],
+  parties: Parties,
+  fileUrl: (fileId: string) => string,
+) {
   return {
     ...presentTicket(doc, parties),
     rating: doc.rating,
@@ -82,7 +88,7 @@ export function presentTicketDetail(doc: TicketDoc, parties: Parties, fileUrl: (
       uploaded_at: a.uploaded_at,
     })),
     comments: doc.comments.map((c) => presentComment(c, parties)),
-    history: doc.history.map((h) => ({
+    history: history.map((h) => ({
       id: h.id,
       action: h.action,
       field: h.field,
@@ -106,11 +112,11 @@ export function presentComment(c: TicketDoc['comments'][number], parties: Partie
 }
 
 /** User ids a detail view names: technician, creator, commenters and history actors. */
-export function usersNamedBy(doc: TicketDoc): string[] {
+export function usersNamedBy(doc: TicketDoc, history: readonly TicketHistoryEntry[]): string[] {
   const ids = new Set<string>([doc.created_by.user_id]);
   if (doc.technician_id) ids.add(doc.technician_id);
   for (const c of doc.comments ?? []) ids.add(c.user_id);
-  for (const h of doc.history ?? []) ids.add(h.user_id);
+  for (const h of history) ids.add(h.user_id);
   ids.delete('system');
   return [...ids];
 }
