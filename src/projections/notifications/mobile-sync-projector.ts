@@ -25,16 +25,14 @@ export interface MobileTicketLinkDoc extends Doc {
   changed_at: string;
 }
 
-/** A comment added to a ticket while it was assigned to `technician_id`. */
-export interface MobileCommentDoc extends Doc {
-  id: string;
+/**
+ * A comment added to a ticket while it was assigned to `technician_id`: a reference only (its
+ * position, in `_pos`, and time). What it says lives once, in the tickets read model, and is
+ * read from there at sync time (commentsChanged).
+ */
+export interface MobileCommentRefDoc extends Doc {
   technician_id: string;
   ticket_id: string;
-  user_id: string;
-  user_role: string;
-  comment: string;
-  attachments: string[];
-  created_at: string;
   changed_at: string;
 }
 
@@ -65,7 +63,7 @@ export const mobileSyncProjector: Projector = {
   async apply(raw, ctx) {
     const event = raw as ProjectedEvent & TicketEvent;
     const links = ctx.collection<MobileTicketLinkDoc>(MOBILE_TICKET_LINKS);
-    const comments = ctx.collection<MobileCommentDoc>(MOBILE_COMMENTS);
+    const comments = ctx.collection<MobileCommentRefDoc>(MOBILE_COMMENTS);
     const at = event.metadata.timestamp;
     const pos = event.position;
     const ticketId = event.data.ticketId;
@@ -94,22 +92,7 @@ export const mobileSyncProjector: Projector = {
       await touch(technicianId, true);
       if (event.type === 'TicketCommentAdded') {
         const d = event.data;
-        await insertOnce<MobileCommentDoc>(
-          comments,
-          {
-            _id: d.commentId,
-            id: d.commentId,
-            technician_id: technicianId,
-            ticket_id: ticketId,
-            user_id: d.author.userId,
-            user_role: d.author.role,
-            comment: d.comment,
-            attachments: d.attachments,
-            created_at: d.createdAt,
-            changed_at: at,
-          },
-          pos,
-        );
+        await insertOnce<MobileCommentRefDoc>(comments, { _id: d.commentId, technician_id: technicianId, ticket_id: ticketId, changed_at: at }, pos);
       }
     }
     // Created (nobody's yet) and every other event: remember that it was handled.
