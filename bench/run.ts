@@ -45,15 +45,20 @@ interface Proc {
   stop(): Promise<void>;
 }
 
+/** Every process started, so a failed run stops them too instead of leaving them running. */
+const started: ChildProcess[] = [];
+
 function startProcess(script: string, env: Record<string, string>): Promise<Proc> {
   const proc = spawn(process.execPath, ['--max-old-space-size=4096', script], {
     // Info level, as in production: one log line per request is part of the cost measured.
     env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  started.push(proc);
   return new Promise((resolve, reject) => {
     let buffer = '';
     let found = false;
+    let stopping = false;
     proc.stdout!.on('data', (chunk: Buffer) => {
       if (found) return; // the logs are drained, not kept
       buffer += chunk.toString();
@@ -66,13 +71,17 @@ function startProcess(script: string, env: Record<string, string>): Promise<Proc
           url: m[1]!,
           stop: () =>
             new Promise<void>((r) => {
+              stopping = true;
               proc.once('exit', () => r());
               proc.kill('SIGTERM');
             }),
         });
       }
     });
-    proc.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
+    proc.once('exit', (code, signal) => {
+      if (!found) reject(new Error(`${script} exited with ${code ?? signal}`));
+      else if (!stopping) process.stderr.write(`${script} exited unexpectedly with ${code ?? signal}\n`);
+    });
   });
 }
 
@@ -89,7 +98,14 @@ async function waitHealthy(url: string): Promise<number> {
 }
 
 async function json<T>(url: string, init?: RequestInit): Promise<T> {
-  const res = await fetch(url, init);
+  let res: Response;
+  try {
+    res = await fetch(url, init);
+  } catch (err) {
+    // undici says only "fetch failed"; the cause says why (refused, reset, timed out).
+    const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : '';
+    throw new Error(`${init?.method ?? 'GET'} ${url} failed${cause}`);
+  }
   if (!res.ok) throw new Error(`${init?.method ?? 'GET'} ${url} answered ${res.status}`);
   return (await res.json()) as T;
 }
@@ -277,6 +293,7 @@ async function main(): Promise<void> {
       say(`sequential single-event durable appends: ${ours} vs Emmett ${theirs} events/s = ${(ours / theirs).toFixed(1)}x`);
     }
   } finally {
+    for (const proc of started) if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
     if (!KEEP_DIR) rmSync(dataDir, { recursive: true, force: true });
   }
 }

@@ -71,6 +71,10 @@ export async function rebuildProjector(options: RebuildOptions): Promise<Rebuild
       const last = inRange[inRange.length - 1];
       if (last) progress.position = last.position;
       report();
+      // An embedded store answers reads and writes without waiting on I/O: without this turn
+      // of the event loop a rebuild would hold it for its whole duration, and every request
+      // (the live read models keep serving) would wait for the rebuild to end.
+      await new Promise<void>((resolve) => setImmediate(resolve));
       if (inRange.length < page.length || page.length < pageSize) {
         progress.position = Math.max(progress.position, target);
         return;

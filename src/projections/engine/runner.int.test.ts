@@ -222,6 +222,37 @@ describe('ProjectionRunner', () => {
 });
 
 describe('rebuildProjector edge cases', () => {
+  it('lets the event loop turn between pages, so requests are served while it runs', async () => {
+    const store = createMemoryEventStore();
+    const reads = createMemoryReadStore();
+    for (let i = 0; i < 400; i++) await count(store, `k${i % 7}`, 1);
+    const r = new ProjectionRunner({ eventStore: store, readStore: reads, registry, projectors: [counters], logger: silentLogger });
+    await r.start();
+    await r.whenCaughtUp();
+    // A macrotask queued before the rebuild starts: it can only run if the rebuild yields.
+    let turns = 0;
+    const tick = (): void => {
+      turns++;
+      if (turns < 1000) setImmediate(tick);
+    };
+    setImmediate(tick);
+    let turnsSeenByLastPage = 0;
+    const result = await rebuildProjector({
+      eventStore: store,
+      readStore: reads,
+      runner: r,
+      projector: counters,
+      pageSize: 50,
+      onProgress: () => {
+        turnsSeenByLastPage = turns;
+      },
+    });
+    await r.stop();
+    expect(result).toMatchObject({ state: 'done', processed: 400 });
+    // Eight pages: the other task ran between them, not only after the rebuild ended.
+    expect(turnsSeenByLastPage).toBeGreaterThanOrEqual(7);
+  });
+
   it('swaps in an empty model for a collection no event ever wrote to', async () => {
     const store = createMemoryEventStore();
     const reads = createMemoryReadStore();
