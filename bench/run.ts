@@ -97,6 +97,23 @@ async function waitHealthy(url: string): Promise<number> {
   }
 }
 
+/**
+ * A status poll (a GET) tried again, after a pause, when the connection fails: with a heap of
+ * several GB, a rebuild's garbage collection can stall the product for longer than its
+ * keep-alive timeout, and the poll that meets the closing socket is reset. Said on stderr.
+ */
+async function poll<T>(url: string, init: RequestInit): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await json<T>(url, init);
+    } catch (err) {
+      if (attempt >= 5 || !(err instanceof Error) || !err.message.includes(' failed')) throw err;
+      process.stderr.write(`  (${err.message}; polling again)\n`);
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+}
+
 async function json<T>(url: string, init?: RequestInit): Promise<T> {
   let res: Response;
   try {
@@ -264,7 +281,7 @@ async function main(): Promise<void> {
       await json(`${server.url}/ops/projections/${name}/rebuild`, { method: 'POST', headers: auth });
       for (;;) {
         const { rebuild } = (
-          await json<{ data: { rebuild: { state: string; processed: number; eventsPerSecond: number | null; error: string | null } } }>(
+          await poll<{ data: { rebuild: { state: string; processed: number; eventsPerSecond: number | null; error: string | null } } }>(
             `${server.url}/ops/projections/${name}/rebuild`,
             { headers: auth },
           )
