@@ -1,21 +1,21 @@
 /**
  * Figures for the reports on the in-memory read store (a script, not a test). Build, then run:
- *   npm run build && node dist/src/api/technician-management/reports/bench.js [tickets=100000]
+ *   npm run build && node dist/bench/reports.js [tickets=100000]
  *
  * Feeds the tickets, technicians, technician-performance and reports projectors directly with
  * synthetic ticket events (no event store, no HTTP): `tickets` tickets over about a year, 200
  * technicians, 5,000 customers; then times the queries behind GET /api/reports/*.
  */
 import { Writable } from 'node:stream';
-import { createMemoryReadStore } from '../../../adapters/read-store/memory/memory-read-store';
-import { writeTicketsCsv } from './csv';
-import { writeTicketsPdf } from './pdf';
-import type { ProjectedEvent, Projector, ProjectorContext } from '../../../projections/engine/projector';
-import { technicianPerformanceProjector, technicianProfileProjector } from '../../../projections/technicians';
-import { ticketsProjector } from '../../../projections/tickets/projector';
-import { CUSTOMERS } from '../../../projections/tickets/queries';
-import { reportsProjector } from '../../../projections/reports/projector';
-import { dashboard, performanceReport, ticketReport } from '../../../projections/reports/queries';
+import { createMemoryReadStore } from '../src/adapters/read-store/memory/memory-read-store';
+import { writeTicketsCsv } from '../src/api/technician-management/reports/csv';
+import { writeTicketsPdf } from '../src/api/technician-management/reports/pdf';
+import type { ProjectedEvent, Projector, ProjectorContext } from '../src/projections/engine/projector';
+import { technicianPerformanceProjector, technicianProfileProjector } from '../src/projections/technicians';
+import { ticketsProjector } from '../src/projections/tickets/projector';
+import { CUSTOMERS } from '../src/projections/tickets/queries';
+import { reportsProjector } from '../src/projections/reports/projector';
+import { dashboard, performanceReport, ticketReport } from '../src/projections/reports/queries';
 
 const N = Number(process.argv[2] ?? 100_000);
 const TECHS = 200;
