@@ -107,7 +107,20 @@ export interface Subscription {
   stop(): Promise<void>;
 }
 
+/**
+ * How a subscription with `eventTypes` accounts for the events it skips:
+ * - `every-run`: it reports a checkpoint (`onCheckpoint`) after every run of skipped events, as
+ *   soon as the run is written: the embedded stores filter as they read the log;
+ * - `periodic`: the server filters, so skipped events never reach the subscriber, and the server
+ *   reports a checkpoint only every so many considered events (EventStoreDB). After a run of
+ *   skipped events at the head of the log nothing says the run was passed; a subscriber waiting
+ *   for such a position finds out itself with a filtered read (see
+ *   projections/engine/filtered-progress.ts).
+ */
+export type SkippedEventCheckpoints = 'every-run' | 'periodic';
+
 export interface EventStore {
+  readonly skippedEventCheckpoints: SkippedEventCheckpoints;
   appendToStream(
     streamName: string,
     events: NewEvent[],

@@ -260,6 +260,8 @@ export function openEventStoreDbStore(options: EventStoreDbStoreOptions): EventS
   }
 
   return {
+    // Subscriptions see every non-system event and checkpoint after each skipped run themselves.
+    skippedEventCheckpoints: 'every-run',
     async appendToStream(streamName, events, appendOptions = {}) {
       ensureOpen();
       assertValidAppend(streamName, events);

@@ -135,6 +135,8 @@ export function createMemoryEventStore(): EventStore {
   }
 
   return {
+    // Filtered subscriptions report a checkpoint after every skipped run (local-subscription.ts).
+    skippedEventCheckpoints: 'every-run',
     async appendToStream(streamName, events, options = {}) {
       return append(streamName, events, options.expectedRevision ?? 'any');
     },

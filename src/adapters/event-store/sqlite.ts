@@ -138,6 +138,8 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): SqliteEv
   }
 
   const store: SqliteEventStore = {
+    // Filtered subscriptions report a checkpoint after every skipped run (local-subscription.ts).
+    skippedEventCheckpoints: 'every-run',
     async appendToStream(streamName, events, appendOptions = {}) {
       ensureUsable();
       assertValidAppend(streamName, events);

@@ -18,15 +18,18 @@
  *
  * Read-your-writes on any instance (`waitFor`): the local runner when active, otherwise the
  * stored checkpoints (and the position the holder publishes in the lease), polled until they
- * pass the position or the time is up. Readiness (`ready`): active — the runner has caught up
- * with the log; standby — the stored progress has reached the log head as it was when this
- * instance started.
+ * pass the position or the time is up; with a store whose filtered subscriptions checkpoint only
+ * periodically, a standby also looks whether only events no projector handles lie in between
+ * (filtered-progress.ts), as the active runner does. Readiness (`ready`): active — the runner has
+ * caught up with the log; standby — the stored progress has reached the last event the
+ * projectors handle as it was when this instance started.
  */
 import type { Clock } from '../../ports/clock';
 import type { EventStore } from '../../ports/event-store';
 import type { Logger } from '../../ports/logger';
 import type { Doc, ReadStore } from '../../ports/read-store';
 import type { EventRegistry } from '../../domain/shared/events';
+import { FilteredProgress } from './filtered-progress';
 import { fenceReadStore, Lease, LeaseLostError } from './lease';
 import type { Projector } from './projector';
 import { CHECKPOINTS, ProjectionRunner, type ProjectionRunnerOptions, type ProjectorStatus, type RunnerStatus } from './runner';
@@ -62,7 +65,7 @@ export interface LeasedProjectionsOptions {
   /** How often a standby's waitFor reads the stored checkpoints. Default 25 ms. */
   checkpointPollMs?: number;
   safetyMarginMs?: number;
-  runner?: Pick<ProjectionRunnerOptions, 'batchSize' | 'resubscribeDelayMs' | 'maxApplyAttempts' | 'now'>;
+  runner?: Pick<ProjectionRunnerOptions, 'batchSize' | 'resubscribeDelayMs' | 'maxApplyAttempts' | 'now' | 'skippedRunProbeDelayMs'>;
   /** Settles other work that writes through the fence (rebuilds) before a new term starts. */
   quiesce?: () => Promise<void>;
   /** false: no timers; the caller drives `tick()` (tests). Default true. */
@@ -77,6 +80,8 @@ interface StoredWaiter {
   position: number;
   resolve: (reached: boolean) => void;
   timer: NodeJS.Timeout;
+  /** Not yet looked at by a probe of skipped runs. */
+  fresh: boolean;
 }
 
 /** A projector whose apply treats a fenced write as the end of the term rather than a failure,
@@ -110,7 +115,8 @@ export class LeasedProjections {
   /** The fence refused a write during this term: events may have been skipped, so the term ends. */
   private tripped = false;
   private term = 0;
-  private headAtStart = 0;
+  /** The last event the projectors handle, as the log stood at start: the standby readiness target. */
+  private readyAt = 0;
   private isReady = false;
   private readonly readyListeners: Array<() => void> = [];
   private timer: NodeJS.Timeout | null = null;
@@ -120,6 +126,8 @@ export class LeasedProjections {
   private stored: { position: number; checkpoints: Map<string, number> } = { position: 0, checkpoints: new Map() };
   private readonly storedWaiters = new Set<StoredWaiter>();
   private polling: Promise<void> | null = null;
+  /** Only for stores whose filtered subscriptions checkpoint periodically. */
+  private readonly skipped: FilteredProgress | null;
 
   constructor(options: LeasedProjectionsOptions) {
     if (options.renewEveryMs >= options.ttlMs) throw new RangeError('The lease must be renewed more often than it expires');
@@ -142,12 +150,16 @@ export class LeasedProjections {
       projectors: options.projectors.map(guardProjector),
       logger: options.logger,
     });
+    this.skipped = options.eventStore.skippedEventCheckpoints === 'periodic' ? new FilteredProgress(options.eventStore, this.runner.eventTypes) : null;
   }
 
-  /** Reads the log head (the standby readiness target), then acquires the lease or stands by. */
+  /** Reads the standby readiness target, then acquires the lease or stands by. */
   async start(): Promise<void> {
     if (this.role !== 'starting') return;
-    this.headAtStart = await this.options.eventStore.headPosition();
+    // Events after it that no projector handles change no read model (and, on EventStoreDB, are
+    // not reported to the runner right away).
+    const [last] = await this.options.eventStore.readAll({ direction: 'backwards', eventTypes: this.runner.eventTypes, maxCount: 1 });
+    this.readyAt = last?.position ?? 0;
     this.role = 'standby';
     await this.tick();
     this.schedule();
@@ -210,7 +222,7 @@ export class LeasedProjections {
         const reached = await this.runner.waitFor(position, Math.max(0, deadline - performance.now()));
         // The runner's word counts only if this term is still intact.
         if (reached && this.role === 'active' && this.term === term && this.writable()) return true;
-      } else if (this.stored.position >= position) {
+      } else if (this.storedReflects(position)) {
         return true;
       } else if (await this.waitStored(position, deadline - performance.now())) {
         return true;
@@ -231,6 +243,7 @@ export class LeasedProjections {
     return new Promise((resolve) => {
       const waiter: StoredWaiter = {
         position,
+        fresh: true,
         resolve: (reached) => {
           clearTimeout(waiter.timer);
           this.storedWaiters.delete(waiter);
@@ -251,9 +264,25 @@ export class LeasedProjections {
         return;
       }
       const { position } = await this.storedProgress().catch(() => this.stored);
-      for (const w of [...this.storedWaiters]) if (w.position <= position) w.resolve(true);
+      await this.probeSkippedRuns(position);
+      for (const w of [...this.storedWaiters]) if (this.storedReflects(w.position)) w.resolve(true);
       if (this.storedWaiters.size > 0) await new Promise((r) => setTimeout(r, interval));
     }
+  }
+
+  private storedReflects(position: number): boolean {
+    return position <= this.stored.position || (this.skipped?.covers(position, this.stored.position) ?? false);
+  }
+
+  /** Periodic-checkpoint stores: whether the waiters wait only behind events no projector handles
+   * (see ProjectionRunner.scheduleProbe for when a probe is worth making). */
+  private async probeSkippedRuns(applied: number): Promise<void> {
+    const skipped = this.skipped;
+    if (!skipped) return;
+    const waiting = [...this.storedWaiters].filter((w) => !skipped.covers(w.position, applied));
+    if (waiting.length === 0 || (!waiting.some((w) => w.fresh) && !skipped.stale(applied))) return;
+    for (const w of waiting) w.fresh = false;
+    await skipped.probe(applied).catch((err: unknown) => this.options.logger.warn({ err: String(err) }, 'could not look past skipped events for a read-your-writes wait'));
   }
 
   status(): LeasedRunnerStatus {
@@ -360,7 +389,7 @@ export class LeasedProjections {
   private async refreshStandby(): Promise<void> {
     const progress = await this.storedProgress();
     this.lastHolder = (await this.lease.holder())?.owner ?? null;
-    if (!this.isReady && progress.position >= this.headAtStart) this.markReady();
+    if (!this.isReady && progress.position >= this.readyAt) this.markReady();
   }
 
   /** What the read models hold as stored: every stored checkpoint was written after the runner

@@ -2,6 +2,7 @@ import type { EventStore, RecordedEvent, Subscription } from '../../ports/event-
 import type { Doc, IndexSpec, ReadStore } from '../../ports/read-store';
 import type { Logger } from '../../ports/logger';
 import type { EventRegistry } from '../../domain/shared/events';
+import { FilteredProgress } from './filtered-progress';
 import { LagWindow, type LagSummary } from './lag';
 import type { ProjectedEvent, Projector, ProjectorContext } from './projector';
 
@@ -55,12 +56,18 @@ export interface ProjectionRunnerOptions {
   maxApplyAttempts?: number;
   /** Wall-clock milliseconds, for the projection lag (default Date.now). */
   now?: () => number;
+  /** With a store whose filtered subscriptions checkpoint only periodically (EventStoreDB): how
+   * long a read-your-writes wait gives the subscription before the runner looks for itself
+   * whether only skipped events lie in between (filtered-progress.ts). Default 20 ms. */
+  skippedRunProbeDelayMs?: number;
 }
 
 interface Waiter {
   position: number;
   resolve: (reached: boolean) => void;
   timer: NodeJS.Timeout;
+  /** Not yet looked at by a probe of skipped runs. */
+  fresh: boolean;
 }
 
 /**
@@ -89,6 +96,13 @@ export class ProjectionRunner {
   private openGate: (() => void) | null = null;
   private inBatch: Promise<void> = Promise.resolve();
   private readonly caughtUpListeners: Array<() => void> = [];
+  /** Only for stores whose filtered subscriptions checkpoint periodically. */
+  private readonly skipped: FilteredProgress | null;
+  private live = false;
+  private probing = false;
+  private probeTimer: NodeJS.Timeout | null = null;
+  /** Position at which the last probe failed: not retried before the read models move on. */
+  private probeFailedAt = -1;
   position = 0;
 
   constructor(private readonly options: ProjectionRunnerOptions) {
@@ -100,6 +114,7 @@ export class ProjectionRunner {
         this.byType.set(t, list);
       }
     }
+    this.skipped = options.eventStore.skippedEventCheckpoints === 'periodic' ? new FilteredProgress(options.eventStore, this.eventTypes) : null;
   }
 
   get eventTypes(): string[] {
@@ -121,6 +136,7 @@ export class ProjectionRunner {
     for (const p of this.projectors) this.checkpoints.set(p.name, byName.get(p.name) ?? 0);
     this.position = Math.min(...this.projectors.map((p) => this.checkpoints.get(p.name)!), Infinity);
     if (!Number.isFinite(this.position)) this.position = 0;
+    this.skipped?.reset();
     this.running = true;
     this.subscribe();
   }
@@ -135,20 +151,23 @@ export class ProjectionRunner {
     return this.caughtUpOnce;
   }
 
-  /** Read-your-writes: resolves true once everything up to `position` is applied, false on timeout. */
+  /** Read-your-writes: resolves true once everything up to `position` is applied (or known to
+   * hold only events no projector handles), false on timeout. */
   waitFor(position: number, timeoutMs: number): Promise<boolean> {
-    if (position <= this.position) return Promise.resolve(true);
+    if (this.reflects(position)) return Promise.resolve(true);
     if (!this.running) return Promise.resolve(false);
     return new Promise((resolve) => {
       const waiter: Waiter = {
         position,
         resolve,
+        fresh: true,
         timer: setTimeout(() => {
           this.waiters = this.waiters.filter((w) => w !== waiter);
           resolve(false);
         }, timeoutMs),
       };
       this.waiters.push(waiter);
+      this.scheduleProbe();
     });
   }
 
@@ -169,7 +188,10 @@ export class ProjectionRunner {
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
+    this.live = false;
     if (this.resubscribeTimer) clearTimeout(this.resubscribeTimer);
+    if (this.probeTimer) clearTimeout(this.probeTimer);
+    this.probeTimer = null;
     this.resume();
     await this.subscription?.stop();
     this.subscription = null;
@@ -231,6 +253,7 @@ export class ProjectionRunner {
 
   private subscribe(): void {
     const { eventStore, logger } = this.options;
+    this.live = false;
     this.subscription = eventStore.subscribeToAll(
       { fromPosition: this.position, eventTypes: this.eventTypes, batchSize: this.options.batchSize ?? 500 },
       {
@@ -241,6 +264,7 @@ export class ProjectionRunner {
         },
         onCheckpoint: (position) => this.advance(position),
         onCaughtUp: (position) => {
+          this.live = true;
           this.advance(position);
           this.drops = 0;
           if (!this.caughtUpOnce && !this.finishingCatchUp) {
@@ -260,6 +284,7 @@ export class ProjectionRunner {
         },
         onError: (error) => {
           if (!this.running) return;
+          this.live = false;
           this.drops++;
           const delay = this.options.resubscribeDelayMs?.(this.drops) ?? Math.min(30_000, 100 * 2 ** this.drops);
           logger.warn({ err: error.message, delayMs: delay, from: this.position }, 'projection subscription dropped');
@@ -318,12 +343,48 @@ export class ProjectionRunner {
     if (this.waiters.length === 0) return;
     const remaining: Waiter[] = [];
     for (const w of this.waiters) {
-      if (w.position <= this.position) {
+      if (this.reflects(w.position)) {
         clearTimeout(w.timer);
         w.resolve(true);
       } else remaining.push(w);
     }
     this.waiters = remaining;
+    this.scheduleProbe();
+  }
+
+  private reflects(position: number): boolean {
+    return position <= this.position || (this.skipped?.covers(position, this.position) ?? false);
+  }
+
+  /**
+   * Periodic-checkpoint stores only, once live: a waiter the subscription has not reached after
+   * a short delay may be waiting behind events no projector handles, which the server filter
+   * never shows. One probe at a time, made for waiters no probe has seen yet, or once the read
+   * models have passed the handled event that held the last probe back.
+   */
+  private scheduleProbe(): void {
+    const skipped = this.skipped;
+    if (!skipped || !this.live || this.probing || this.probeTimer || this.waiters.length === 0) return;
+    if (!this.waiters.some((w) => w.fresh) && (!skipped.stale(this.position) || this.probeFailedAt === this.position)) return;
+    this.probeTimer = setTimeout(() => {
+      this.probeTimer = null;
+      void this.probeSkippedRuns(skipped);
+    }, this.options.skippedRunProbeDelayMs ?? 20);
+  }
+
+  private async probeSkippedRuns(skipped: FilteredProgress): Promise<void> {
+    if (!this.running || !this.live || this.waiters.length === 0) return;
+    this.probing = true;
+    for (const w of this.waiters) w.fresh = false;
+    try {
+      await skipped.probe(this.position);
+    } catch (err) {
+      this.probeFailedAt = this.position;
+      this.options.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'could not look past skipped events for a read-your-writes wait');
+    } finally {
+      this.probing = false;
+    }
+    if (this.running) this.release();
   }
 
   private async persistCheckpoints(force: boolean): Promise<void> {

@@ -53,6 +53,7 @@ describe('two instances on one MongoDB (composition root, wire-protocol fake)', 
     });
     // Each instance has its own connection to the one log (closing it leaves the log to the others).
     const connection: EventStore = {
+      skippedEventCheckpoints: events.skippedEventCheckpoints,
       appendToStream: (...args) => events.appendToStream(...args),
       readStream: (...args) => events.readStream(...args),
       readAll: (...args) => events.readAll(...args),
