@@ -414,7 +414,9 @@ export function eventStoreContract(
         expect(fromStart.map((e) => e.id)).toEqual(appended.map((e) => e.id));
       });
 
+      // 'every-run' stores: a checkpoint right after every run of skipped events.
       it('applies the type filter and reports checkpoints past skipped events', async () => {
+        if (store.skippedEventCheckpoints !== 'every-run') return expect(store.skippedEventCheckpoints).toBe('periodic');
         const wanted = typeName('Wanted');
         const skipped = typeName('Skipped');
         const stream = streamName('sub-filter');
@@ -442,6 +444,39 @@ export function eventStoreContract(
         expect(received[1]!.id).toBe(liveWanted.events[0]!.id);
         expect(checkpoints.length).toBeGreaterThan(0);
         expectNonDecreasing(checkpoints);
+      });
+
+      // 'periodic' stores: checkpoints now and then, never ahead of an event still to deliver.
+      it('applies the type filter and reports a checkpoint within a long run of skipped events', async () => {
+        if (store.skippedEventCheckpoints !== 'periodic') return expect(store.skippedEventCheckpoints).toBe('every-run');
+        const wanted = typeName('Wanted');
+        const skipped = typeName('Skipped');
+        const stream = streamName('sub-periodic');
+        const headBefore = await store.headPosition();
+        const first = await store.appendToStream(stream, [newEvent(wanted)]);
+        const received: RecordedEvent[] = [];
+        const checkpoints: number[] = [];
+        let caughtUp = false;
+        subscribe(
+          { fromPosition: headBefore, eventTypes: [wanted] },
+          {
+            onEvents: (events) => void received.push(...events),
+            onCheckpoint: (position) => void checkpoints.push(position),
+            onCaughtUp: () => (caughtUp = true),
+          },
+        );
+        await waitFor(() => caughtUp && received.length === 1);
+        // Longer than any server checkpoint window (EventStoreDB's default is 32 considered events).
+        const run = await store.appendToStream(stream, Array.from({ length: 100 }, () => newEvent(skipped)));
+        await waitFor(() => checkpoints.some((p) => p > first.position));
+        const last = await store.appendToStream(stream, [newEvent(wanted)]);
+        await waitFor(() => received.length === 2);
+
+        expect(received.map((e) => e.id)).toEqual([first.events[0]!.id, last.events[0]!.id]);
+        expectNonDecreasing(checkpoints);
+        // Every checkpoint lies past the first wanted event and before the next one.
+        expect(checkpoints.every((p) => p > first.position && p < last.position)).toBe(true);
+        expect(run.position).toBeLessThan(last.position);
       });
 
       it('waits for each onEvents call before the next, respects batchSize, and misses nothing appended meanwhile', async () => {

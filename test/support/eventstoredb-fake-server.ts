@@ -274,6 +274,7 @@ async function subscribeToAll(
   call: ServerWritableStream<ReadReq, ReadResp>,
   options: ReadReq.Options,
   registerStop: (stop: () => void) => void,
+  countEvent: () => void = () => undefined,
 ): Promise<void> {
   const from = allPosition(options.getAll()!);
   const accept = filterOf(options) ?? (() => true);
@@ -306,6 +307,7 @@ async function subscribeToAll(
     index += page.length;
     for (const r of page) {
       if (!accept(r)) continue;
+      countEvent();
       await write(call, eventResp(r));
       checkpoint = posOf(r);
     }
@@ -343,6 +345,7 @@ async function subscribeToAll(
       continue;
     }
     if (accept(r)) {
+      countEvent();
       await write(call, eventResp(r));
     } else if (filtered && ++counter >= interval) {
       counter = 0;
@@ -385,8 +388,8 @@ function appendResponse(outcome: AppendOutcome): AppendResp {
 export interface FakeEventStoreDb {
   log: FakeEventLog;
   connectionString: string;
-  /** Reads and subscriptions served so far (by kind). */
-  calls: { read: number; append: number; subscribe: number };
+  /** Reads and subscriptions served so far (by kind), and events sent to subscribers. */
+  calls: { read: number; append: number; subscribe: number; subscriptionEvents: number };
   /** Ends every open subscription with UNAVAILABLE, as a server restart or network cut would. */
   dropSubscriptions(): number;
   /** The next append is written, then answered with UNAVAILABLE (the acknowledgement is lost). */
@@ -397,7 +400,7 @@ export interface FakeEventStoreDb {
 /** Starts the fake on a free local port. */
 export async function startFakeEventStoreDb(options: { systemProjections?: boolean } = {}): Promise<FakeEventStoreDb> {
   const log = new FakeEventLog(options);
-  const calls = { read: 0, append: 0, subscribe: 0 };
+  const calls = { read: 0, append: 0, subscribe: 0, subscriptionEvents: 0 };
   const subscriptions = new Map<ServerWritableStream<ReadReq, ReadResp>, () => void>();
   let loseAck = false;
   const server = new Server();
@@ -410,7 +413,7 @@ export async function startFakeEventStoreDb(options: { systemProjections?: boole
       } else if (opts.hasSubscription()) {
         calls.subscribe++;
         call.on('cancelled', () => subscriptions.delete(call));
-        subscribeToAll(log, call, opts, (stop) => subscriptions.set(call, stop))
+        subscribeToAll(log, call, opts, (stop) => subscriptions.set(call, stop), () => calls.subscriptionEvents++)
           .catch((error: unknown) => call.destroy(error as Error))
           .finally(() => subscriptions.delete(call));
       } else {

@@ -224,6 +224,62 @@ describe('EventStoreDB adapter specifics (real client, fake server)', () => {
     }
   });
 
+  it("filters a subscription by the handler's event types on the server: other events never cross the wire", async () => {
+    const store = open();
+    const wanted = `Wanted_${randomUUID().slice(0, 8)}`;
+    const other = `Other_${randomUUID().slice(0, 8)}`;
+    const s = stream('filtered');
+    const from = await store.headPosition();
+    await store.appendToStream(s, [ev(wanted, { i: 0 }), ev(other), ev(other)]);
+    const seen: RecordedEvent[] = [];
+    let caughtUp = false;
+    const sentBefore = fake.calls.subscriptionEvents;
+    const sub = store.subscribeToAll({ fromPosition: from, eventTypes: [wanted] }, { onEvents: (e) => void seen.push(...e), onCaughtUp: () => (caughtUp = true) });
+    await waitFor(() => caughtUp);
+    // Live: more of both kinds.
+    await store.appendToStream(s, [ev(other), ev(wanted, { i: 1 }), ev(other)]);
+    await waitFor(() => seen.length === 2);
+    await sleep(50);
+    await sub.stop();
+    expect(seen.map((e) => [e.type, e.data.i])).toEqual([
+      [wanted, 0],
+      [wanted, 1],
+    ]);
+    // Only the two wanted events were sent (the $> links and the Other events stayed on the server).
+    expect(fake.calls.subscriptionEvents - sentBefore).toBe(2);
+  });
+
+  it('answers a read-your-writes wait behind events no projector handles at once (the server reports no checkpoint for them)', async () => {
+    const store = open();
+    const registry = new EventRegistry([defineEvent('EsdbTallied', z.object({ key: z.string() }))]);
+    const projector: Projector = {
+      name: 'esdb-tally',
+      handles: ['EsdbTallied'],
+      collections: { esdb_tallies: [] },
+      async apply(e, ctx) {
+        await applyOnce(ctx.collection('esdb_tallies'), String(e.data.key), e.position, { $inc: { n: 1 } }, { upsert: true });
+      },
+    };
+    const reads = createMemoryReadStore();
+    const runner = new ProjectionRunner({ eventStore: store, readStore: reads, registry, projectors: [projector], logger: silentLogger, skippedRunProbeDelayMs: 0 });
+    const key = randomUUID();
+    try {
+      await runner.start();
+      await runner.whenCaughtUp();
+      const tallied = await store.appendToStream(`esdbt-${key}`, [ev('EsdbTallied', { key })]);
+      // A few events of a type no projector handles (fewer than the server's checkpoint window).
+      const skipped = await store.appendToStream(`esdbt-other-${key}`, [ev('Unprojected'), ev('Unprojected'), ev('Unprojected')]);
+      const started = Date.now();
+      await expect(runner.waitFor(skipped.position, 10_000)).resolves.toBe(true);
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect((await reads.collection('esdb_tallies').findOne({ _id: key }))?.n).toBe(1);
+      // The subscription itself only got as far as the handled event.
+      expect(runner.position).toBe(tallied.position);
+    } finally {
+      await runner.stop();
+    }
+  });
+
   it('stops delivering to subscriptions when the store closes', async () => {
     const store = open();
     const type = `Close_${randomUUID().slice(0, 8)}`;

@@ -2,16 +2,20 @@ import {
   ANY,
   ErrorType,
   NO_STREAM,
+  eventTypeFilter,
+  excludeSystemEvents,
   START,
   STREAM_EXISTS,
   jsonEvent,
   type AllStreamResolvedEvent,
+  type AllStreamSubscription,
   type AppendExpectedRevision,
   type CurrentRevision,
   type EventData,
   type Position,
   type ReadPosition,
   type RecordedEvent as EsdbRecordedEvent,
+  type RegexFilter,
   type StreamNotFoundError,
   type WrongExpectedVersionError,
 } from '@eventstore/db-client';
@@ -305,6 +309,20 @@ export function eventTypeRegex(eventTypes: readonly string[] | undefined): strin
   if (!types) return '^[^$]';
   if (types.length === 0) return '^(?!)';
   return `^(?:${types.map(escapeRegex).join('|')})$`;
+}
+
+/**
+ * The server-side filter of a subscription: exactly the handler's event types when it names some
+ * (system events never match them), otherwise every non-system event. The server reports a
+ * checkpoint every `checkpointInterval` × its search window considered events.
+ */
+export function subscriptionFilter(
+  eventTypes: readonly string[] | undefined,
+  checkpointInterval: number,
+  checkpointReached: (subscription: AllStreamSubscription, position: Position) => void,
+): RegexFilter {
+  if (!userTypes(eventTypes)) return excludeSystemEvents({ checkpointInterval, checkpointReached });
+  return eventTypeFilter({ regex: eventTypeRegex(eventTypes), checkpointInterval, checkpointReached });
 }
 
 function userTypes(eventTypes: readonly string[] | undefined): string[] | undefined {

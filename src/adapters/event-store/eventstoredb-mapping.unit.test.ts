@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   ANY,
+  EVENT_TYPE,
   NO_STREAM,
   START,
   STREAM_EXISTS,
@@ -36,6 +37,7 @@ import {
   normaliseEventId,
   numberToReadPosition,
   resolvedAllPosition,
+  subscriptionFilter,
   toEsdbEventData,
   toEsdbExpectedRevision,
   toEsdbMetadata,
@@ -295,6 +297,24 @@ describe('event-type filters and system events', () => {
     const nasty = 'a.b*c+d?e^f$g|h(i)j[k]l{m}n\\o#p q-r';
     expect(new RegExp(`^${escapeRegex(nasty)}$`).test(nasty)).toBe(true);
     expect(escapeRegex(' ')).toBe('\\x20');
+  });
+
+  it("filters a subscription on the server by the handler's types, or leaves out only system events", () => {
+    const reached: Position[] = [];
+    const typed = subscriptionFilter(['B', 'A'], 3, (_s, position) => void reached.push(position));
+    expect(typed).toMatchObject({ filterOn: EVENT_TYPE, regex: '^(?:A|B)$', checkpointInterval: 3 });
+    const position = { commit: 7n, prepare: 7n };
+    void typed.checkpointReached?.({} as never, position);
+    expect(reached).toEqual([position]);
+    for (const untyped of [undefined, []]) {
+      const all = subscriptionFilter(untyped, 1, () => undefined);
+      expect(all).toMatchObject({ filterOn: EVENT_TYPE, checkpointInterval: 1 });
+      const re = new RegExp((all as { regex: string }).regex);
+      expect(re.test('TicketOpened')).toBe(true);
+      expect(re.test('$>')).toBe(false);
+    }
+    // Only system types asked for: nothing matches (never every event).
+    expect(subscriptionFilter(['$stats'], 1, () => undefined)).toMatchObject({ regex: '^(?!)' });
   });
 
   it('accepts on the client exactly what the server filter passes, minus system streams', () => {

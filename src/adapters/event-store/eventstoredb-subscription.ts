@@ -5,15 +5,17 @@ import { checkpointToNumber, eventAcceptor, fromEsdbEvent, numberToReadPosition,
 /**
  * A port subscription on an EventStoreDB catch-up subscription to `$all`.
  *
- * Filtering: the server filters out system events (`^[^$]` on the event type, the client's
- * `excludeSystemEvents`); the handler's event types are filtered here. A server-side type filter
- * would only tell us about skipped events at its checkpoints, which it sends every N considered
- * events and which, at the end of catch-up, stop short of trailing skipped events. Seeing every
- * non-system event lets the subscription report a checkpoint right after each run of skipped
- * events, exactly like the local stores, so a filtered subscriber (a projector, a read-your-writes
- * wait) advances past events it does not handle as soon as they are written. Server checkpoints
- * (`checkpointReached`, every `checkpointInterval` × search window considered events) still
- * carry it past long runs of system events.
+ * Filtering: on the server (eventstoredb-mapping.ts `subscriptionFilter`): exactly the handler's
+ * event types when it names some, otherwise every non-system event; so events no subscriber
+ * handles never cross the network. The same rule is applied again here (`eventAcceptor`), which
+ * costs nothing and keeps a server that ignores the filter from reaching a handler.
+ *
+ * Skipped events: the server reports them only through its checkpoints (`checkpointReached`),
+ * every `checkpointInterval` × search window considered events, at positions that stop short of
+ * a trailing run of skipped events. The store therefore declares
+ * `skippedEventCheckpoints: 'periodic'`, and a subscriber that waits for a position past such a
+ * run finds out with a filtered read whether only skipped events lie in between
+ * (projections/engine/filtered-progress.ts) instead of waiting for the next checkpoint.
  *
  * Order: the client emits `caughtUp` and calls `checkpointReached` while it transforms the
  * server's messages, which can be ahead of the events it has buffered for us. Each such signal is

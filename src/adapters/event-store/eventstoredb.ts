@@ -4,7 +4,6 @@ import {
   EventStoreDBClient,
   FORWARDS,
   START,
-  excludeSystemEvents,
   type ReadPosition,
   type ReadRevision,
   type StreamingRead,
@@ -37,6 +36,7 @@ import { HeadCache, KeyedQueue } from './eventstoredb-heads';
 import {
   eventAcceptor,
   eventTypeRegex,
+  subscriptionFilter,
   fromEsdbEvent,
   isStreamNotFound,
   isTransientError,
@@ -260,8 +260,8 @@ export function openEventStoreDbStore(options: EventStoreDbStoreOptions): EventS
   }
 
   return {
-    // Subscriptions see every non-system event and checkpoint after each skipped run themselves.
-    skippedEventCheckpoints: 'every-run',
+    // The server filters subscriptions by type and checkpoints every `checkpointInterval` windows.
+    skippedEventCheckpoints: 'periodic',
     async appendToStream(streamName, events, appendOptions = {}) {
       ensureOpen();
       assertValidAppend(streamName, events);
@@ -282,7 +282,7 @@ export function openEventStoreDbStore(options: EventStoreDbStoreOptions): EventS
           client.subscribeToAll({
             fromPosition,
             resolveLinkTos: false,
-            filter: excludeSystemEvents({ checkpointInterval, checkpointReached: (_s, position) => onCheckpoint(position) }),
+            filter: subscriptionFilter(subscribeOptions.eventTypes, checkpointInterval, (_s, position) => onCheckpoint(position)),
           }),
         subscribeOptions,
         handler,
