@@ -58,6 +58,20 @@ function ev(type: string, data: Record<string, unknown> = {}, metadata: Partial<
 const stream = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** A projector counting events of one type per key (applyOnce: a redelivery counts nothing). */
+function countingProjector(type: string, collection: string): { registry: EventRegistry; projector: Projector } {
+  const registry = new EventRegistry([defineEvent(type, z.object({ key: z.string() }))]);
+  const projector: Projector = {
+    name: `${collection}-projector`,
+    handles: [type],
+    collections: { [collection]: [] },
+    async apply(e, ctx) {
+      await applyOnce(ctx.collection(collection), String(e.data.key), e.position, { $inc: { n: 1 } }, { upsert: true });
+    },
+  };
+  return { registry, projector };
+}
+
 async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
@@ -190,15 +204,7 @@ describe('EventStoreDB adapter specifics (real client, fake server)', () => {
 
   it('lets the projection runner resubscribe from its checkpoint by itself after a drop', async () => {
     const store = open();
-    const registry = new EventRegistry([defineEvent('EsdbCounted', z.object({ key: z.string() }))]);
-    const projector: Projector = {
-      name: 'esdb-counter',
-      handles: ['EsdbCounted'],
-      collections: { esdb_counts: [] },
-      async apply(e, ctx) {
-        await applyOnce(ctx.collection('esdb_counts'), String(e.data.key), e.position, { $inc: { n: 1 } }, { upsert: true });
-      },
-    };
+    const { registry, projector } = countingProjector('EsdbCounted', 'esdb_counts');
     const reads = createMemoryReadStore();
     const runner = new ProjectionRunner({
       eventStore: store,
@@ -251,15 +257,7 @@ describe('EventStoreDB adapter specifics (real client, fake server)', () => {
 
   it('answers a read-your-writes wait behind events no projector handles at once (the server reports no checkpoint for them)', async () => {
     const store = open();
-    const registry = new EventRegistry([defineEvent('EsdbTallied', z.object({ key: z.string() }))]);
-    const projector: Projector = {
-      name: 'esdb-tally',
-      handles: ['EsdbTallied'],
-      collections: { esdb_tallies: [] },
-      async apply(e, ctx) {
-        await applyOnce(ctx.collection('esdb_tallies'), String(e.data.key), e.position, { $inc: { n: 1 } }, { upsert: true });
-      },
-    };
+    const { registry, projector } = countingProjector('EsdbTallied', 'esdb_tallies');
     const reads = createMemoryReadStore();
     const runner = new ProjectionRunner({ eventStore: store, readStore: reads, registry, projectors: [projector], logger: silentLogger, skippedRunProbeDelayMs: 0 });
     const key = randomUUID();
