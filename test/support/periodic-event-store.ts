@@ -5,14 +5,16 @@ import type { EventStore, ReadAllOptions, RecordedEvent } from '../../src/ports/
  * (`skippedEventCheckpoints: 'periodic'` with no checkpoint ever arriving): a filtered
  * subscription delivers the events of its types and says nothing about the others, and
  * `onCaughtUp` carries the last delivered position, not the head. Counts the reads a probe of
- * skipped runs makes (headPosition and filtered readAll calls).
+ * skipped runs makes (headPosition and filtered readAll calls); with `probes.fail` set, those
+ * reads fail as an unreachable server's would.
  */
 export interface PeriodicEventStore extends EventStore {
-  readonly probes: { head: number; filteredReads: number };
+  readonly probes: { head: number; filteredReads: number; fail: boolean };
 }
 
 export function withPeriodicCheckpoints(inner: EventStore): PeriodicEventStore {
-  const probes = { head: 0, filteredReads: 0 };
+  const probes = { head: 0, filteredReads: 0, fail: false };
+  const unreachable = () => Promise.reject(new Error('server unreachable (test)'));
   return {
     skippedEventCheckpoints: 'periodic',
     probes,
@@ -20,11 +22,11 @@ export function withPeriodicCheckpoints(inner: EventStore): PeriodicEventStore {
     readStream: (...args) => inner.readStream(...args),
     readAll: (options?: ReadAllOptions) => {
       if (options?.eventTypes) probes.filteredReads++;
-      return inner.readAll(options);
+      return probes.fail ? unreachable() : inner.readAll(options);
     },
     headPosition: () => {
       probes.head++;
-      return inner.headPosition();
+      return probes.fail ? unreachable() : inner.headPosition();
     },
     subscribeToAll: (options, handler) => {
       let delivered = options.fromPosition ?? 0;

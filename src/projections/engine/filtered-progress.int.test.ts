@@ -133,6 +133,19 @@ describe('ProjectionRunner on a store with periodic skipped-event checkpoints', 
     expect(await runner.waitFor(head + 1000, 150)).toBe(false);
   });
 
+  it('tries a failing probe once per new wait, not again and again, and answers once the store is back', async () => {
+    await runner.start();
+    await runner.whenCaughtUp();
+    const skipped = await append(store, 'Ignored');
+    store.probes.fail = true;
+    expect(await runner.waitFor(skipped, 150)).toBe(false);
+    expect(store.probes.head).toBe(1);
+    expect(await runner.waitFor(skipped, 150)).toBe(false);
+    expect(store.probes.head).toBe(2);
+    store.probes.fail = false;
+    expect(await runner.waitFor(skipped, 10_000)).toBe(true);
+  });
+
   it('makes no probe while the subscription delivers what is waited for within the delay', async () => {
     const patient = new ProjectionRunner({ eventStore: store, readStore: reads, registry, projectors: [counter], logger: silentLogger, skippedRunProbeDelayMs: 60_000 });
     try {
@@ -182,11 +195,24 @@ describe('LeasedProjections standby on a store with periodic skipped-event check
       await b.tick();
       expect(b.ready()).toBe(true);
 
+      // A failing probe is tried for a new wait, not on each of the ~30 polls of the stored
+      // checkpoints meanwhile (a timer firing just before the deadline can give the wait one
+      // more short round, hence at most two).
+      const later = await append(store, 'Ignored');
+      store.probes.fail = true;
+      const before = store.probes.head;
+      expect(await b.waitFor(later, 150)).toBe(false);
+      expect(store.probes.head - before).toBeGreaterThanOrEqual(1);
+      expect(store.probes.head - before).toBeLessThanOrEqual(2);
+      store.probes.fail = false;
+      expect(await b.waitFor(later, 10_000)).toBe(true);
+
       await append(store, 'Counted');
       const skipped = await append(store, 'Ignored');
       expect(await b.waitFor(skipped, 10_000)).toBe(true);
       expect(await count(reads)).toBe(2);
       expect(await b.waitFor(skipped + 1000, 100)).toBe(false);
+
     } finally {
       await b.stop();
       await a.stop();

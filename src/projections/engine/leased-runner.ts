@@ -128,6 +128,8 @@ export class LeasedProjections {
   private polling: Promise<void> | null = null;
   /** Only for stores whose filtered subscriptions checkpoint periodically. */
   private readonly skipped: FilteredProgress | null;
+  /** Stored position at which the last probe failed: not retried before it moves on. */
+  private probeFailedAt = -1;
 
   constructor(options: LeasedProjectionsOptions) {
     if (options.renewEveryMs >= options.ttlMs) throw new RangeError('The lease must be renewed more often than it expires');
@@ -280,9 +282,13 @@ export class LeasedProjections {
     const skipped = this.skipped;
     if (!skipped) return;
     const waiting = [...this.storedWaiters].filter((w) => !skipped.covers(w.position, applied));
-    if (waiting.length === 0 || (!waiting.some((w) => w.fresh) && !skipped.stale(applied))) return;
+    if (waiting.length === 0) return;
+    if (!waiting.some((w) => w.fresh) && (!skipped.stale(applied) || this.probeFailedAt === applied)) return;
     for (const w of waiting) w.fresh = false;
-    await skipped.probe(applied).catch((err: unknown) => this.options.logger.warn({ err: String(err) }, 'could not look past skipped events for a read-your-writes wait'));
+    await skipped.probe(applied).catch((err: unknown) => {
+      this.probeFailedAt = applied;
+      this.options.logger.warn({ err: String(err) }, 'could not look past skipped events for a read-your-writes wait');
+    });
   }
 
   status(): LeasedRunnerStatus {
