@@ -12,6 +12,7 @@ import {
   sharesOf,
   type ReportFacts,
 } from './facts';
+import { ticketFactsOf } from '../technicians/performance-facts';
 
 export { REPORT_DAILY, REPORT_TECHNICIAN_DAILY, REPORT_TECHNICIAN_MONTHLY, REPORT_TOTALS, TOTALS_ID } from './facts';
 
@@ -109,18 +110,5 @@ export const reportsProjector: Projector = {
 };
 
 function factsOf(doc: ReportFactsDoc): ReportFacts {
-  return {
-    ticket_id: doc.ticket_id,
-    technician_id: doc.technician_id,
-    status: doc.status,
-    created_at: doc.created_at,
-    assigned_at: doc.assigned_at,
-    completed_at: doc.completed_at,
-    sla_deadline: doc.sla_deadline,
-    went_pending: doc.went_pending,
-    reopened: doc.reopened,
-    rating: doc.rating,
-    priority: doc.priority,
-    type: doc.type,
-  };
+  return { ...ticketFactsOf(doc), priority: doc.priority, type: doc.type };
 }

@@ -27,6 +27,22 @@ export interface TicketFacts {
   rating: number | null;
 }
 
+/** The facts out of a stored document (which also carries _id, _pos and other fields). */
+export function ticketFactsOf(doc: TicketFacts): TicketFacts {
+  return {
+    ticket_id: doc.ticket_id,
+    technician_id: doc.technician_id,
+    status: doc.status,
+    created_at: doc.created_at,
+    assigned_at: doc.assigned_at,
+    completed_at: doc.completed_at,
+    sla_deadline: doc.sla_deadline,
+    went_pending: doc.went_pending,
+    reopened: doc.reopened,
+    rating: doc.rating,
+  };
+}
+
 /** One ticket's share of its technician's figures. Times are integer milliseconds so sums stay exact. */
 export interface Contribution {
   total: number;

@@ -7,6 +7,7 @@ import {
   nextFacts,
   NO_CONTRIBUTION,
   TICKET_EVENT_TYPES,
+  ticketFactsOf,
   type Contribution,
   type TicketFacts,
 } from './performance-facts';
@@ -79,7 +80,7 @@ export const technicianPerformanceProjector: Projector = {
       before = stored.prev;
       after = { technician_id: stored.technician_id, contribution: contributionOf(stored) };
     } else {
-      const current: TicketFacts = stored ? factsOf(stored) : emptyFacts(ticketId);
+      const current: TicketFacts = stored ? ticketFactsOf(stored) : emptyFacts(ticketId);
       const next = nextFacts(current, event);
       before = { technician_id: current.technician_id, contribution: stored ? contributionOf(current) : NO_CONTRIBUTION };
       after = { technician_id: next.technician_id, contribution: contributionOf(next) };
@@ -98,18 +99,3 @@ export const technicianPerformanceProjector: Projector = {
     }
   },
 };
-
-function factsOf(doc: TicketFactsDoc): TicketFacts {
-  return {
-    ticket_id: doc.ticket_id,
-    technician_id: doc.technician_id,
-    status: doc.status,
-    created_at: doc.created_at,
-    assigned_at: doc.assigned_at,
-    completed_at: doc.completed_at,
-    sla_deadline: doc.sla_deadline,
-    went_pending: doc.went_pending,
-    reopened: doc.reopened,
-    rating: doc.rating,
-  };
-}
