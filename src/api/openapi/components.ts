@@ -12,7 +12,19 @@ import type { ComponentsObject, HeaderObject, ParameterObject, ResponseObject, S
  * - `/api/auth/*`, shared by both: both at once (src/api/auth/errors.ts).
  */
 
-export type ErrorStyle = 'tms' | 'serviceRequests' | 'auth';
+/** A document's error format: one of the three above, or one a document declares with its
+ * routes (`errorStyles` of src/api/http/route.ts DeclaredComponents). */
+export type ErrorStyle = string;
+
+/** An error format a document adds: the schema of its error body and an example per status. */
+export interface ErrorStyleDefinition {
+  /** Component name prefix of its responses (Tms → Tms404). */
+  prefix: string;
+  /** Component name of the error body's schema, and the schema. */
+  schemaName: string;
+  schema: SchemaObject;
+  example(status: number, text: { code: string; message: string }): unknown;
+}
 
 export const BEARER = 'bearerAuth';
 
@@ -140,12 +152,14 @@ const STATUS_TEXT: Record<number, { description: string; code: string; message: 
 
 export const ERROR_STATUSES = Object.keys(STATUS_TEXT).map(Number);
 
-const STYLE_PREFIX: Record<ErrorStyle, string> = { tms: 'Tms', serviceRequests: 'ServiceRequests', auth: 'Auth' };
+const STYLE_PREFIX: Record<string, string> = { tms: 'Tms', serviceRequests: 'ServiceRequests', auth: 'Auth' };
+
+const prefixOf = (style: ErrorStyle): string => STYLE_PREFIX[style] ?? `${style.charAt(0).toUpperCase()}${style.slice(1)}`;
 
 /** The component name of an error response, e.g. Tms404. */
 export function errorResponseName(style: ErrorStyle, status: number): string {
   if (!STATUS_TEXT[status]) throw new Error(`no error response for status ${status}`);
-  return `${STYLE_PREFIX[style]}${status}`;
+  return `${prefixOf(style)}${status}`;
 }
 
 function example(style: ErrorStyle, status: number): unknown {
@@ -164,8 +178,8 @@ function example(style: ErrorStyle, status: number): unknown {
   return { message: status === 401 ? 'Unauthenticated.' : t.message };
 }
 
-function errorResponse(style: ErrorStyle, status: number): ResponseObject {
-  const schema = ref(style === 'tms' ? 'TmsError' : style === 'auth' ? 'AuthError' : 'ServiceRequestError');
+function errorResponse(style: ErrorStyle, status: number, defined?: ErrorStyleDefinition): ResponseObject {
+  const schema = ref(defined ? defined.schemaName : style === 'tms' ? 'TmsError' : style === 'auth' ? 'AuthError' : 'ServiceRequestError');
   const responseHeaders: ResponseObject['headers'] = {};
   if (status === 401) responseHeaders['WWW-Authenticate'] = { $ref: '#/components/headers/WWWAuthenticate' };
   if (status === 429) {
@@ -177,12 +191,13 @@ function errorResponse(style: ErrorStyle, status: number): ResponseObject {
   return {
     description: STATUS_TEXT[status]!.description,
     ...(Object.keys(responseHeaders).length ? { headers: responseHeaders } : {}),
-    content: { 'application/json': { schema, example: example(style, status) } },
+    content: { 'application/json': { schema, example: defined ? defined.example(status, STATUS_TEXT[status]!) : example(style, status) } },
   };
 }
 
-/** The shared components; areas add their own schemas to `schemas`. */
-export function sharedComponents(): ComponentsObject {
+/** The shared components; areas add their own schemas to `schemas`, documents their own error
+ * formats through `styles`. */
+export function sharedComponents(styles: Record<ErrorStyle, ErrorStyleDefinition> = {}): ComponentsObject {
   const responses: Record<string, ResponseObject> = {
     ServiceStarting: {
       description: 'The service is starting (read models catching up with the event log).',
@@ -190,11 +205,18 @@ export function sharedComponents(): ComponentsObject {
       content: { 'application/json': { schema: ref('ServiceStarting') } },
     },
   };
-  for (const style of Object.keys(STYLE_PREFIX) as ErrorStyle[]) {
+  for (const style of Object.keys(STYLE_PREFIX)) {
     for (const status of ERROR_STATUSES) responses[errorResponseName(style, status)] = errorResponse(style, status);
   }
+  const styleSchemas: Record<string, SchemaObject> = {};
+  for (const [style, defined] of Object.entries(styles)) {
+    if (STYLE_PREFIX[style] || prefixOf(style) !== defined.prefix) throw new Error(`error style ${style}: prefix must be ${prefixOf(style)} and not a built-in style`);
+    if (schemas[defined.schemaName]) throw new Error(`error style ${style}: schema ${defined.schemaName} is taken`);
+    styleSchemas[defined.schemaName] = defined.schema;
+    for (const status of ERROR_STATUSES) responses[errorResponseName(style, status)] = errorResponse(style, status, defined);
+  }
   return {
-    schemas: { ...schemas },
+    schemas: { ...schemas, ...styleSchemas },
     responses,
     parameters: { ...parameters },
     headers: { ...headers },

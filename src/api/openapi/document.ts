@@ -1,14 +1,15 @@
 import { authArea } from './areas/auth';
 import { customersArea } from './areas/customers';
 import { mobileArea } from './areas/mobile';
-import { notificationsArea } from './areas/notifications';
 import { opsArea, platformArea } from './areas/platform';
 import { reportsArea } from './areas/reports';
 import { serviceRequestsArea } from './areas/service-requests';
 import { techniciansArea } from './areas/technicians';
 import { ticketsArea } from './areas/tickets';
 import { usersArea } from './areas/users';
+import type { Express } from 'express';
 import type { Area } from './builder';
+import { declaredOperations } from './declared';
 import { sharedComponents } from './components';
 import { socketIo, socketIoMarkdown } from './socket-events';
 import type { OpenApiDocument } from './types';
@@ -29,21 +30,24 @@ The per-area documents, with permissions and decisions, are in docs/api/ (docs/a
  * presenters). Called once by the router factory; throws on an inconsistency (an operation
  * defined twice, a schema name taken twice, a path parameter left undescribed).
  */
-export function buildOpenApiDocument(options: { serverUrl?: string } = {}): OpenApiDocument {
+export function buildOpenApiDocument(options: { serverUrl?: string; app?: Express } = {}): OpenApiDocument {
   const areas: Area[] = [
     authArea(),
     usersArea(),
     customersArea(),
     ticketsArea(),
     techniciansArea(),
-    notificationsArea(),
     mobileArea(),
     reportsArea(),
     serviceRequestsArea(),
     opsArea(),
     platformArea(),
   ];
-  const components = sharedComponents();
+  // Routes declared with src/api/http/route.ts describe themselves (declared.ts reads them off
+  // the mounted routers); the areas above are the routes still described by hand.
+  const declared = options.app ? declaredOperations(options.app) : { operations: [], tags: [], schemas: {}, errorStyles: {} };
+  areas.push({ tag: { name: '', description: '' }, schemas: declared.schemas, operations: declared.operations });
+  const components = sharedComponents(declared.errorStyles);
   const paths: OpenApiDocument['paths'] = {};
   for (const area of areas) {
     for (const [name, schema] of Object.entries(area.schemas)) {
@@ -65,7 +69,7 @@ export function buildOpenApiDocument(options: { serverUrl?: string } = {}): Open
       description: `${DESCRIPTION}\n\n${socketIoMarkdown()}`,
     },
     servers: [{ url: options.serverUrl ?? '/', description: options.serverUrl ? 'PUBLIC_URL' : 'This server' }],
-    tags: areas.map((a) => a.tag),
+    tags: [...areas.map((a) => a.tag).filter((t) => t.name !== ''), ...declared.tags],
     paths,
     components,
     'x-socket-io': socketIo(),
