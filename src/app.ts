@@ -6,11 +6,12 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import type { Config } from './config';
 import { bootstrapAdmin, type BootstrapResult } from './commands/bootstrap';
-import type { AuthDeps } from './commands/auth';
+import type { AppCommandDeps } from './commands/deps';
 import { IdempotencyKeys } from './commands/idempotency';
 import { systemEvents } from './commands/system-events';
 import { createEventRegistry } from './domain';
 import { createScryptPasswordHasher } from './adapters/crypto/scrypt-password-hasher';
+import { createAesSecretBox } from './adapters/crypto/aes-secret-box';
 import { openEventStoreDbStore } from './adapters/event-store/eventstoredb';
 import { openSqliteEventStore } from './adapters/event-store/sqlite';
 import { createDiskFileStore } from './adapters/files/disk-file-store';
@@ -35,7 +36,6 @@ import type { PasswordHasher } from './ports/password-hasher';
 import type { ReadStore } from './ports/read-store';
 import { allProjectors } from './projections';
 import { RebuildJobs } from './projections/engine/rebuild-jobs';
-import type { TicketCommandDeps } from './commands/tickets';
 import { createJobScheduler, type JobScheduler } from './jobs';
 import { ProjectionRunner } from './projections/engine/runner';
 
@@ -76,16 +76,16 @@ export function describeEventStore(config: Config): string {
   return config.EVENTSTORE_URL ? 'eventstoredb' : 'sqlite';
 }
 
-/** JWT_SECRET, or outside production a generated one kept in DATA_DIR so restarts keep sessions. */
-function jwtSecret(config: Config, dataDir: string, logger: Logger): string {
-  if (config.JWT_SECRET) return config.JWT_SECRET;
-  const file = join(dataDir, '.jwt-secret');
+/** A configured secret, or outside production a generated one kept in DATA_DIR so restarts
+ * keep sessions (JWT_SECRET) and can open what was encrypted (SECRETS_KEY). */
+function keptSecret(configured: string | undefined, variable: string, file: string, config: Config, logger: Logger): string {
+  if (configured) return configured;
   try {
     return readFileSync(file, 'utf8').trim();
   } catch {
     const secret = randomBytes(48).toString('base64url');
     writeFileSync(file, secret, { mode: 0o600 });
-    logger.warn({ file }, `JWT_SECRET is not set; using a generated ${config.NODE_ENV} secret stored in the data directory`);
+    logger.warn({ file }, `${variable} is not set; using a generated ${config.NODE_ENV} secret stored in the data directory`);
     return secret;
   }
 }
@@ -115,15 +115,17 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const mailer = overrides.mailer ?? createOutboxMailer({ dir: join(dataDir, 'outbox'), clock, ids, logger });
   const passwords = overrides.passwords ?? createScryptPasswordHasher();
   const registry = createEventRegistry(systemEvents);
-  const secret = jwtSecret(config, dataDir, logger);
+  const secret = keptSecret(config.JWT_SECRET, 'JWT_SECRET', join(dataDir, '.jwt-secret'), config, logger);
+  const secrets = createAesSecretBox(keptSecret(config.SECRETS_KEY, 'SECRETS_KEY', join(dataDir, '.secrets-key'), config, logger));
 
-  const commands: AuthDeps & TicketCommandDeps = {
+  const commands: AppCommandDeps = {
     eventStore,
     registry,
     clock,
     ids,
     passwords,
     mailer,
+    secrets,
     refreshTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
     publicUrl: config.PUBLIC_URL ?? `http://localhost:${config.PORT || 8000}`,
     sla: { hours: config.SLA_HOURS, warningPercent: config.SLA_WARNING_PERCENT },

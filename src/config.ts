@@ -43,6 +43,8 @@ export const configSchema = z
     DATA_DIR: z.string().min(1).default('./data'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     JWT_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+    /** Key material for credentials encrypted at rest (PPPoE and router passwords, gateway keys). */
+    SECRETS_KEY: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
     ACCESS_TOKEN_TTL_SECONDS: intFrom(900, 60, 86_400),
     REFRESH_TOKEN_TTL_SECONDS: intFrom(30 * 86_400, 300, 365 * 86_400),
     ADMIN_EMAIL: optionalString.pipe(z.email('must be an email address').optional()),
@@ -125,6 +127,9 @@ export const configSchema = z
   .superRefine((c, ctx) => {
     if (c.NODE_ENV === 'production' && !c.JWT_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'is required when NODE_ENV is production' });
+    }
+    if (c.NODE_ENV === 'production' && !c.SECRETS_KEY) {
+      ctx.addIssue({ code: 'custom', path: ['SECRETS_KEY'], message: 'is required when NODE_ENV is production' });
     }
     if (c.PROJECTION_LEASE_RENEW_MS * 3 > c.PROJECTION_LEASE_TTL_MS) {
       ctx.addIssue({ code: 'custom', path: ['PROJECTION_LEASE_RENEW_MS'], message: 'must be at most a third of PROJECTION_LEASE_TTL_MS' });

@@ -1,6 +1,5 @@
 import type { Request } from 'express';
-import type { AuthDeps } from '../commands/auth';
-import type { TicketCommandDeps } from '../commands/tickets';
+import type { AppCommandDeps } from '../commands/deps';
 import type { IdempotencyKeys } from '../commands/idempotency';
 import type { FileStore } from '../ports/file-store';
 import type { Logger } from '../ports/logger';
@@ -22,8 +21,8 @@ export interface ReadModelSync {
 /** Everything the HTTP layer needs, built by the composition root (src/app.ts). */
 export interface ApiDeps {
   logger: Logger;
-  /** Everything the use cases need (event store, registry, clock, ids, hashing, mail, SLA policy). */
-  commands: AuthDeps & TicketCommandDeps;
+  /** Everything the use cases need (src/commands/deps.ts). */
+  commands: AppCommandDeps;
   readStore: ReadStore;
   fileStore: FileStore;
   tokens: TokenService;

@@ -1,0 +1,13 @@
+import type { SecretBox } from '../ports/secret-box';
+import type { AuthDeps } from './auth';
+import type { TicketCommandDeps } from './tickets';
+
+/**
+ * Everything the use cases of every document need, as the composition root (src/app.ts) builds
+ * it: the event store, registry, clock and ids of CommandDeps, plus what particular use cases
+ * add (hashing and mail for auth, the SLA policy for tickets, encryption at rest for stored
+ * credentials, ...). A use case declares the narrower deps it needs; this is their union.
+ */
+export interface AppCommandDeps extends AuthDeps, TicketCommandDeps {
+  secrets: SecretBox;
+}
