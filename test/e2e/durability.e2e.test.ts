@@ -14,6 +14,7 @@ describe('server process: durability, graceful shutdown, first start', () => {
     NODE_ENV: 'production',
     DATA_DIR: dataDir,
     JWT_SECRET: 'e2e-secret-'.padEnd(48, 'x'),
+    SECRETS_KEY: 'e2e-secrets-key-'.padEnd(48, 'k'),
     ADMIN_EMAIL: 'root@example.com',
     ADMIN_PASSWORD: 'root-password-123',
   });
@@ -127,5 +128,6 @@ describe('server process: durability, graceful shutdown, first start', () => {
     const noSecret = await runToExit({ DATA_DIR: dataDir, NODE_ENV: 'production' });
     expect(noSecret.code).toBe(78);
     expect(noSecret.stderr).toContain('JWT_SECRET is required when NODE_ENV is production');
+    expect(noSecret.stderr).toContain('SECRETS_KEY is required when NODE_ENV is production');
   });
 });

@@ -47,6 +47,7 @@ describe('server process: socket.io events of document 000', () => {
       NODE_ENV: 'production',
       DATA_DIR: dataDir,
       JWT_SECRET: 'realtime-secret-'.padEnd(48, 'q'),
+      SECRETS_KEY: 'realtime-secrets-key-'.padEnd(48, 'k'),
       ADMIN_EMAIL: 'root@example.com',
       ADMIN_PASSWORD: 'root-password-123',
     });
