@@ -50,6 +50,12 @@ export function problemFrom(err: unknown, overrides: ProblemOverrides = {}): Pro
     return problem;
   }
   const http = err as { type?: string; status?: number; expose?: boolean };
+  // Express's router decodes every path parameter with decodeURIComponent when it matches a
+  // route and passes the URIError on (status 400): /api/customers/%ED%A0%80. Recognised here,
+  // once, so every document's error handler answers it in its own format, routers to come included.
+  if (err instanceof URIError && http.status === 400) {
+    return { status: 400, code: 'BAD_REQUEST', message: 'The request path is not valid percent-encoding' };
+  }
   if (http && http.type === 'entity.parse.failed') {
     return { status: 400, code: 'BAD_REQUEST', message: 'The request body is not valid JSON' };
   }
