@@ -4,7 +4,7 @@
  * Prints per-operation times and rates for the operations the product's budgets lean on.
  */
 import { createMemoryReadStore } from '../src/adapters/read-store/memory/memory-read-store';
-import { cloneValue } from '../src/adapters/read-store/memory/clone';
+import { cloneValue } from '../src/adapters/read-store/document/clone';
 import type { Doc } from '../src/ports/read-store';
 
 interface Ticket extends Doc {

@@ -8,13 +8,13 @@
  * place and undoes that if the new version cannot be stored (see update.ts).
  */
 import { DuplicateKeyError, type Doc, type Filter, type IndexSpec, type SortSpec } from '../../../ports/read-store';
-import { compileFilter } from './filter';
+import { compileFilter } from '../document/filter';
 import { defaultIndexName, OrderedIndex, type DocKeys, type DocRecord } from './indexes';
-import { splitPath } from './paths';
+import { splitPath } from '../document/paths';
 import { isSimpleFilter, matchesSimple, pinnedIds } from './pinned';
 import { analyzeFilter, indexCandidates, mayUseIdIndex, planQuery, type CandidateStream, type FilterAnalysis, type Plan } from './planner';
-import { compileSort, createSorter } from './sort';
-import { compareValues, isPlainObject, type PlainObject } from './values';
+import { compileSort, createSorter } from '../document/sort';
+import { compareValues, isPlainObject, type PlainObject } from '../document/values';
 
 export interface SelectOptions {
   sort?: SortSpec;

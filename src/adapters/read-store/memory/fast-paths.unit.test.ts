@@ -4,14 +4,14 @@
  * operations against a naive reference store (a Map scanned with the compiled filter).
  */
 import { DuplicateKeyError, type Doc, type Filter, type Update } from '../../../ports/read-store';
-import { BoundedCache } from './cache';
+import { BoundedCache } from '../document/cache';
 import { CollectionState } from './collection-state';
-import { compileFilter } from './filter';
+import { compileFilter } from '../document/filter';
 import { createMemoryReadStore } from './memory-read-store';
-import { splitPath } from './paths';
+import { splitPath } from '../document/paths';
 import { isSimpleFilter, matchesSimple, pinnedIds } from './pinned';
-import { compileUpdate, upsertSeed } from './update';
-import { compareValues, type PlainObject } from './values';
+import { compileUpdate, upsertSeed } from '../document/update';
+import { compareValues, type PlainObject } from '../document/values';
 
 /** Deterministic PRNG (mulberry32). */
 function rng(seed: number): () => number {

@@ -9,9 +9,9 @@
  * for removal.
  */
 import type { Doc, IndexSpec } from '../../../ports/read-store';
-import { keyValues, splitPath } from './paths';
+import { keyValues, splitPath } from '../document/paths';
 import { SortedChunkList } from './sorted-list';
-import { compareValues } from './values';
+import { compareValues } from '../document/values';
 
 /** Key values, in index field order (a bound may hold fewer, as a prefix). */
 export type KeyTuple = unknown[];

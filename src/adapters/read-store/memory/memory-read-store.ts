@@ -7,15 +7,15 @@
  * MongoDB collection handle does.
  */
 import type { Collection, Doc, Filter, FindOptions, IndexSpec, ReadStore, Update, UpdateResult } from '../../../ports/read-store';
-import { createAggregationEngine, type AggregationEngine, type Pipeline } from './aggregate';
-import { cloneStored, cloneValue } from './clone';
+import { createAggregationEngine, type AggregationEngine, type Pipeline } from '../document/aggregate';
+import { cloneStored, cloneValue } from '../document/clone';
 import { CollectionState, emptyStats, type QueryStats } from './collection-state';
-import { createIdGenerator, type IdGenerator } from './ids';
+import { createIdGenerator, type IdGenerator } from '../document/ids';
 import type { DocRecord } from './indexes';
-import { compileFilter, UnsupportedOperatorError } from './filter';
-import { compileProjection } from './projection';
-import { compileUpdate, UpdateError, upsertSeed, type CompiledUpdate } from './update';
-import { isPlainObject, valuesEqual, type PlainObject } from './values';
+import { compileFilter, UnsupportedOperatorError } from '../document/filter';
+import { compileProjection } from '../document/projection';
+import { compileUpdate, UpdateError, upsertSeed, type CompiledUpdate } from '../document/update';
+import { isPlainObject, valuesEqual, type PlainObject } from '../document/values';
 
 /** How a query ran: see {@link MemoryCollection.explain}. */
 export type ExplainResult = QueryStats;

@@ -5,10 +5,10 @@
  * after skip + limit matches.
  */
 import type { Filter, SortSpec } from '../../../ports/read-store';
-import { isOperatorObject } from './filter';
+import { isOperatorObject } from '../document/filter';
 import type { DocRecord, IndexEntry, KeyTuple, OrderedIndex } from './indexes';
 import type { RangeCursor } from './sorted-list';
-import { compareValues, isPlainObject, isScalarKey, MAX_KEY, MIN_KEY, TypeEdge, typeRank } from './values';
+import { compareValues, isPlainObject, isScalarKey, MAX_KEY, MIN_KEY, TypeEdge, typeRank } from '../document/values';
 
 /** An interval of values in ascending value order. */
 export interface Interval {

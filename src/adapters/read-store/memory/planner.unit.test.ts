@@ -1,7 +1,7 @@
 import type { Doc } from '../../../ports/read-store';
 import { createMemoryReadStore, type MemoryCollection } from './memory-read-store';
 import { analyzeFilter } from './planner';
-import { compareValues, TypeEdge } from './values';
+import { compareValues, TypeEdge } from '../document/values';
 
 interface Ticket extends Doc {
   status: string;
