@@ -56,6 +56,10 @@ export function problemFrom(err: unknown, overrides: ProblemOverrides = {}): Pro
   if (err instanceof URIError && http.status === 400) {
     return { status: 400, code: 'BAD_REQUEST', message: 'The request path is not valid percent-encoding' };
   }
+  if (http && http.type === 'multipart.malformed') {
+    // uploads.ts: no boundary, a malformed part, a body cut off before its closing boundary.
+    return { status: 400, code: 'BAD_REQUEST', message: 'The request body is not a complete multipart/form-data body' };
+  }
   if (http && http.type === 'entity.parse.failed') {
     return { status: 400, code: 'BAD_REQUEST', message: 'The request body is not valid JSON' };
   }

@@ -1,74 +1,49 @@
-import { PassThrough, type Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { Request, RequestHandler } from 'express';
 import multer from 'multer';
 import { ValidationError } from '../../domain/shared/errors';
 import type { Clock, IdGenerator } from '../../ports/clock';
 import { FileTooLargeError, type FileStore, type StoredFile } from '../../ports/file-store';
+import { readHead, sniffType, SNIFF_BYTES, type FileKind } from './file-type';
 
 /**
- * Multipart uploads streamed straight into the file store: the first bytes are sniffed for
- * the real file type (the client's Content-Type is not trusted), the size is capped while
- * streaming, and a refused file leaves nothing behind.
+ * Multipart uploads streamed straight into the file store: the first bytes are sniffed for the
+ * real file type (the client's Content-Type is not trusted), the size is capped while streaming,
+ * and a refused, broken or abandoned upload leaves nothing behind.
+ *
+ * Every stream of the request has its errors handled by one owner: multer (busboy) listens on the
+ * request, the parser and each file stream; the file stream is handed to the file store as is
+ * (its first bytes read and put back, no second stream piped from it), whose own pipeline ends
+ * in an error when the file stream does. How each failure is answered:
+ *  - the body is not multipart/form-data that can be read to its end (no boundary, a malformed
+ *    part header, a body cut off before its closing boundary): 400 (MalformedMultipartError);
+ *  - the client hung up: nothing can be answered; the file being written is deleted;
+ *  - a file that is too large, of a type not accepted, or a limit on parts or fields: 422 in
+ *    the document's validation format;
+ *  - the file store itself failed (disk, GridFS): 500, with nothing of the cause in the answer.
+ * The answer is sent only once every file store call the request started has settled, so a file
+ * half written when the request failed is gone by the time the client reads the answer.
  */
 
-export type FileKind = 'image' | 'document';
+export type { FileKind } from './file-type';
 
-const SIGNATURES: Array<{ type: string; kind: FileKind; test: (b: Buffer) => boolean }> = [
-  { type: 'image/jpeg', kind: 'image', test: (b) => b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff },
-  {
-    type: 'image/png',
-    kind: 'image',
-    test: (b) => b.length >= 8 && b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])),
-  },
-  { type: 'image/gif', kind: 'image', test: (b) => /^GIF8[79]a/.test(b.subarray(0, 6).toString('latin1')) },
-  {
-    type: 'image/webp',
-    kind: 'image',
-    test: (b) => b.length >= 12 && b.subarray(0, 4).toString('latin1') === 'RIFF' && b.subarray(8, 12).toString('latin1') === 'WEBP',
-  },
-  { type: 'application/pdf', kind: 'document', test: (b) => b.subarray(0, 5).toString('latin1') === '%PDF-' },
-];
-
-export function sniffType(head: Buffer): { type: string; kind: FileKind } | null {
-  const hit = SIGNATURES.find((s) => s.test(head));
-  return hit ? { type: hit.type, kind: hit.kind } : null;
+/** The request body is not multipart/form-data that can be read to its end: 400 in each document's format. */
+export class MalformedMultipartError extends Error {
+  readonly status = 400;
+  readonly expose = true;
+  readonly type = 'multipart.malformed';
+  constructor(readonly reason: string) {
+    super('The request body is not a complete multipart/form-data body');
+    this.name = 'MalformedMultipartError';
+  }
 }
 
-/** Reads the first bytes of a stream and gives back a stream that still yields everything. */
-function peek(stream: Readable, bytes: number): Promise<{ head: Buffer; rest: Readable }> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let length = 0;
-    const finish = (ended: boolean) => {
-      stream.off('data', onData);
-      stream.off('end', onEnd);
-      stream.off('error', onError);
-      const head = Buffer.concat(chunks);
-      const rest = new PassThrough();
-      if (ended) rest.end(head);
-      else {
-        stream.pause();
-        rest.write(head);
-        stream.on('error', (e) => rest.destroy(e));
-        stream.pipe(rest);
-      }
-      resolve({ head, rest });
-    };
-    const onData = (chunk: Buffer) => {
-      chunks.push(chunk);
-      length += chunk.length;
-      if (length >= bytes) finish(false);
-    };
-    const onEnd = () => finish(true);
-    const onError = (e: Error) => {
-      stream.off('data', onData);
-      stream.off('end', onEnd);
-      reject(e);
-    };
-    stream.on('data', onData);
-    stream.on('end', onEnd);
-    stream.on('error', onError);
-  });
+/** The file store failed while saving or deleting: our failure, answered 500. */
+class StorageFailure extends Error {
+  constructor(readonly failure: unknown) {
+    super('The file store failed');
+    this.name = 'StorageFailure';
+  }
 }
 
 class UnsupportedFileType extends Error {}
@@ -90,63 +65,115 @@ declare global {
   }
 }
 
+/** File store calls a request started; its answer waits for all of them (see waitForStorage). */
+const inFlight = new WeakMap<Request, Set<Promise<unknown>>>();
+
+function track(req: Request, work: Promise<unknown>): void {
+  let set = inFlight.get(req);
+  if (!set) inFlight.set(req, (set = new Set()));
+  const settled = work.then(
+    () => undefined,
+    () => undefined,
+  );
+  set.add(settled);
+  settled.then(() => set.delete(settled));
+}
+
+/** Waits until no file store call of this request is pending (a settling save can start a delete). */
+async function waitForStorage(req: Request): Promise<void> {
+  const set = inFlight.get(req);
+  while (set && set.size > 0) await Promise.all([...set]);
+}
+
 export function singleFileUpload(
   deps: { fileStore: FileStore; ids: IdGenerator; clock: Clock },
   options: UploadOptions,
 ): RequestHandler {
   const label = options.label ?? options.field;
   const storage: multer.StorageEngine = {
-    _handleFile(_req: Request, file, cb) {
-      (async () => {
-        const { head, rest } = await peek(file.stream, 12);
+    _handleFile(req: Request, file, cb) {
+      const save = (async () => {
+        const { head, ended } = await readHead(file.stream, SNIFF_BYTES);
         const sniffed = sniffType(head);
         if (!sniffed || !options.accept.includes(sniffed.kind)) {
-          file.stream.resume();
+          if (!ended) file.stream.resume(); // the rest of the part is read and dropped
           throw new UnsupportedFileType();
         }
-        return deps.fileStore.save({
-          id: deps.ids.uuid(),
-          filename: file.originalname.slice(0, 255),
-          contentType: sniffed.type,
-          content: rest,
-          maxBytes: options.maxBytes,
-          createdAt: deps.clock.now().toISOString(),
-        });
-      })().then(
-        (stored) => cb(null, { storedFile: stored, size: stored.size } as Partial<Express.Multer.File>),
-        (err: unknown) => cb(err as Error),
+        let streamFailed = false;
+        file.stream.once('error', () => (streamFailed = true));
+        try {
+          return await deps.fileStore.save({
+            id: deps.ids.uuid(),
+            filename: file.originalname.slice(0, 255),
+            contentType: sniffed.type,
+            content: ended ? Readable.from([head]) : file.stream,
+            maxBytes: options.maxBytes,
+            createdAt: deps.clock.now().toISOString(),
+          });
+        } catch (err) {
+          // The client's body broke the stream (the store gave up because of it), or it is too large: not a storage failure.
+          if (streamFailed || err instanceof FileTooLargeError) throw err;
+          throw new StorageFailure(err);
+        }
+      })();
+      // Settles after multer has been told, so a delete multer starts in answer is tracked too.
+      track(
+        req,
+        save.then(
+          (stored) => cb(null, { storedFile: stored, size: stored.size } as Partial<Express.Multer.File>),
+          (err: unknown) => cb(err as Error),
+        ),
       );
     },
-    _removeFile(_req, file, cb) {
+    _removeFile(req: Request, file, cb) {
       const stored = (file as unknown as { storedFile?: StoredFile }).storedFile;
       if (!stored) return cb(null);
-      deps.fileStore.delete(stored.id).then(() => cb(null), cb);
+      const removal = deps.fileStore.delete(stored.id);
+      track(req, removal);
+      removal.then(
+        () => cb(null),
+        (err: unknown) => cb(new StorageFailure(err)),
+      );
     },
   };
   const upload = multer({
     storage,
-    limits: { fileSize: options.maxBytes, files: 1, fields: 50, fieldSize: 64 * 1024 },
+    limits: { fileSize: options.maxBytes, files: 1, fields: 50, parts: 51, fieldSize: 64 * 1024, fieldNameSize: 200, headerPairs: 20 },
   }).single(options.field);
 
   const kinds = options.accept.map((k) => (k === 'image' ? 'an image (JPEG, PNG, GIF or WebP)' : 'a PDF document')).join(' or ');
+  const refusal = (err: unknown): unknown => {
+    if (err instanceof UnsupportedFileType) {
+      return new ValidationError({ [options.field]: [`The ${label} must be ${kinds}.`] });
+    }
+    if ((err instanceof multer.MulterError && err.code === 'LIMIT_FILE_SIZE') || err instanceof FileTooLargeError) {
+      const kb = Math.floor(options.maxBytes / 1024);
+      return new ValidationError({ [options.field]: [`The ${label} may not be greater than ${kb} kilobytes.`] });
+    }
+    if (err instanceof multer.MulterError) {
+      return new ValidationError({ [err.field ?? options.field]: [`Upload refused: ${err.message}.`] });
+    }
+    if (err instanceof StorageFailure) return err.failure;
+    // Anything else multer hands back came from reading the body: busboy could not parse it
+    // (no boundary, malformed part, cut off) or the client went away mid-upload.
+    return new MalformedMultipartError(err instanceof Error ? err.message : String(err));
+  };
+
   return (req, res, next) => {
+    // A later refusal (4xx: Idempotency-Key, validation, an unknown ticket) changed nothing, so
+    // the file it brought is not kept either. Deleting twice is harmless.
+    res.once('finish', () => {
+      if (req.storedFile && res.statusCode >= 400 && res.statusCode < 500) {
+        deps.fileStore.delete(req.storedFile.id).catch(() => undefined);
+      }
+    });
     upload(req, res, (err: unknown) => {
       if (!err) {
         const stored = (req.file as unknown as { storedFile?: StoredFile } | undefined)?.storedFile;
         if (stored) req.storedFile = stored;
         return next();
       }
-      if (err instanceof UnsupportedFileType) {
-        return next(new ValidationError({ [options.field]: [`The ${label} must be ${kinds}.`] }));
-      }
-      if ((err instanceof multer.MulterError && err.code === 'LIMIT_FILE_SIZE') || err instanceof FileTooLargeError) {
-        const kb = Math.floor(options.maxBytes / 1024);
-        return next(new ValidationError({ [options.field]: [`The ${label} may not be greater than ${kb} kilobytes.`] }));
-      }
-      if (err instanceof multer.MulterError) {
-        return next(new ValidationError({ [err.field ?? options.field]: [`Upload refused: ${err.message}.`] }));
-      }
-      next(err);
+      waitForStorage(req).then(() => next(refusal(err)), next);
     });
   };
 }
