@@ -110,20 +110,20 @@ describe('uploads on the real server: broken, oversize and abandoned multipart b
       const body = Buffer.concat([fieldsOf(route), multipartPart(BOUNDARY, route.field, 'a.png', 'image/png', pngBytes(300)).subarray(0, -2)]);
       const res = await post(route.path, `multipart/form-data; boundary=${BOUNDARY}`, body);
       expect(res.status).toBe(400);
-      route.expectError(await res.json(), 400);
+      route.expectError((await res.json()) as Record<string, any>, 400);
     });
 
     it('answers 400 to a cut-off body whose file part is still shorter than the bytes the type is read from', async () => {
       const part = multipartPart(BOUNDARY, route.field, 'a.png', 'image/png', pngBytes(16));
       const res = await post(route.path, `multipart/form-data; boundary=${BOUNDARY}`, part.subarray(0, part.length - 14));
       expect(res.status).toBe(400);
-      route.expectError(await res.json(), 400);
+      route.expectError((await res.json()) as Record<string, any>, 400);
     });
 
     it('answers 400 to a multipart Content-Type without a boundary', async () => {
       const res = await post(route.path, 'multipart/form-data', Buffer.from('whatever'));
       expect(res.status).toBe(400);
-      route.expectError(await res.json(), 400);
+      route.expectError((await res.json()) as Record<string, any>, 400);
     });
 
     it('answers 400 to a malformed part header', async () => {
@@ -131,7 +131,7 @@ describe('uploads on the real server: broken, oversize and abandoned multipart b
       const res = await post(route.path, `multipart/form-data; boundary=${BOUNDARY}`, body);
       expect(res.status).toBeGreaterThanOrEqual(400);
       expect(res.status).toBeLessThan(500);
-      route.expectError(await res.json(), res.status);
+      route.expectError((await res.json()) as Record<string, any>, res.status);
     });
 
     it('answers 422 to a file over the size limit and keeps none of it', async () => {
@@ -142,7 +142,7 @@ describe('uploads on the real server: broken, oversize and abandoned multipart b
       ]);
       const res = await post(route.path, `multipart/form-data; boundary=${BOUNDARY}`, body);
       expect(res.status).toBe(422);
-      route.expectError(await res.json(), 422);
+      route.expectError((await res.json()) as Record<string, any>, 422);
     });
 
     it('answers 422 to a file of a type it does not accept, whatever Content-Type the part claims', async () => {
@@ -153,7 +153,7 @@ describe('uploads on the real server: broken, oversize and abandoned multipart b
       ]);
       const res = await post(route.path, `multipart/form-data; boundary=${BOUNDARY}`, body);
       expect(res.status).toBe(422);
-      route.expectError(await res.json(), 422);
+      route.expectError((await res.json()) as Record<string, any>, 422);
     });
 
     it('answers 422 to a second file and keeps neither', async () => {
@@ -165,7 +165,7 @@ describe('uploads on the real server: broken, oversize and abandoned multipart b
       ]);
       const res = await post(route.path, `multipart/form-data; boundary=${BOUNDARY}`, body);
       expect(res.status).toBe(422);
-      route.expectError(await res.json(), 422);
+      route.expectError((await res.json()) as Record<string, any>, 422);
     });
 
     it('keeps no file when the request is refused after the upload (a malformed Idempotency-Key)', async () => {
