@@ -143,3 +143,18 @@ export function getPath(doc: unknown, parts: readonly string[]): unknown {
   }
   return v;
 }
+
+/** The values of a field for distinct(): arrays flattened, missing fields left out. */
+export function collectDistinct(value: unknown, parts: readonly string[], i: number, out: unknown[]): void {
+  if (value === undefined) return;
+  if (i === parts.length) {
+    if (Array.isArray(value)) for (const e of value) out.push(e);
+    else out.push(value);
+    return;
+  }
+  if (Array.isArray(value)) {
+    for (const e of value) if (isPlainObject(e)) collectDistinct(e, parts, i, out);
+    return;
+  }
+  if (isPlainObject(value)) collectDistinct(value[parts[i]], parts, i + 1, out);
+}

@@ -17,7 +17,7 @@
  * $and/$or/$nor) goes through the compiled filter and the planner, unchanged.
  */
 import type { Filter } from '../../../ports/read-store';
-import { isPlainObject, type PlainObject } from '../document/values';
+import { isPlainObject, type PlainObject } from './values';
 
 /** The candidates of a filter that pins `_id` (one id, or the $in list), else undefined. */
 export function pinnedIds(filter: Filter | undefined): string | readonly string[] | undefined {

@@ -10,8 +10,8 @@
 import { DuplicateKeyError, type Doc, type Filter, type IndexSpec, type SortSpec } from '../../../ports/read-store';
 import { compileFilter } from '../document/filter';
 import { defaultIndexName, OrderedIndex, type DocKeys, type DocRecord } from './indexes';
-import { splitPath } from '../document/paths';
-import { isSimpleFilter, matchesSimple, pinnedIds } from './pinned';
+import { collectDistinct, splitPath } from '../document/paths';
+import { isSimpleFilter, matchesSimple, pinnedIds } from '../document/pinned';
 import { analyzeFilter, indexCandidates, mayUseIdIndex, planQuery, type CandidateStream, type FilterAnalysis, type Plan } from './planner';
 import { compileSort, createSorter } from '../document/sort';
 import { compareValues, isPlainObject, type PlainObject } from '../document/values';
@@ -329,20 +329,6 @@ function fillStats(stats: QueryStats, plan: Plan, examined: number, returned: nu
   stats.returned = returned;
   stats.sortedByIndex = sortedByIndex;
   stats.covered = covered;
-}
-
-function collectDistinct(value: unknown, parts: readonly string[], i: number, out: unknown[]): void {
-  if (value === undefined) return;
-  if (i === parts.length) {
-    if (Array.isArray(value)) for (const e of value) out.push(e);
-    else out.push(value);
-    return;
-  }
-  if (Array.isArray(value)) {
-    for (const e of value) if (isPlainObject(e)) collectDistinct(e, parts, i, out);
-    return;
-  }
-  if (isPlainObject(value)) collectDistinct(value[parts[i]], parts, i + 1, out);
 }
 
 function isEmpty(o: object): boolean {

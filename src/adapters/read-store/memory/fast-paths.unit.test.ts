@@ -9,7 +9,7 @@ import { CollectionState } from './collection-state';
 import { compileFilter } from '../document/filter';
 import { createMemoryReadStore } from './memory-read-store';
 import { splitPath } from '../document/paths';
-import { isSimpleFilter, matchesSimple, pinnedIds } from './pinned';
+import { isSimpleFilter, matchesSimple, pinnedIds } from '../document/pinned';
 import { compileUpdate, upsertSeed } from '../document/update';
 import { compareValues, type PlainObject } from '../document/values';
 

@@ -1,0 +1,185 @@
+import type { Database, Statement } from 'better-sqlite3';
+import { DuplicateKeyError } from '../../../ports/read-store';
+import { keyValues } from '../document/paths';
+import type { PlainObject } from '../document/values';
+import { decodeDoc, encodeDoc, keyOf, type SqlValue } from './codec';
+import { keysOf, sameKey, type DocKeys } from './keys';
+import type { CollectionSchema } from './schema';
+
+export interface StoredRow {
+  rid: number;
+  dates: number;
+  doc: string;
+}
+
+/**
+ * Row-level reads and writes of one collection's table, with its key columns and side table kept
+ * in step with each document. Statements are prepared once per table layout.
+ */
+export class Rows {
+  private layout = -1;
+  private byIdStmt!: Statement;
+  private insertStmt!: Statement;
+  private deleteStmt!: Statement;
+  private deleteSideStmt!: Statement;
+  private deleteSideFieldStmt!: Statement;
+  private insertSideStmt!: Statement;
+  private readonly updates = new Map<string, Statement>();
+  private readonly selects = new Map<string, Statement>();
+
+  constructor(
+    private readonly db: Database,
+    readonly schema: CollectionSchema,
+  ) {}
+
+  private prepare(): void {
+    if (this.layout === this.schema.layoutVersion) return;
+    const t = this.schema.table;
+    const n = this.schema.fields.length;
+    const keyCols = Array.from({ length: n }, (_, i) => `, k${i}`).join('');
+    const keyParams = Array.from({ length: n }, () => ', ?').join('');
+    this.byIdStmt = this.db.prepare(`SELECT rid, dates, doc FROM ${t} WHERE id = ?`);
+    this.insertStmt = this.db.prepare(`INSERT INTO ${t} (id, dates${keyCols}, doc) VALUES (?, ?${keyParams}, ?)`);
+    this.deleteStmt = this.db.prepare(`DELETE FROM ${t} WHERE rid = ?`);
+    this.deleteSideStmt = this.db.prepare(`DELETE FROM ${this.schema.sideTable} WHERE rid = ?`);
+    this.deleteSideFieldStmt = this.db.prepare(`DELETE FROM ${this.schema.sideTable} WHERE rid = ? AND f = ?`);
+    this.insertSideStmt = this.db.prepare(`INSERT OR IGNORE INTO ${this.schema.sideTable} (f, k, rid) VALUES (?, ?, ?)`);
+    this.updates.clear();
+    this.selects.clear();
+    this.layout = this.schema.layoutVersion;
+  }
+
+  byId(idKey: SqlValue): StoredRow | undefined {
+    this.prepare();
+    return this.byIdStmt.get(idKey) as StoredRow | undefined;
+  }
+
+  /** A statement over this table; `{t}` and `{side}` stand for the table names. */
+  statement(sql: string): Statement {
+    this.prepare();
+    let s = this.selects.get(sql);
+    if (s === undefined) {
+      s = this.db.prepare(sql.replaceAll('{t}', this.schema.table).replaceAll('{side}', this.schema.sideTable));
+      if (this.selects.size > 500) this.selects.clear();
+      this.selects.set(sql, s);
+    }
+    return s;
+  }
+
+  /** The keys of `doc`, after teaching the schema the multikey and lossy fields it reveals. */
+  keysFor(doc: PlainObject): DocKeys {
+    let keys = keysOf(this.schema, doc);
+    if (keys.arrays.length || keys.lossy.length) {
+      this.learn(keys.arrays, keys.lossy);
+      keys = keysOf(this.schema, doc);
+    }
+    return keys;
+  }
+
+  private learn(arrays: readonly string[], lossy: readonly string[]): void {
+    this.db.transaction(() => {
+      for (const path of lossy) this.schema.lossy.add(path);
+      for (const path of arrays) {
+        this.schema.multikey.add(path);
+        this.backfillElements(path);
+      }
+      this.schema.save();
+    })();
+  }
+
+  /** Fills the side table for a field that just became multikey, from every stored document. */
+  private backfillElements(path: string): void {
+    this.prepare();
+    const f = this.schema.fields.indexOf(path);
+    const parts = this.schema.fieldParts[f]!;
+    const rows = this.db.prepare(`SELECT rid, dates, doc FROM ${this.schema.table}`).all() as StoredRow[];
+    for (const row of rows) {
+      for (const v of keyValues(decodeDoc(row.doc, row.dates), parts).values) {
+        if (Array.isArray(v)) continue;
+        const key = keyOf(v);
+        if (key !== undefined) this.insertSideStmt.run(f, key, row.rid);
+      }
+    }
+  }
+
+  /** Fills new key columns from every stored document (after schema.addFields). */
+  backfillColumns(paths: readonly string[]): void {
+    this.prepare();
+    const rows = this.db.prepare(`SELECT rid, dates, doc FROM ${this.schema.table}`).all() as StoredRow[];
+    const indexes = paths.map((p) => this.schema.fields.indexOf(p));
+    const set = this.db.prepare(`UPDATE ${this.schema.table} SET ${indexes.map((i) => `k${i} = ?`).join(', ')} WHERE rid = ?`);
+    for (const row of rows) {
+      const keys = this.keysFor(decodeDoc(row.doc, row.dates));
+      set.run(...indexes.map((i) => keys.columns[i]!), row.rid);
+      for (const i of indexes) for (const k of keys.elements[i] ?? []) this.insertSideStmt.run(i, k, row.rid);
+    }
+  }
+
+  insert(idKey: SqlValue, doc: PlainObject, keys: DocKeys): number {
+    this.prepare();
+    const { text, dates } = encodeDoc(doc);
+    let rid: number;
+    try {
+      rid = Number(this.insertStmt.run(idKey, dates, ...keys.columns, text).lastInsertRowid);
+    } catch (err) {
+      throw this.duplicate(err, doc);
+    }
+    this.writeElements(rid, keys, null);
+    this.schema.dataVersion++;
+    return rid;
+  }
+
+  update(rid: number, doc: PlainObject, keys: DocKeys, old: DocKeys | null): void {
+    this.prepare();
+    const changed: number[] = [];
+    for (let i = 0; i < keys.columns.length; i++) if (!old || !sameKey(keys.columns[i], old.columns[i])) changed.push(i);
+    const mask = changed.join(',');
+    let stmt = this.updates.get(mask);
+    if (stmt === undefined) {
+      const sets = changed.map((i) => `, k${i} = ?`).join('');
+      stmt = this.db.prepare(`UPDATE ${this.schema.table} SET dates = ?, doc = ?${sets} WHERE rid = ?`);
+      this.updates.set(mask, stmt);
+    }
+    const { text, dates } = encodeDoc(doc);
+    try {
+      stmt.run(dates, text, ...changed.map((i) => keys.columns[i]!), rid);
+    } catch (err) {
+      throw this.duplicate(err, doc);
+    }
+    this.writeElements(rid, keys, old);
+    this.schema.dataVersion++;
+  }
+
+  delete(rid: number): void {
+    this.prepare();
+    this.deleteStmt.run(rid);
+    if (this.schema.multikey.size) this.deleteSideStmt.run(rid);
+    this.schema.dataVersion++;
+  }
+
+  private writeElements(rid: number, keys: DocKeys, old: DocKeys | null): void {
+    if (this.schema.multikey.size === 0) return;
+    for (let f = 0; f < keys.elements.length; f++) {
+      const elements = keys.elements[f];
+      if (!elements) continue;
+      const before = old?.elements[f];
+      if (before && before.length === elements.length && before.every((k, i) => sameKey(k, elements[i]))) continue;
+      if (old) this.deleteSideFieldStmt.run(rid, f);
+      for (const k of elements) this.insertSideStmt.run(f, k, rid);
+    }
+  }
+
+  /** A unique constraint failure as the port's DuplicateKeyError; anything else as it is. */
+  private duplicate(err: unknown, doc: PlainObject): unknown {
+    const code = (err as { code?: string }).code;
+    if (code !== 'SQLITE_CONSTRAINT_UNIQUE' && code !== 'SQLITE_CONSTRAINT_PRIMARYKEY') return err;
+    const message = (err as Error).message;
+    if (message.includes(`${this.schema.table}.id`) || message.includes(`${this.schema.table}_id`)) {
+      return new DuplicateKeyError(this.schema.name, { _id: doc._id });
+    }
+    const violated = this.schema.indexes.find((ix) => ix.unique && message.includes(ix.name));
+    const key: Record<string, unknown> = {};
+    for (const [path] of violated?.keys ?? []) key[path] = keyValues(doc, this.schema.fieldParts[this.schema.fields.indexOf(path)] ?? [path]).values[0];
+    return new DuplicateKeyError(this.schema.name, violated ? key : { index: 'unique' });
+  }
+}

@@ -1,0 +1,184 @@
+/**
+ * One collection's table, its key columns and its SQLite indexes.
+ *
+ * A collection is a table `d<n>`: `rid` (rowid), `id` (the `_id` key), `dates` (whether the
+ * document holds Dates, codec.ts), one key column `k<i>` per field path any declared index
+ * names, then `doc` (the JSON text). Key columns come before `doc` so that reading them never
+ * walks the document's overflow pages. Declared indexes become SQLite indexes on the key
+ * columns, in the declared order and directions; unique ones index `ifnull(k, x'00')`, because
+ * MongoDB counts a missing field as null and lets only one document have it, where SQLite lets
+ * NULLs repeat.
+ *
+ * A field that holds an array in some document is multikey: its elements (or its one value, for
+ * the documents where it is not an array) go to the side table `d<n>_m(f, k, rid)`, which
+ * queries on that field use instead of the key column. A field whose value has no exact key
+ * (NaN, a RegExp ...) is marked lossy and is never used to narrow a query.
+ *
+ * The catalogue `_rs_collections` maps collection names to tables, so renaming a collection
+ * (swapping a rebuilt read model in) changes one row, in the same transaction as the drop of
+ * the table it replaces.
+ */
+import type { Database } from 'better-sqlite3';
+import type { IndexSpec } from '../../../ports/read-store';
+import { splitPath } from '../document/paths';
+
+export const CATALOGUE = '_rs_collections';
+
+export interface StoredIndex {
+  name: string;
+  keys: Array<[string, 1 | -1]>;
+  unique: boolean;
+}
+
+interface CatalogueRow {
+  name: string;
+  tbl: string;
+  fields: string;
+  multikey: string;
+  lossy: string;
+  indexes: string;
+}
+
+export function createCatalogue(db: Database): void {
+  db.exec(`CREATE TABLE IF NOT EXISTS ${CATALOGUE} (
+    name TEXT PRIMARY KEY,
+    tbl TEXT NOT NULL UNIQUE,
+    fields TEXT NOT NULL,
+    multikey TEXT NOT NULL,
+    lossy TEXT NOT NULL,
+    indexes TEXT NOT NULL
+  )`);
+  db.exec(`CREATE TABLE IF NOT EXISTS _rs_sequence (id INTEGER PRIMARY KEY CHECK (id = 1), next INTEGER NOT NULL)`);
+  db.exec(`INSERT OR IGNORE INTO _rs_sequence (id, next) VALUES (1, 1)`);
+}
+
+const q = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`;
+
+export function indexName(spec: IndexSpec): string {
+  return spec.name ?? Object.entries(spec.keys).map(([k, d]) => `${k}_${d}`).join('_');
+}
+
+/** A collection's layout: table, key columns, multikey and lossy fields, indexes. */
+export class CollectionSchema {
+  /** Column of each key field, by path. */
+  readonly columnOf = new Map<string, string>();
+  readonly fieldParts: Array<readonly string[]> = [];
+  /** Bumped whenever the layout changes: prepared statements are made again. */
+  layoutVersion = 0;
+  /** Bumped on every write: cached counts are only valid for the version they were made at. */
+  dataVersion = 0;
+
+  constructor(
+    private readonly db: Database,
+    public name: string,
+    readonly table: string,
+    public fields: string[],
+    readonly multikey: Set<string>,
+    readonly lossy: Set<string>,
+    public indexes: StoredIndex[],
+  ) {
+    this.index();
+  }
+
+  static fromRow(db: Database, row: CatalogueRow): CollectionSchema {
+    return new CollectionSchema(
+      db,
+      row.name,
+      row.tbl,
+      JSON.parse(row.fields) as string[],
+      new Set(JSON.parse(row.multikey) as string[]),
+      new Set(JSON.parse(row.lossy) as string[]),
+      JSON.parse(row.indexes) as StoredIndex[],
+    );
+  }
+
+  /** Creates the table of a new collection (in the caller's transaction). */
+  static create(db: Database, name: string): CollectionSchema {
+    const seq = db.prepare(`UPDATE _rs_sequence SET next = next + 1 WHERE id = 1 RETURNING next - 1 AS n`).get() as { n: number };
+    const table = `d${seq.n}`;
+    const schema = new CollectionSchema(db, name, table, [], new Set(), new Set(), []);
+    schema.createTable(table, []);
+    db.prepare(`INSERT INTO ${CATALOGUE} (name, tbl, fields, multikey, lossy, indexes) VALUES (?, ?, '[]', '[]', '[]', '[]')`).run(name, table);
+    return schema;
+  }
+
+  get sideTable(): string {
+    return `${this.table}_m`;
+  }
+
+  get hasUniqueIndex(): boolean {
+    return this.indexes.some((i) => i.unique);
+  }
+
+  private index(): void {
+    this.columnOf.clear();
+    this.fieldParts.length = 0;
+    this.fields.forEach((f, i) => {
+      this.columnOf.set(f, `k${i}`);
+      this.fieldParts.push(splitPath(f));
+    });
+  }
+
+  private createTable(table: string, fields: readonly string[]): void {
+    const keys = fields.map((_, i) => `, k${i}`).join('');
+    this.db.exec(`CREATE TABLE ${table} (rid INTEGER PRIMARY KEY, id NOT NULL, dates INTEGER NOT NULL${keys}, doc TEXT NOT NULL)`);
+    this.db.exec(`CREATE UNIQUE INDEX ${table}_id ON ${table} (id)`);
+    this.db.exec(`CREATE TABLE IF NOT EXISTS ${table}_m (f INTEGER NOT NULL, k, rid INTEGER NOT NULL, PRIMARY KEY (f, k, rid)) WITHOUT ROWID`);
+    this.db.exec(`CREATE INDEX IF NOT EXISTS ${table}_m_rid ON ${table}_m (rid)`);
+  }
+
+  save(): void {
+    this.db
+      .prepare(`UPDATE ${CATALOGUE} SET fields = ?, multikey = ?, lossy = ?, indexes = ? WHERE tbl = ?`)
+      .run(JSON.stringify(this.fields), JSON.stringify([...this.multikey]), JSON.stringify([...this.lossy]), JSON.stringify(this.indexes), this.table);
+  }
+
+  /**
+   * Adds key columns for `paths` not yet keyed. The table is rebuilt with the new columns before
+   * `doc`, keeping rids; the caller fills the new columns (a backfill from the documents).
+   */
+  addFields(paths: readonly string[]): string[] {
+    const added = paths.filter((p) => !this.columnOf.has(p));
+    if (added.length === 0) return [];
+    const fields = [...this.fields, ...added];
+    const tmp = `${this.table}_tmp`;
+    const old = this.fields.map((_, i) => `, k${i}`).join('');
+    this.db.exec(`DROP TABLE IF EXISTS ${tmp}`);
+    const keys = fields.map((_, i) => `, k${i}`).join('');
+    this.db.exec(`CREATE TABLE ${tmp} (rid INTEGER PRIMARY KEY, id NOT NULL, dates INTEGER NOT NULL${keys}, doc TEXT NOT NULL)`);
+    this.db.exec(`INSERT INTO ${tmp} (rid, id, dates${old}, doc) SELECT rid, id, dates${old}, doc FROM ${this.table}`);
+    this.db.exec(`DROP TABLE ${this.table}`);
+    this.db.exec(`ALTER TABLE ${tmp} RENAME TO ${this.table}`);
+    this.db.exec(`CREATE UNIQUE INDEX ${this.table}_id ON ${this.table} (id)`);
+    this.fields = fields;
+    this.index();
+    for (const ix of this.indexes) this.createSqlIndex(ix);
+    this.layoutVersion++;
+    this.save();
+    return added;
+  }
+
+  createSqlIndex(ix: StoredIndex): void {
+    const cols = ix.keys.map(([path, dir]) => {
+      const col = path === '_id' ? 'id' : this.columnOf.get(path)!;
+      return `${ix.unique ? `ifnull(${col}, x'00')` : col} ${dir === -1 ? 'DESC' : 'ASC'}`;
+    });
+    this.db.exec(`CREATE ${ix.unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS ${q(`${this.table}:${ix.name}`)} ON ${this.table} (${cols.join(', ')})`);
+  }
+
+  dropTables(): void {
+    this.db.exec(`DROP TABLE IF EXISTS ${this.table}`);
+    this.db.exec(`DROP TABLE IF EXISTS ${this.sideTable}`);
+    this.db.prepare(`DELETE FROM ${CATALOGUE} WHERE tbl = ?`).run(this.table);
+  }
+
+  rename(to: string): void {
+    this.db.prepare(`UPDATE ${CATALOGUE} SET name = ? WHERE tbl = ?`).run(to, this.table);
+    this.name = to;
+  }
+}
+
+export function loadSchemas(db: Database): CollectionSchema[] {
+  const rows = db.prepare(`SELECT name, tbl, fields, multikey, lossy, indexes FROM ${CATALOGUE}`).all() as CatalogueRow[];
+  return rows.map((r) => CollectionSchema.fromRow(db, r));
+}

@@ -1,0 +1,452 @@
+import type { Collection, Doc, Filter, FindOptions, IndexSpec, SortSpec, Update, UpdateResult } from '../../../ports/read-store';
+import { DuplicateKeyError } from '../../../ports/read-store';
+import type { Pipeline } from '../document/aggregate';
+import { cloneStored, cloneValue } from '../document/clone';
+import { compileFilter, UnsupportedOperatorError, type Predicate } from '../document/filter';
+import { collectDistinct, splitPath } from '../document/paths';
+import { isSimpleFilter, matchesSimple, pinnedIds } from '../document/pinned';
+import { compileProjection } from '../document/projection';
+import { compileSort, sortItems } from '../document/sort';
+import { compileUpdate, UpdateError, upsertSeed } from '../document/update';
+import { compareValues, isPlainObject, valuesEqual, type PlainObject } from '../document/values';
+import { decodeDoc, keyOf } from './codec';
+import { filterKey } from './filter-key';
+import type { StoredRow } from './rows';
+import { indexName, type StoredIndex } from './schema';
+import type { StoreInternals } from './sqlite-read-store';
+import { translateFilter, translateSort, type Translated } from './translate';
+import type { Entry } from './unit-of-work';
+
+const NO_MATCH: UpdateResult = { matchedCount: 0, modifiedCount: 0, upsertedId: null };
+
+interface Candidate {
+  /** null for a document held only by the transaction's unit of work. */
+  rid: number | null;
+  id: string | null;
+  doc: PlainObject;
+  /** The unit of work's entry, when the document came from it (a live object: copy on the way out). */
+  entry: Entry | null;
+}
+
+/** A predicate for the parts of a filter SQL did not settle; pinned-_id filters skip compiling. */
+function matcherOf(filter: Filter | undefined): Predicate {
+  if (filter === undefined || filter === null) return () => true;
+  if (isSimpleFilter(filter, false)) return (d) => matchesSimple(d, filter, false);
+  return compileFilter(filter);
+}
+
+/**
+ * A collection of the SQLite read store (sqlite-read-store.ts): documents as JSON text in their
+ * table, queries translated to SQL over the key columns (translate.ts) and checked in code where
+ * SQL could not settle them, updates with the shared document engine (../document/update.ts).
+ * The handle looks its table up by name on every call, so it keeps working across
+ * renameCollection and dropCollection, as a MongoDB handle does.
+ */
+export class SqliteCollection<T extends Doc = Doc> implements Collection<T> {
+  constructor(
+    private readonly store: StoreInternals,
+    readonly name: string,
+  ) {}
+
+  async createIndexes(specs: readonly IndexSpec[]): Promise<void> {
+    this.store.atomically(() => {
+      const rows = this.store.rowsForWrite(this.name);
+      const schema = rows.schema;
+      const wanted: StoredIndex[] = specs.map((s) => ({ name: indexName(s), keys: Object.entries(s.keys), unique: s.unique === true }));
+      const fresh = wanted.filter((w) => !schema.indexes.some((ix) => ix.name === w.name));
+      if (fresh.length === 0) return;
+      this.store.uow?.flush(rows);
+      const added = schema.addFields([...new Set(fresh.flatMap((ix) => ix.keys.map(([p]) => p)).filter((p) => p !== '_id'))]);
+      if (added.length) rows.backfillColumns(added);
+      for (const ix of fresh) {
+        try {
+          schema.createSqlIndex(ix);
+        } catch (err) {
+          if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw new DuplicateKeyError(this.name, { index: ix.name });
+          throw err;
+        }
+        schema.indexes.push(ix);
+      }
+      schema.save();
+    });
+  }
+
+  async insertOne(doc: T): Promise<void> {
+    this.store.write(() => this.insertSync(doc));
+  }
+
+  async insertMany(docs: readonly T[]): Promise<void> {
+    // Ordered, like MongoDB's default: documents before a failing one stay inserted.
+    for (const doc of docs) this.store.write(() => this.insertSync(doc));
+  }
+
+  private insertSync(doc: T): void {
+    if (!isPlainObject(doc)) throw new TypeError('A document must be an object');
+    const copy = cloneValue(doc) as PlainObject;
+    const stored = copy._id === undefined ? { _id: this.store.newId(), ...copy } : copy;
+    const rows = this.store.rowsForWrite(this.name);
+    const uow = this.store.uow;
+    if (uow && typeof stored._id === 'string') {
+      const e = uow.entry(rows, stored._id);
+      if (e.doc !== null) throw new DuplicateKeyError(this.name, { _id: stored._id });
+      e.doc = stored;
+      e.dirty = true;
+      if (rows.schema.hasUniqueIndex) this.writeThrough(e, stored._id, () => (e.doc = null));
+      return;
+    }
+    if (uow) uow.flush(rows);
+    const idKey = keyOf(stored._id);
+    if (idKey === undefined || idKey === null) throw new TypeError('A document _id must be a string, number, Date, boolean or object');
+    rows.insert(idKey, stored, rows.keysFor(stored));
+  }
+
+  /** Writes an entry now (unique indexes); on failure restores it with `undo` and rethrows. */
+  private writeThrough(e: Entry, id: string, undo: () => void): void {
+    try {
+      this.store.uow!.write(this.store.rowsForWrite(this.name), id, e);
+    } catch (err) {
+      undo();
+      e.dirty = false;
+      throw err;
+    }
+  }
+
+  async findOne(filter: Filter, options: FindOptions = {}): Promise<T | null> {
+    return (this.select(filter, { ...options, limit: 1 })[0] as T | undefined) ?? null;
+  }
+
+  async find(filter: Filter, options: FindOptions = {}): Promise<T[]> {
+    return this.select(filter, options) as T[];
+  }
+
+  async countDocuments(filter?: Filter): Promise<number> {
+    const rows = this.store.rowsFor(this.name);
+    if (rows === undefined) return 0;
+    const pinned = this.pinned(filter);
+    if (pinned) return this.pinnedCandidates(pinned, filter!).length;
+    this.store.uow?.flush(rows);
+    const schema = rows.schema;
+    const key = filterKey(filter);
+    const cached = this.store.counts.get(schema, key);
+    if (cached !== undefined) return cached;
+    const t = translateFilter(schema, filter);
+    let count: number;
+    if (t.exact) {
+      count = (rows.statement(`SELECT count(*) AS n FROM {t}${where(t)}`).get(...t.params) as { n: number }).n;
+    } else {
+      const match = matcherOf(filter);
+      count = 0;
+      for (const row of rows.statement(`SELECT rid, dates, doc FROM {t}${where(t)}`).iterate(...t.params) as Iterable<StoredRow>) {
+        if (match(decodeDoc(row.doc, row.dates))) count++;
+      }
+    }
+    this.store.counts.set(schema, key, count);
+    return count;
+  }
+
+  async updateOne(filter: Filter, update: Update, options: { upsert?: boolean } = {}): Promise<UpdateResult> {
+    return this.store.write(() => this.updateOneSync(filter, update, options.upsert === true));
+  }
+
+  private updateOneSync(filter: Filter, update: Update, upsert: boolean): UpdateResult {
+    const compiled = compileUpdate(update);
+    const found = this.candidates(filter, { limit: 1 })[0];
+    if (found !== undefined) {
+      const { entry } = found;
+      if (entry) {
+        // The unit of work's own document: updated in place.
+        const next = compiled.apply(entry.doc as Doc, false, true);
+        if (next === null) return { matchedCount: 1, modifiedCount: 0, upsertedId: null };
+        const before = entry.doc;
+        entry.doc = next;
+        entry.dirty = true;
+        if (this.store.rowsForWrite(this.name).schema.hasUniqueIndex) {
+          this.writeThrough(entry, found.id!, () => {
+            compiled.undo();
+            entry.doc = before;
+          });
+        }
+        return { matchedCount: 1, modifiedCount: 1, upsertedId: null };
+      }
+      const rows = this.store.rowsForWrite(this.name);
+      const old = rows.keysFor(found.doc);
+      const next = compiled.apply(found.doc as Doc, false, true);
+      if (next === null) return { matchedCount: 1, modifiedCount: 0, upsertedId: null };
+      rows.update(found.rid!, next, rows.keysFor(next), old);
+      return { matchedCount: 1, modifiedCount: 1, upsertedId: null };
+    }
+    if (!upsert) return NO_MATCH;
+    const seed = upsertSeed(filter);
+    const built = (compiled.apply(seed as Doc, true, true) ?? seed) as PlainObject;
+    const doc = built._id === undefined ? { _id: this.store.newId(), ...built } : built;
+    this.insertSync(doc as T);
+    return { matchedCount: 0, modifiedCount: 0, upsertedId: doc._id as string };
+  }
+
+  async updateMany(filter: Filter, update: Update): Promise<UpdateResult> {
+    return this.store.write(() => {
+      const compiled = compileUpdate(update);
+      const found = this.candidates(filter, {});
+      let modified = 0;
+      const rows = this.store.rowsForWrite(this.name);
+      for (const c of found) {
+        const old = c.entry ? null : rows.keysFor(c.doc);
+        const next = compiled.apply(c.doc as Doc, false, true);
+        if (next === null) continue;
+        if (c.entry) {
+          c.entry.doc = next;
+          c.entry.dirty = true;
+          if (this.store.rowsForWrite(this.name).schema.hasUniqueIndex) this.writeThrough(c.entry, c.id!, () => compiled.undo());
+        } else {
+          rows.update(c.rid!, next, rows.keysFor(next), old);
+        }
+        modified++;
+      }
+      return { matchedCount: found.length, modifiedCount: modified, upsertedId: null };
+    });
+  }
+
+  async replaceOne(filter: Filter, doc: T, options: { upsert?: boolean } = {}): Promise<UpdateResult> {
+    if (!isPlainObject(doc)) throw new TypeError('A replacement must be an object');
+    for (const k of Object.keys(doc)) {
+      if (k.charCodeAt(0) === 36) throw new UpdateError('A replacement document may not contain update operators');
+    }
+    return this.store.write(() => {
+      const { _id: givenId, ...rest } = cloneValue(doc) as PlainObject;
+      const found = this.candidates(filter, { limit: 1 })[0];
+      if (found !== undefined) {
+        const currentId = found.doc._id;
+        if (givenId !== undefined && !valuesEqual(givenId, currentId)) {
+          throw new UpdateError("Performing an update on the path '_id' would modify the immutable field '_id'");
+        }
+        const next = { _id: currentId, ...rest };
+        if (valuesEqual(next, found.doc)) return { matchedCount: 1, modifiedCount: 0, upsertedId: null };
+        if (found.entry) {
+          const before = found.entry.doc;
+          found.entry.doc = next;
+          found.entry.dirty = true;
+          if (this.store.rowsForWrite(this.name).schema.hasUniqueIndex) this.writeThrough(found.entry, found.id!, () => (found.entry!.doc = before));
+        } else {
+          const rows = this.store.rowsForWrite(this.name);
+          rows.update(found.rid!, next, rows.keysFor(next), rows.keysFor(found.doc));
+        }
+        return { matchedCount: 1, modifiedCount: 1, upsertedId: null };
+      }
+      if (!options.upsert) return NO_MATCH;
+      const filterId = upsertSeed(filter)._id;
+      if (filterId !== undefined && givenId !== undefined && !valuesEqual(filterId, givenId)) {
+        throw new UpdateError("The _id of the replacement differs from the filter's _id");
+      }
+      const id = filterId ?? givenId ?? this.store.newId();
+      this.insertSync({ _id: id, ...rest } as T);
+      return { matchedCount: 0, modifiedCount: 0, upsertedId: id as string };
+    });
+  }
+
+  async deleteOne(filter: Filter): Promise<{ deletedCount: number }> {
+    return this.store.write(() => ({ deletedCount: this.remove(this.candidates(filter, { limit: 1 })) }));
+  }
+
+  async deleteMany(filter: Filter): Promise<{ deletedCount: number }> {
+    return this.store.write(() => {
+      const rows = this.store.rowsFor(this.name);
+      if (rows === undefined) return { deletedCount: 0 };
+      if (!this.pinned(filter)) {
+        this.store.uow?.flush(rows);
+        const t = translateFilter(rows.schema, filter);
+        if (t.exact && rows.schema.multikey.size === 0) {
+          const n = rows.statement(`DELETE FROM {t}${where(t)}`).run(...t.params).changes;
+          if (n > 0) rows.schema.dataVersion++;
+          return { deletedCount: n };
+        }
+      }
+      return { deletedCount: this.remove(this.candidates(filter, {})) };
+    });
+  }
+
+  private remove(found: readonly Candidate[]): number {
+    const rows = this.store.rowsForWrite(this.name);
+    for (const c of found) {
+      if (c.entry) {
+        c.entry.doc = null;
+        c.entry.dirty = true;
+        if (rows.schema.hasUniqueIndex) this.store.uow!.write(rows, c.id!, c.entry);
+      } else rows.delete(c.rid!);
+    }
+    return found.length;
+  }
+
+  async aggregate<R = Doc>(pipeline: readonly Record<string, unknown>[]): Promise<R[]> {
+    const { input, rest } = this.pushDown(pipeline);
+    return this.store.engine.run(input, rest) as R[];
+  }
+
+  async distinct(field: string, filter?: Filter): Promise<unknown[]> {
+    const parts = splitPath(field);
+    const values: unknown[] = [];
+    for (const c of this.candidates(filter ?? {}, {})) collectDistinct(c.doc, parts, 0, values);
+    values.sort(compareValues);
+    return values.filter((v, i) => i === 0 || compareValues(values[i - 1], v) !== 0).map((v) => cloneStored(v));
+  }
+
+  /** The SQL a find would run, and SQLite's plan for it (EXPLAIN QUERY PLAN), for tests and
+   * operators. `exact`: no check in code is needed. */
+  explain(filter: Filter, options: FindOptions = {}): { sql: string; exact: boolean; sortedBySql: boolean; plan: string[] } {
+    const rows = this.store.rowsFor(this.name);
+    if (rows === undefined) return { sql: '', exact: true, sortedBySql: true, plan: [] };
+    const t = translateFilter(rows.schema, filter);
+    const order = translateSort(rows.schema, options.sort);
+    const sql = `SELECT rid, dates, doc FROM {t}${where(t)}${order ? ` ORDER BY ${order}` : ''}`;
+    const plan = (rows.statement(`EXPLAIN QUERY PLAN ${sql}`).all(...t.params) as Array<{ detail: string }>).map((r) => r.detail);
+    return { sql, exact: t.exact, sortedBySql: order !== null, plan };
+  }
+
+  /** Explains the count of a filter, as {@link explain} does. */
+  explainCount(filter?: Filter): { sql: string; exact: boolean; plan: string[] } {
+    const rows = this.store.rowsFor(this.name);
+    if (rows === undefined) return { sql: '', exact: true, plan: [] };
+    const t = translateFilter(rows.schema, filter);
+    const sql = t.exact ? `SELECT count(*) FROM {t}${where(t)}` : `SELECT rid, dates, doc FROM {t}${where(t)}`;
+    const plan = (rows.statement(`EXPLAIN QUERY PLAN ${sql}`).all(...t.params) as Array<{ detail: string }>).map((r) => r.detail);
+    return { sql, exact: t.exact, plan };
+  }
+
+  private pinned(filter: Filter | undefined): readonly string[] | null {
+    const ids = pinnedIds(filter);
+    if (ids === undefined) return null;
+    return typeof ids === 'string' ? [ids] : ids;
+  }
+
+  /** Documents of a filter that pins `_id`: from the unit of work in a transaction, else by id. */
+  private pinnedCandidates(ids: readonly string[], filter: Filter): Candidate[] {
+    const rows = this.store.rowsFor(this.name);
+    if (rows === undefined) return [];
+    const match = matcherOf(filter);
+    const out: Candidate[] = [];
+    const seen = new Set<string>();
+    const uow = this.store.uow;
+    for (const id of ids) {
+      if (seen.has(id)) continue;
+      seen.add(id);
+      if (uow) {
+        const e = uow.entry(rows, id);
+        if (e.doc !== null && match(e.doc)) out.push({ rid: e.rid, id, doc: e.doc, entry: e });
+        continue;
+      }
+      const row = rows.byId(id);
+      if (row === undefined) continue;
+      const doc = decodeDoc(row.doc, row.dates);
+      if (match(doc)) out.push({ rid: row.rid, id, doc, entry: null });
+    }
+    return out;
+  }
+
+  /** What a find gives the caller: projected copies, in order. */
+  private select(filter: Filter, options: FindOptions): PlainObject[] {
+    const project = options.projection ? compileProjection(options.projection) : null;
+    // Documents parsed for this call are the caller's already; the unit of work's are copied.
+    return this.candidates(filter, options).map((c) => (project ? project(c.doc) : c.entry ? cloneStored(c.doc) : c.doc));
+  }
+
+  /** The documents a find selects, in order, as stored (for updates in place). */
+  private candidates(filter: Filter, options: FindOptions): Candidate[] {
+    const rows = this.store.rowsFor(this.name);
+    if (rows === undefined) return [];
+    const skip = options.skip ?? 0;
+    const limit = options.limit ?? 0;
+    const pinned = this.pinned(filter);
+    if (pinned) {
+      let found = this.pinnedCandidates(pinned, filter);
+      if (options.sort) found = sortItems(found, compileSort(options.sort), (c) => c.doc);
+      return found.slice(skip, limit ? skip + limit : undefined);
+    }
+    this.store.uow?.flush(rows);
+    return this.query(filter, options.sort, skip, limit);
+  }
+
+  private query(filter: Filter, sort: SortSpec | undefined, skip: number, limit: number): Candidate[] {
+    const rows = this.store.rowsFor(this.name)!;
+    const t = translateFilter(rows.schema, filter);
+    const order = translateSort(rows.schema, sort);
+    const toCandidate = (row: StoredRow): Candidate => ({ rid: row.rid, id: null, doc: decodeDoc(row.doc, row.dates), entry: null });
+    if (t.exact && order !== null) {
+      const page = limit ? ` LIMIT ${limit} OFFSET ${skip}` : skip ? ` LIMIT -1 OFFSET ${skip}` : '';
+      const sql = `SELECT rid, dates, doc FROM {t}${where(t)}${order ? ` ORDER BY ${order}` : ''}${page}`;
+      return (rows.statement(sql).all(...t.params) as StoredRow[]).map(toCandidate);
+    }
+    const match = matcherOf(filter);
+    const sql = `SELECT rid, dates, doc FROM {t}${where(t)}${order ? ` ORDER BY ${order}` : ''}`;
+    const out: Candidate[] = [];
+    if (order !== null) {
+      // In order: stop after skip + limit matches.
+      let skipped = 0;
+      for (const row of rows.statement(sql).iterate(...t.params) as Iterable<StoredRow>) {
+        const c = toCandidate(row);
+        if (!match(c.doc)) continue;
+        if (skipped < skip) {
+          skipped++;
+          continue;
+        }
+        out.push(c);
+        if (limit && out.length >= limit) break;
+      }
+      return out;
+    }
+    for (const row of rows.statement(sql).iterate(...t.params) as Iterable<StoredRow>) {
+      const c = toCandidate(row);
+      if (match(c.doc)) out.push(c);
+    }
+    const sorted = sortItems(out, compileSort(sort!), (c) => c.doc, limit ? skip + limit : undefined);
+    return sorted.slice(skip, limit ? skip + limit : undefined);
+  }
+
+  /** A pipeline's leading $match / $sort / $skip / $limit run as a find. */
+  private pushDown(pipeline: Pipeline): { input: Iterable<unknown>; rest: Pipeline } {
+    let i = 0;
+    let filter: Filter = {};
+    let sort: SortSpec | undefined;
+    let skip: number | undefined;
+    let limit: number | undefined;
+    const stageOf = (name: string): unknown => {
+      const stage = pipeline[i];
+      return isPlainObject(stage) && Object.keys(stage).length === 1 && name in stage ? stage[name] : undefined;
+    };
+    const m = stageOf('$match');
+    if (isPlainObject(m) && !usesUnsupported(m)) {
+      filter = m;
+      i++;
+    }
+    const s = stageOf('$sort');
+    if (isPlainObject(s) && Object.keys(s).length > 0 && Object.values(s).every((d) => d === 1 || d === -1)) {
+      sort = s as SortSpec;
+      i++;
+    }
+    const k = stageOf('$skip');
+    if (typeof k === 'number' && k >= 0) {
+      skip = k;
+      i++;
+    }
+    const l = stageOf('$limit');
+    if (typeof l === 'number' && l > 0) {
+      limit = l;
+      i++;
+    }
+    const docs = this.candidates(filter, { sort, skip, limit }).map((c) => c.doc);
+    return { input: docs, rest: pipeline.slice(i) };
+  }
+}
+
+function where(t: Translated): string {
+  return t.sql === null ? '' : ` WHERE ${t.sql}`;
+}
+
+/** Filters with operators the matcher leaves to mingo ($expr, $type, ...) are not pushed down. */
+function usesUnsupported(filter: PlainObject): boolean {
+  try {
+    compileFilter(filter);
+    return false;
+  } catch (e) {
+    if (e instanceof UnsupportedOperatorError) return true;
+    throw e;
+  }
+}

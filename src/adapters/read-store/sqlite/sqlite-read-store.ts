@@ -1,0 +1,276 @@
+/**
+ * The embedded read store: read models in an SQLite file of their own (better-sqlite3), beside
+ * the event log but separate from it, with the MongoDB query and update semantics of the port
+ * (src/ports/read-store.ts). See README.md in this folder for the design and its reasons.
+ *
+ * - Documents are JSON text in a table per collection; declared indexes are SQLite indexes on
+ *   key columns extracted from the documents (schema.ts); a filter becomes SQL over them, and
+ *   what SQL cannot settle is checked in code on the candidates (translate.ts).
+ * - `transaction(fn)` runs a batch of projector work as one SQLite transaction, with a unit of
+ *   work that parses and serialises each document once per batch (unit-of-work.ts). A
+ *   projector's checkpoint is written in the same transaction as its documents, so after a crash
+ *   the read models are exactly as of their checkpoints, and a start resumes from there.
+ * - `synchronous=NORMAL` in WAL mode: a commit is durable once the WAL is synced at the next
+ *   checkpoint; a power loss may lose the last commits, never corrupt the file. That is enough
+ *   here because every read model can be rebuilt from the event log, which itself runs with
+ *   `synchronous=FULL`: what a power loss takes from the read store is re-applied from the log
+ *   after the restart (the checkpoints went back with the documents).
+ * - Counts are cached per collection and filter until the next write to the collection
+ *   (count-cache.ts), so a broad filter's total costs one count after each write, not one per
+ *   request.
+ */
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Doc, ReadStore } from '../../../ports/read-store';
+import { createAggregationEngine, type AggregationEngine } from '../document/aggregate';
+import { createIdGenerator, type IdGenerator } from '../document/ids';
+import type { PlainObject } from '../document/values';
+import { decodeDoc } from './codec';
+import { CountCache } from './count-cache';
+import { Rows, type StoredRow } from './rows';
+import { CollectionSchema, createCatalogue, loadSchemas } from './schema';
+import { SqliteCollection } from './sqlite-collection';
+import { UnitOfWork } from './unit-of-work';
+
+export interface SqliteReadStoreOptions {
+  /** The database file (created with its directory), or ':memory:'. */
+  filename: string;
+  /** Page cache in MiB (default 64). */
+  cacheMb?: number;
+  newId?: IdGenerator;
+}
+
+export interface SqliteReadStore extends ReadStore {
+  collection<T extends Doc = Doc>(name: string): SqliteCollection<T>;
+  transaction<R>(fn: () => Promise<R>): Promise<R>;
+  /** Lets SQLite gather statistics for its query planner (ANALYZE where it is worth it). */
+  optimize(): void;
+}
+
+/** What collection handles share. */
+export interface StoreInternals {
+  readonly db: Database.Database;
+  readonly counts: CountCache;
+  readonly engine: AggregationEngine;
+  readonly newId: IdGenerator;
+  /** The open transaction's unit of work, if any. */
+  readonly uow: UnitOfWork | null;
+  rowsFor(name: string): Rows | undefined;
+  rowsForWrite(name: string): Rows;
+  /** Runs a write: inside the open transaction, or as a transaction of its own. */
+  write<R>(fn: () => R): R;
+  /** Runs a change of layout all or nothing (a savepoint inside an open transaction); on
+   * failure the layouts are read again from the catalogue. */
+  atomically<R>(fn: () => R): R;
+}
+
+const NAME = /^[^$\0]+$/;
+
+function checkName(name: string): void {
+  if (typeof name !== 'string' || !NAME.test(name)) throw new TypeError(`Invalid collection name: ${String(name)}`);
+}
+
+export function openSqliteReadStore(options: SqliteReadStoreOptions): SqliteReadStore {
+  if (options.filename !== ':memory:') mkdirSync(dirname(options.filename), { recursive: true });
+  const db = new Database(options.filename);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma(`cache_size = ${-1024 * (options.cacheMb ?? 64)}`);
+  db.pragma('temp_store = MEMORY');
+  createCatalogue(db);
+
+  const rowsByName = new Map<string, Rows>();
+  const loadAll = () => {
+    rowsByName.clear();
+    for (const schema of loadSchemas(db)) rowsByName.set(schema.name, new Rows(db, schema));
+  };
+  loadAll();
+
+  let closed = false;
+  let uow: UnitOfWork | null = null;
+  let depth = 0;
+  let failed: unknown = null;
+  let settled: { promise: Promise<void>; resolve: () => void; reject: (e: unknown) => void } | null = null;
+  const counts = new CountCache();
+  const handles = new Map<string, SqliteCollection<Doc>>();
+
+  const open = (): void => {
+    if (closed) throw new Error('The read store is closed');
+  };
+
+  const internals: StoreInternals = {
+    db,
+    counts,
+    newId: options.newId ?? createIdGenerator(),
+    engine: createAggregationEngine((name) => {
+      const rows = rowsByName.get(name);
+      if (rows === undefined) return [];
+      uow?.flush(rows);
+      return (rows.statement('SELECT rid, dates, doc FROM {t}').all() as StoredRow[]).map((r) => decodeDoc(r.doc, r.dates) as PlainObject);
+    }),
+    get uow() {
+      return uow;
+    },
+    rowsFor(name) {
+      open();
+      return rowsByName.get(name);
+    },
+    rowsForWrite(name) {
+      open();
+      let rows = rowsByName.get(name);
+      if (rows === undefined) {
+        checkName(name);
+        rows = new Rows(db, internals.write(() => CollectionSchema.create(db, name)));
+        rowsByName.set(name, rows);
+      }
+      return rows;
+    },
+    write(fn) {
+      open();
+      if (db.inTransaction) return fn();
+      return db.transaction(fn)();
+    },
+    atomically(fn) {
+      open();
+      // Held writes go first: the layouts they were made for may change.
+      uow?.flushAll();
+      try {
+        return db.transaction(fn)();
+      } catch (err) {
+        loadAll();
+        counts.clear();
+        throw err;
+      }
+    },
+  };
+
+  /** After a rollback the catalogue on disk is the truth again. */
+  const afterRollback = () => {
+    uow?.clear();
+    loadAll();
+    counts.clear();
+  };
+
+  const finish = (): void => {
+    const s = settled!;
+    settled = null;
+    const current = uow!;
+    uow = null;
+    if (failed !== null) {
+      db.exec('ROLLBACK');
+      afterRollback();
+      const error = failed;
+      failed = null;
+      s.reject(error);
+      return;
+    }
+    try {
+      current.flushAll();
+      db.exec('COMMIT');
+      s.resolve();
+    } catch (err) {
+      if (db.inTransaction) db.exec('ROLLBACK');
+      afterRollback();
+      s.reject(err);
+    }
+  };
+
+  return {
+    collection<T extends Doc = Doc>(name: string): SqliteCollection<T> {
+      open();
+      checkName(name);
+      let h = handles.get(name);
+      if (h === undefined) {
+        h = new SqliteCollection<Doc>(internals, name);
+        handles.set(name, h);
+      }
+      return h as unknown as SqliteCollection<T>;
+    },
+
+    /**
+     * Runs `fn` as one transaction. Work that starts while one is open joins it (SQLite has one
+     * writer per connection); the transaction commits when the last participant finishes, and
+     * every participant's promise settles with that commit. If any participant fails, nothing
+     * of the transaction is kept and every participant is rejected.
+     */
+    async transaction<R>(fn: () => Promise<R>): Promise<R> {
+      open();
+      if (depth === 0) {
+        db.exec('BEGIN');
+        uow = new UnitOfWork();
+        let resolve!: () => void;
+        let reject!: (e: unknown) => void;
+        const promise = new Promise<void>((res, rej) => {
+          resolve = res;
+          reject = rej;
+        });
+        settled = { promise, resolve, reject };
+      }
+      depth++;
+      const done = settled!.promise;
+      let result: R;
+      try {
+        result = await fn();
+      } catch (err) {
+        failed ??= err;
+        if (--depth === 0) finish();
+        await done.catch(() => undefined);
+        throw err;
+      }
+      if (--depth === 0) finish();
+      await done;
+      return result;
+    },
+
+    optimize() {
+      open();
+      db.pragma('optimize');
+    },
+
+    async listCollections(): Promise<string[]> {
+      open();
+      return [...rowsByName.keys()].sort();
+    },
+
+    async dropCollection(name: string): Promise<void> {
+      const rows = internals.rowsFor(name);
+      if (rows === undefined) return;
+      internals.write(() => rows.schema.dropTables());
+      rowsByName.delete(name);
+      counts.forget(rows.schema);
+      uow?.forget(rows);
+    },
+
+    async renameCollection(from: string, to: string): Promise<void> {
+      open();
+      checkName(to);
+      if (from === to) throw new Error('Cannot rename a collection to itself');
+      const source = rowsByName.get(from);
+      if (source === undefined) throw new Error(`Source collection ${from} does not exist`);
+      const target = rowsByName.get(to);
+      uow?.flush(source);
+      internals.write(() => {
+        if (target) target.schema.dropTables();
+        source.schema.rename(to);
+      });
+      if (target) {
+        counts.forget(target.schema);
+        uow?.forget(target);
+      }
+      rowsByName.delete(from);
+      rowsByName.set(to, source);
+    },
+
+    async close(): Promise<void> {
+      if (closed) return;
+      if (depth > 0) await settled?.promise.catch(() => undefined);
+      closed = true;
+      try {
+        db.pragma('optimize');
+      } finally {
+        db.close();
+      }
+    },
+  };
+}

@@ -1,0 +1,243 @@
+/**
+ * MongoDB filters and sorts → SQL over a collection's key columns (schema.ts).
+ *
+ * The translation is a superset: the rows the SQL selects always include every document the
+ * filter matches. It is `exact` when they are exactly those documents; then a page and its count
+ * are answered by SQLite alone (LIMIT/OFFSET, count(*)). Otherwise the documents SQLite selects
+ * are checked against the whole filter in code (document/filter.ts) — what SQL cannot express
+ * is evaluated only on the candidates an index narrowed.
+ *
+ * Translated: equality (null included), $eq $ne $in $nin $gt $gte $lt $lte on a key column, with
+ * bounds kept within the bound's type as MongoDB compares only within one type; the same on a
+ * multikey field through its side table (an element matches); a `^literal` $regex as a prefix
+ * range (not exact); $exists:false as IS NULL (not exact); $and; $or when every branch
+ * translates. Everything else ($not, $elemMatch, $all, $size, $nor, $exists:true, other
+ * regexes, fields without a key column) adds no condition and makes the translation inexact.
+ */
+import type { Filter, SortSpec } from '../../../ports/read-store';
+import { isOperatorObject } from '../document/filter';
+import { isPlainObject } from '../document/values';
+import { keyOf, keyTypeOf, TYPE_BOUNDS, type SqlValue } from './codec';
+import type { CollectionSchema } from './schema';
+
+export interface Translated {
+  /** A SQL condition, or null for "no condition" (every row). */
+  sql: string | null;
+  params: SqlValue[];
+  exact: boolean;
+}
+
+const ALL: Translated = { sql: null, params: [], exact: true };
+const UNTRANSLATED: Translated = { sql: null, params: [], exact: false };
+const NOTHING: Translated = { sql: '0', params: [], exact: true };
+
+type Target = { kind: 'column'; col: string } | { kind: 'multikey'; field: number } | null;
+
+function targetOf(schema: CollectionSchema, path: string): Target {
+  if (path === '_id') return { kind: 'column', col: 'id' };
+  const col = schema.columnOf.get(path);
+  if (col === undefined || schema.lossy.has(path)) return null;
+  if (schema.multikey.has(path)) return { kind: 'multikey', field: schema.fields.indexOf(path) };
+  return { kind: 'column', col };
+}
+
+function and(parts: readonly Translated[]): Translated {
+  const sqls: string[] = [];
+  const params: SqlValue[] = [];
+  let exact = true;
+  for (const p of parts) {
+    exact &&= p.exact;
+    if (p.sql === null) continue;
+    sqls.push(p.sql);
+    params.push(...p.params);
+  }
+  if (sqls.length === 0) return { sql: null, params, exact };
+  return { sql: sqls.length === 1 ? sqls[0]! : sqls.map((s) => `(${s})`).join(' AND '), params, exact };
+}
+
+export function translateFilter(schema: CollectionSchema, filter: Filter | undefined): Translated {
+  if (filter === undefined || filter === null) return ALL;
+  const parts: Translated[] = [];
+  for (const key of Object.keys(filter)) {
+    const c = filter[key];
+    if (key === '$comment') continue;
+    if (key === '$and') {
+      if (!Array.isArray(c)) return UNTRANSLATED;
+      for (const sub of c) parts.push(isPlainObject(sub) ? translateFilter(schema, sub) : UNTRANSLATED);
+    } else if (key === '$or') {
+      parts.push(Array.isArray(c) ? or(schema, c) : UNTRANSLATED);
+    } else if (key.charCodeAt(0) === 36) {
+      parts.push(UNTRANSLATED);
+    } else {
+      parts.push(field(schema, key, c));
+    }
+  }
+  return and(parts);
+}
+
+function or(schema: CollectionSchema, branches: readonly unknown[]): Translated {
+  if (branches.length === 0) return UNTRANSLATED;
+  const translated = branches.map((b) => (isPlainObject(b) ? translateFilter(schema, b) : UNTRANSLATED));
+  if (translated.some((t) => t.sql === null)) return UNTRANSLATED;
+  return {
+    sql: translated.map((t) => `(${t.sql})`).join(' OR '),
+    params: translated.flatMap((t) => t.params),
+    exact: translated.every((t) => t.exact),
+  };
+}
+
+function field(schema: CollectionSchema, path: string, condition: unknown): Translated {
+  const target = targetOf(schema, path);
+  if (target === null) return UNTRANSLATED;
+  if (condition instanceof RegExp) return regex(target, condition.source, condition.flags);
+  if (!isOperatorObject(condition)) return equals(target, condition);
+  const parts: Translated[] = [];
+  for (const op of Object.keys(condition)) {
+    const arg = condition[op];
+    switch (op) {
+      case '$eq':
+        parts.push(arg instanceof RegExp ? UNTRANSLATED : equals(target, arg));
+        break;
+      case '$ne':
+        parts.push(notEquals(target, arg));
+        break;
+      case '$in':
+        parts.push(inList(target, arg));
+        break;
+      case '$nin':
+        parts.push(notInList(target, arg));
+        break;
+      case '$gt':
+      case '$gte':
+      case '$lt':
+      case '$lte':
+        parts.push(range(target, op, arg));
+        break;
+      case '$exists':
+        parts.push(arg === false && target.kind === 'column' ? { sql: `${target.col} IS NULL`, params: [], exact: false } : UNTRANSLATED);
+        break;
+      case '$regex':
+        parts.push(
+          typeof arg === 'string'
+            ? regex(target, arg, typeof condition.$options === 'string' ? condition.$options : '')
+            : arg instanceof RegExp
+              ? regex(target, arg.source, arg.flags)
+              : UNTRANSLATED,
+        );
+        break;
+      case '$options':
+        break;
+      case '$comment':
+        break;
+      default:
+        parts.push(UNTRANSLATED);
+    }
+  }
+  return and(parts);
+}
+
+function elements(target: { field: number }, condition: string, params: SqlValue[], exact: boolean): Translated {
+  return { sql: `rid IN (SELECT rid FROM {side} WHERE f = ? AND ${condition})`, params: [target.field, ...params], exact };
+}
+
+function equals(target: Exclude<Target, null>, value: unknown): Translated {
+  if (Array.isArray(value)) return UNTRANSLATED;
+  const key = keyOf(value);
+  if (key === undefined) return UNTRANSLATED;
+  if (target.kind === 'multikey') return key === null ? UNTRANSLATED : elements(target, 'k = ?', [key], true);
+  return key === null ? { sql: `${target.col} IS NULL`, params: [], exact: true } : { sql: `${target.col} = ?`, params: [key], exact: true };
+}
+
+function notEquals(target: Exclude<Target, null>, value: unknown): Translated {
+  if (target.kind === 'multikey' || Array.isArray(value)) return UNTRANSLATED;
+  const key = keyOf(value);
+  if (key === undefined) return UNTRANSLATED;
+  return key === null ? { sql: `${target.col} IS NOT NULL`, params: [], exact: true } : { sql: `${target.col} IS NOT ?`, params: [key], exact: true };
+}
+
+function keysOfList(list: unknown): { keys: SqlValue[]; hasNull: boolean } | null {
+  if (!Array.isArray(list)) return null;
+  const keys: SqlValue[] = [];
+  let hasNull = false;
+  for (const v of list) {
+    if (Array.isArray(v) || v instanceof RegExp) return null;
+    const key = keyOf(v);
+    if (key === undefined) return null;
+    if (key === null) hasNull = true;
+    else keys.push(key);
+  }
+  return { keys, hasNull };
+}
+
+const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
+
+function inList(target: Exclude<Target, null>, list: unknown): Translated {
+  const parsed = keysOfList(list);
+  if (parsed === null) return UNTRANSLATED;
+  const { keys, hasNull } = parsed;
+  if (target.kind === 'multikey') {
+    if (hasNull) return UNTRANSLATED;
+    return keys.length === 0 ? NOTHING : elements(target, `k IN (${placeholders(keys.length)})`, keys, true);
+  }
+  const inSql = keys.length ? `${target.col} IN (${placeholders(keys.length)})` : null;
+  if (hasNull) return { sql: inSql ? `${inSql} OR ${target.col} IS NULL` : `${target.col} IS NULL`, params: keys, exact: true };
+  return inSql ? { sql: inSql, params: keys, exact: true } : NOTHING;
+}
+
+function notInList(target: Exclude<Target, null>, list: unknown): Translated {
+  if (target.kind === 'multikey') return UNTRANSLATED;
+  const parsed = keysOfList(list);
+  if (parsed === null) return UNTRANSLATED;
+  const { keys, hasNull } = parsed;
+  const notIn = keys.length ? `${target.col} NOT IN (${placeholders(keys.length)})` : null;
+  if (hasNull) return { sql: notIn ? `${target.col} IS NOT NULL AND ${notIn}` : `${target.col} IS NOT NULL`, params: keys, exact: true };
+  return notIn ? { sql: `${target.col} IS NULL OR ${notIn}`, params: keys, exact: true } : ALL;
+}
+
+const COMPARATORS: Record<string, string> = { $gt: '>', $gte: '>=', $lt: '<', $lte: '<=' };
+
+function range(target: Exclude<Target, null>, op: string, bound: unknown): Translated {
+  const type = keyTypeOf(bound);
+  if (type === undefined) return UNTRANSLATED;
+  const key = keyOf(bound)!;
+  const bounds = TYPE_BOUNDS[type];
+  const upward = op === '$gt' || op === '$gte';
+  // Keep within the bound's type: below the next type's lowest key, or above the type's lowest.
+  const clauses = [`{col} ${COMPARATORS[op]} ?`];
+  const params: SqlValue[] = [key];
+  if (upward) {
+    clauses.push(`{col} ${bounds.highInclusive ? '<=' : '<'} ?`);
+    params.push(bounds.high);
+  } else if (bounds.low !== null) {
+    clauses.push(`{col} ${bounds.lowInclusive ? '>=' : '>'} ?`);
+    params.push(bounds.low);
+  }
+  if (target.kind === 'multikey') return elements(target, clauses.map((c) => c.replace('{col}', 'k')).join(' AND '), params, true);
+  return { sql: clauses.map((c) => c.replace('{col}', target.col)).join(' AND '), params, exact: true };
+}
+
+/** A case-sensitive `^literal` regex selects the prefix range; anything else is not translated. */
+function regex(target: Exclude<Target, null>, source: string, flags: string): Translated {
+  if (/[imxs]/.test(flags)) return UNTRANSLATED;
+  const m = /^\^((?:[^\\^$.|?*+()[\]{}]|\\[\\^$.|?*+()[\]{}/-])+)/.exec(source);
+  if (!m) return UNTRANSLATED;
+  const prefix = m[1]!.replace(/\\(.)/g, '$1');
+  const last = prefix.charCodeAt(prefix.length - 1);
+  // Past every string that starts with the prefix (an unpaired surrogate is left to the check).
+  if (last >= 0xd800 && last <= 0xdfff) return UNTRANSLATED;
+  const upper = prefix.slice(0, -1) + String.fromCharCode(last + 1);
+  if (target.kind === 'multikey') return elements(target, 'k >= ? AND k < ?', [prefix, upper], false);
+  return { sql: `${target.col} >= ? AND ${target.col} < ?`, params: [prefix, upper], exact: false };
+}
+
+/** ORDER BY for a sort on key columns, or null when a sort field has none (sorted in code). */
+export function translateSort(schema: CollectionSchema, sort: SortSpec | undefined): string | null | undefined {
+  if (sort === undefined) return undefined;
+  const terms: string[] = [];
+  for (const [path, dir] of Object.entries(sort)) {
+    const target = targetOf(schema, path);
+    if (target === null || target.kind !== 'column') return null;
+    terms.push(`${target.col} ${dir === -1 ? 'DESC' : 'ASC'}`);
+  }
+  return terms.length ? terms.join(', ') : undefined;
+}
