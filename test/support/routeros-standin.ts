@@ -171,6 +171,7 @@ export class RouterOsStandIn {
   private accept(socket: Socket): void {
     const connection = ++this.connections;
     this.sockets.add(socket);
+    socket.setNoDelay(true);
     socket.on('close', () => this.sockets.delete(socket));
     socket.on('error', () => undefined);
     const decoder = new SentenceDecoder(64 * 1024 * 1024);
