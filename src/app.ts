@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import type { Config } from './config';
@@ -26,6 +26,7 @@ import { TokenService } from './api/auth/tokens';
 import type { ApiDeps } from './api/deps';
 import { FileUrls } from './api/files/signed-urls';
 import { createHttpApp } from './api/http-app';
+import { closeIdleUntilClosed, createHttpServer } from './api/http/http-server';
 import { createRealtime, type Realtime } from './api/realtime';
 import { systemClock, type Clock, type IdGenerator } from './ports/clock';
 import type { EventStore } from './ports/event-store';
@@ -249,7 +250,13 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       await (leased ? leased.start() : runner.start());
       stopSweeping = rateLimiter.startSweeping(60_000, (err) => logger.warn({ err: String(err) }, 'rate limit sweep failed'));
       ready().catch((err: unknown) => logger.error({ err: String(err) }, 'start-up failed'));
-      server = createServer(http);
+      server = createHttpServer(http, {
+        headersTimeoutMs: config.HTTP_HEADERS_TIMEOUT_MS,
+        requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS,
+        idleTimeoutMs: config.HTTP_IDLE_TIMEOUT_MS,
+        keepAliveTimeoutMs: config.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+        maxHeaderBytes: config.HTTP_MAX_HEADER_BYTES,
+      });
       realtime.attach(server);
       await realtime.start();
       await new Promise<void>((resolveListen, reject) => {
@@ -271,13 +278,15 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         server = null;
         // Stop accepting, let requests in flight finish, then close what is left.
         const closed = new Promise<void>((r) => s.close(() => r()));
-        s.closeIdleConnections();
+        // Kept-alive connections are closed as they go idle, not kept for HTTP_KEEP_ALIVE_TIMEOUT_MS.
+        const stopClosingIdle = closeIdleUntilClosed(s);
         const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), config.SHUTDOWN_TIMEOUT_MS).unref());
         if ((await Promise.race([closed, timeout])) === 'timeout') {
           logger.warn('requests still in flight at the shutdown deadline; closing their connections');
           s.closeAllConnections();
           await closed;
         }
+        stopClosingIdle();
       }
       await jobs.stop();
       await deps.rebuilds.waitAll();

@@ -61,6 +61,17 @@ export const configSchema = z
     UPLOAD_MAX_BYTES: intFrom(5 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     READ_YOUR_WRITES_TIMEOUT_MS: intFrom(5000, 0, 60_000),
     SHUTDOWN_TIMEOUT_MS: intFrom(10_000, 0, 600_000),
+    // Slow and oversize clients (src/api/http/http-server.ts, docs/configuration.md "HTTP server").
+    /** The complete request headers must arrive within this (408 and disconnected). */
+    HTTP_HEADERS_TIMEOUT_MS: intFrom(15_000, 100, 600_000),
+    /** The whole request, body included, must arrive within this (408 and disconnected). */
+    HTTP_REQUEST_TIMEOUT_MS: intFrom(120_000, 100, 3_600_000),
+    /** A connection with a request open and nothing moving for this long is closed. */
+    HTTP_IDLE_TIMEOUT_MS: intFrom(60_000, 100, 3_600_000),
+    /** An idle connection between requests is kept this long (above a load balancer's idle timeout). */
+    HTTP_KEEP_ALIVE_TIMEOUT_MS: intFrom(65_000, 100, 600_000),
+    /** Largest request line plus headers, in bytes (431 beyond). */
+    HTTP_MAX_HEADER_BYTES: intFrom(16_384, 1024, 1_048_576),
     PUBLIC_URL: optionalString.pipe(z.url('must be a URL').optional()),
     EVENTSTORE_URL: optionalString.pipe(
       z
@@ -130,6 +141,9 @@ export const configSchema = z
     }
     if (c.NODE_ENV === 'production' && !c.SECRETS_KEY) {
       ctx.addIssue({ code: 'custom', path: ['SECRETS_KEY'], message: 'is required when NODE_ENV is production' });
+    }
+    if (c.HTTP_HEADERS_TIMEOUT_MS > c.HTTP_REQUEST_TIMEOUT_MS) {
+      ctx.addIssue({ code: 'custom', path: ['HTTP_HEADERS_TIMEOUT_MS'], message: 'must be at most HTTP_REQUEST_TIMEOUT_MS' });
     }
     if (c.PROJECTION_LEASE_RENEW_MS * 3 > c.PROJECTION_LEASE_TTL_MS) {
       ctx.addIssue({ code: 'custom', path: ['PROJECTION_LEASE_RENEW_MS'], message: 'must be at most a third of PROJECTION_LEASE_TTL_MS' });
