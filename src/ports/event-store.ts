@@ -150,6 +150,27 @@ export class WrongExpectedRevisionError extends Error {
   }
 }
 
+/**
+ * The store refused an append as too large as a whole (EventStoreDB: MaximumAppendSizeExceeded,
+ * 1,048,576 bytes of data, metadata and types by default). Nothing of it was written; the same
+ * events appended in smaller parts can succeed.
+ */
+export class AppendTooLargeError extends Error {
+  constructor(
+    readonly streamName: string,
+    /** Events in the refused append. */
+    readonly events: number,
+    /** The store's limit in bytes, when it said. */
+    readonly maxAppendBytes: number | undefined,
+  ) {
+    super(
+      `The store refused an append of ${events} event(s) to ${streamName} as too large` +
+        (maxAppendBytes !== undefined ? ` (its limit is ${maxAppendBytes} bytes per append)` : ''),
+    );
+    this.name = 'AppendTooLargeError';
+  }
+}
+
 /** Revision helper shared by every adapter: does `actual` (-1 = no stream) satisfy `expected`? */
 export function revisionMatches(expected: ExpectedRevision, actual: number): boolean {
   if (expected === 'any') return true;

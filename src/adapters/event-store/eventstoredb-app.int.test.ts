@@ -41,7 +41,17 @@ async function start(env: Record<string, string> = {}): Promise<{ app: App; http
   const app = await createApp(config, { passwords: createScryptPasswordHasher({ cost: 2 ** 10 }) });
   apps.push(app);
   await app.runner.start();
-  await app.ready();
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      app.ready(),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error('the product did not become ready within 10 s')), 10_000);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
   return { app, http: request(app.http) };
 }
 
@@ -52,6 +62,28 @@ async function login(http: ReturnType<typeof request>, email: string, password: 
 }
 
 describe('the product on EventStoreDB (EVENTSTORE_URL)', () => {
+  it("becomes ready on a fresh single node with projections off, whose first subscription checkpoint is the server's (-1, -1)", async () => {
+    // EventStoreDB's defaults: projections off, so the log holds nothing but the node's epoch record.
+    const fresh = await startFakeEventStoreDb({ systemProjections: false });
+    try {
+      const { http } = await start({ EVENTSTORE_URL: fresh.connectionString });
+      // The projections' catch-up from the start met no event it handles and ended within its
+      // first checkpoint interval: the server's checkpoint was (-1, -1), sent as 2^64 − 1.
+      expect(fresh.calls.checkpoints[0]).toEqual({ commit: -1, prepare: -1 });
+      expect((await http.get('/health')).status).toBe(200);
+      // The first admin was created once caught up, and can log in.
+      expect(await login(http, 'admin@example.com', 'admin-secret-1')).toEqual(expect.any(String));
+      expect(fresh.log.records.some((r) => r.type === 'UserRegistered')).toBe(true);
+      // No subscription was ended and opened again.
+      const subscribed = fresh.calls.subscribe;
+      await new Promise((r) => setTimeout(r, 300));
+      expect(fresh.calls.subscribe).toBe(subscribed);
+    } finally {
+      for (const app of apps.splice(0)) await app.stop();
+      await fresh.stop();
+    }
+  });
+
   it('bootstraps, serves commands with read-your-writes, and keeps everything across a restart', async () => {
     const first = await start();
     const health = await first.http.get('/health');

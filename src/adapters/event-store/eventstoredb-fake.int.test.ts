@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { eventStoreContract } from '../../ports/event-store.contract';
-import { WrongExpectedRevisionError, type EventStore, type NewEvent, type RecordedEvent } from '../../ports/event-store';
+import { AppendTooLargeError, WrongExpectedRevisionError, type EventStore, type NewEvent, type RecordedEvent } from '../../ports/event-store';
 import { verifyChain } from '../../ports/hash-chain';
 import { silentLogger } from '../../ports/logger';
 import { defineEvent, EventRegistry } from '../../domain/shared/events';
@@ -49,6 +49,41 @@ eventStoreContract('eventstoredb (real client, fake in-memory server)', async ()
 eventStoreContract('eventstoredb with 2-event read pages (real client, fake server)', async () => {
   const store = openEventStoreDbStore({ connectionString: fake.connectionString, readPageSize: 2 });
   return { store, teardown: () => store.close() };
+});
+
+describe('the append path the client takes', () => {
+  it('is Streams.BatchAppend, as client 6.2.1 chooses against a server that lists it (24.10 does): the contracts above ran through it', async () => {
+    const store = open();
+    const before = { ...fake.calls };
+    const result = await store.appendToStream(stream('batch'), [ev('A'), ev('B')], { expectedRevision: 'no_stream' });
+    expect(result.nextExpectedRevision).toBe(1);
+    expect(fake.calls.batchAppend - before.batchAppend).toBe(1);
+    expect(fake.calls.unaryAppend - before.unaryAppend).toBe(0);
+    // The client asked which methods the server has (once per connection).
+    expect(fake.calls.serverFeatures - before.serverFeatures).toBe(1);
+    // Over the whole file so far, nothing took the unary path.
+    expect(fake.calls.unaryAppend).toBe(0);
+  });
+
+  describe('against a server that does not list BatchAppend (the unary Streams.Append)', () => {
+    let unary: FakeEventStoreDb;
+    beforeAll(async () => {
+      unary = await startFakeEventStoreDb({ batchAppend: false });
+    });
+    afterAll(async () => {
+      await unary.stop();
+    });
+
+    eventStoreContract('eventstoredb through the unary Append (real client, fake server)', async () => {
+      const store = openEventStoreDbStore({ connectionString: unary.connectionString });
+      return { store, teardown: () => store.close() };
+    });
+
+    it('took the unary path for every append', () => {
+      expect(unary.calls.unaryAppend).toBeGreaterThan(0);
+      expect(unary.calls.batchAppend).toBe(0);
+    });
+  });
 });
 
 function ev(type: string, data: Record<string, unknown> = {}, metadata: Partial<NewEvent['metadata']> = {}): NewEvent {
@@ -165,6 +200,67 @@ describe('EventStoreDB adapter specifics (real client, fake server)', () => {
     expect(verifyChain(s, events).valid).toBe(true);
   });
 
+  it('retries an append the server answered with its Timeout, whether or not the write went through, and writes it once', async () => {
+    const store = open();
+    const s = stream('timeout');
+    await store.appendToStream(s, [ev('First')], { expectedRevision: 'no_stream' });
+    const batches = fake.calls.batchAppend;
+    fake.timeOutNextAppend({ written: true });
+    await store.appendToStream(s, [ev('Second')], { expectedRevision: 0 });
+    fake.timeOutNextAppend({ written: false });
+    const third = await store.appendToStream(s, [ev('Third'), ev('Fourth')], { expectedRevision: 1 });
+    expect(third.events.map((e) => e.revision)).toEqual([2, 3]);
+    // Each timed-out append was sent again (through BatchAppend, answered DEADLINE_EXCEEDED + Timeout).
+    expect(fake.calls.batchAppend - batches).toBe(4);
+    const events = await store.readStream(s);
+    expect(events.map((e) => e.type)).toEqual(['First', 'Second', 'Third', 'Fourth']);
+    expect(verifyChain(s, events).valid).toBe(true);
+  });
+
+  it("answers Timeout to an append whose deadline has passed by the server's clock: nothing written, the error after the retries", async () => {
+    // BatchAppend deadlines are absolute times from the client's clock; a server clock ahead by
+    // more than the client's deadline (10 s by default) sees every one of them as passed.
+    const skewed = await startFakeEventStoreDb({ clockSkewMs: 60_000 });
+    const store = openEventStoreDbStore({ connectionString: skewed.connectionString, transientRetries: 1 });
+    try {
+      const s = stream('deadline');
+      const error = await store.appendToStream(s, [ev('Late')]).catch((e: unknown) => e);
+      expect(error).toMatchObject({ type: 'deadline-exceeded' });
+      expect(skewed.log.stream(s)).toHaveLength(0);
+      // Answered on receipt of the options, so never counted as an append that reached the log.
+      expect(skewed.calls.append).toBe(0);
+    } finally {
+      await store.close();
+      await skewed.stop();
+    }
+  });
+
+  it('refuses an append over the maximum append size as a whole, on both append paths, and takes the same events in parts', async () => {
+    for (const batchAppend of [true, false]) {
+      const small = await startFakeEventStoreDb({ batchAppend, maxAppendSize: 8 * 1024 });
+      const store = openEventStoreDbStore({ connectionString: small.connectionString });
+      try {
+        const s = stream(`too-large-${batchAppend ? 'batch' : 'unary'}`);
+        const events = Array.from({ length: 8 }, (_, i) => ev('Big', { i, text: 'x'.repeat(1200) }));
+        const error = await store.appendToStream(s, events, { expectedRevision: 'no_stream' }).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(AppendTooLargeError);
+        expect(error).toMatchObject({ streamName: s, events: 8, maxAppendBytes: 8 * 1024 });
+        expect(small.log.stream(s)).toHaveLength(0);
+        expect(small.refusedAppends).toEqual([{ streamName: s, events: 8, bytes: expect.any(Number) }]);
+        // Nothing was written, so the same events go in, in two parts, with the same revisions.
+        await store.appendToStream(s, events.slice(0, 4), { expectedRevision: 'no_stream' });
+        await store.appendToStream(s, events.slice(4), { expectedRevision: 3 });
+        const stored = await store.readStream(s);
+        expect(stored.map((e) => e.id)).toEqual(events.map((e) => e.id));
+        expect(verifyChain(s, stored).valid).toBe(true);
+        expect(batchAppend ? small.calls.batchAppend : small.calls.unaryAppend).toBeGreaterThan(0);
+      } finally {
+        await store.close();
+        await small.stop();
+      }
+    }
+  });
+
   it('calls onError once when the server drops a subscription; resubscribing from the last position misses and repeats nothing', async () => {
     const store = open();
     const type = `Drop_${randomUUID().slice(0, 8)}`;
@@ -275,6 +371,35 @@ describe('EventStoreDB adapter specifics (real client, fake server)', () => {
       expect(runner.position).toBe(tallied.position);
     } finally {
       await runner.stop();
+    }
+  });
+
+  it("goes live on a fresh node's log (only its epoch record, projections off) through the server's (-1, -1) checkpoint", async () => {
+    const fresh = await startFakeEventStoreDb({ systemProjections: false });
+    const store = openEventStoreDbStore({ connectionString: fresh.connectionString });
+    try {
+      expect(fresh.log.records.map((r) => r.type)).toEqual(['$epoch-information']);
+      const type = `Fresh_${randomUUID().slice(0, 8)}`;
+      const seen: RecordedEvent[] = [];
+      const errors: Error[] = [];
+      let caughtUp: number | undefined;
+      const sub = store.subscribeToAll(
+        { fromPosition: 0, eventTypes: [type] },
+        { onEvents: (e) => void seen.push(...e), onCaughtUp: (p) => (caughtUp = p), onError: (e) => void errors.push(e) },
+      );
+      await waitFor(() => caughtUp !== undefined);
+      // The catch-up ended within its first interval having sent nothing: its checkpoint was (-1, -1).
+      expect(fresh.calls.checkpoints).toEqual([{ commit: -1, prepare: -1 }]);
+      expect(caughtUp).toBe(0);
+      const first = await store.appendToStream(stream('fresh'), [ev(type)]);
+      await waitFor(() => seen.length === 1);
+      await sub.stop();
+      expect(seen.map((e) => e.id)).toEqual([first.events[0]!.id]);
+      expect(errors).toEqual([]);
+      expect(fresh.calls.subscribe).toBe(1);
+    } finally {
+      await store.close();
+      await fresh.stop();
     }
   });
 

@@ -20,6 +20,7 @@ import {
   type WrongExpectedVersionError,
 } from '@eventstore/db-client';
 import {
+  AppendTooLargeError,
   WrongExpectedRevisionError,
   type Actor,
   type EventMetadata,
@@ -122,9 +123,25 @@ export function isStreamNotFound(error: unknown): error is StreamNotFoundError {
 export function isTransientError(error: unknown): boolean {
   return (
     hasErrorType(error, ErrorType.UNAVAILABLE) ||
+    // BatchAppend answers a write not committed before its deadline with a Timeout status, which
+    // the client reports as DeadlineExceededError; the unary Append answers it with ABORTED
+    // ("Operation timed out"), reported as TimeoutError. Either way the write may or may not have
+    // happened, and retrying it (same ids, same exact expected revision) is idempotent.
     hasErrorType(error, ErrorType.DEADLINE_EXCEEDED) ||
+    hasErrorType(error, ErrorType.TIMEOUT) ||
     hasErrorType(error, ErrorType.NOT_LEADER)
   );
+}
+
+/** The client's MaxAppendSizeExceededError: the server refused the whole append (nothing was written). */
+export function isMaxAppendSizeExceeded(error: unknown): error is Error & { maxAppendSize: number } {
+  return hasErrorType(error, ErrorType.MAXIMUM_APPEND_SIZE_EXCEEDED);
+}
+
+/** The port's error for an append the server refused as too large. */
+export function toAppendTooLargeError(error: Error & { maxAppendSize: number }, streamName: string, events: number): AppendTooLargeError {
+  const limit = Number.isFinite(error.maxAppendSize) && error.maxAppendSize > 0 ? error.maxAppendSize : undefined;
+  return new AppendTooLargeError(streamName, events, limit);
 }
 
 /** The port's error for a rejected append: the caller's expectation and the stream's actual revision (-1: no stream). */
@@ -155,8 +172,24 @@ export function eventPositionToNumber(position: Position): number {
   return 2 * commitNumber(position.commit) + 1;
 }
 
-/** A subscription checkpoint as the port's position (never past a record not yet read). */
+/**
+ * The commit position the client reports for the server's "no position" (-1 as a C# long, sent
+ * as an unsigned 64-bit integer): 2^64 − 1.
+ */
+export const NO_POSITION = 2n ** 64n - 1n;
+
+/**
+ * A subscription checkpoint as the port's position (never past a record not yet read).
+ *
+ * A filtered subscription from the start of `$all` holds the checkpoint (-1, -1) until it has
+ * passed an event it sends or a whole checkpoint interval; when the log ends before either (a
+ * fresh node with only its epoch record, projections off), the server sends that (-1, -1) as the
+ * checkpoint of its catch-up, which the client reports as {2^64 − 1, 2^64 − 1}
+ * (Enumerator.AllSubscriptionFiltered and Position.FromInt64 in the server). It means "nothing
+ * passed yet": the start, 0.
+ */
 export function checkpointToNumber(position: Position): number {
+  if (position.commit === NO_POSITION) return 0;
   const c = commitNumber(position.commit);
   return position.prepare >= position.commit ? 2 * c + 1 : 2 * c;
 }

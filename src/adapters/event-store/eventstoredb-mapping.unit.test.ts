@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import {
   ANY,
+  DeadlineExceededError,
   EVENT_TYPE,
+  MaxAppendSizeExceededError,
   NO_STREAM,
   START,
   STREAM_EXISTS,
   StreamNotFoundError,
+  TimeoutError,
   UnavailableError,
   WrongExpectedVersionError,
   convertToCommandError,
@@ -15,10 +18,11 @@ import {
 import type { ServiceError } from '@grpc/grpc-js';
 import { WrongExpectedVersion } from '@eventstore/db-client/generated/shared_pb';
 import { Empty } from 'google-protobuf/google/protobuf/empty_pb';
-import { WrongExpectedRevisionError, type EventMetadata, type ExpectedRevision } from '../../ports/event-store';
+import { AppendTooLargeError, WrongExpectedRevisionError, type EventMetadata, type ExpectedRevision } from '../../ports/event-store';
 import { chainEvent } from './local-record';
 import {
   MAX_COMMIT_POSITION,
+  NO_POSITION,
   UnreadableEventError,
   checkpointToNumber,
   escapeRegex,
@@ -29,6 +33,7 @@ import {
   fromEsdbEvent,
   fromEsdbExpectedRevision,
   fromEsdbMetadata,
+  isMaxAppendSizeExceeded,
   isStreamNotFound,
   isSystemEvent,
   isTransientError,
@@ -38,6 +43,7 @@ import {
   numberToReadPosition,
   resolvedAllPosition,
   subscriptionFilter,
+  toAppendTooLargeError,
   toEsdbEventData,
   toEsdbExpectedRevision,
   toEsdbMetadata,
@@ -121,6 +127,31 @@ describe('errors', () => {
     expect(isTransientError(new WrongExpectedVersionError(undefined, { streamName: 's', expected: ANY, current: 1n }))).toBe(false);
     expect(isWrongExpectedVersion({ type: 'wrong-expected-version' })).toBe(false);
   });
+
+  it('treats both timeouts of an append as transient: BatchAppend\'s DeadlineExceeded and the unary Append\'s ABORTED', () => {
+    expect(isTransientError(new DeadlineExceededError())).toBe(true);
+    expect(isTransientError(new TimeoutError())).toBe(true);
+  });
+
+  it('maps the size refusal of both append paths to the port\'s AppendTooLargeError', () => {
+    // BatchAppend: a Status packing MaximumAppendSizeExceeded.
+    const fromBatch = MaxAppendSizeExceededError.fromMaxAppendSize(1_048_576);
+    expect(isMaxAppendSizeExceeded(fromBatch)).toBe(true);
+    const mapped = toAppendTooLargeError(fromBatch, 's-6', 1000);
+    expect(mapped).toBeInstanceOf(AppendTooLargeError);
+    expect(mapped).toMatchObject({ streamName: 's-6', events: 1000, maxAppendBytes: 1_048_576 });
+    // Unary Append: INVALID_ARGUMENT with the exception trailers.
+    const trailers = { exception: 'maximum-append-size-exceeded', 'maximum-append-size': '524288' };
+    const serviceError = Object.assign(new Error('Maximum Append Size of 524288 Exceeded.'), {
+      code: 3,
+      details: 'Maximum Append Size of 524288 Exceeded.',
+      metadata: { getMap: () => trailers },
+    }) as unknown as ServiceError;
+    const fromUnary = convertToCommandError(serviceError);
+    expect(isMaxAppendSizeExceeded(fromUnary)).toBe(true);
+    expect(toAppendTooLargeError(fromUnary as MaxAppendSizeExceededError, 's-7', 3).maxAppendBytes).toBe(524_288);
+    expect(isMaxAppendSizeExceeded(new UnavailableError())).toBe(false);
+  });
 });
 
 describe('positions', () => {
@@ -141,6 +172,15 @@ describe('positions', () => {
     expect(checkpointToNumber(pos(1000, 0))).toBe(event - 1);
     expect(checkpointToNumber(pos(1000, 1000))).toBe(event);
     expect(checkpointToNumber(pos(1000, 0))).toBeGreaterThan(eventPositionToNumber(pos(999)));
+  });
+
+  it("reads the server's (-1, -1) checkpoint of a subscription from the start, sent as {2^64 − 1, 2^64 − 1}, as the start", () => {
+    // Position.FromInt64(-1, -1) on the server; the client reports the unsigned value.
+    expect(NO_POSITION).toBe(18_446_744_073_709_551_615n);
+    expect(checkpointToNumber({ commit: NO_POSITION, prepare: NO_POSITION })).toBe(0);
+    expect(numberToReadPosition(checkpointToNumber({ commit: NO_POSITION, prepare: NO_POSITION }))).toBe(START);
+    // Anything else beyond the exact range is still refused.
+    expect(() => checkpointToNumber({ commit: NO_POSITION - 1n, prepare: 0n })).toThrow(RangeError);
   });
 
   it('reads from START at 0 and resumes exclusively from event positions and checkpoints', () => {

@@ -209,6 +209,21 @@ describe('EventStoreDB subscription', () => {
     expect(r.log).toEqual(['events:0', `checkpoint:${2 * at(5)}`, `caughtUp:${2 * at(5)}`]);
   });
 
+  it("takes the server's (-1, -1) checkpoint of a catch-up from the start that met no event as the start, and goes on", async () => {
+    const h = harness();
+    const r = recorder();
+    const sub = new EventStoreDbSubscription(h.open, { eventTypes: ['A'] }, r.handler);
+    // A fresh node: the log holds only its epoch record, which the filter skips; the catch-up ends
+    // within its first interval and the server sends (-1, -1) as the client reads it, 2^64 − 1.
+    h.grpc.send(checkpointResp({ commit: -1, prepare: -1 }), caughtUpResp());
+    await waitFor(() => r.log.some((l) => l.startsWith('caughtUp')));
+    h.grpc.send(user(0));
+    await waitFor(() => r.events.length === 1);
+    await sub.stop();
+    expect(r.errors).toEqual([]);
+    expect(r.log).toEqual(['caughtUp:0', 'events:0']);
+  });
+
   it('subscribes after fromPosition and drops anything at or before it, or delivered twice', async () => {
     const h = harness();
     const r = recorder();

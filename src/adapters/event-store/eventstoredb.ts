@@ -39,12 +39,14 @@ import {
   subscriptionFilter,
   fromEsdbEvent,
   isStreamNotFound,
+  isMaxAppendSizeExceeded,
   isTransientError,
   isWrongExpectedVersion,
   normaliseConnectionString,
   numberToReadPosition,
   resolvedAllPosition,
   toEsdbEventData,
+  toAppendTooLargeError,
   toEsdbExpectedRevision,
   toWrongExpectedRevisionError,
 } from './eventstoredb-mapping';
@@ -64,10 +66,14 @@ import { StoreClosedError, assertValidAppend } from './local-record';
  *   leave out system events and system streams.
  * - Positions: the port's number is 2 × commit + 1 for events (see eventstoredb-mapping.ts).
  * - Subscriptions: catch-up subscriptions to `$all`, see eventstoredb-subscription.ts.
- * - Transient failures (server unavailable, deadline, not leader) are retried a few times for
- *   reads and appends; appends are safe to retry because they name an exact expected revision
- *   and the same event ids, which EventStoreDB treats idempotently. The client reconnects its
- *   channel by itself on the next call.
+ * - Appends go through Streams.BatchAppend, which client 6.2.1 uses whenever the server lists it
+ *   in ServerFeatures (24.10 does), else through the unary Streams.Append; both answer the same.
+ *   An append over the server's MaxAppendSize (1,048,576 bytes by default) is refused whole and
+ *   reported as the port's AppendTooLargeError; nothing of it was written.
+ * - Transient failures (server unavailable, deadline or commit timeout, not leader) are retried a
+ *   few times for reads and appends; appends are safe to retry because they name an exact
+ *   expected revision and the same event ids, which EventStoreDB treats idempotently. The client
+ *   reconnects its channel by itself on the next call.
  *
  * Opening creates the client only; nothing connects until the first call.
  */
@@ -241,6 +247,7 @@ export function openEventStoreDbStore(options: EventStoreDbStoreOptions): EventS
           client.appendToStream(streamName, plan.events.map(toEsdbEventData), { expectedRevision: plan.expectedRevision }),
         );
       } catch (error) {
+        if (isMaxAppendSizeExceeded(error)) throw toAppendTooLargeError(error, streamName, plan.events.length);
         if (!isWrongExpectedVersion(error)) throw error;
         heads.delete(streamName);
         if (retriesOnConflict(expected) && attempt < maxConflictRetries) {
