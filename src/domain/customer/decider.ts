@@ -17,6 +17,8 @@ export interface CustomerState {
   status: CustomerStatus;
   details: CustomerDetails;
   registeredAt: string | null;
+  /** Closed (CustomerClosed): gone from every read; nothing more may change. */
+  closed: boolean;
 }
 
 /** A partial update: top-level fields replace, the address merges part by part. */
@@ -33,7 +35,8 @@ export type CustomerCommand =
       details: CustomerDetails;
       now: string;
     }
-  | { type: 'UpdateCustomer'; changes: CustomerChanges; now: string };
+  | { type: 'UpdateCustomer'; changes: CustomerChanges; now: string }
+  | { type: 'CloseCustomer'; reason: string | null; now: string };
 
 const emptyAddress: Address = {
   line: '',
@@ -69,16 +72,19 @@ export const initialCustomerState = (): CustomerState => ({
   status: 'pending',
   details: emptyDetails,
   registeredAt: null,
+  closed: false,
 });
 
 export function evolveCustomer(state: CustomerState, event: CustomerEvent): CustomerState {
   switch (event.type) {
     case 'CustomerRegistered': {
       const { customerId, number, code, userId, status, registeredAt, ...details } = event.data;
-      return { exists: true, customerId, number, code, userId, status, details, registeredAt };
+      return { exists: true, customerId, number, code, userId, status, details, registeredAt, closed: false };
     }
     case 'CustomerUpdated':
       return { ...state, details: { ...state.details, ...event.data.changes } };
+    case 'CustomerClosed':
+      return { ...state, status: 'cancelled', closed: true };
   }
 }
 
@@ -133,6 +139,13 @@ export function decideCustomer(command: CustomerCommand, state: CustomerState): 
     return [{ type: 'CustomerRegistered', data: { customerId, number, code, userId, status, ...details, registeredAt: now } }];
   }
   if (!state.exists) throw new NotFoundError('Customer', state.customerId);
+  if (command.type === 'CloseCustomer') {
+    if (state.closed) return [];
+    const { customerId, number, userId } = state;
+    return [{ type: 'CustomerClosed', data: { customerId, number, userId, reason: command.reason, closedAt: command.now } }];
+  }
+  // A closed customer no longer exists for the APIs.
+  if (state.closed) throw new NotFoundError('Customer', state.customerId);
   const { address: addressChanges, ...rest } = command.changes;
   const next: CustomerDetails = {
     ...state.details,

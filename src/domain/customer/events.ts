@@ -77,8 +77,24 @@ export const CustomerUpdated = defineEvent(
   }),
 );
 
-export const customerEvents = [CustomerRegistered, CustomerUpdated];
+/**
+ * The customer's account is closed (document 002 `DELETE /api/pelanggan/{id}`): the customer
+ * leaves every list and read and its personal fields are erased from the read models; its
+ * stream, like every stream, stays in the log for auditors. `userId` is its login account, if any.
+ */
+export const CustomerClosed = defineEvent(
+  'CustomerClosed',
+  z.object({
+    customerId: z.string(),
+    number: z.number().int().positive(),
+    userId: z.string().nullable(),
+    reason: z.string().nullable(),
+    closedAt: z.string(),
+  }),
+);
 
-export type CustomerEvent = EventOf<typeof CustomerRegistered> | EventOf<typeof CustomerUpdated>;
+export const customerEvents = [CustomerRegistered, CustomerUpdated, CustomerClosed];
+
+export type CustomerEvent = EventOf<typeof CustomerRegistered> | EventOf<typeof CustomerUpdated> | EventOf<typeof CustomerClosed>;
 
 export const customerStream = (customerId: string): string => `customer-${customerId}`;

@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import { defineEvent, type EventOf } from '../shared/events';
+
+/**
+ * A payment: money received for an invoice (document 002 paying an invoice, manually or through
+ * a payment gateway; document 004 lists them and will add refunds as further events). Stream
+ * `payment-<id>`, the integer id from the `payment` sequence. `applied`: whether the invoice took
+ * it (InvoicePaymentRecorded on `invoice-<invoiceId>`); an unapplied payment (the invoice was
+ * already paid or cancelled when a gateway reported the money) is owed back to the customer.
+ */
+
+export const PaymentReceived = defineEvent(
+  'PaymentReceived',
+  z.object({
+    paymentId: z.number().int().positive(),
+    invoiceId: z.number().int().positive(),
+    customerId: z.string(),
+    pelangganId: z.number().int().positive(),
+    /** Minor units. */
+    amount: z.number().int().positive(),
+    currency: z.string().length(3),
+    /** `manual` (recorded by staff) or `gateway`. */
+    method: z.string(),
+    gateway: z.string().nullable(),
+    /** The gateway's id of the payment (its callback id). */
+    gatewayReference: z.string().nullable(),
+    paymentChannel: z.string().nullable(),
+    paidAt: z.string(),
+    applied: z.boolean(),
+    receivedAt: z.string(),
+  }),
+);
+
+export const paymentEvents = [PaymentReceived];
+export type PaymentEvent = EventOf<typeof PaymentReceived>;
+
+export const paymentStream = (paymentId: number): string => `payment-${paymentId}`;
