@@ -7,7 +7,7 @@ import {
   type CustomerState,
   type CustomerStatus,
 } from '../domain/customer';
-import { NotFoundError, PreconditionFailedError, ValidationError } from '../domain/shared/errors';
+import { DuplicateError, NotFoundError, PreconditionFailedError, ValidationError } from '../domain/shared/errors';
 import { userDecider, userStream, type Profile } from '../domain/user';
 import type { RequestMeta } from './context';
 import { handleCommand, loadAggregate, type CommandResult } from './handle-command';
@@ -38,9 +38,50 @@ export interface RegisteredCustomer {
 }
 
 /**
- * Registers a customer. The login account comes first because its email reservation is the
- * uniqueness check: a duplicate email leaves nothing behind. Should the customer itself then
- * fail to register, the account is deactivated and its email released again.
+ * Uniqueness of a customer's email and national id (002 `no_ktp`) among customers, whichever
+ * document registered them: reservation streams (`customer_email`, `customer_national_id`)
+ * owned by the customer id, released when the value changes or the customer is closed.
+ */
+export const CUSTOMER_EMAIL = 'customer_email';
+export const CUSTOMER_NATIONAL_ID = 'customer_national_id';
+
+async function reserveCustomerValues(
+  deps: UserCommandDeps,
+  customerId: string,
+  values: { email: string | null; nationalId: string | null },
+  meta: RequestMeta,
+): Promise<() => Promise<void>> {
+  const taken: Array<[string, string]> = [];
+  const undo = async () => {
+    for (const [kind, value] of taken) await releaseUnique(deps, kind, value, customerId, meta);
+  };
+  try {
+    for (const [kind, value] of [
+      [CUSTOMER_EMAIL, values.email],
+      [CUSTOMER_NATIONAL_ID, values.nationalId],
+    ] as const) {
+      if (!value) continue;
+      try {
+        await reserveUnique(deps, kind, value, customerId, meta);
+      } catch (err) {
+        // Named by the canonical field, for every document's error format.
+        if (err instanceof DuplicateError) throw new DuplicateError(kind === CUSTOMER_EMAIL ? 'email' : 'nationalId', value);
+        throw err;
+      }
+      taken.push([kind, value]);
+    }
+  } catch (err) {
+    await undo();
+    throw err;
+  }
+  return undo;
+}
+
+/**
+ * Registers a customer. Its email and national id are reserved first (DuplicateError when
+ * another customer holds one), then the login account, whose email reservation among users is
+ * the next uniqueness check: a duplicate leaves nothing behind. Should the customer itself then
+ * fail to register, the account is deactivated and every value released again.
  */
 export async function registerCustomer(
   deps: UserCommandDeps,
@@ -48,10 +89,16 @@ export async function registerCustomer(
   meta: RequestMeta,
 ): Promise<RegisteredCustomer> {
   const customerId = deps.ids.uuid();
-  const details = { ...input.details, email: input.details.email?.trim().toLowerCase() || null };
+  const details = {
+    ...input.details,
+    email: input.details.email?.trim().toLowerCase() || null,
+    nationalId: input.details.nationalId?.trim() || null,
+  };
+  const releaseValues = await reserveCustomerValues(deps, customerId, details, meta);
   let userId: string | null = null;
   if (input.createLogin) {
     if (!details.email) throw new TypeError('A customer login needs an email');
+    try {
     userId = (
       await registerUser(
         deps,
@@ -65,6 +112,10 @@ export async function registerCustomer(
         meta,
       )
     ).userId;
+    } catch (err) {
+      await releaseValues();
+      throw err;
+    }
   }
   try {
     const number = await nextSequenceNumber(deps, 'customer', meta);
@@ -95,6 +146,7 @@ export async function registerCustomer(
       }, meta);
       await releaseUnique(deps, 'user_email', details.email!, userId, meta);
     }
+    await releaseValues();
     throw err;
   }
 }
@@ -113,19 +165,32 @@ export async function updateCustomer(
   options: { ifMatch?: number } = {},
 ): Promise<CommandResult<CustomerState>> {
   const loaded = await loadAggregate(deps, customerDecider, customerStream(customerId));
-  if (!loaded.state.exists) throw new NotFoundError('Customer', customerId);
+  if (!loaded.state.exists || loaded.state.closed) throw new NotFoundError('Customer', customerId);
   if (options.ifMatch !== undefined && options.ifMatch !== loaded.revision) {
     throw new PreconditionFailedError(options.ifMatch, loaded.revision);
   }
   const userId = loaded.state.userId;
   const email = typeof changes.email === 'string' ? changes.email.trim().toLowerCase() : changes.email;
-  const normalised: CustomerChanges = email === undefined ? changes : { ...changes, email };
+  const normalised: CustomerChanges = email === undefined ? { ...changes } : { ...changes, email };
   const current = loaded.state.details.email;
   const newEmail = userId && typeof email === 'string' && email !== current ? email : null;
   if (userId && email === null) {
     throw new ValidationError({ email: ['A customer with a login account must keep an email.'] });
   }
-  if (newEmail) await reserveUnique(deps, 'user_email', newEmail, userId!, meta);
+  const nationalId = typeof changes.nationalId === 'string' ? changes.nationalId.trim() || null : changes.nationalId;
+  if (nationalId !== undefined) normalised.nationalId = nationalId;
+  const previousValues = { email: loaded.state.details.email, nationalId: loaded.state.details.nationalId };
+  const newValues = {
+    email: typeof email === 'string' && email !== current ? email : null,
+    nationalId: typeof nationalId === 'string' && nationalId !== previousValues.nationalId ? nationalId : null,
+  };
+  const releaseNewValues = await reserveCustomerValues(deps, customerId, newValues, meta);
+  try {
+    if (newEmail) await reserveUnique(deps, 'user_email', newEmail, userId!, meta);
+  } catch (err) {
+    await releaseNewValues();
+    throw err;
+  }
   let result: CommandResult<CustomerState>;
   try {
     result = await handleCommand(
@@ -138,7 +203,18 @@ export async function updateCustomer(
     );
   } catch (err) {
     if (newEmail) await releaseUnique(deps, 'user_email', newEmail, userId!, meta);
+    await releaseNewValues();
     throw err;
+  }
+  // The values the customer no longer has are free again.
+  for (const e of result.newEvents) {
+    const previous = (e.data as { previous?: { email?: string | null; nationalId?: string | null } }).previous ?? {};
+    if (typeof previous.email === 'string' && 'email' in (e.data.changes as object)) {
+      await releaseUnique(deps, CUSTOMER_EMAIL, previous.email, customerId, meta);
+    }
+    if (typeof previous.nationalId === 'string' && 'nationalId' in (e.data.changes as object)) {
+      await releaseUnique(deps, CUSTOMER_NATIONAL_ID, previous.nationalId, customerId, meta);
+    }
   }
   if (userId && result.newEvents.length > 0) {
     const after = result.state.details;
@@ -158,4 +234,52 @@ export async function updateCustomer(
     }
   }
   return result;
+}
+
+/** What a closed customer's login account is left with: no personal data, no way in. */
+export const closedAccountEmail = (userId: string): string => `closed-${userId}@closed.invalid`;
+
+/**
+ * Closes a customer (document 002 DELETE /api/pelanggan/{id}): CustomerClosed on its stream,
+ * which takes it out of every read model (and its personal fields with it). Its email and
+ * national id are free again. A login account it had is deactivated and its email and profile
+ * replaced by placeholders (so no read model of users shows them either), and its email is
+ * released. Closing a closed customer changes nothing. Returns the position to wait for.
+ */
+export async function closeCustomer(
+  deps: UserCommandDeps,
+  customerId: string,
+  input: { reason: string | null },
+  meta: RequestMeta,
+  options: { ifMatch?: number } = {},
+): Promise<CommandResult<CustomerState>> {
+  const now = deps.clock.now().toISOString();
+  const result = await handleCommand(deps, customerDecider, customerStream(customerId), { type: 'CloseCustomer', reason: input.reason, now }, meta, options);
+  if (result.newEvents.length === 0) return result;
+  const { email, nationalId } = result.state.details;
+  if (email) await releaseUnique(deps, CUSTOMER_EMAIL, email, customerId, meta);
+  if (nationalId) await releaseUnique(deps, CUSTOMER_NATIONAL_ID, nationalId, customerId, meta);
+  let position = result.position;
+  const userId = result.state.userId;
+  if (userId) {
+    const account = await handleCommand(
+      deps,
+      userDecider,
+      userStream(userId),
+      {
+        type: 'UpdateUserAccount',
+        email: closedAccountEmail(userId),
+        profile: { full_name: 'Closed customer', phone: null, avatar: null },
+        active: false,
+        reason: 'customer closed',
+        now,
+      },
+      meta,
+    );
+    for (const e of account.newEvents) {
+      if (e.type === 'UserEmailChanged') await releaseUnique(deps, 'user_email', String(e.data.previousEmail), userId, meta);
+    }
+    if (account.position !== null && (position === null || account.position > position)) position = account.position;
+  }
+  return { ...result, position };
 }

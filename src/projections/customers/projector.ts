@@ -1,4 +1,5 @@
 import type { Address, CustomerDetails, CustomerEvent } from '../../domain/customer';
+import type { SubscriptionEvent } from '../../domain/subscription';
 import type { Doc } from '../../ports/read-store';
 import { applyOnce, type ProjectedEvent, type Projector } from '../engine/projector';
 import { SEARCH_TOKENS, searchTokens } from './search';
@@ -38,6 +39,12 @@ export interface CustomerDoc extends Doc {
   installation_date: string | null;
   customer_type: string | null;
   status: string;
+  /**
+   * The state of the customer's service (its subscription, document 002 `langganan`): `active`,
+   * `suspended` (e.g. unpaid past the grace period) or null (no current subscription). Shown
+   * with the customer and on the customer's tickets, so a technician sees why a line is down.
+   */
+  service_status?: 'active' | 'suspended' | null;
   /** Words of name, phone, email and nik (see ./search.ts). */
   search_tokens: string[];
   /** Revision of the customer's stream last applied: the ETag. */
@@ -86,7 +93,16 @@ const tokensOf = (d: Pick<CustomerDoc, 'full_name' | 'phone' | 'email' | 'nik'>)
 
 export const customersProjector: Projector = {
   name: 'customers',
-  handles: ['CustomerRegistered', 'CustomerUpdated'],
+  handles: [
+    'CustomerRegistered',
+    'CustomerUpdated',
+    'CustomerClosed',
+    // The service status (document 002 subscriptions) of the customer.
+    'SubscriptionCreated',
+    'SubscriptionSuspended',
+    'SubscriptionReactivated',
+    'SubscriptionTerminated',
+  ],
   collections: {
     [CUSTOMERS]: [
       { keys: { number: 1 }, unique: true },
@@ -99,9 +115,28 @@ export const customersProjector: Projector = {
     ],
   },
   async apply(raw, ctx) {
-    const event = raw as ProjectedEvent & CustomerEvent;
+    const event = raw as ProjectedEvent & (CustomerEvent | SubscriptionEvent);
     const customers = ctx.collection<CustomerDoc>(CUSTOMERS);
     const id = event.data.customerId;
+    switch (event.type) {
+      case 'CustomerClosed':
+        // A closed customer leaves every list and read, and its personal fields with it; its
+        // stream stays in the log (docs/api/002-billing.md, closure and erasure).
+        await customers.deleteOne({ _id: id });
+        return;
+      case 'SubscriptionCreated':
+      case 'SubscriptionReactivated':
+        await applyOnce(customers, id, event.position, { $set: { service_status: 'active' } });
+        return;
+      case 'SubscriptionSuspended':
+        await applyOnce(customers, id, event.position, { $set: { service_status: 'suspended' } });
+        return;
+      case 'SubscriptionTerminated':
+        await applyOnce(customers, id, event.position, { $set: { service_status: null } });
+        return;
+      default:
+        break;
+    }
     if (event.type === 'CustomerRegistered') {
       const { customerId: _c, number, code, userId, status, registeredAt, ...details } = event.data;
       const fields = fieldsOf(details);
@@ -116,6 +151,7 @@ export const customersProjector: Projector = {
             user_id: userId,
             ...fields,
             status,
+            service_status: null,
             search_tokens: tokensOf(fields as CustomerDoc),
             revision: event.revision,
             created_at: registeredAt,
@@ -126,6 +162,7 @@ export const customersProjector: Projector = {
       );
       return;
     }
+    if (event.type !== 'CustomerUpdated') return;
     const fields = fieldsOf(event.data.changes);
     const set: Record<string, unknown> = { ...fields, revision: event.revision, updated_at: event.data.updatedAt };
     if (['full_name', 'phone', 'email', 'nik'].some((f) => f in fields)) {

@@ -77,6 +77,7 @@ describe('customers projector', () => {
       installation_date: '2026-01-10',
       customer_type: 'residential',
       status: 'active',
+      service_status: null,
       search_tokens: searchTokens('Budi Santoso', '0812-3456-7890', 'budi@example.com', '3171234567890001'),
       revision: 0,
       created_at: '2026-01-15T12:00:00.000Z',

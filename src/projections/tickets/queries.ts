@@ -131,6 +131,8 @@ export interface CustomerSummary extends Doc {
   phone?: string;
   address?: unknown;
   user_id?: string | null;
+  /** The customer's service (document 002 subscription): active, suspended or null. */
+  service_status?: 'active' | 'suspended' | null;
 }
 
 /** The customer records whose login account is `userId` (a user with role customer). */
@@ -155,7 +157,7 @@ export async function lookupParties(
     cIds.length
       ? readStore
           .collection<CustomerSummary>(CUSTOMERS)
-          .find({ _id: { $in: cIds } }, { projection: { full_name: 1, phone: 1, address: 1, user_id: 1 } })
+          .find({ _id: { $in: cIds } }, { projection: { full_name: 1, phone: 1, address: 1, user_id: 1, service_status: 1 } })
       : Promise.resolve([]),
     uIds.length
       ? readStore.collection<UserDoc>(USERS).find({ _id: { $in: uIds } }, { projection: { role: 1, profile: 1, is_active: 1 } })

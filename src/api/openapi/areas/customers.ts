@@ -38,6 +38,7 @@ const schemas = {
       installation_date: nullable(date()),
       customer_type: nullable(oneOfValues(CUSTOMER_TYPES)),
       status: oneOfValues(CUSTOMER_STATUSES),
+      service_status: nullable(oneOfValues(['active', 'suspended'], 'The state of the customer’s subscription (document 002): suspended when unpaid past the grace period; null without a current subscription.')),
       created_at: dateTime(),
       updated_at: dateTime(),
     },

@@ -43,7 +43,13 @@ const ticketProperties: Record<string, SchemaObject> = {
 };
 
 const schemas: Record<string, SchemaObject> = {
-  TmsTicketCustomer: object({ id: uuid(), full_name: nullableString(), phone: nullableString(), address: nullableString() }),
+  TmsTicketCustomer: object({
+    id: uuid(),
+    full_name: nullableString(),
+    phone: nullableString(),
+    address: nullableString(),
+    service_status: nullable(oneOfValues(['active', 'suspended'], 'The customer’s service (document 002 subscription): `suspended` when cut off for non-payment, so the technician sees why the line is down; null without a current subscription.')),
+  }),
   TmsTicketTechnician: object({ id: uuid(), full_name: nullableString(), phone: nullableString() }),
   TmsTicketPerson: {
     oneOf: [

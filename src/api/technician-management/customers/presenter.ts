@@ -23,6 +23,7 @@ export function presentCustomer(doc: CustomerDoc) {
     installation_date: doc.installation_date,
     customer_type: doc.customer_type,
     status: doc.status,
+    service_status: doc.service_status ?? null,
     created_at: doc.created_at,
     updated_at: doc.updated_at,
   };

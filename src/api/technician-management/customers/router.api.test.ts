@@ -110,6 +110,7 @@ describe('Customers API (document 000)', () => {
             installation_date: null,
             customer_type: null,
             status: 'active',
+            service_status: null,
             created_at: '2026-01-15T12:00:00.000Z',
             updated_at: '2026-01-15T12:00:00.000Z',
           },

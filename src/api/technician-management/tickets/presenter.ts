@@ -24,7 +24,7 @@ function addressOf(c: CustomerSummary | undefined): string | null {
 
 export function presentCustomer(customerId: string, parties: Parties) {
   const c = parties.customers.get(customerId);
-  return { id: customerId, full_name: str(c?.full_name), phone: str(c?.phone), address: addressOf(c) };
+  return { id: customerId, full_name: str(c?.full_name), phone: str(c?.phone), address: addressOf(c), service_status: c?.service_status ?? null };
 }
 
 export function presentTechnician(technicianId: string | null, parties: Parties) {

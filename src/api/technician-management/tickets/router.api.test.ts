@@ -137,7 +137,7 @@ describe('Tickets API (document 000)', () => {
       expect(res.headers.etag).toBe('"0"');
       expect(ticket).toMatchObject({
         ticket_number: 'TKT-000001',
-        customer: { id: customerId, full_name: expect.stringMatching(/^Pelanggan/), phone: expect.any(String), address: expect.any(String) },
+        customer: { id: customerId, full_name: expect.stringMatching(/^Pelanggan/), phone: expect.any(String), address: expect.any(String), service_status: null },
         technician: null,
         type: 'repair',
         priority: 'high',
