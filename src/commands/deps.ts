@@ -1,5 +1,6 @@
 import type { SecretBox } from '../ports/secret-box';
 import type { AuthDeps } from './auth';
+import type { MikrotikCommandDeps } from './mikrotik-servers';
 import type { TicketCommandDeps } from './tickets';
 
 /**
@@ -8,6 +9,6 @@ import type { TicketCommandDeps } from './tickets';
  * add (hashing and mail for auth, the SLA policy for tickets, encryption at rest for stored
  * credentials, ...). A use case declares the narrower deps it needs; this is their union.
  */
-export interface AppCommandDeps extends AuthDeps, TicketCommandDeps {
+export interface AppCommandDeps extends AuthDeps, TicketCommandDeps, MikrotikCommandDeps {
   secrets: SecretBox;
 }

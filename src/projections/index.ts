@@ -7,6 +7,7 @@ import { technicianPerformanceProjector, technicianProfileProjector } from './te
 import { ticketsProjector } from './tickets/projector';
 import { mobileSyncProjector, notificationsProjector } from './notifications';
 import { reportsProjector } from './reports/projector';
+import { mikrotikProjectors } from './mikrotik';
 
 /** Every projector the product runs. */
-export const allProjectors: readonly Projector[] = [usersProjector, authSessionsProjector, serviceRequestsProjector, technicianProfileProjector, technicianPerformanceProjector, customersProjector, ticketsProjector, reportsProjector, notificationsProjector, mobileSyncProjector];
+export const allProjectors: readonly Projector[] = [usersProjector, authSessionsProjector, serviceRequestsProjector, technicianProfileProjector, technicianPerformanceProjector, customersProjector, ticketsProjector, reportsProjector, notificationsProjector, mobileSyncProjector, ...mikrotikProjectors];
