@@ -46,10 +46,13 @@ describe('migrate:events command line', () => {
       from: 'a.db',
       to: 'esdb://h:2113?tls=false',
       pageSize: 1000,
+      maxAppendBytes: 786_432,
       progressEvery: 10_000,
       verify: true,
       help: false,
     });
+    expect(parseMigrationArgs(['--from', 'a', '--to', 'b', '--max-append-bytes', '65536']).maxAppendBytes).toBe(65_536);
+    expect(() => parseMigrationArgs(['--from', 'a', '--to', 'b', '--max-append-bytes', '0'])).toThrow(/positive integer/);
     expect(parseMigrationArgs(['--from', 'a', '--to', 'b', '--page-size', '50', '--progress-every', '7', '--no-verify'])).toMatchObject({
       pageSize: 50,
       progressEvery: 7,

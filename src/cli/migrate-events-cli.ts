@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { openEventStoreDbStore } from '../adapters/event-store/eventstoredb';
 import { openSqliteEventStore } from '../adapters/event-store/sqlite';
 import type { EventStore } from '../ports/event-store';
-import { MigrationInterruptedError, migrateEvents, type MigrationProgress, type MigrationResult } from './migrate-events';
+import { DEFAULT_MAX_APPEND_BYTES, MigrationInterruptedError, migrateEvents, type MigrationProgress, type MigrationResult } from './migrate-events';
 
 /**
  * Command line: copy the embedded SQLite event log into EventStoreDB (or another SQLite file).
@@ -26,6 +26,9 @@ Options:
   --from <file>            the SQLite event store file (DATA_DIR/events.db)
   --to <target>            esdb://, esdb+discover://, kurrentdb:// connection string, or a SQLite file path
   --page-size <n>          events per read and per append at most (default 1000)
+  --max-append-bytes <n>   bytes per append at most, as EventStoreDB counts them (default ${DEFAULT_MAX_APPEND_BYTES}:
+                           its default MaxAppendSize of 1048576 less a quarter); appends the target
+                           refuses as too large anyway are split and sent again
   --progress-every <n>     print progress every n events (default 10000) or every 5 s
   --no-verify              skip the final comparison of source and target
   -h, --help               this text`;
@@ -41,6 +44,7 @@ export interface MigrationCliArgs {
   from: string;
   to: string;
   pageSize: number;
+  maxAppendBytes: number;
   progressEvery: number;
   verify: boolean;
   help: boolean;
@@ -64,6 +68,7 @@ export function parseMigrationArgs(argv: readonly string[]): MigrationCliArgs {
         from: { type: 'string' },
         to: { type: 'string' },
         'page-size': { type: 'string' },
+        'max-append-bytes': { type: 'string' },
         'progress-every': { type: 'string' },
         'no-verify': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
@@ -81,6 +86,7 @@ export function parseMigrationArgs(argv: readonly string[]): MigrationCliArgs {
     from: parsed.from ?? '',
     to: parsed.to ?? '',
     pageSize: positiveInt('page-size', parsed['page-size'], 1000),
+    maxAppendBytes: positiveInt('max-append-bytes', parsed['max-append-bytes'], DEFAULT_MAX_APPEND_BYTES),
     progressEvery: positiveInt('progress-every', parsed['progress-every'], 10_000),
     verify: parsed['no-verify'] !== true,
     help,
@@ -183,6 +189,7 @@ export async function runMigrationCli(argv: readonly string[], io: CliIo): Promi
       source,
       target,
       pageSize: args.pageSize,
+      maxAppendBytes: args.maxAppendBytes,
       verify: args.verify,
       progressEveryEvents: args.progressEvery,
       progressEveryMs: 5000,

@@ -7,12 +7,13 @@ import { openEventStoreDbStore } from '../adapters/event-store/eventstoredb';
 import { openSqliteEventStore, type SqliteEventStore } from '../adapters/event-store/sqlite';
 import type { EventStore, NewEvent, RecordedEvent } from '../ports/event-store';
 import { verifyChain } from '../ports/hash-chain';
-import { startFakeEventStoreDb } from '../../test/support/eventstoredb-fake-server';
+import { sizeOnDisk, startFakeEventStoreDb } from '../../test/support/eventstoredb-fake-server';
 import {
   MigrationError,
   MigrationInterruptedError,
   compareEvents,
   countEvents,
+  estimateAppendBytes,
   expectedBefore,
   migrateEvents,
   toNewEvent,
@@ -230,6 +231,100 @@ describe('migrateEvents', () => {
       const [t0] = await target.readStream('ticket-1');
       expect(t0!.position).not.toBe(s0!.position);
       expect(t0!.metadata.hash).toBe(s0!.metadata.hash);
+    } finally {
+      await target.close();
+      await fake.stop();
+    }
+  });
+});
+
+describe('appends within the target\'s maximum append size (EventStoreDB refuses more than 1,048,576 bytes at once)', () => {
+  /** One stream of `n` events of about `bytes` bytes of data each, in one append per 100 events. */
+  async function bigStream(stream: string, n: number, bytes: number): Promise<void> {
+    for (let i = 0; i < n; i += 100) {
+      const events = Array.from({ length: Math.min(100, n - i) }, (_, k) => ({ ...ev('TicketNoted', i + k), data: { i: i + k, note: 'n'.repeat(bytes) } }));
+      await source.appendToStream(stream, events, { expectedRevision: i === 0 ? 'no_stream' : i - 1 });
+    }
+  }
+
+  it('estimates an event as EventStoreDB counts it (data + metadata + 2 × type), over and never under', async () => {
+    await bigStream('ticket-big', 1, 1000);
+    const [event] = await source.readStream('ticket-big');
+    const fake = await startFakeEventStoreDb();
+    const target = openEventStoreDbStore({ connectionString: fake.connectionString });
+    try {
+      await migrateEvents({ source, target, verify: false });
+      const [stored] = fake.log.stream('ticket-big');
+      const counted = sizeOnDisk(stored!);
+      const estimate = estimateAppendBytes(toNewEvent(event!));
+      expect(estimate).toBeGreaterThanOrEqual(counted);
+      expect(estimate - counted).toBeLessThan(300);
+      // The metadata alone, as stored, is a couple of hundred bytes (the app's, with its ids, about 400).
+      expect(stored!.metadata.length).toBeGreaterThan(200);
+    } finally {
+      await target.close();
+      await fake.stop();
+    }
+  });
+
+  it('splits a page of one stream that is over the limit into appends under it, and completes', async () => {
+    // 1,000 events of ~1 KB in one stream: one page of the source, about 1.5 MB as EventStoreDB counts it.
+    await bigStream('ticket-big', 1000, 1000);
+    const fake = await startFakeEventStoreDb();
+    const target = openEventStoreDbStore({ connectionString: fake.connectionString });
+    try {
+      const result = await migrateEvents({ source, target });
+      expect(result).toMatchObject({ total: 1000, copied: 1000, skipped: 0 });
+      expect(result.verification?.ok).toBe(true);
+      await expectSameLog(target);
+      const all = fake.log.stream('ticket-big');
+      expect(all.reduce((sum, r) => sum + sizeOnDisk(r), 0)).toBeGreaterThan(1_048_576);
+      // No append was refused: every one stayed under the budget, and there were at least two.
+      expect(fake.refusedAppends).toEqual([]);
+      expect(fake.calls.batchAppend).toBeGreaterThanOrEqual(2);
+    } finally {
+      await target.close();
+      await fake.stop();
+    }
+  });
+
+  it('splits and sends again an append the target refuses as too large (a lower limit than planned for), and completes', async () => {
+    await bigStream('ticket-big', 300, 1000);
+    await fill(source, 30);
+    const fake = await startFakeEventStoreDb({ maxAppendSize: 64 * 1024 });
+    const target = openEventStoreDbStore({ connectionString: fake.connectionString });
+    try {
+      const result = await migrateEvents({ source, target });
+      expect(result.copied).toBe(await countEvents(source));
+      expect(result.verification?.ok).toBe(true);
+      await expectSameLog(target);
+      // The first append was refused (nothing written), then the copy kept under the limit the server reported.
+      expect(fake.refusedAppends).toEqual([{ streamName: 'ticket-big', events: 300, bytes: expect.any(Number) }]);
+    } finally {
+      await target.close();
+      await fake.stop();
+    }
+  });
+
+  it('stops on an event the target refuses on its own, and resumes cleanly once the limit is raised', async () => {
+    await fill(source, 20);
+    await bigStream('ticket-big', 5, 20_000);
+    await fill(source, 20, 100);
+    const fake = await startFakeEventStoreDb({ maxAppendSize: 16 * 1024 });
+    const target = openEventStoreDbStore({ connectionString: fake.connectionString });
+    try {
+      const error = await migrateEvents({ source, target }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(MigrationError);
+      expect((error as Error).message).toMatch(/^ticket-big@0: the target refuses this event alone .*\(16384 bytes\).*run the command again to resume/);
+      const before = await countEvents(target);
+      expect(before).toBeGreaterThan(0);
+      expect(fake.log.stream('ticket-big')).toHaveLength(0);
+
+      fake.setMaxAppendSize(1_048_576);
+      const resumed = await migrateEvents({ source, target });
+      expect(resumed).toMatchObject({ skipped: before, copied: (await countEvents(source)) - before });
+      expect(resumed.verification?.ok).toBe(true);
+      await expectSameLog(target);
     } finally {
       await target.close();
       await fake.stop();

@@ -1,4 +1,4 @@
-import type { EventStore, ExpectedRevision, NewEvent, RecordedEvent } from '../ports/event-store';
+import { AppendTooLargeError, type EventStore, type ExpectedRevision, type NewEvent, type RecordedEvent } from '../ports/event-store';
 import { canonicalJson, chainHash, hashedMetadata } from '../ports/hash-chain';
 
 /**
@@ -6,7 +6,12 @@ import { canonicalJson, chainHash, hashedMetadata } from '../ports/hash-chain';
  * EventStoreDB, in practice; any two port implementations work).
  *
  * - Order: the source is replayed in global order, one page of `$all` at a time, so the target's
- *   global order is the source's. Consecutive events of one stream go in one append.
+ *   global order is the source's. Consecutive events of one stream go in one append, up to
+ *   `maxAppendBytes` of them as the target counts them (EventStoreDB refuses a whole append over
+ *   its MaxAppendSize, 1,048,576 bytes by default): see `estimateAppendBytes`. An append the
+ *   target refuses as too large anyway (AppendTooLargeError: a server with a lower limit) wrote
+ *   nothing, so it is split in halves and appended again, and the rest of the run keeps under
+ *   the limit the target reported; only a single event over the limit stops the copy.
  * - Revisions: every append names the revision the target stream must be at (the source event's
  *   revision - 1, or no_stream), so the target's revisions are the source's.
  * - Hashes: the caller-supplied metadata is copied exactly; the target computes the hash chain
@@ -74,6 +79,11 @@ export interface MigrateEventsOptions {
   progressEveryMs?: number;
   /** Events per source page and per verification read (default 1000). */
   pageSize?: number;
+  /**
+   * Largest append, in bytes as EventStoreDB counts them (see estimateAppendBytes); default
+   * 786,432: EventStoreDB's default MaxAppendSize (1,048,576) less a quarter as a margin.
+   */
+  maxAppendBytes?: number;
   /** Compare source and target afterwards (default true). */
   verify?: boolean;
   /** Stops the copy after the append in progress (the next run resumes). */
@@ -96,6 +106,52 @@ export class MigrationInterruptedError extends Error {
 }
 
 const MAX_LISTED_PROBLEMS = 20;
+
+/** EventStoreDB's default MaxAppendSize. */
+export const EVENTSTOREDB_MAX_APPEND_SIZE = 1_048_576;
+
+/** The default append budget: EventStoreDB's limit less a quarter, for what the estimate cannot see. */
+export const DEFAULT_MAX_APPEND_BYTES = Math.floor(EVENTSTOREDB_MAX_APPEND_SIZE * 0.75);
+
+/**
+ * What the target adds to each event's metadata that the copied metadata does not hold yet: the
+ * hash chain (`"prevHash":"<64 hex>","hash":"<64 hex>"`, about 150 bytes) and the `$` of
+ * `$correlationId`/`$causationId`, rounded up.
+ */
+export const PER_EVENT_OVERHEAD_BYTES = 192;
+
+/** Consecutive parts of `events`, each within `maxBytes` by the estimate (an event larger than that alone). */
+export function splitByBytes(events: readonly RecordedEvent[], maxBytes: number): RecordedEvent[][] {
+  const parts: RecordedEvent[][] = [];
+  let part: RecordedEvent[] = [];
+  let bytes = 0;
+  for (const event of events) {
+    const size = estimateAppendBytes(toNewEvent(event));
+    if (part.length > 0 && bytes + size > maxBytes) {
+      parts.push(part);
+      part = [];
+      bytes = 0;
+    }
+    part.push(event);
+    bytes += size;
+  }
+  if (part.length > 0) parts.push(part);
+  return parts;
+}
+
+/**
+ * An event's size as EventStoreDB counts it against MaxAppendSize (Event.SizeOnDisk: data bytes +
+ * metadata bytes + 2 × the type's length), from the JSON the target will send, plus the
+ * metadata the target adds (PER_EVENT_OVERHEAD_BYTES). An over-estimate, never an under-estimate.
+ */
+export function estimateAppendBytes(event: NewEvent): number {
+  return (
+    Buffer.byteLength(JSON.stringify(event.data)) +
+    Buffer.byteLength(JSON.stringify(event.metadata)) +
+    2 * event.type.length +
+    PER_EVENT_OVERHEAD_BYTES
+  );
+}
 
 /** What the target needs to store an event exactly as the source has it (it computes prevHash and hash itself). */
 export function toNewEvent(event: RecordedEvent): NewEvent {
@@ -137,6 +193,8 @@ export async function countEvents(store: EventStore, pageSize = 1000): Promise<n
 export async function migrateEvents(options: MigrateEventsOptions): Promise<MigrationResult> {
   const { source, target } = options;
   const pageSize = options.pageSize ?? 1000;
+  let maxAppendBytes = options.maxAppendBytes ?? DEFAULT_MAX_APPEND_BYTES;
+  if (!(Number.isInteger(maxAppendBytes) && maxAppendBytes > 0)) throw new RangeError('maxAppendBytes must be a positive integer');
   const everyEvents = options.progressEveryEvents ?? 1000;
   const everyMs = options.progressEveryMs ?? 2000;
   const now = options.now ?? Date.now;
@@ -194,13 +252,29 @@ export async function migrateEvents(options: MigrateEventsOptions): Promise<Migr
     return head;
   };
 
-  let run: RecordedEvent[] = [];
-  const flush = async () => {
-    if (run.length === 0) return;
-    const events = run;
-    run = [];
+  /** Appends consecutive events of one stream; an append refused as too large is split in halves. */
+  const append = async (events: RecordedEvent[]): Promise<void> => {
     const first = events[0]!;
-    const result = await target.appendToStream(first.streamName, events.map(toNewEvent), { expectedRevision: expectedBefore(first) });
+    let result;
+    try {
+      result = await target.appendToStream(first.streamName, events.map(toNewEvent), { expectedRevision: expectedBefore(first) });
+    } catch (error) {
+      if (!(error instanceof AppendTooLargeError)) throw error;
+      // Nothing of it was written. Keep the rest of the copy under the limit the target reported.
+      if (error.maxAppendBytes !== undefined) maxAppendBytes = Math.min(maxAppendBytes, Math.max(1, Math.floor(error.maxAppendBytes * 0.75)));
+      if (events.length === 1) {
+        throw new MigrationError(
+          `${first.streamName}@${first.revision}: the target refuses this event alone as larger than its maximum append size` +
+            `${error.maxAppendBytes !== undefined ? ` (${error.maxAppendBytes} bytes)` : ''}; raise the target's limit ` +
+            '(EventStoreDB: MaxAppendSize) and run the command again to resume',
+        );
+      }
+      // Under the reported limit by the estimate, or in halves when that does not split it.
+      let parts = error.maxAppendBytes !== undefined ? splitByBytes(events, maxAppendBytes) : [];
+      if (parts.length < 2) parts = [events.slice(0, Math.ceil(events.length / 2)), events.slice(Math.ceil(events.length / 2))];
+      for (const part of parts) await append(part);
+      return;
+    }
     for (const [i, stored] of result.events.entries()) {
       const original = events[i]!;
       if (stored.revision !== original.revision || stored.metadata.hash !== original.metadata.hash) {
@@ -213,6 +287,16 @@ export async function migrateEvents(options: MigrateEventsOptions): Promise<Migr
     progress.copied += events.length;
     progress.processed += events.length;
     report();
+  };
+
+  let run: RecordedEvent[] = [];
+  let runBytes = 0;
+  const flush = async () => {
+    if (run.length === 0) return;
+    const events = run;
+    run = [];
+    runBytes = 0;
+    await append(events);
   };
 
   let fromPosition: number | undefined;
@@ -242,8 +326,10 @@ export async function migrateEvents(options: MigrateEventsOptions): Promise<Migr
             'events are missing in between (migrate into an empty store)',
         );
       }
-      if (run.length > 0 && (run[0]!.streamName !== event.streamName || run.length >= pageSize)) await flush();
+      const bytes = estimateAppendBytes(toNewEvent(event));
+      if (run.length > 0 && (run[0]!.streamName !== event.streamName || run.length >= pageSize || runBytes + bytes > maxAppendBytes)) await flush();
       run.push(event);
+      runBytes += bytes;
       head.revision = event.revision;
       head.id = event.id;
     }
