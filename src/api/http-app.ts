@@ -10,6 +10,7 @@ import { openapiRouter } from './openapi/router';
 import { opsRouter } from './ops/router';
 import { serviceRequestsRouter } from './service-requests/router';
 import { technicianManagementRouter } from './technician-management/router';
+import { mikrotikServersRouter } from './ftth-billing/mikrotik-servers/router';
 import type { ApiDeps } from './deps';
 
 /**
@@ -28,6 +29,7 @@ export function createHttpApp(deps: ApiDeps): Express {
 
   app.use('/api/auth', authRouter(deps)); // documents 000 and 001
   app.use('/api/services', serviceRequestsRouter(deps)); // document 001
+  app.use('/api/mikrotik_servers', mikrotikServersRouter(deps)); // document 002, Mikrotik
   app.use('/api', technicianManagementRouter(deps)); // document 000
   app.use(filesRouter(deps));
   app.use('/ops', opsRouter(deps));

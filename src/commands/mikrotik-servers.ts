@@ -7,7 +7,7 @@ import {
   type SealedCredentials,
   type ServerDetails,
 } from '../domain/mikrotik-server';
-import { NotFoundError, PreconditionFailedError, ValidationError } from '../domain/shared/errors';
+import { DuplicateError, NotFoundError, PreconditionFailedError, ValidationError } from '../domain/shared/errors';
 import { RouterUnavailableError, type RouterIdentity, type RouterProvisioner, type RouterTarget } from '../ports/router-provisioner';
 import type { SecretBox } from '../ports/secret-box';
 import type { CommandDeps, RequestMeta } from './context';
@@ -35,6 +35,16 @@ export interface MikrotikCommandDeps extends CommandDeps {
 
 const NAME_KIND = 'mikrotik_server_name';
 
+/** Reserves a server name; a name another server holds is a DuplicateError on `name`. */
+async function reserveName(deps: MikrotikCommandDeps, name: string, serverId: number, meta: RequestMeta): Promise<void> {
+  try {
+    await reserveUnique(deps, NAME_KIND, name, String(serverId), meta);
+  } catch (err) {
+    if (err instanceof DuplicateError) throw new DuplicateError('name', name);
+    throw err;
+  }
+}
+
 export interface RegisterMikrotikServerInput {
   details: ServerDetails;
   username: string;
@@ -54,7 +64,7 @@ export async function registerMikrotikServer(
   requireValid(input.details);
   const serverId = await nextSequenceNumber(deps, 'mikrotik_server', meta);
   const name = input.details.name.trim();
-  await reserveUnique(deps, NAME_KIND, name, String(serverId), meta);
+  await reserveName(deps, name, serverId, meta);
   try {
     const result = await handleCommand(
       deps,
@@ -115,15 +125,16 @@ export async function updateMikrotikServer(
   }
   const newName = input.details.name?.trim();
   const renamed = newName !== undefined && newName.toLowerCase() !== current.details.name.toLowerCase();
-  if (newName !== undefined) requireValid({ ...current.details, ...input.details, name: newName });
-  if (renamed) await reserveUnique(deps, NAME_KIND, newName, String(serverId), meta);
+  const given = Object.fromEntries(Object.entries(input.details).filter(([, v]) => v !== undefined)) as Partial<ServerDetails>;
+  if (newName !== undefined) requireValid({ ...current.details, ...given, name: newName });
+  if (renamed) await reserveName(deps, newName, serverId, meta);
   let result: CommandResult<MikrotikServerState>;
   try {
     result = await handleCommand(
       deps,
       mikrotikServerDecider,
       mikrotikServerStream(serverId),
-      { type: 'UpdateMikrotikServer', changes: input.details, credentials, now: deps.clock.now().toISOString() },
+      { type: 'UpdateMikrotikServer', changes: given, credentials, now: deps.clock.now().toISOString() },
       meta,
       options,
     );

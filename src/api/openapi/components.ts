@@ -148,6 +148,11 @@ const STATUS_TEXT: Record<number, { description: string; code: string; message: 
   },
   429: { description: 'Too many attempts: wait Retry-After seconds.', code: 'RATE_LIMIT_EXCEEDED', message: 'Too many login attempts. Try again in 60 seconds.' },
   500: { description: 'An unexpected error (details are in the log under the request id, never in the body).', code: 'INTERNAL_ERROR', message: 'An unexpected error occurred' },
+  502: {
+    description: 'A system this request depends on (a Mikrotik router) failed or could not be reached; the failure is recorded.',
+    code: 'BAD_GATEWAY',
+    message: 'The upstream system failed',
+  },
 };
 
 export const ERROR_STATUSES = Object.keys(STATUS_TEXT).map(Number);

@@ -4,6 +4,7 @@ import { createHttpApp } from '../http-app';
 import { startTestApp, customerWithLogin, type TestApp, type TestUser } from '../../../test/support/test-app';
 import request from 'supertest';
 import { AUTH_REQUEST_SCHEMAS } from './areas/auth';
+import { RouterOsStandIn } from '../../../test/support/routeros-standin';
 import { registeredRoutes, toOpenApiPath } from './routes';
 import { HTTP_METHODS, type OpenApiDocument, type OperationObject, type ParameterObject, type ResponseObject, type SchemaObject } from './types';
 
@@ -369,6 +370,33 @@ describe('OpenAPI document', () => {
       expectConforms('post', '/api/services', await t.http.post('/api/services').set(auth(tech)).send({}));
       expectConforms('get', '/api/services/{id}', await t.http.get('/api/services/999999').set(auth(tech)));
       expectConforms('get', '/api/services', await t.http.get('/api/services'));
+    });
+
+    it('Mikrotik servers (document 002), against a RouterOS stand-in', async () => {
+      const router = await RouterOsStandIn.start();
+      try {
+        const created = await t.http
+          .post('/api/mikrotik_servers/')
+          .set(auth(admin))
+          .send({ name: 'POP OpenAPI', host_ip: router.host, port: router.port, username: router.username, password: router.password });
+        expect(created.status).toBe(201);
+        expectConforms('post', '/api/mikrotik_servers', created);
+        const id = created.body.id as number;
+        expectConforms('post', '/api/mikrotik_servers', await t.http.post('/api/mikrotik_servers/').set(auth(admin)).send({ name: '' }));
+        expectConforms('post', '/api/mikrotik_servers', await t.http.post('/api/mikrotik_servers/').set(auth(tech)).send({}));
+        expectConforms('get', '/api/mikrotik_servers', await t.http.get('/api/mikrotik_servers/').set(auth(tech)));
+        expectConforms('get', '/api/mikrotik_servers/{server_id}', await t.http.get(`/api/mikrotik_servers/${id}`).set(auth(tech)));
+        expectConforms('get', '/api/mikrotik_servers/{server_id}', await t.http.get('/api/mikrotik_servers/999999').set(auth(tech)));
+        expectConforms('post', '/api/mikrotik_servers/{server_id}/test', await t.http.post(`/api/mikrotik_servers/${id}/test`).set(auth(admin)));
+        expectConforms('get', '/api/mikrotik_servers/health', await t.http.get('/api/mikrotik_servers/health').set(auth(manager)));
+        expectConforms('patch', '/api/mikrotik_servers/{server_id}', await t.http.patch(`/api/mikrotik_servers/${id}`).set(auth(admin)).send({ ros_version: '7.19' }));
+        expectConforms('patch', '/api/mikrotik_servers/{server_id}', await t.http.patch(`/api/mikrotik_servers/${id}`).set(auth(admin)).set('If-Match', '"0"').send({ port: 1 }));
+        await router.stop();
+        expectConforms('post', '/api/mikrotik_servers/{server_id}/test', await t.http.post(`/api/mikrotik_servers/${id}/test`).set(auth(admin)));
+        expectConforms('get', '/api/mikrotik_servers', await t.http.get('/api/mikrotik_servers/'));
+      } finally {
+        await router.stop();
+      }
     });
 
     it('operations and health', async () => {
