@@ -52,7 +52,8 @@ export type SyncOutcome =
       activeSessionsRemoved: number;
       result: CommandResult<PppoeSyncState>;
     }
-  | { status: 'failed'; reason: string; result: CommandResult<PppoeSyncState> };
+  /** `result` null: the failure was not recorded (an attempt that will be retried). */
+  | { status: 'failed'; reason: string; result: CommandResult<PppoeSyncState> | null };
 
 interface Desired {
   name: string;
@@ -92,11 +93,22 @@ function differences(have: PppSecret, want: PppSecretFields): Partial<PppSecretF
   return out;
 }
 
+/** Records that a sync could not be done (PppoeSyncFailed), for failures found outside syncPppoeSecret. */
+export function recordPppoeSyncFailure(
+  deps: MikrotikCommandDeps,
+  subject: SyncSubjectRef,
+  reason: string,
+  meta: RequestMeta,
+): Promise<CommandResult<PppoeSyncState>> {
+  return handleCommand(deps, pppoeSyncDecider, mikrotikSyncStream(subject.customerId), { type: 'RecordPppoeSyncFailed', subject, reason }, meta);
+}
+
 export async function syncPppoeSecret(
   deps: MikrotikCommandDeps,
   serverId: number,
   subject: PppoeSyncSubject,
   meta: RequestMeta,
+  options: { recordFailure?: boolean } = {},
 ): Promise<SyncOutcome> {
   const server = await loadMikrotikServer(deps, serverId);
   const want = desiredSecret(deps, serverId, subject);
@@ -127,7 +139,8 @@ export async function syncPppoeSecret(
     }
   } catch (err) {
     if (!(err instanceof RouterUnavailableError)) throw err;
-    const result = await handleCommand(deps, pppoeSyncDecider, stream, { type: 'RecordPppoeSyncFailed', subject: ref, reason: err.message }, meta);
+    if (options.recordFailure === false) return { status: 'failed', reason: err.message, result: null };
+    const result = await recordPppoeSyncFailure(deps, ref, err.message, meta);
     return { status: 'failed', reason: err.message, result };
   }
   const result = await handleCommand(

@@ -255,7 +255,7 @@ export function mikrotikServersRouter(deps: ApiDeps): Router {
           const subject = await resolvePppoeSyncSubject(deps.readStore, params.pelanggan_id);
           if (!subject) throw new NotFoundError('Pelanggan', String(params.pelanggan_id));
           const outcome = await syncPppoeSecret(deps.commands, params.server_id, subject, metaFor(req));
-          await settle(deps, req, outcome.result.position);
+          await settle(deps, req, outcome.result?.position ?? null);
           if (outcome.status === 'failed') throw new MikrotikSyncFailedError(outcome.reason);
           const syncedAt = String(outcome.result.newEvents[0]?.data.syncedAt ?? deps.commands.clock.now().toISOString());
           res.json(presentSync(params.server_id, params.pelanggan_id, outcome, syncedAt));
