@@ -8,6 +8,7 @@ const now = '2026-02-15T03:00:05.000Z';
 const payment = {
   paymentId: 5,
   invoiceId: 7,
+  invoiceNumber: 'INV-JAKINET-2026-000007',
   customerId: 'c1',
   pelangganId: 12,
   amount: 350_000,

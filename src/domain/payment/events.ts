@@ -14,6 +14,8 @@ export const PaymentReceived = defineEvent(
   z.object({
     paymentId: z.number().int().positive(),
     invoiceId: z.number().int().positive(),
+    /** The invoice's number (INV-…), for notifications and lists. */
+    invoiceNumber: z.string(),
     customerId: z.string(),
     pelangganId: z.number().int().positive(),
     /** Minor units. */

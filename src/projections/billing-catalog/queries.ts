@@ -1,0 +1,30 @@
+import type { ReadStore } from '../../ports/read-store';
+import { BILLING_BRANDS, BILLING_PLANS, type BrandDoc, type PlanDoc } from './projector';
+
+export async function listBrands(readStore: ReadStore, page: { skip: number; limit: number }): Promise<{ items: BrandDoc[]; total: number }> {
+  const col = readStore.collection<BrandDoc>(BILLING_BRANDS);
+  const [items, total] = await Promise.all([col.find({}, { sort: { id_brand: 1 }, skip: page.skip, limit: page.limit }), col.countDocuments({})]);
+  return { items, total };
+}
+
+export function getBrand(readStore: ReadStore, brandId: string): Promise<BrandDoc | null> {
+  return readStore.collection<BrandDoc>(BILLING_BRANDS).findOne({ _id: brandId.trim().toUpperCase() });
+}
+
+export async function listPlans(
+  readStore: ReadStore,
+  q: { brandId?: string; skip: number; limit: number },
+): Promise<{ items: PlanDoc[]; total: number }> {
+  const col = readStore.collection<PlanDoc>(BILLING_PLANS);
+  const filter = q.brandId ? { id_brand: q.brandId.trim().toUpperCase() } : {};
+  const [items, total] = await Promise.all([col.find(filter, { sort: { id: -1 }, skip: q.skip, limit: q.limit }), col.countDocuments(filter)]);
+  return { items, total };
+}
+
+export function getPlan(readStore: ReadStore, planId: number): Promise<PlanDoc | null> {
+  return readStore.collection<PlanDoc>(BILLING_PLANS).findOne({ _id: String(planId) });
+}
+
+export function getPlans(readStore: ReadStore, planIds: readonly number[]): Promise<PlanDoc[]> {
+  return planIds.length ? readStore.collection<PlanDoc>(BILLING_PLANS).find({ _id: { $in: planIds.map(String) } }) : Promise.resolve([]);
+}
