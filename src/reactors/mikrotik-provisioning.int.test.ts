@@ -4,6 +4,7 @@ import { RouterOsStandIn } from '../../test/support/routeros-standin';
 import { systemMeta, toNewEvents } from '../commands/context';
 import type { PppoeSyncSubject } from '../commands/mikrotik-sync';
 import { silentLogger } from '../ports/logger';
+import { mikrotikSyncForPelanggan } from '../projections/mikrotik-sync/queries';
 import { CheckpointedReactor } from './checkpointed-reactor';
 import { mikrotikProvisioningHandler } from './mikrotik-provisioning';
 
@@ -116,7 +117,6 @@ it('a suspension disables the secret on the suspended profile and ends the live 
   });
   // The sync status the data teknis shows follows.
   await t.app.deps.sync.waitFor(await t.eventStore.headPosition(), 2000);
-  const { mikrotikSyncForPelanggan } = await import('../projections/mikrotik-sync/queries');
   expect(await mikrotikSyncForPelanggan(t.app.deps.readStore, p)).toEqual(expect.objectContaining({ status: 'synced', pppoe_profile: '20M', pppoe_disabled: false, attempts: 2 }));
 });
 

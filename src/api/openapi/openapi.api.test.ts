@@ -5,6 +5,7 @@ import { startTestApp, customerWithLogin, type TestApp, type TestUser } from '..
 import request from 'supertest';
 import { AUTH_REQUEST_SCHEMAS } from './areas/auth';
 import { RouterOsStandIn } from '../../../test/support/routeros-standin';
+import { provisionablePelanggan } from '../../../test/support/mikrotik';
 import { registeredRoutes, toOpenApiPath } from './routes';
 import { HTTP_METHODS, type OpenApiDocument, type OperationObject, type ParameterObject, type ResponseObject, type SchemaObject } from './types';
 
@@ -391,6 +392,14 @@ describe('OpenAPI document', () => {
         expectConforms('get', '/api/mikrotik_servers/health', await t.http.get('/api/mikrotik_servers/health').set(auth(manager)));
         expectConforms('patch', '/api/mikrotik_servers/{server_id}', await t.http.patch(`/api/mikrotik_servers/${id}`).set(auth(admin)).send({ ros_version: '7.19' }));
         expectConforms('patch', '/api/mikrotik_servers/{server_id}', await t.http.patch(`/api/mikrotik_servers/${id}`).set(auth(admin)).set('If-Match', '"0"').send({ port: 1 }));
+        const p = await provisionablePelanggan(t, { serverId: id });
+        const syncPath = '/api/mikrotik_servers/{server_id}/sync/{pelanggan_id}';
+        expectConforms('post', syncPath, await t.http.post(`/api/mikrotik_servers/${id}/sync/${p.pelangganId}`).set(auth(admin)));
+        router.failNext('/ppp/profile/print', { kind: 'trap', message: 'not enough permissions (9)' });
+        expectConforms('post', syncPath, await t.http.post(`/api/mikrotik_servers/${id}/sync/${p.pelangganId}`).set(auth(admin)));
+        const noPlan = await provisionablePelanggan(t, { serverId: id, subscription: 'none' });
+        expectConforms('post', syncPath, await t.http.post(`/api/mikrotik_servers/${id}/sync/${noPlan.pelangganId}`).set(auth(admin)));
+        expectConforms('post', syncPath, await t.http.post(`/api/mikrotik_servers/${id}/sync/999999`).set(auth(admin)));
         await router.stop();
         expectConforms('post', '/api/mikrotik_servers/{server_id}/test', await t.http.post(`/api/mikrotik_servers/${id}/test`).set(auth(admin)));
         expectConforms('get', '/api/mikrotik_servers', await t.http.get('/api/mikrotik_servers/'));

@@ -1,5 +1,7 @@
 import type { PppoeSyncSubject, ServiceState } from '../../commands/mikrotik-sync';
 import type { ReadStore } from '../../ports/read-store';
+import { getPlan } from '../billing-catalog/queries';
+import { currentLangganan, getDataTeknisOfPelanggan, getPelanggan, langgananOfPelanggan } from '../billing-customers/queries';
 
 /**
  * What the PPPoE sync needs to know about a pelanggan, put together from the billing read
@@ -46,6 +48,22 @@ export async function resolvePppoeSyncSubject(readStore: ReadStore, pelangganId:
   return composeSyncSubject(await subjectSources(readStore, pelangganId));
 }
 
-async function subjectSources(_readStore: ReadStore, _pelangganId: number): Promise<SubjectSources> {
-  throw new Error('subjectSources: wire the billing read models');
+/** The billing read models' answers (src/projections/billing-customers, billing-catalog), through their query functions. */
+export async function subjectSources(readStore: ReadStore, pelangganId: number): Promise<SubjectSources> {
+  const pelanggan = await getPelanggan(readStore, pelangganId);
+  if (!pelanggan) return { customer: null, technicalData: null, subscription: null };
+  const customerId = pelanggan._id;
+  const [teknis, current] = await Promise.all([getDataTeknisOfPelanggan(readStore, pelangganId), currentLangganan(readStore, customerId)]);
+  // The subscription that is on (active or suspended); with none, the latest one (ended).
+  const langganan = current[0] ?? (await langgananOfPelanggan(readStore, pelangganId))[0] ?? null;
+  const plan = langganan ? await getPlan(readStore, langganan.paket_layanan_id) : null;
+  return {
+    customer: { customerId, pelangganId },
+    technicalData: teknis
+      ? { mikrotikServerId: teknis.mikrotik_server_id, ip: teknis.ip_pelanggan, pppoeUsername: teknis.username_pppoe, pppoePasswordSealed: teknis.password_pppoe_sealed }
+      : null,
+    subscription: langganan
+      ? { status: langganan.status, plan: plan ? { name: plan.nama_paket, speedMbps: plan.kecepatan, pppoeProfile: plan.profile_pppoe } : null }
+      : null,
+  };
 }
