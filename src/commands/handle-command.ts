@@ -2,6 +2,7 @@ import { WrongExpectedRevisionError, type RecordedEvent } from '../ports/event-s
 import type { Decider, DomainEvent } from '../domain/shared/decider';
 import { ConflictError, PreconditionFailedError } from '../domain/shared/errors';
 import { toNewEvents, type CommandDeps, type RequestMeta } from './context';
+import { streamQueueFor } from './stream-queue';
 
 export interface LoadedAggregate<State> {
   state: State;
@@ -35,18 +36,64 @@ export interface CommandResult<State> {
   position: number | null;
 }
 
+/**
+ * How often, and how far apart, a command whose append lost a race is re-read and re-decided.
+ * Within one process the stream queue keeps commands on one stream from racing at all, so this
+ * is for writes from other instances: exponential back-off with full jitter (a random wait
+ * between 0 and min(maxDelayMs, baseDelayMs * 2^(attempt - 1))), so instances that collided
+ * once do not collide again in lockstep. With the defaults, ten attempts spread over up to
+ * about 1.5 s of sustained writes to one stream by others before answering 409.
+ */
+export interface RetryPolicy {
+  attempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { attempts: 10, baseDelayMs: 5, maxDelayMs: 250 };
+
 export interface HandleOptions {
   /** From If-Match: the command only applies to this exact revision, else 412. */
   ifMatch?: number;
-  maxAttempts?: number;
+  retry?: Partial<RetryPolicy>;
+}
+
+/** The wait before attempt `attempt + 1`, full jitter. */
+export function backoffDelay(policy: RetryPolicy, attempt: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+  return Math.floor(random() * ceiling);
+}
+
+/** Brings a loaded aggregate up to the stream's head by folding only the events after it. */
+async function catchUp<State, Event extends DomainEvent>(
+  deps: Pick<CommandDeps, 'eventStore' | 'registry'>,
+  decider: Pick<Decider<State, unknown, Event>, 'evolve'>,
+  streamName: string,
+  loaded: LoadedAggregate<State>,
+): Promise<LoadedAggregate<State>> {
+  const newer = await deps.eventStore.readStream(streamName, { fromRevision: loaded.revision + 1 });
+  let state = loaded.state;
+  for (const e of newer) {
+    const data = deps.registry.upcast(e.type, e.metadata.schemaVersion, e.data);
+    state = decider.evolve(state, { type: e.type, data } as Event);
+  }
+  return {
+    state,
+    revision: newer.length ? newer[newer.length - 1]!.revision : loaded.revision,
+    events: [...loaded.events, ...newer],
+  };
 }
 
 /**
- * Load → decide → append with the loaded revision as the expected revision. A concurrent
- * write makes the append fail; the command is then re-read and re-decided, a few times,
- * before answering ConflictError. With If-Match, a stale revision is PreconditionFailedError.
+ * Load → decide → append with the loaded revision as the expected revision, one command per
+ * stream at a time within this process (stream-queue.ts). An append that still loses a race
+ * (another instance wrote the stream in between) is retried: the events written since are
+ * folded in, the command re-decided against them, after a jittered back-off; ConflictError
+ * (409) once the policy's attempts are spent. With If-Match, a stale revision is
+ * PreconditionFailedError (412) and nothing is retried. Which commands can still answer 409,
+ * and why: ARCHITECTURE.md, "Writing".
  */
-export async function handleCommand<State, Command, Event extends DomainEvent>(
+export function handleCommand<State, Command, Event extends DomainEvent>(
   deps: CommandDeps,
   decider: Decider<State, Command, Event>,
   streamName: string,
@@ -54,9 +101,20 @@ export async function handleCommand<State, Command, Event extends DomainEvent>(
   meta: RequestMeta,
   options: HandleOptions = {},
 ): Promise<CommandResult<State>> {
-  const maxAttempts = options.maxAttempts ?? 5;
+  return streamQueueFor(deps.eventStore).run(streamName, () => decideAndAppend(deps, decider, streamName, command, meta, options));
+}
+
+async function decideAndAppend<State, Command, Event extends DomainEvent>(
+  deps: CommandDeps,
+  decider: Decider<State, Command, Event>,
+  streamName: string,
+  command: Command,
+  meta: RequestMeta,
+  options: HandleOptions,
+): Promise<CommandResult<State>> {
+  const policy: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry };
+  let loaded = await loadAggregate(deps, decider, streamName);
   for (let attempt = 1; ; attempt++) {
-    const loaded = await loadAggregate(deps, decider, streamName);
     if (options.ifMatch !== undefined && options.ifMatch !== loaded.revision) {
       throw new PreconditionFailedError(options.ifMatch, loaded.revision);
     }
@@ -71,7 +129,10 @@ export async function handleCommand<State, Command, Event extends DomainEvent>(
     } catch (err) {
       if (!(err instanceof WrongExpectedRevisionError)) throw err;
       if (options.ifMatch !== undefined) throw new PreconditionFailedError(options.ifMatch, err.actual);
-      if (attempt >= maxAttempts) throw new ConflictError();
+      if (attempt >= policy.attempts) throw new ConflictError();
+      const delay = backoffDelay(policy, attempt);
+      if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+      loaded = await catchUp(deps, decider, streamName, loaded);
     }
   }
 }

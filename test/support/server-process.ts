@@ -30,7 +30,11 @@ export async function startServer(env: Record<string, string>, timeoutMs = 20_00
   let buffer = '';
   const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in ${timeoutMs} ms; stderr: ${stderr}`)), timeoutMs);
+    const timer = setTimeout(() => {
+      // Not left running behind a failed start (it would keep the test process from exiting).
+      proc.kill('SIGKILL');
+      reject(new Error(`server did not log that it listens within ${timeoutMs} ms (LOG_LEVEL must include info); stderr: ${stderr}`));
+    }, timeoutMs);
     proc.stdout!.on('data', (chunk: Buffer) => {
       buffer += chunk.toString('utf8');
       let nl: number;
