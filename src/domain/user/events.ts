@@ -4,13 +4,37 @@ import { defineEvent, type EventOf } from '../shared/events';
 export const ROLES = ['super_admin', 'manager', 'supervisor', 'customer_service', 'technician', 'customer'] as const;
 export type Role = (typeof ROLES)[number];
 
+/**
+ * Employee fields (document 003's users; accepted in document 000's `profile`): personnel number,
+ * position, and the integer ids of the department and branch records. Added after the first
+ * events were written, and optional: a profile without them reads as null (see `employeeFieldsOf`).
+ */
+export const employeeProfileSchema = z.object({
+  pn: z.string().nullable().optional(),
+  position: z.string().nullable().optional(),
+  department_id: z.number().int().positive().nullable().optional(),
+  branch_id: z.number().int().positive().nullable().optional(),
+});
+
 export const profileSchema = z.object({
   full_name: z.string(),
   phone: z.string().nullable().default(null),
   avatar: z.string().nullable().default(null),
   department: z.string().nullable().default(null),
+  ...employeeProfileSchema.shape,
 });
 export type Profile = z.infer<typeof profileSchema>;
+export type EmployeeFields = { [K in keyof z.infer<typeof employeeProfileSchema>]-?: Exclude<z.infer<typeof employeeProfileSchema>[K], undefined> };
+
+/** The employee fields of a stored profile; null for those a profile written before them lacks. */
+export function employeeFieldsOf(profile: Partial<EmployeeFields>): EmployeeFields {
+  return {
+    pn: profile.pn ?? null,
+    position: profile.position ?? null,
+    department_id: profile.department_id ?? null,
+    branch_id: profile.branch_id ?? null,
+  };
+}
 
 export const UserRegistered = defineEvent(
   'UserRegistered',
@@ -36,6 +60,10 @@ export const profileChangesSchema = z
     phone: z.string().nullable(),
     avatar: z.string().nullable(),
     department: z.string().nullable(),
+    pn: z.string().nullable(),
+    position: z.string().nullable(),
+    department_id: z.number().int().positive().nullable(),
+    branch_id: z.number().int().positive().nullable(),
   })
   .partial();
 
