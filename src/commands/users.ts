@@ -1,10 +1,11 @@
-import { NotFoundError } from '../domain/shared/errors';
+import { NotFoundError, ValidationError } from '../domain/shared/errors';
 import { userDecider, userStream, type Profile, type Role, type UserState } from '../domain/user';
 import type { PasswordHasher } from '../ports/password-hasher';
 import type { CommandDeps, RequestMeta } from './context';
 import { handleCommand, loadAggregate, type CommandResult } from './handle-command';
 import { releaseUnique, reserveUnique } from './reservations';
 import { nextSequenceNumber } from './sequences';
+import { missingEmployeeReferences } from './reference-data';
 
 export interface UserCommandDeps extends CommandDeps {
   passwords: PasswordHasher;
@@ -14,7 +15,17 @@ export interface RegisterUserInput {
   email: string;
   password: string;
   role: Role;
-  profile: { full_name: string; phone?: string | null; avatar?: string | null; department?: string | null };
+  profile: {
+    full_name: string;
+    phone?: string | null;
+    avatar?: string | null;
+    department?: string | null;
+    /** Employee fields (document 003): the department and branch must exist. */
+    pn?: string | null;
+    position?: string | null;
+    department_id?: number | null;
+    branch_id?: number | null;
+  };
   /** The customer this account is the login of (see registerCustomer). */
   customerId?: string;
 }
@@ -33,6 +44,7 @@ export interface RegisteredUser {
 export async function registerUser(deps: UserCommandDeps, input: RegisterUserInput, meta: RequestMeta): Promise<RegisteredUser> {
   const userId = deps.ids.uuid();
   const email = input.email.trim().toLowerCase();
+  await assertEmployeeReferences(deps, input.profile);
   await reserveUnique(deps, 'user_email', email, userId, meta);
   try {
     const number = await nextSequenceNumber(deps, 'user', meta);
@@ -42,6 +54,7 @@ export async function registerUser(deps: UserCommandDeps, input: RegisterUserInp
       phone: input.profile.phone ?? null,
       avatar: input.profile.avatar ?? null,
       department: input.profile.department ?? null,
+      ...employeeFields(input.profile),
     };
     const result = await handleCommand(
       deps,
@@ -103,6 +116,7 @@ export async function updateUser(
   const { state } = await loadAggregate(deps, userDecider, userStream(userId));
   if (!state.exists) throw new NotFoundError('User', userId);
   await options.authorize?.(state);
+  if (input.profile) await assertEmployeeReferences(deps, input.profile);
   const email = input.email?.trim().toLowerCase();
   const newEmail = email !== undefined && email !== state.email ? email : undefined;
   if (newEmail) await reserveUnique(deps, 'user_email', newEmail, userId, meta);
@@ -134,6 +148,20 @@ export async function updateUser(
     if (e.type === 'UserEmailChanged') await releaseUnique(deps, 'user_email', String(e.data.previousEmail), userId, meta);
   }
   return result;
+}
+
+/** The employee fields given (only those: a profile without them stays as it was written). */
+function employeeFields(p: RegisterUserInput['profile']): Partial<Profile> {
+  const out: Partial<Profile> = {};
+  for (const k of ['pn', 'position', 'department_id', 'branch_id'] as const) if (p[k] !== undefined) (out as Record<string, unknown>)[k] = p[k];
+  return out;
+}
+
+/** 422 on profile.department_id / profile.branch_id when they name no department or branch. */
+async function assertEmployeeReferences(deps: UserCommandDeps, p: { department_id?: number | null; branch_id?: number | null }): Promise<void> {
+  if ((p.department_id ?? null) === null && (p.branch_id ?? null) === null) return;
+  const invalid = await missingEmployeeReferences(deps, p);
+  if (Object.keys(invalid).length > 0) throw new ValidationError(invalid);
 }
 
 /** Soft delete: the account can no longer log in and its tokens stop working. Idempotent. */
