@@ -3,12 +3,15 @@ import type { Logger } from '../ports/logger';
 import type { ReadStore } from '../ports/read-store';
 import { JobScheduler, type JobDefinition } from './scheduler';
 import { runSlaJob } from './sla';
+import { runLowStockDigestJob } from './low-stock-digest';
+import type { InventoryCommandDeps } from '../commands/inventory-settings';
 
 export { JobScheduler, type Job, type JobDefinition } from './scheduler';
 export { runSlaJob, type SlaJobDeps, type SlaJobResult } from './sla';
+export { runLowStockDigestJob, type LowStockDigestJobDeps, type LowStockDigestJobResult } from './low-stock-digest';
 
 export interface JobsDeps {
-  commands: TicketCommandDeps;
+  commands: TicketCommandDeps & InventoryCommandDeps;
   readStore: ReadStore;
   logger: Logger;
   /** Whether this instance runs the scheduled jobs now (it holds the projection lease). */
@@ -18,6 +21,8 @@ export interface JobsDeps {
 export interface JobSchedules {
   /** SLA_JOB_SCHEDULE */
   sla: string;
+  /** INVENTORY_DIGEST_SCHEDULE */
+  lowStockDigest: string;
 }
 
 /** Every recurring job of the product, for the composition root to start and stop. */
@@ -25,6 +30,7 @@ export function createJobScheduler(deps: JobsDeps, schedules: JobSchedules): Job
   const logger = deps.logger.child({ component: 'jobs' });
   const jobs: JobDefinition[] = [
     { name: 'sla', schedule: schedules.sla, run: (now) => runSlaJob({ ...deps, logger }, now) },
+    { name: 'low-stock-digest', schedule: schedules.lowStockDigest, run: (now) => runLowStockDigestJob({ ...deps, logger }, now) },
   ];
   return new JobScheduler({ clock: deps.commands.clock, logger, isLeader: deps.isLeader }, jobs);
 }
