@@ -1,10 +1,12 @@
 import { Router } from 'express';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../domain/shared/errors';
+import type { RecordedEvent } from '../../ports/event-store';
 import { verifyChain } from '../../ports/hash-chain';
 import { withoutBookkeeping } from '../../projections/engine/projector';
 import { authenticate } from '../http/authenticate';
 import { documentErrorHandler } from '../http/errors';
 import { requireAuth } from '../http/context';
+import { redactSecrets } from '../http/secrets';
 import type { ApiDeps } from '../deps';
 
 /**
@@ -12,9 +14,19 @@ import type { ApiDeps } from '../deps';
  *  GET  /ops/projections                   runner position, checkpoints, faults, rebuild progress
  *  POST /ops/projections/:name/rebuild     rebuild from position zero beside the live one, then swap (202)
  *  GET  /ops/projections/:name/rebuild     progress of that rebuild
- *  GET  /ops/streams/:stream               every event of a stream, with metadata and hashes
+ *  GET  /ops/streams/:stream               every event of a stream, with metadata and hashes (secrets redacted)
  *  GET  /ops/streams/:stream/verify        recompute the stream's hash chain
  */
+/**
+ * An event as stored, but for its secrets (password hashes, token ids, sealed credentials: see
+ * secrets.ts), replaced by `[redacted]` and named in `redacted`. The hashes in the metadata are
+ * those of the stored event; `/verify` checks the chain on the server over what is stored.
+ */
+function presentEvent(event: RecordedEvent): RecordedEvent & { redacted: string[] } {
+  const { value, redacted } = redactSecrets(event.data);
+  return { ...event, data: value, redacted: redacted.map((path) => `data.${path}`) };
+}
+
 export function opsRouter(deps: ApiDeps): Router {
   const router = Router();
   router.use(authenticate(deps, 'staff'));
@@ -49,7 +61,7 @@ export function opsRouter(deps: ApiDeps): Router {
     if (asOf !== undefined && (!Number.isInteger(asOf) || asOf < 0)) {
       throw new ValidationError({ as_of_revision: ['The as of revision must be a non-negative integer.'] });
     }
-    const shown = asOf === undefined ? events : events.filter((e) => e.revision <= asOf);
+    const shown = (asOf === undefined ? events : events.filter((e) => e.revision <= asOf)).map(presentEvent);
     res.json({ success: true, data: { stream, revision: events[events.length - 1]!.revision, events: shown } });
   });
 
@@ -63,7 +75,7 @@ export function opsRouter(deps: ApiDeps): Router {
   router.get('/read-models/:collection/:id', async (req, res) => {
     const doc = await deps.readStore.collection(String(req.params.collection)).findOne({ _id: String(req.params.id) });
     if (!doc) throw new NotFoundError('Document', String(req.params.id));
-    res.json({ success: true, data: { document: withoutBookkeeping(doc) } });
+    res.json({ success: true, data: { document: redactSecrets(withoutBookkeeping(doc)).value } });
   });
 
   router.use(
