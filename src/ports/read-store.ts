@@ -72,6 +72,13 @@ export interface ReadStore {
   /** Replaces `to` with `from` (dropping `to`), keeping `from`'s documents and indexes.
    * Used to swap a rebuilt read model in while the live one keeps serving until then. */
   renameCollection(from: string, to: string): Promise<void>;
+  /**
+   * Runs `fn` so that its writes commit together, or after a crash not at all: a projector's
+   * checkpoint is written in the same transaction as the documents it covers (the embedded
+   * SQLite store). Stores without it (MongoDB, memory) leave it out; their projectors rely on
+   * each document's applied position instead (src/projections/engine/projector.ts).
+   */
+  transaction?<R>(fn: () => Promise<R>): Promise<R>;
   close(): Promise<void>;
 }
 

@@ -8,6 +8,7 @@ import { registerUser } from '../../src/commands/users';
 import { systemMeta } from '../../src/commands/context';
 import { createMemoryEventStore } from '../../src/adapters/event-store/memory';
 import { createMemoryReadStore } from '../../src/adapters/read-store/memory/memory-read-store';
+import { openSqliteReadStore } from '../../src/adapters/read-store/sqlite/sqlite-read-store';
 import { createScryptPasswordHasher } from '../../src/adapters/crypto/scrypt-password-hasher';
 import type { Role } from '../../src/domain/user';
 import type { MailMessage, Mailer } from '../../src/ports/mailer';
@@ -60,7 +61,7 @@ export async function startTestApp(
   const app = await createApp(config, {
     clock,
     eventStore,
-    readStore: createMemoryReadStore(),
+    readStore: process.env.TEST_READ_STORE === 'memory' ? createMemoryReadStore() : openSqliteReadStore({ filename: join(dataDir, 'read-models.db') }),
     mailer,
     passwords: createScryptPasswordHasher({ cost: 2 ** 10 }),
     skipBootstrap: true,

@@ -23,7 +23,10 @@ export function health(deps: ApiDeps): RequestHandler {
     }
     const faulted = projections.projectors.filter((p) => p.faulted);
     const status = !ready ? 'starting' : !storesOk ? 'unavailable' : faulted.length ? 'degraded' : 'ok';
-    res.status(ready && storesOk ? 200 : 503).json({ status, stores, projections });
+    // Rebuilds in progress (a new projector version, or an operator's): the version before keeps
+    // serving meanwhile, so they do not make the service unready.
+    const rebuilds = deps.rebuilds.all().filter((r) => r.state === 'running');
+    res.status(ready && storesOk ? 200 : 503).json({ status, stores, projections, rebuilds });
   };
 }
 

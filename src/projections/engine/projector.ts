@@ -25,6 +25,12 @@ export interface ProjectorContext {
  */
 export interface Projector {
   name: string;
+  /**
+   * The version of what `apply` builds (default 1). Raise it when a change to the projector
+   * changes its documents: at the next start the read models of the stored version keep serving
+   * while the new version is rebuilt beside them, then swapped in (rebuild.ts).
+   */
+  version?: number;
   handles: readonly string[];
   collections: Record<string, readonly IndexSpec[]>;
   apply(event: ProjectedEvent, ctx: ProjectorContext): Promise<void>;

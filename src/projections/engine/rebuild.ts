@@ -63,11 +63,15 @@ export async function rebuildProjector(options: RebuildOptions): Promise<Rebuild
         maxCount: pageSize,
       });
       const inRange = page.filter((e) => e.position <= target);
-      for (const raw of inRange) {
-        const error = await runner.applyWithRetry(projector, runner.upcast(raw), ctx);
-        if (error) throw new Error(`event ${raw.type} at position ${raw.position}: ${error.message}`);
-        progress.processed++;
-      }
+      // One transaction per page (where the store has them): a page's documents are written
+      // once, however many of its events touch them.
+      await runner.inTransaction(async () => {
+        for (const raw of inRange) {
+          const error = await runner.applyWithRetry(projector, runner.upcast(raw), ctx);
+          if (error) throw new Error(`event ${raw.type} at position ${raw.position}: ${error.message}`);
+          progress.processed++;
+        }
+      });
       const last = inRange[inRange.length - 1];
       if (last) progress.position = last.position;
       report();
@@ -102,13 +106,16 @@ export async function rebuildProjector(options: RebuildOptions): Promise<Rebuild
     progress.target = runner.position;
     await applyUpTo(progress.target);
     const built = new Set(await readStore.listCollections());
-    for (const [name, shadowed] of shadow) {
-      // A collection no event wrote to (and without indexes) was never created: the rebuilt
-      // model is empty, so the live one is dropped rather than replaced.
-      if (built.has(shadowed)) await readStore.renameCollection(shadowed, name);
-      else await readStore.dropCollection(name);
-    }
-    await runner.resetProjector(projector.name, progress.target);
+    // The swap and the checkpoint of the rebuilt version commit together.
+    await runner.inTransaction(async () => {
+      for (const [name, shadowed] of shadow) {
+        // A collection no event wrote to (and without indexes) was never created: the rebuilt
+        // model is empty, so the live one is dropped rather than replaced.
+        if (built.has(shadowed)) await readStore.renameCollection(shadowed, name);
+        else await readStore.dropCollection(name);
+      }
+      await runner.resetProjector(projector.name, progress.target);
+    });
     progress.state = 'done';
   } catch (err) {
     progress.state = 'failed';

@@ -1,5 +1,5 @@
 import type { EventStore, RecordedEvent, Subscription } from '../../ports/event-store';
-import type { Doc, IndexSpec, ReadStore } from '../../ports/read-store';
+import type { Doc, IndexSpec, ReadStore, Update } from '../../ports/read-store';
 import type { Logger } from '../../ports/logger';
 import type { EventRegistry } from '../../domain/shared/events';
 import { FilteredProgress } from './filtered-progress';
@@ -26,11 +26,22 @@ export async function createIndexes(
 interface CheckpointDoc extends Doc {
   position: number;
   updatedAt: string;
+  /** The projector version the documents were built by (absent: 1). */
+  version?: number;
 }
+
+export const versionOf = (p: Projector): number => p.version ?? 1;
 
 export interface ProjectorStatus {
   name: string;
   checkpoint: number;
+  /** The version whose documents are served (the stored one), and the version of the code.
+   * (A standby instance, which applies nothing, reports neither.) */
+  version?: number;
+  codeVersion?: number;
+  /** Events this projector applied since the process started (a resumed start applies only
+   * what came after its checkpoint). */
+  appliedSinceStart?: number;
   faulted: { position: number; eventType: string; error: string } | null;
 }
 
@@ -81,6 +92,9 @@ export class ProjectionRunner {
   private readonly projectors: readonly Projector[];
   private readonly byType = new Map<string, Projector[]>();
   private readonly checkpoints = new Map<string, number>();
+  /** Version of the documents each projector's collections hold. */
+  private readonly versions = new Map<string, number>();
+  private readonly applied = new Map<string, number>();
   private readonly faults = new Map<string, ProjectorStatus['faulted']>();
   private readonly dirty = new Set<string>();
   private subscription: Subscription | null = null;
@@ -132,8 +146,14 @@ export class ProjectionRunner {
     // documents than to maintain through a replay of the whole log (see createIndexes below).
     await createIndexes(readStore, this.projectors, (spec) => spec.unique === true);
     const stored = await readStore.collection<CheckpointDoc>(CHECKPOINTS).find({});
-    const byName = new Map(stored.map((d) => [d._id, d.position]));
-    for (const p of this.projectors) this.checkpoints.set(p.name, byName.get(p.name) ?? 0);
+    const byName = new Map(stored.map((d) => [d._id, d]));
+    for (const p of this.projectors) {
+      const checkpoint = byName.get(p.name);
+      this.checkpoints.set(p.name, checkpoint?.position ?? 0);
+      // A projector that never ran builds its documents with the code's version from the start.
+      this.versions.set(p.name, checkpoint ? (checkpoint.version ?? 1) : versionOf(p));
+      this.applied.set(p.name, 0);
+    }
     this.position = Math.min(...this.projectors.map((p) => this.checkpoints.get(p.name)!), Infinity);
     if (!Number.isFinite(this.position)) this.position = 0;
     this.skipped?.reset();
@@ -180,6 +200,9 @@ export class ProjectionRunner {
       projectors: this.projectors.map((p) => ({
         name: p.name,
         checkpoint: this.checkpoints.get(p.name) ?? 0,
+        version: this.versions.get(p.name) ?? versionOf(p),
+        codeVersion: versionOf(p),
+        appliedSinceStart: this.applied.get(p.name) ?? 0,
         faulted: this.faults.get(p.name) ?? null,
       })),
     };
@@ -196,7 +219,7 @@ export class ProjectionRunner {
     await this.subscription?.stop();
     this.subscription = null;
     await this.inBatch;
-    await this.persistCheckpoints(true);
+    await this.inTransaction(() => this.persistCheckpoints(true));
     for (const w of this.waiters) {
       clearTimeout(w.timer);
       w.resolve(false);
@@ -216,12 +239,28 @@ export class ProjectionRunner {
     this.openGate = null;
   }
 
-  /** After a rebuild: the projector's documents now reflect everything up to `position`. */
+  /** Projectors whose stored documents were built by another version than the code's. */
+  staleVersions(): Projector[] {
+    return this.projectors.filter((p) => (this.versions.get(p.name) ?? versionOf(p)) !== versionOf(p));
+  }
+
+  /**
+   * After a rebuild: the projector's documents now reflect everything up to `position`, built by
+   * the code's version. Call it in the transaction that swaps the rebuilt collections in.
+   */
   async resetProjector(name: string, position: number): Promise<void> {
+    const p = this.projector(name);
     this.faults.delete(name);
     this.checkpoints.set(name, position);
+    if (p) this.versions.set(name, versionOf(p));
     this.dirty.add(name);
-    await this.persistCheckpoints(false);
+    await this.persistCheckpoints(false, true);
+  }
+
+  /** Runs `fn` in one read-store transaction where the store has them. */
+  inTransaction<R>(fn: () => Promise<R>): Promise<R> {
+    const { readStore } = this.options;
+    return readStore.transaction ? readStore.transaction(fn) : fn();
   }
 
   upcast(e: RecordedEvent): ProjectedEvent {
@@ -273,7 +312,8 @@ export class ProjectionRunner {
               () => {
                 this.caughtUpOnce = true;
                 for (const l of this.caughtUpListeners.splice(0)) l();
-                logger.info({ position: this.position }, 'projections caught up');
+                const applied = Object.fromEntries(this.projectors.map((p) => [p.name, this.applied.get(p.name) ?? 0]));
+                logger.info({ position: this.position, applied }, 'projections caught up (events applied per projector since start)');
               },
               (err: unknown) => {
                 this.finishingCatchUp = false;
@@ -300,6 +340,16 @@ export class ProjectionRunner {
 
   private async handleBatch(events: RecordedEvent[]): Promise<void> {
     if (this.gate) await this.gate;
+    // The documents of a batch and the checkpoints that cover them commit together.
+    const applied = await this.inTransaction(() => this.applyBatch(events));
+    this.release();
+    if (this.caughtUpOnce) {
+      const now = (this.options.now ?? Date.now)();
+      for (const timestamp of applied) this.lag.record(now - Date.parse(timestamp));
+    }
+  }
+
+  private async applyBatch(events: RecordedEvent[]): Promise<string[]> {
     const ctx: ProjectorContext = { collection: (name) => this.options.readStore.collection(name) };
     const applied: string[] = [];
     for (const raw of events) {
@@ -320,17 +370,14 @@ export class ProjectionRunner {
             continue;
           }
           this.checkpoints.set(p.name, event.position);
+          this.applied.set(p.name, (this.applied.get(p.name) ?? 0) + 1);
           this.dirty.add(p.name);
         }
       }
       this.position = raw.position;
     }
     await this.persistCheckpoints(false);
-    this.release();
-    if (this.caughtUpOnce) {
-      const now = (this.options.now ?? Date.now)();
-      for (const timestamp of applied) this.lag.record(now - Date.parse(timestamp));
-    }
+    return applied;
   }
 
   private advance(position: number): void {
@@ -387,14 +434,17 @@ export class ProjectionRunner {
     if (this.running) this.release();
   }
 
-  private async persistCheckpoints(force: boolean): Promise<void> {
+  /** `onlyDirty`: write the dirty checkpoints only (a reset), without moving the others. */
+  private async persistCheckpoints(force: boolean, onlyDirty = false): Promise<void> {
     // Every event up to the runner's position has been offered to every projector, so each
     // healthy projector's checkpoint moves with it, whether or not it handled anything.
-    for (const p of this.projectors) {
-      if (!this.faults.get(p.name)) this.checkpoints.set(p.name, Math.max(this.checkpoints.get(p.name) ?? 0, this.position));
+    if (!onlyDirty) {
+      for (const p of this.projectors) {
+        if (!this.faults.get(p.name)) this.checkpoints.set(p.name, Math.max(this.checkpoints.get(p.name) ?? 0, this.position));
+      }
     }
     const now = Date.now();
-    const due = force || now - this.lastFullPersist >= 1000;
+    const due = !onlyDirty && (force || now - this.lastFullPersist >= 1000);
     const names = due ? this.projectors.map((p) => p.name) : [...this.dirty];
     this.dirty.clear();
     if (due) this.lastFullPersist = now;
@@ -403,7 +453,11 @@ export class ProjectionRunner {
     const updatedAt = new Date(now).toISOString();
     for (const name of names) {
       const position = this.checkpoints.get(name) ?? 0;
-      await col.updateOne({ _id: name }, { $set: { position, updatedAt } }, { upsert: true });
+      const version = this.versions.get(name) ?? 1;
+      // $max: a checkpoint only moves forward, whoever writes it late. A reset after a rebuild
+      // may set it back (the rebuilt documents are as of the rebuild's position).
+      const move: Update = onlyDirty ? { $set: { position, updatedAt, version } } : { $max: { position }, $set: { updatedAt, version } };
+      await col.updateOne({ _id: name }, move, { upsert: true });
     }
   }
 }
