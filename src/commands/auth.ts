@@ -25,6 +25,18 @@ export interface SessionGrant {
   position: number;
 }
 
+/**
+ * The password was right but the account is deactivated. Still an InvalidCredentialsError (401
+ * for documents 000 and 001, which do not tell the two apart); document 002 answers it 403.
+ */
+export class InactiveAccountError extends InvalidCredentialsError {
+  constructor() {
+    // The message 000 and 001 show stays the one of a wrong password.
+    super();
+    this.name = 'InactiveAccountError';
+  }
+}
+
 const RESET_TTL_MS = 60 * 60 * 1000;
 // Verified against when the email is unknown, so both paths take as long (no account enumeration by timing).
 const dummyHashes = new WeakMap<PasswordHasher, Promise<string>>();
@@ -52,7 +64,7 @@ export async function login(
       reason: passwordOk ? 'inactive' : 'wrong_password',
       now,
     }, meta);
-    throw new InvalidCredentialsError();
+    throw passwordOk ? new InactiveAccountError() : new InvalidCredentialsError();
   }
   const sessionId = deps.ids.uuid();
   const refreshTokenId = deps.ids.uuid();

@@ -5,7 +5,8 @@ import type { Readable } from 'node:stream';
  * trusted), and a way to read those bytes without losing them.
  */
 
-export type FileKind = 'image' | 'document';
+/** `text`: plain UTF-8 text (CSV imports); checked after every binary signature. */
+export type FileKind = 'image' | 'document' | 'text';
 
 /** How many leading bytes `sniffType` needs. */
 export const SNIFF_BYTES = 12;
@@ -24,7 +25,33 @@ const SIGNATURES: Array<{ type: string; kind: FileKind; test: (b: Buffer) => boo
     test: (b) => b.length >= 12 && b.subarray(0, 4).toString('latin1') === 'RIFF' && b.subarray(8, 12).toString('latin1') === 'WEBP',
   },
   { type: 'application/pdf', kind: 'document', test: (b) => b.subarray(0, 5).toString('latin1') === '%PDF-' },
+  { type: 'text/csv', kind: 'text', test: (b) => b.length > 0 && isText(b) },
 ];
+
+/**
+ * The head of a UTF-8 text: no NUL or other control bytes but tab, CR and LF, and valid UTF-8
+ * (a sequence cut off at the end of the head is allowed).
+ */
+function isText(b: Buffer): boolean {
+  let i = b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf ? 3 : 0;
+  while (i < b.length) {
+    const c = b[i]!;
+    if (c < 0x80) {
+      if (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) return false;
+      if (c === 0x7f) return false;
+      i++;
+      continue;
+    }
+    const n = c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : -1;
+    if (n < 0) return false;
+    for (let k = 1; k <= n; k++) {
+      if (i + k >= b.length) return true;
+      if ((b[i + k]! & 0xc0) !== 0x80) return false;
+    }
+    i += n + 1;
+  }
+  return true;
+}
 
 export function sniffType(head: Buffer): { type: string; kind: FileKind } | null {
   const hit = SIGNATURES.find((s) => s.test(head));

@@ -4,10 +4,12 @@ import type { EventStore } from '../../ports/event-store';
 import type { ApiDeps } from '../deps';
 import { LiveFeed } from './live-feed';
 import { SocketIoGateway } from './socket-gateway';
+import { WsNotificationsGateway } from './ws-gateway';
 
 export * from './live-feed';
 export * from './routing';
 export * from './socket-gateway';
+export * from './ws-gateway';
 
 /**
  * Real-time delivery, built by the composition root: the live feed (one subscription to the
@@ -18,6 +20,8 @@ export * from './socket-gateway';
 export interface Realtime {
   feed: LiveFeed;
   socketIo: SocketIoGateway;
+  /** Plain `ws` at /ws/notifications (document 002). */
+  ws: WsNotificationsGateway;
   /** Attaches socket.io to the HTTP server (before it listens). */
   attach(server: HttpServer): void;
   /** Starts following the log from its head (after the projections started). */
@@ -36,12 +40,18 @@ export function createRealtime(options: { deps: ApiDeps; eventStore: EventStore;
     waitTimeoutMs: deps.settings.readYourWritesTimeoutMs,
   });
   const socketIo = new SocketIoGateway(deps, feed);
+  const ws = new WsNotificationsGateway(deps, feed);
   return {
     feed,
     socketIo,
-    attach: (server) => socketIo.attach(server),
+    ws,
+    attach: (server) => {
+      socketIo.attach(server);
+      ws.attach(server);
+    },
     start: () => feed.start(),
     async close() {
+      await ws.close();
       await socketIo.close();
       await feed.stop();
     },
