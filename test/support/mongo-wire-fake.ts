@@ -1,6 +1,6 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { BSON, type Document } from 'mongodb';
+import { BSON, ObjectId, type Document } from 'mongodb';
 import { createMemoryReadStore, type MemoryReadStore } from '../../src/adapters/read-store/memory/memory-read-store';
 import { DuplicateKeyError, type Doc, type Filter, type IndexSpec, type Update } from '../../src/ports/read-store';
 
@@ -20,22 +20,74 @@ import { DuplicateKeyError, type Doc, type Filter, type IndexSpec, type Update }
  * upsert, multi), delete, find, aggregate, distinct, createIndexes, listIndexes, listCollections,
  * drop, dropDatabase, renameCollection (admin, dropTarget). Every cursor answers in its first
  * batch (id 0). ObjectIds become their hex strings on the way in. Received commands are recorded.
+ *
+ * With `replicaSet` it is the primary of a one-member replica set (what production and
+ * docker-compose run), so the driver discovers it as such and uses retryable writes, and it
+ * models what a replica set does to writes that the standalone default does not:
+ * - retryable writes: a write carrying `lsid` and `txnNumber` is executed once; the same
+ *   transaction number again is answered with the first reply (MongoDB's retryable-writes
+ *   semantics), so a write whose reply was lost (`loseNextReply`) and then retried by the driver
+ *   is applied once;
+ * - an election (`stepDown(ms)`): for `ms` the member answers `hello` as a secondary and writes
+ *   with NotWritablePrimary (10107, labelled RetryableWriteError, nothing written); the driver
+ *   marks it unknown, and a retryable write waits in server selection (up to
+ *   serverSelectionTimeoutMS, 30 s by default) for a primary before its one retry;
+ * - replication lag (`replicationLag(ms)`): a write with `w: 'majority'` (or more than one
+ *   member) is applied at once and acknowledged `ms` later; with a `wtimeout` or `maxTimeMS`
+ *   below that, it is answered at that time with a writeConcernError (WriteConcernFailed 64 with
+ *   errInfo.wtimeout, or MaxTimeMSExpired 50), applied all the same, as MongoDB does;
+ * - a write on its way (`hold(match)`): the next matching command is kept, not executed, until
+ *   the test releases it; then it is executed and answered (if its connection is still open), as
+ *   a write delayed in the network or in a queue reaches the server late. `maxTimeMS` counts
+ *   from execution, as on the server.
+ * It does not model more than one member, read preferences, rollback, oplog, transactions,
+ * change streams, or authentication.
  */
 
 const OP_REPLY = 1;
 const OP_QUERY = 2004;
 const OP_MSG = 2013;
 
+export interface FakeMongoOptions {
+  /** Be the primary of a one-member replica set of this name (default: a standalone). */
+  replicaSet?: string;
+}
+
+export interface HeldCommand {
+  /** Resolves with the command once one that matches has arrived (and is being kept). */
+  arrived: Promise<Document>;
+  /** Executes the kept command now and resolves with the reply the server produced. */
+  release(): Promise<Document>;
+}
+
+/** What a command was sent over: its connection and the client's appName from the handshake. */
+export interface CommandSource {
+  connectionId: number;
+  appName: string | undefined;
+}
+
 export interface FakeMongo {
   url: string;
   /** Commands received (their body, with the command name as first key), oldest first. */
   commands: Document[];
+  /** Replies to write commands (insert, update, delete), with where the command came from, oldest first. */
+  writes: Array<{ command: Document; reply: Document; from: CommandSource }>;
   /** The databases' stores, by name. */
   store(db: string): MemoryReadStore;
+  /** Replica set only: an election; the member is a secondary for `ms`, then primary again. */
+  stepDown(ms: number): void;
+  /** Replica set only: `w: majority` writes are acknowledged `ms` after they were applied (0: at once). */
+  replicationLag(ms: number): void;
+  /** Keeps the next command that matches, unexecuted, until released. */
+  hold(match: (command: Document, from: CommandSource) => boolean): HeldCommand;
+  /** The next write that matches is executed, then its connection is closed before the reply. */
+  loseNextReply(match: (command: Document, from: CommandSource) => boolean): void;
   close(): Promise<void>;
 }
 
-export async function startFakeMongo(): Promise<FakeMongo> {
+const WRITE_COMMANDS = new Set(['insert', 'update', 'delete']);
+
+export async function startFakeMongo(options: FakeMongoOptions = {}): Promise<FakeMongo> {
   const dbs = new Map<string, MemoryReadStore>();
   const store = (db: string): MemoryReadStore => {
     let s = dbs.get(db);
@@ -46,13 +98,25 @@ export async function startFakeMongo(): Promise<FakeMongo> {
     return s;
   };
   const commands: Document[] = [];
+  const writes: FakeMongo['writes'] = [];
   const sockets = new Set<Socket>();
   let requestIds = 1;
   let connectionIds = 1;
+  const replicaSet = options.replicaSet;
+  let secondaryUntil = 0;
+  let electionCount = 1;
+  let lagMs = 0;
+  const holds: Array<{ match: (command: Document, from: CommandSource) => boolean; arrive: (c: Document) => void; released: Promise<void> }> = [];
+  const replyLosses: Array<(command: Document, from: CommandSource) => boolean> = [];
+  /** Retryable writes executed: `<lsid>:<txnNumber>` → the reply. */
+  const executed = new Map<string, Document>();
+  let me = '';
+  const isSecondary = () => replicaSet !== undefined && Date.now() < secondaryUntil;
 
   const server: Server = createServer((socket) => {
     sockets.add(socket);
     const connectionId = connectionIds++;
+    const from: CommandSource = { connectionId, appName: undefined };
     let pending = Buffer.alloc(0);
     let chain = Promise.resolve();
     socket.on('close', () => sockets.delete(socket));
@@ -81,7 +145,7 @@ export async function startFakeMongo(): Promise<FakeMongo> {
         const query = BSON.deserialize(message.subarray(at, at + message.readInt32LE(at)), { promoteBuffers: true });
         const body = Object.keys(query)[0] === '$query' ? (query.$query as Document) : query;
         const reply = await run({ ...body, $db: 'admin' });
-        socket.write(opReply(requestIds++, requestId, reply));
+        if (!socket.destroyed) socket.write(opReply(requestIds++, requestId, reply));
         return;
       }
       if (opCode !== OP_MSG) {
@@ -117,18 +181,68 @@ export async function startFakeMongo(): Promise<FakeMongo> {
       }
       const reply = await run(body);
       if (flags & 2) return; // moreToCome: no answer expected
-      socket.write(opMsg(requestIds++, requestId, reply));
+      if (!socket.destroyed) socket.write(opMsg(requestIds++, requestId, reply));
     }
 
     async function run(raw: Document): Promise<Document> {
       const body = normalize(raw) as Document;
       const name = Object.keys(body)[0] ?? '';
       commands.push(body);
+      const lower = name.toLowerCase();
+      if ((lower === 'hello' || lower === 'ismaster') && from.appName === undefined) {
+        const app = (body.client as { application?: { name?: unknown } } | undefined)?.application?.name;
+        if (typeof app === 'string') from.appName = app;
+      }
+      const hold = holds.findIndex((h) => h.match(body, from));
+      if (hold >= 0) {
+        const [h] = holds.splice(hold, 1);
+        h!.arrive(body);
+        await h!.released;
+      }
       try {
-        return await command(name, body, connectionId);
+        if (!WRITE_COMMANDS.has(lower)) return await command(name, body, connectionId);
+        const reply = await writeCommand(name, body);
+        writes.push({ command: body, reply, from: { ...from } });
+        const loss = replyLosses.findIndex((m) => m(body, from));
+        if (loss >= 0) {
+          replyLosses.splice(loss, 1);
+          socket.destroy();
+        }
+        return reply;
       } catch (err) {
         return { ok: 0, code: 2, codeName: 'BadValue', errmsg: err instanceof Error ? err.message : String(err) };
       }
+    }
+
+    /** A write as a replica set member answers it: primary only, once per retryable write, acknowledged after replication. */
+    async function writeCommand(name: string, body: Document): Promise<Document> {
+      if (isSecondary()) {
+        return { ok: 0, code: 10107, codeName: 'NotWritablePrimary', errmsg: 'not primary', errorLabels: ['RetryableWriteError'] };
+      }
+      const sessionId = sessionIdOf(body.lsid);
+      const key = replicaSet !== undefined && sessionId !== undefined && body.txnNumber !== undefined ? `${sessionId}:${String(body.txnNumber)}` : undefined;
+      const done = key !== undefined ? executed.get(key) : undefined;
+      if (done) return done;
+      const started = Date.now();
+      const reply = await command(name, body, connectionId);
+      if (key !== undefined) executed.set(key, reply);
+      const wc = (body.writeConcern ?? {}) as { w?: unknown; wtimeout?: unknown };
+      const majority = replicaSet !== undefined && (wc.w === 'majority' || (typeof wc.w === 'number' && wc.w > 1));
+      if (!majority || lagMs <= 0) return reply;
+      const wtimeout = typeof wc.wtimeout === 'number' && wc.wtimeout > 0 ? wc.wtimeout : Infinity;
+      const maxTime = typeof body.maxTimeMS === 'number' && body.maxTimeMS > 0 ? body.maxTimeMS : Infinity;
+      const limit = Math.min(wtimeout, maxTime);
+      const waited = Date.now() - started;
+      if (limit >= lagMs) {
+        await sleep(Math.max(0, lagMs - waited));
+        return reply;
+      }
+      await sleep(Math.max(0, limit - waited));
+      const writeConcernError =
+        wtimeout <= maxTime
+          ? { code: 64, codeName: 'WriteConcernFailed', errmsg: 'waiting for replication timed out', errInfo: { wtimeout: true } }
+          : { code: 50, codeName: 'MaxTimeMSExpired', errmsg: 'operation exceeded time limit' };
+      return { ...reply, writeConcernError };
     }
   });
 
@@ -138,10 +252,22 @@ export async function startFakeMongo(): Promise<FakeMongo> {
     const coll = (): string => String(body[name]);
     switch (name.toLowerCase()) {
       case 'ismaster':
-      case 'hello':
+      case 'hello': {
+        const secondary = isSecondary();
+        const set = replicaSet !== undefined
+          ? {
+              setName: replicaSet,
+              setVersion: 1,
+              hosts: [me],
+              me,
+              ...(secondary ? {} : { primary: me, electionId: new ObjectId(electionCount.toString(16).padStart(24, '0')) }),
+              secondary,
+            }
+          : {};
         return {
-          ismaster: true,
-          isWritablePrimary: true,
+          ismaster: !secondary,
+          isWritablePrimary: !secondary,
+          ...set,
           helloOk: true,
           maxBsonObjectSize: 16 * 1024 * 1024,
           maxMessageSizeBytes: 48_000_000,
@@ -154,6 +280,7 @@ export async function startFakeMongo(): Promise<FakeMongo> {
           readOnly: false,
           ok: 1,
         };
+      }
       case 'ping':
       case 'endsessions':
       case 'killcursors':
@@ -283,15 +410,62 @@ export async function startFakeMongo(): Promise<FakeMongo> {
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
+  me = `127.0.0.1:${port}`;
   return {
-    url: `mongodb://127.0.0.1:${port}/?directConnection=true&serverSelectionTimeoutMS=3000`,
+    // A replica set is discovered through its members (and the driver's defaults apply);
+    // the standalone is connected to directly, failing fast when it is gone.
+    url: replicaSet !== undefined ? `mongodb://${me}/?replicaSet=${replicaSet}` : `mongodb://${me}/?directConnection=true&serverSelectionTimeoutMS=3000`,
     commands,
+    writes,
     store,
+    stepDown(ms) {
+      if (replicaSet === undefined) throw new Error('stepDown needs a replica set (startFakeMongo({ replicaSet }))');
+      secondaryUntil = Date.now() + ms;
+      // The next election gives the member a new electionId.
+      electionCount++;
+    },
+    replicationLag(ms) {
+      if (replicaSet === undefined) throw new Error('replicationLag needs a replica set (startFakeMongo({ replicaSet }))');
+      lagMs = ms;
+    },
+    hold(match) {
+      let arrive!: (c: Document) => void;
+      let release!: () => void;
+      const arrived = new Promise<Document>((resolve) => (arrive = resolve));
+      const released = new Promise<void>((resolve) => (release = resolve));
+      holds.push({ match, arrive, released });
+      return {
+        arrived,
+        async release() {
+          const command = await arrived;
+          const before = writes.length;
+          release();
+          // The kept command runs on its connection's chain; wait for its reply to be recorded.
+          for (let i = 0; i < 500 && !writes.slice(before).some((w) => w.command === command); i++) await sleep(2);
+          const done = writes.slice(before).find((w) => w.command === command);
+          if (!done) throw new Error('the released command did not complete');
+          return done.reply;
+        },
+      };
+    },
+    loseNextReply(match) {
+      replyLosses.push(match);
+    },
     async close() {
       for (const s of sockets) s.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** A logical session's id as hex (a Buffer with promoteBuffers, else a BSON Binary). */
+function sessionIdOf(lsid: unknown): string | undefined {
+  const id = (lsid as { id?: unknown } | undefined)?.id;
+  if (id instanceof Uint8Array) return Buffer.from(id).toString('hex');
+  const bytes = (id as { buffer?: unknown } | undefined)?.buffer;
+  return bytes instanceof Uint8Array ? Buffer.from(bytes).toString('hex') : undefined;
 }
 
 function cursor(db: string, coll: string, docs: readonly unknown[]): Document {

@@ -8,7 +8,7 @@ import type { EventStore } from '../../ports/event-store';
 import { silentLogger } from '../../ports/logger';
 import type { Doc, ReadStore } from '../../ports/read-store';
 import { ManualClock } from '../../../test/support/clock';
-import { Lease } from './lease';
+import { Lease, LEASES, TERM_FIELD } from './lease';
 import { LeasedProjections } from './leased-runner';
 import type { Projector } from './projector';
 import { CHECKPOINTS } from './runner';
@@ -154,6 +154,31 @@ describe('LeasedProjections: one projector group on exactly one instance', () =>
     expect(await total()).toBe(35);
     const checkpoint = await reads.collection(CHECKPOINTS).findOne({ _id: 'ticks' });
     expect(checkpoint?.position).toBeGreaterThanOrEqual(second.position);
+  });
+
+  it('each term marks every checkpoint first; a lease document that lost its history gets a term past the stored ones', async () => {
+    const a = instance('A');
+    await a.start();
+    expect(a.currentRole).toBe('active');
+    expect(a.lease.term).toBe(1);
+    // Claimed before anything was applied (created at 0: there was no checkpoint yet).
+    expect(await reads.collection(CHECKPOINTS).findOne({ _id: 'ticks' })).toMatchObject({ position: 0, [TERM_FIELD]: 1 });
+    const first = await ticks(events, 5);
+    expect(await a.waitFor(first.position, 3000)).toBe(true);
+    await a.stop();
+
+    // Someone deletes the lease document (to "unstick" it): the next acquisition would be term 1
+    // again, below the term the checkpoints hold, and every write of it would be refused.
+    await reads.collection(LEASES).deleteMany({});
+    await reads.collection(CHECKPOINTS).updateOne({ _id: 'ticks' }, { $set: { [TERM_FIELD]: 4 } });
+    const b = instance('B');
+    await b.start();
+    expect(b.currentRole).toBe('active');
+    expect(b.lease.term).toBe(5);
+    const second = await ticks(events, 5);
+    expect(await b.waitFor(second.position, 3000)).toBe(true);
+    expect(await appliedOnce(1, 10)).toEqual([...Array(5).fill('A'), ...Array(5).fill('B')]);
+    expect(await reads.collection(CHECKPOINTS).findOne({ _id: 'ticks' })).toMatchObject({ [TERM_FIELD]: 5 });
   });
 
   it('when the holder stops renewing, it stops applying at once and the other takes over after expiry', async () => {

@@ -8,10 +8,18 @@
  *    releases the lease) or dies (and the lease expires), one standby acquires it and starts the
  *    runner from the checkpoints stored in the read store.
  *
- * The runner writes through a fence: a write is refused (LeaseLostError) unless this instance
- * holds the lease and is before its local deadline, so an instance that lost its lease, or did
- * not renew in time, stops changing the read models at once. Such a term is over: the runner is
- * stopped and, if the lease comes back, restarted from the stored checkpoints, never continued.
+ * The runner writes through a fence (lease.ts): a write is refused (LeaseLostError) unless this
+ * instance holds the lease and is before its local deadline, so an instance that lost its lease,
+ * or did not renew in time, stops changing the read models at once. Such a term is over: the
+ * runner is stopped and, if the lease comes back, restarted from the stored checkpoints, never
+ * continued. Two more guards hold for writes that started in time but could land late:
+ *  - every fenced write is bounded in time below the lease's safety margin (half of it by
+ *    default, `fencedWriteTimeoutMs`), on a store that can bound its writes
+ *    (ports/bounded-writes.ts: MongoDB); a write not confirmed within the bound ends the term;
+ *  - every fenced document write carries the lease term in its filter and records it, and a new
+ *    term first writes every projector's checkpoint document, so a write of an older term that
+ *    arrives after that (a retried write after an election) matches nothing: a checkpoint never
+ *    goes back to an older holder's position.
  * Across a takeover the new holder replays from the last stored checkpoint, so events the old
  * holder applied after its last checkpoint are delivered again; projectors are idempotent
  * (applyOnce), so that changes nothing.
@@ -30,7 +38,8 @@ import type { Logger } from '../../ports/logger';
 import type { Doc, ReadStore } from '../../ports/read-store';
 import type { EventRegistry } from '../../domain/shared/events';
 import { FilteredProgress } from './filtered-progress';
-import { fenceReadStore, Lease, LeaseLostError } from './lease';
+import { withWriteTimeout } from '../../ports/bounded-writes';
+import { fenceReadStore, Lease, LeaseLostError, StaleTermError, TERM_FIELD } from './lease';
 import type { Projector } from './projector';
 import { CHECKPOINTS, ProjectionRunner, type ProjectionRunnerOptions, type ProjectorStatus, type RunnerStatus } from './runner';
 
@@ -65,6 +74,8 @@ export interface LeasedProjectionsOptions {
   /** How often a standby's waitFor reads the stored checkpoints. Default 25 ms. */
   checkpointPollMs?: number;
   safetyMarginMs?: number;
+  /** The longest a fenced write may take (the store gives up after it). Default: half the safety margin. */
+  fencedWriteTimeoutMs?: number;
   runner?: Pick<ProjectionRunnerOptions, 'batchSize' | 'resubscribeDelayMs' | 'maxApplyAttempts' | 'now' | 'skippedRunProbeDelayMs'>;
   /** Settles other work that writes through the fence (rebuilds) before a new term starts. */
   quiesce?: () => Promise<void>;
@@ -74,6 +85,7 @@ export interface LeasedProjectionsOptions {
 
 interface CheckpointDoc extends Doc {
   position: number;
+  _term?: number;
 }
 
 interface StoredWaiter {
@@ -128,6 +140,8 @@ export class LeasedProjections {
   private polling: Promise<void> | null = null;
   /** Only for stores whose filtered subscriptions checkpoint periodically. */
   private readonly skipped: FilteredProgress | null;
+  /** The longest a fenced write may take. */
+  readonly fencedWriteTimeoutMs: number;
   /** Stored position at which the last probe failed: not retried before it moves on. */
   private probeFailedAt = -1;
 
@@ -135,15 +149,25 @@ export class LeasedProjections {
     if (options.renewEveryMs >= options.ttlMs) throw new RangeError('The lease must be renewed more often than it expires');
     this.options = options;
     this.names = options.projectors.map((p) => p.name);
+    const margin = options.safetyMarginMs ?? Math.floor(options.ttlMs / 5);
+    this.fencedWriteTimeoutMs = options.fencedWriteTimeoutMs ?? Math.max(1, Math.floor(margin / 2));
+    if (!(this.fencedWriteTimeoutMs > 0) || (margin > 0 && this.fencedWriteTimeoutMs >= margin)) {
+      throw new RangeError('The fenced write timeout must be positive and below the safety margin');
+    }
+    // The lease's own writes and every fenced write are bounded in time (where the store can).
+    const bounded = withWriteTimeout(options.readStore, this.fencedWriteTimeoutMs);
     this.lease = new Lease({
-      readStore: options.readStore,
+      readStore: bounded,
       name: options.name,
       owner: options.owner,
       ttlMs: options.ttlMs,
       clock: options.clock,
       safetyMarginMs: options.safetyMarginMs,
     });
-    this.readStore = fenceReadStore(options.readStore, () => this.writable(), options.name);
+    this.readStore = fenceReadStore(bounded, () => this.writable(), options.name, {
+      term: () => this.lease.term,
+      onTermEnded: (error) => this.endTerm(error),
+    });
     this.runner = new ProjectionRunner({
       ...options.runner,
       eventStore: options.eventStore,
@@ -361,6 +385,15 @@ export class LeasedProjections {
     this.termOpen = true;
     this.role = 'active';
     try {
+      // This term's mark on every checkpoint first: no older term can write one from now on.
+      await this.claimCheckpoints();
+    } catch (err) {
+      logger.warn({ err: String(err), lease: this.options.name }, 'could not claim the projection checkpoints after acquiring the lease');
+      await this.stepDown('the projection checkpoints could not be claimed for this term');
+      await this.lease.release().catch(() => undefined);
+      return;
+    }
+    try {
       // Starts from the checkpoints stored in the read store (whoever wrote them).
       await this.runner.start();
     } catch (err) {
@@ -375,6 +408,49 @@ export class LeasedProjections {
     this.runner.whenCaughtUp().then(() => {
       if (this.term === term && this.role === 'active') this.markReady();
     }, () => undefined);
+  }
+
+  /**
+   * Writes every projector's checkpoint document in this term (its position unchanged, a missing
+   * one created at 0 with the projector's version), through the fence, so it records the term:
+   * from then on a checkpoint write of an older term matches nothing and is refused. When a
+   * checkpoint already holds a later term than the lease document gives (the lease document lost
+   * its history: deleted, or restored from an older backup), the term moves past it first.
+   */
+  private async claimCheckpoints(): Promise<void> {
+    const checkpoints = this.readStore.collection<CheckpointDoc>(CHECKPOINTS);
+    const claim = async () => {
+      for (const p of this.options.projectors) {
+        // A missing checkpoint is created as the runner reads a missing one: position 0, and the
+        // documents to come built by the projector's current version.
+        const version = (p as { version?: number }).version ?? 1;
+        await checkpoints.updateOne({ _id: p.name }, { $max: { position: 0 }, $setOnInsert: { version } }, { upsert: true });
+      }
+    };
+    try {
+      await claim();
+    } catch (err) {
+      if (!(err instanceof StaleTermError)) throw err;
+      const docs = await this.options.readStore.collection<CheckpointDoc>(CHECKPOINTS).find({ _id: { $in: this.names } });
+      const highest = Math.max(0, ...docs.map((d) => (typeof d[TERM_FIELD] === 'number' ? d[TERM_FIELD] : 0)));
+      if (!(await this.lease.advanceTerm(highest + 1))) throw err;
+      this.options.logger.warn({ lease: this.options.name, term: this.lease.term }, 'the lease document was behind the read store; moved the lease term past the stored one');
+      this.tripped = false;
+      this.termOpen = true;
+      await claim();
+    }
+  }
+
+  /** A fenced write could not be confirmed, or was refused as stale: the fence closes now, the term ends at the next round. */
+  private endTerm(error: LeaseLostError): void {
+    if (this.termOpen) this.options.logger.warn({ err: error.message, lease: this.options.name }, 'ending this projection term');
+    this.termOpen = false;
+    if (this.role === 'active') this.tripped = true;
+    if (this.options.autoTick !== false && !this.stopping) {
+      setTimeout(() => {
+        this.tick().catch((err: unknown) => this.options.logger.error({ err: String(err), lease: this.options.name }, 'projection lease upkeep failed'));
+      }, 0).unref?.();
+    }
   }
 
   /** Ends this term: closes the fence at once, stops the runner, settles fenced work. */

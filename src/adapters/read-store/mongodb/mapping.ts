@@ -289,6 +289,52 @@ export function toReadStoreError(err: unknown, collection: string): unknown {
   return err;
 }
 
+/** The time limit given to the server (maxTimeMS, wtimeout) for a write the driver gives up on after `ms`: a fifth less. */
+export function serverTimeLimit(ms: number): number {
+  return Math.max(1, Math.floor(ms * 0.8));
+}
+
+/**
+ * Server error codes after which a write's outcome is unknown or the write was not done for want
+ * of a primary: time limits (MaxTimeMSExpired, ExceededTimeLimit, WriteConcernFailed — a
+ * wtimeout), elections and shutdowns (NotWritablePrimary, NotPrimaryNoSecondaryOk,
+ * NotPrimaryOrSecondary, InterruptedDueToReplStateChange, PrimarySteppedDown,
+ * ShutdownInProgress, InterruptedAtShutdown) and the network (HostUnreachable, HostNotFound,
+ * NetworkTimeout, SocketException).
+ */
+export const UNCONFIRMED_WRITE_CODES: ReadonlySet<number> = new Set([50, 262, 64, 10107, 13435, 13436, 11602, 189, 91, 11600, 6, 7, 89, 9001]);
+
+/** Driver error classes of the same kind: the write's outcome is unknown, or it never reached a primary. */
+const UNCONFIRMED_ERROR_NAMES: ReadonlySet<string> = new Set([
+  'MongoServerSelectionError',
+  'MongoNetworkError',
+  'MongoNetworkTimeoutError',
+  'MongoPoolClearedError',
+  'MongoOperationTimeoutError',
+  'MongoWriteConcernError',
+  // The AbortSignal of a bounded write (AbortSignal.timeout) fired.
+  'TimeoutError',
+  'AbortError',
+]);
+
+/**
+ * Why a write was not confirmed, when the driver error says it may or may not have been applied
+ * (or that it never reached a primary in time); null for any other error (a duplicate key, a bad
+ * update), which says the write was refused.
+ */
+export function unconfirmedWriteReason(err: unknown): string | null {
+  if (typeof err !== 'object' || err === null) return null;
+  const e = err as { name?: unknown; code?: unknown; message?: unknown; errorResponse?: unknown; hasErrorLabel?: unknown };
+  if (isDuplicateKeyError(err)) return null;
+  const message = typeof e.message === 'string' ? e.message : String(e.name);
+  if (typeof e.name === 'string' && UNCONFIRMED_ERROR_NAMES.has(e.name)) return message;
+  if (typeof e.code === 'number' && UNCONFIRMED_WRITE_CODES.has(e.code)) return message;
+  const response = asErrorLike(e.errorResponse) as { writeConcernError?: unknown } | null;
+  if (response?.writeConcernError) return message;
+  if (typeof e.hasErrorLabel === 'function' && (e.hasErrorLabel as (l: string) => boolean).call(err, 'RetryableWriteError')) return message;
+  return null;
+}
+
 /** MongoDB's NamespaceNotFound (a collection that does not exist). */
 export function isNamespaceNotFound(err: unknown): boolean {
   const e = asErrorLike(err);

@@ -1,4 +1,4 @@
-import { MongoBulkWriteError, MongoServerError, type BulkWriteResult, type WriteError } from 'mongodb';
+import { MongoBulkWriteError, MongoNetworkError, MongoServerError, MongoServerSelectionError, MongoWriteConcernError, type BulkWriteResult, type WriteError } from 'mongodb';
 import { ConfigError, loadConfig } from '../../../config';
 import { DuplicateKeyError } from '../../../ports/read-store';
 import {
@@ -14,10 +14,12 @@ import {
   parseDupKeyMessage,
   parseWriteConcernW,
   resolveDbName,
+  serverTimeLimit,
   toFindOptions,
   toIndexDescriptions,
   toReadStoreError,
   toUpdateResult,
+  unconfirmedWriteReason,
   withGeneratedUpsertId,
   withId,
 } from './mapping';
@@ -189,6 +191,29 @@ describe('MongoDB read store mappings', () => {
       const copy = withId(withOwn, gen);
       expect(copy).toEqual(withOwn);
       expect(copy).not.toBe(withOwn);
+    });
+  });
+
+  describe('bounded writes', () => {
+    it('gives the server a fifth less time than the driver waits', () => {
+      expect(serverTimeLimit(1500)).toBe(1200);
+      expect(serverTimeLimit(1)).toBe(1);
+    });
+
+    it('recognises the errors after which a write may or may not have been applied', () => {
+      const timeout = new DOMException('The operation was aborted due to timeout', 'TimeoutError');
+      expect(unconfirmedWriteReason(timeout)).toMatch(/timeout/);
+      expect(unconfirmedWriteReason(new MongoServerSelectionError('Server selection timed out after 30000 ms', {} as never))).not.toBeNull();
+      expect(unconfirmedWriteReason(new MongoNetworkError('connection reset'))).not.toBeNull();
+      expect(unconfirmedWriteReason(new MongoServerError({ code: 10107, errmsg: 'not primary' }))).toBe('not primary');
+      expect(unconfirmedWriteReason(new MongoServerError({ code: 50, errmsg: 'operation exceeded time limit' }))).not.toBeNull();
+      expect(unconfirmedWriteReason(new MongoServerError({ code: 11602, errmsg: 'interrupted' }))).not.toBeNull();
+      expect(unconfirmedWriteReason(new MongoWriteConcernError({ writeConcernError: { code: 64, errmsg: 'waiting for replication timed out', errInfo: { wtimeout: true } } } as never))).not.toBeNull();
+      // Refusals are not: the write was not applied, and retrying changes nothing.
+      expect(unconfirmedWriteReason(new MongoServerError({ code: 11000, errmsg: 'E11000 duplicate key error' }))).toBeNull();
+      expect(unconfirmedWriteReason(new MongoServerError({ code: 2, errmsg: 'bad update' }))).toBeNull();
+      expect(unconfirmedWriteReason(new Error('anything else'))).toBeNull();
+      expect(unconfirmedWriteReason(undefined)).toBeNull();
     });
   });
 

@@ -5,6 +5,14 @@
  * specs, and the duplicate-key error (see mapping.ts). It passes the port's contract suite
  * (mongo-read-store.int.test.ts, where a Docker engine is reachable).
  *
+ * Bounded writes (`withWriteTimeout(ms)`, ports/bounded-writes.ts): a view of the same store
+ * whose document writes carry `maxTimeMS` (the server stops working on them), a `wtimeoutMS` in
+ * their write concern (the server stops waiting for replication) and an AbortSignal that fires
+ * after `ms` (the driver stops waiting: for a server to select, also before the retry of a
+ * retryable write, which would otherwise wait up to serverSelectionTimeoutMS, 30 s by default).
+ * A bounded write whose outcome the driver cannot confirm in time fails with
+ * WriteNotConfirmedError. The projection lease fences its writes through such a view.
+ *
  * Nothing connects on import: `connectMongo` / `createMongoReadStore` are called by the
  * composition root.
  */
@@ -17,6 +25,7 @@ import {
   type UpdateFilter,
   type Collection as MongoCollection,
 } from 'mongodb';
+import { WriteNotConfirmedError, type BoundedWriteStore } from '../../../ports/bounded-writes';
 import type { Collection, Doc, Filter, FindOptions, IndexSpec, ReadStore, Update, UpdateResult } from '../../../ports/read-store';
 import {
   checkCollectionName,
@@ -25,10 +34,12 @@ import {
   isNamespaceNotFound,
   mongoClientOptions,
   resolveDbName,
+  serverTimeLimit,
   toFindOptions,
   toIndexDescriptions,
   toReadStoreError,
   toUpdateResult,
+  unconfirmedWriteReason,
   withGeneratedUpsertId,
   withId,
   type MongoSettings,
@@ -59,8 +70,10 @@ export interface MongoReadStoreOptions {
   appName?: string;
 }
 
-export interface MongoReadStore extends ReadStore {
+export interface MongoReadStore extends ReadStore, BoundedWriteStore {
   readonly db: Db;
+  /** A view of this store (same client) whose document writes give up after `timeoutMs`; closing it closes nothing. */
+  withWriteTimeout(timeoutMs: number): MongoReadStore;
 }
 
 /** Connects and returns a read store that owns the client (close() closes it). */
@@ -79,8 +92,12 @@ export async function createMongoReadStore(options: MongoReadStoreOptions): Prom
  * when the store owns it; the composition root shares one client with the GridFS file store and
  * closes it itself).
  */
-export function mongoReadStore(db: Db, options: { onClose?: () => Promise<void>; newId?: () => string } = {}): MongoReadStore {
-  const state = { closed: false };
+export function mongoReadStore(
+  db: Db,
+  options: { onClose?: () => Promise<void>; newId?: () => string; writeTimeoutMs?: number; state?: { closed: boolean } } = {},
+): MongoReadStore {
+  const state = options.state ?? { closed: false };
+  const writeTimeoutMs = options.writeTimeoutMs;
   const newId = options.newId ?? (() => new ObjectId().toHexString());
   const open = (): void => {
     if (state.closed) throw new Error('The read store is closed');
@@ -96,7 +113,7 @@ export function mongoReadStore(db: Db, options: { onClose?: () => Promise<void>;
       checkCollectionName(name);
       let h = handles.get(name);
       if (h === undefined) {
-        h = new MongoCollectionHandle<Doc>(db.collection<Doc>(name), name, state, newId);
+        h = new MongoCollectionHandle<Doc>(db.collection<Doc>(name), name, state, newId, writeTimeoutMs);
         handles.set(name, h);
       }
       return h as unknown as Collection<T>;
@@ -130,6 +147,12 @@ export function mongoReadStore(db: Db, options: { onClose?: () => Promise<void>;
         throw err;
       }
     },
+    withWriteTimeout(timeoutMs: number): MongoReadStore {
+      if (!(Number.isFinite(timeoutMs) && timeoutMs > 0)) throw new RangeError('The write timeout must be a positive number of milliseconds');
+      const view = mongoReadStore(db, { newId, writeTimeoutMs: Math.ceil(timeoutMs), state });
+      // The view shares the client and the open/closed state; closing it closes nothing.
+      return { ...view, close: async () => undefined };
+    },
     async close(): Promise<void> {
       if (state.closed) return;
       state.closed = true;
@@ -147,7 +170,42 @@ class MongoCollectionHandle<T extends Doc> implements Collection<T> {
     readonly name: string,
     private readonly state: { closed: boolean },
     private readonly newId: () => string,
+    /** Set on a bounded view: every document write gives up after this many ms. */
+    private readonly writeTimeoutMs?: number,
   ) {}
+
+  /**
+   * Driver options bounding one write (none on an unbounded store); fresh for every call. The
+   * server is told to give up a fifth earlier than the driver does, so that it normally answers
+   * with a definite error (MaxTimeMSExpired, a wtimeout) before the driver has to cut the
+   * connection.
+   */
+  private bound(): Record<string, unknown> {
+    const ms = this.writeTimeoutMs;
+    if (ms === undefined) return {};
+    const serverMs = serverTimeLimit(ms);
+    const inherited = this.raw.writeConcern;
+    return {
+      maxTimeMS: serverMs,
+      writeConcern: { w: inherited?.w ?? 'majority', journal: inherited?.journal, wtimeoutMS: serverMs },
+      signal: AbortSignal.timeout(ms),
+    };
+  }
+
+  /** A document write: bounded on a bounded view, with an unconfirmed outcome reported as such. */
+  private async write<R>(op: (c: Raw, bound: Record<string, unknown>) => Promise<R>): Promise<R> {
+    const c = this.check();
+    const bound = this.bound();
+    try {
+      return await op(c, bound);
+    } catch (err) {
+      if (this.writeTimeoutMs !== undefined) {
+        const reason = unconfirmedWriteReason(err);
+        if (reason !== null) throw new WriteNotConfirmedError(this.name, reason, { cause: err });
+      }
+      throw toReadStoreError(err, this.name);
+    }
+  }
 
   private check(): Raw {
     if (this.state.closed) throw new Error('The read store is closed');
@@ -171,14 +229,14 @@ class MongoCollectionHandle<T extends Doc> implements Collection<T> {
 
   async insertOne(doc: T): Promise<void> {
     const copy = withId(doc, this.newId);
-    await this.run((c) => c.insertOne(copy));
+    await this.write((c, bound) => c.insertOne(copy, bound));
   }
 
   async insertMany(docs: readonly T[]): Promise<void> {
     if (docs.length === 0) return;
     const copies = docs.map((d) => withId(d, this.newId));
     // Ordered (the default): the server stops at the first failure and keeps the ones before it.
-    await this.run((c) => c.insertMany(copies, { ordered: true }));
+    await this.write((c, bound) => c.insertMany(copies, { ...bound, ordered: true }));
   }
 
   async findOne(filter: Filter, options: FindOptions = {}): Promise<T | null> {
@@ -198,12 +256,12 @@ class MongoCollectionHandle<T extends Doc> implements Collection<T> {
   async updateOne(filter: Filter, update: Update, options: { upsert?: boolean } = {}): Promise<UpdateResult> {
     const upsert = options.upsert === true;
     const effective = upsert ? withGeneratedUpsertId(filter, update, this.newId) : update;
-    const result = await this.run((c) => c.updateOne(filter as MongoFilter<Doc>, effective as UpdateFilter<Doc>, { upsert }));
+    const result = await this.write((c, bound) => c.updateOne(filter as MongoFilter<Doc>, effective as UpdateFilter<Doc>, { ...bound, upsert }));
     return toUpdateResult(result);
   }
 
   async updateMany(filter: Filter, update: Update): Promise<UpdateResult> {
-    const result = await this.run((c) => c.updateMany(filter as MongoFilter<Doc>, update as UpdateFilter<Doc>));
+    const result = await this.write((c, bound) => c.updateMany(filter as MongoFilter<Doc>, update as UpdateFilter<Doc>, bound));
     return toUpdateResult(result);
   }
 
@@ -212,24 +270,24 @@ class MongoCollectionHandle<T extends Doc> implements Collection<T> {
     if (options.upsert && replacement._id === undefined && !filterPinsId(filter)) {
       // The server would give an inserted replacement an ObjectId; try to replace first, then
       // insert with a generated string id (adding _id to a replacement that matches would fail).
-      const replaced = await this.run((c) => c.replaceOne(filter as MongoFilter<Doc>, replacement));
+      const replaced = await this.write((c, bound) => c.replaceOne(filter as MongoFilter<Doc>, replacement, bound));
       if (replaced.matchedCount > 0) return toUpdateResult(replaced);
-      const inserted = await this.run((c) =>
-        c.replaceOne(filter as MongoFilter<Doc>, { _id: this.newId(), ...replacement }, { upsert: true }),
+      const inserted = await this.write((c, bound) =>
+        c.replaceOne(filter as MongoFilter<Doc>, { _id: this.newId(), ...replacement }, { ...bound, upsert: true }),
       );
       return toUpdateResult(inserted);
     }
-    const result = await this.run((c) => c.replaceOne(filter as MongoFilter<Doc>, replacement, { upsert: options.upsert === true }));
+    const result = await this.write((c, bound) => c.replaceOne(filter as MongoFilter<Doc>, replacement, { ...bound, upsert: options.upsert === true }));
     return toUpdateResult(result);
   }
 
   async deleteOne(filter: Filter): Promise<{ deletedCount: number }> {
-    const result = await this.run((c) => c.deleteOne(filter as MongoFilter<Doc>));
+    const result = await this.write((c, bound) => c.deleteOne(filter as MongoFilter<Doc>, bound));
     return { deletedCount: result.deletedCount };
   }
 
   async deleteMany(filter: Filter): Promise<{ deletedCount: number }> {
-    const result = await this.run((c) => c.deleteMany((filter ?? {}) as MongoFilter<Doc>));
+    const result = await this.write((c, bound) => c.deleteMany((filter ?? {}) as MongoFilter<Doc>, bound));
     return { deletedCount: result.deletedCount };
   }
 

@@ -25,7 +25,9 @@ describe('two instances on one MongoDB (composition root, wire-protocol fake)', 
   const apps: App[] = [];
 
   beforeAll(async () => {
-    fake = await startFakeMongo();
+    // As production runs MongoDB: a replica set (of one), so writes are retryable and the
+    // projection lease's fenced writes are bounded as they would be there.
+    fake = await startFakeMongo({ replicaSet: 'rs0' });
     events = createMemoryEventStore();
   });
   afterAll(async () => {
