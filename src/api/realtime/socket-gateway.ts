@@ -5,6 +5,7 @@ import type { TechnicianEvent } from '../../domain/technician';
 import type { TicketEvent } from '../../domain/ticket';
 import type { ProjectedEvent } from '../../projections/engine/projector';
 import { notificationsCausedBy } from '../../projections/notifications/queries';
+import { INVENTORY_NOTIFYING_EVENTS } from '../../projections/notifications/inventory-notifications';
 import { findCustomer, getTicket, lookupParties } from '../../projections/tickets/queries';
 import { findUserById } from '../../projections/users/queries';
 import { bearerToken, resolveAccessToken } from '../http/authenticate';
@@ -32,6 +33,8 @@ export const SOCKET_IO_EVENT_TYPES = [
   'TicketSlaBreached',
   'TechnicianLocationUpdated',
   'TechnicianAvailabilityChanged',
+  // Inventory notifications (low stock, the daily digest): only `notification:new`.
+  ...INVENTORY_NOTIFYING_EVENTS,
   // Connections that are no longer allowed are closed.
   'SessionRevoked',
   'UserDeactivated',
@@ -46,6 +49,7 @@ const CAUSE_NOTIFICATIONS: ReadonlySet<string> = new Set([
   'TicketCommentAdded',
   'TicketSlaWarningRaised',
   'TicketSlaBreached',
+  ...INVENTORY_NOTIFYING_EVENTS,
 ]);
 
 /** The connect_error a refused client gets: message, and `data: { code, message }` in 000's codes. */

@@ -8,6 +8,7 @@ import { customerTicketsRouter, technicianTicketsRouter } from './tickets/relate
 import { notificationsRouter } from './notifications/router';
 import { mobileRouter } from './mobile/router';
 import { reportsRouter } from './reports/router';
+import { inventoryRouter } from './inventory/router';
 
 /**
  * Document 000, the ISP Technician Management API, mounted at /api. Each area is its own
@@ -27,5 +28,6 @@ export function technicianManagementRouter(deps: ApiDeps): Router {
   router.use('/notifications', notificationsRouter(deps));
   router.use('/mobile', mobileRouter(deps));
   router.use('/reports', reportsRouter(deps));
+  router.use('/inventory', inventoryRouter(deps));
   return router;
 }

@@ -1,4 +1,4 @@
-import type { UserEvent } from '../../domain/user';
+import type { EmployeeFields, UserEvent } from '../../domain/user';
 import type { Doc } from '../../ports/read-store';
 import { applyOnce, type ProjectedEvent, type Projector } from '../engine/projector';
 import { searchTokens, SEARCH_TOKENS } from '../customers/search';
@@ -10,7 +10,8 @@ export interface UserDoc extends Doc {
   email: string;
   role: string;
   is_active: boolean;
-  profile: { full_name: string; phone: string | null; avatar: string | null; department: string | null };
+  /** As the events wrote it: the employee fields (pn, position, department_id, branch_id) only once set. */
+  profile: { full_name: string; phone: string | null; avatar: string | null; department: string | null } & Partial<EmployeeFields>;
   /** Sessions started before this are no longer valid. */
   sessions_valid_after: string | null;
   last_login_at: string | null;

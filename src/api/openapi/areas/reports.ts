@@ -29,6 +29,20 @@ const figures: Record<string, SchemaObject> = {
 const technicianRef = object({ id: uuid(), full_name: nullableString(), employee_id: nullableString() });
 const counts = record(integer());
 
+const inventoryItemFields = {
+  id: string(),
+  name: string(),
+  category: string(),
+  sku: string(),
+  unit_price: number('Major units of the currency.'),
+  currency: string(),
+  stock_quantity: integer(),
+  min_stock_level: integer(),
+  is_low_stock: boolean(),
+  stock_value: number(),
+  created_at: dateTime(),
+};
+
 const schemas: Record<string, SchemaObject> = {
   TmsDashboard: object({
     summary: object({
@@ -129,33 +143,59 @@ const schemas: Record<string, SchemaObject> = {
     timezone: constant('UTC'),
   }),
   TmsInventoryReport: object({
-    items: array(
-      object({
-        id: string(),
-        name: nullableString(),
-        category: nullableString(),
-        sku: nullableString(),
-        unit_price: number(),
-        stock_quantity: number(),
-        min_stock_level: number(),
-        is_low_stock: boolean(),
-        stock_value: number(),
-        created_at: nullable(dateTime()),
-      }),
+    items: array(ref('TmsInventoryReportItem'), 'Stock levels: every item of the filters, by category and name.'),
+    low_stock_items: array(
+      object({ ...inventoryItemFields, shortfall: integer('min_stock_level - stock_quantity, at least 0.') }),
+      'Items at or below their minimum level.',
     ),
     summary: object({
       total_items: integer(),
       low_stock_items: integer(),
-      total_value: number(),
+      total_units: integer(),
+      total_value: number('Major units of the currency.'),
+      currency: nullableString(),
       returned: integer(),
       truncated: boolean(),
       row_limit: integer(),
     }),
-    by_category: array(object({ category: nullableString(), items: integer(), low_stock_items: integer(), total_value: number() })),
-    source: object({ collection: string(), available: boolean(), note: nullableString() }),
+    by_category: array(object({ category: string(), items: integer(), low_stock_items: integer(), units: integer(), total_value: number() })),
+    movements: object(
+      {
+        summary: array(
+          object({
+            type: oneOfValues(['received', 'assigned', 'returned', 'adjusted', 'written_off', 'assignment_cancelled']),
+            movements: integer(),
+            units: integer(),
+            change: integer('Signed change of the available quantity.'),
+          }),
+        ),
+        net_change: integer(),
+        total: integer(),
+        truncated: boolean(),
+        items: array(
+          object({
+            id: string(),
+            item_id: string(),
+            item_name: string(),
+            sku: string(),
+            type: string(),
+            quantity: integer(),
+            change: integer(),
+            quantity_after: integer(),
+            reason: string(),
+            assignment_id: nullableString(),
+            technician_id: nullableString(),
+            condition: nullableString(),
+            at: dateTime(),
+          }),
+        ),
+      },
+      { description: 'Stock movements with date_from ≤ time < the end of date_to (the whole log when not given), oldest first.' },
+    ),
     filters: object({ category: nullableString(), low_stock_only: boolean(), date_from: nullableString(), date_to: nullableString() }),
     generated_at: dateTime(),
   }),
+  TmsInventoryReportItem: object(inventoryItemFields),
 };
 
 const reportHeaders: Record<string, HeaderObject> = {
@@ -168,7 +208,7 @@ const reportHeaders: Record<string, HeaderObject> = {
 
 export function reportsArea(): Area {
   const base = { ...tms, tag: TAGS.reports };
-  const dateOrTimestamp = 'A date (YYYY-MM-DD, the whole UTC day) or an ISO-8601 timestamp with a time zone, 1900–2999; bounds created_at.';
+  const dateOrTimestamp = 'A date (YYYY-MM-DD, the whole UTC day) or an ISO-8601 timestamp with a time zone, 1900–2999; bounds created_at (the inventory report: the movements).';
   return {
     tag: { name: TAGS.reports, description: 'Document 000, reporting and analytics from read models; every day is a UTC day (docs/api/000-reports.md).' },
     schemas,
@@ -226,7 +266,7 @@ export function reportsArea(): Area {
         path: '/api/reports/inventory',
         operationId: 'reportInventory',
         summary: 'Inventory report',
-        description: 'Empty (source.available false) until the inventory area of document 000 exists.',
+        description: 'Stock levels, the items at or below their minimum level, and the stock movements of the date range (date_from, date_to bound the movements; category and low_stock_only the items).',
         query: queryParameters(inventoryQuery, { date_from: dateOrTimestamp, date_to: dateOrTimestamp }),
         success: [{ status: 200, description: 'The report.', schema: ref('TmsInventoryReport') }],
         statuses: [403],

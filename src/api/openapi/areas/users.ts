@@ -3,7 +3,7 @@ import { createUserBody, deleteUserBody, listUsersQuery, updateUserBody } from '
 import { USER_PERMISSIONS as P } from '../../technician-management/users/permissions';
 import { operation, type Area } from '../builder';
 import { pagination } from '../components';
-import { array, boolean, dateTime, fromZod, nullable, object, oneOfValues, queryParameters, ref, string, uuid } from '../schema';
+import { array, boolean, dateTime, fromZod, integer, nullable, object, oneOfValues, queryParameters, ref, string, uuid } from '../schema';
 import { TAGS, tms, uuidPathParam } from './tms';
 
 /** Document 000 user management (src/api/technician-management/users/); shape from presenter.ts. */
@@ -19,6 +19,10 @@ const schemas = {
       phone: nullable(string()),
       avatar: nullable(string()),
       department: nullable(string()),
+      pn: nullable(string('Personnel number (document 003).')),
+      position: nullable(string('Position (document 003).')),
+      department_id: nullable(integer('Department record (document 003 /api/v1/admin/departments).')),
+      branch_id: nullable(integer('Branch record (document 003 /api/v1/admin/branches).')),
     }),
     created_at: dateTime(),
     updated_at: dateTime(),

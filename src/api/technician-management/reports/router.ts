@@ -1,6 +1,7 @@
 import { Router, type Response } from 'express';
 import { ForbiddenError } from '../../../domain/shared/errors';
-import { dashboard, inventoryReport, performanceReport, ticketReport, type TicketReport } from '../../../projections/reports/queries';
+import { dashboard, performanceReport, ticketReport, type TicketReport } from '../../../projections/reports/queries';
+import { inventoryReport } from '../../../projections/inventory/report';
 import { authenticate } from '../../http/authenticate';
 import { requireAuth } from '../../http/context';
 import { validate } from '../../http/validation';
@@ -123,8 +124,8 @@ export function reportsRouter(deps: ApiDeps): Router {
     const report = await inventoryReport(deps.readStore, {
       category: q.category,
       lowStockOnly: q.low_stock_only,
-      createdFrom: q.date_from === undefined ? undefined : lowerBound(q.date_from),
-      createdTo: q.date_to === undefined ? undefined : upperBound(q.date_to),
+      from: q.date_from === undefined ? undefined : lowerBound(q.date_from),
+      to: q.date_to === undefined ? undefined : upperBound(q.date_to),
       rowLimit: INVENTORY_REPORT_MAX_ROWS,
     });
     ok(res, {

@@ -43,6 +43,18 @@ const departmentField = z
   .trim()
   .max(100, 'The department may not be greater than 100 characters.');
 
+/** Employee fields (document 003's users): personnel number, position, department and branch ids. */
+const pnField = z.string({ error: 'The pn must be a string.' }).trim().max(50, 'The pn may not be greater than 50 characters.');
+const positionField = z.string({ error: 'The position must be a string.' }).trim().max(100, 'The position may not be greater than 100 characters.');
+const recordId = (name: string) =>
+  z.number({ error: `The ${name} must be an integer.` }).int(`The ${name} must be an integer.`).positive(`The selected ${name} is invalid.`);
+const employeeFields = {
+  pn: pnField.nullable().optional(),
+  position: positionField.nullable().optional(),
+  department_id: recordId('department id').nullable().optional(),
+  branch_id: recordId('branch id').nullable().optional(),
+};
+
 export const createUserBody = z.object({
   email: emailField,
   password: passwordField,
@@ -53,6 +65,7 @@ export const createUserBody = z.object({
       phone: phoneField,
       avatar: avatarField.nullable().optional(),
       department: departmentField.nullable().optional(),
+      ...employeeFields,
     },
     { error: 'The profile must be an object.' },
   ),
@@ -71,6 +84,7 @@ export const updateUserBody = z.object({
         phone: phoneField.optional(),
         avatar: avatarField.nullable().optional(),
         department: departmentField.nullable().optional(),
+        ...employeeFields,
       },
       { error: 'The profile must be an object.' },
     )

@@ -62,7 +62,17 @@ describe('Users API (document 000)', () => {
             email: 'rina.tech@example.com',
             role: 'technician',
             is_active: true,
-            profile: { full_name: 'Rina Teknisi', phone: '+62 812-3456-7890', avatar: 'https://cdn.example.com/rina.png', department: null },
+            profile: {
+              full_name: 'Rina Teknisi',
+              phone: '+62 812-3456-7890',
+              avatar: 'https://cdn.example.com/rina.png',
+              department: null,
+              // Document 003's employee fields, never set for this user.
+              pn: null,
+              position: null,
+              department_id: null,
+              branch_id: null,
+            },
             created_at: '2026-01-15T12:00:00.000Z',
             updated_at: '2026-01-15T12:00:00.000Z',
           },
@@ -163,7 +173,7 @@ describe('Users API (document 000)', () => {
         email: b.email,
         role: 'technician',
         is_active: true,
-        profile: { full_name: expect.any(String), phone: '081234567890', avatar: null, department: null },
+        profile: { full_name: expect.any(String), phone: '081234567890', avatar: null, department: null, pn: null, position: null, department_id: null, branch_id: null },
         created_at: '2026-01-15T12:00:01.000Z',
         updated_at: '2026-01-15T12:00:01.000Z',
       });
