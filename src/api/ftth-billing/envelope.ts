@@ -24,7 +24,7 @@ export const intId = z.coerce.number().int().positive();
 export const rupiah = z.number({ error: 'must be a number' }).int('must be a whole number of rupiah').nonnegative('may not be negative');
 
 /** YYYY-MM-DD, a real calendar date. */
-export const calendarDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date (YYYY-MM-DD)').refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'must be a real date');
+export const calendarDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date (YYYY-MM-DD)').refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'must be a date (YYYY-MM-DD)');
 
 /** What every document 002 operation shares (OpenAPI). */
 export const billingDoc = { errors: 'billing' as const, envelope: 'none' as const, auth: true };
