@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isRouterHost } from '../../../domain/mikrotik-server';
+import { pageQuery } from '../envelope';
 
 /** Request shapes of document 002's Mikrotik servers, in its field names. */
 
@@ -54,7 +55,5 @@ const integerId = (what: string) =>
 export const serverParams = z.object({ server_id: integerId('Mikrotik server') });
 export const syncParams = z.object({ server_id: integerId('Mikrotik server'), pelanggan_id: integerId('pelanggan') });
 
-export const listQuery = z.object({
-  skip: z.coerce.number().int('skip must be an integer').min(0, 'skip may not be negative').default(0),
-  limit: z.coerce.number().int('limit must be an integer').min(1, 'limit must be at least 1').max(100, 'limit may not be greater than 100').default(15),
-});
+/** Document 002's paging: `skip` (default 0), `limit` (default 15, at most 100). */
+export const listQuery = pageQuery;

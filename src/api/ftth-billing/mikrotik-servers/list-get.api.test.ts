@@ -44,7 +44,7 @@ it('refuses a limit above 100 or a negative skip, per field', async () => {
   const res = await t.http.get('/api/mikrotik_servers/?limit=101&skip=-1').set(bearer(admin));
   expect(res.status).toBe(422);
   expect(res.body.detail.errors).toEqual([
-    { field: 'skip', message: 'skip may not be negative' },
+    { field: 'skip', message: 'skip must be 0 or more' },
     { field: 'limit', message: 'limit may not be greater than 100' },
   ]);
 });

@@ -2,6 +2,7 @@ import type { ProbeResult } from '../../../commands/mikrotik-servers';
 import type { SyncOutcome } from '../../../commands/mikrotik-sync';
 import type { MikrotikServerDoc } from '../../../projections/mikrotik-servers/projector';
 import { array, boolean, constant, dateTime, integer, nullable, object, oneOfValues, ref, string } from '../../openapi/schema';
+import { listOf } from '../envelope';
 
 /** Read models and outcomes → document 002's field names. No credential ever leaves. */
 
@@ -82,7 +83,7 @@ export const MIKROTIK_SCHEMAS = {
     created_at: dateTime(),
     updated_at: dateTime(),
   }),
-  MikrotikServerList: object({ data: array(ref('MikrotikServer')), total_count: integer(), skip: integer(), limit: integer() }),
+  MikrotikServerList: listOf(ref('MikrotikServer')),
   MikrotikConnectionTest: object({
     success: boolean(),
     status: oneOfValues(['online', 'offline']),

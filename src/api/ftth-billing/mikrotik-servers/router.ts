@@ -12,20 +12,22 @@ import { NotFoundError } from '../../../domain/shared/errors';
 import { activeMikrotikServerIds, getMikrotikServer, listMikrotikServers } from '../../../projections/mikrotik-servers/queries';
 import { resolvePppoeSyncSubject } from '../../../projections/mikrotik-sync/subject';
 import { settle, type ApiDeps } from '../../deps';
-import { authenticate } from '../../http/authenticate';
 import { ifMatch, setEtag } from '../../http/conditional';
 import { metaFor } from '../../http/context';
 import { idempotent } from '../../http/idempotency';
 import { declareRoutes, route } from '../../http/route';
 import { ref } from '../../openapi/schema';
-import { permit } from '../../technician-management/permissions';
-import { BILLING_MIKROTIK_ERROR_STYLE, MikrotikSyncFailedError, mikrotikErrorHandler } from './errors';
+import { billingDoc, listBody } from '../envelope';
+import { BILLING_ERROR_STYLE } from '../errors';
+import { guard, type Guard } from '../guard';
+import { billingRateLimits } from '../rate-limit';
+import { MikrotikSyncFailedError, mikrotikErrorHandler } from './errors';
 import { createServerBody, listQuery, serverParams, syncParams, updateServerBody } from './input';
 import { MIKROTIK_PERMISSIONS as P } from './permissions';
 import { MIKROTIK_SCHEMAS, presentHealthEntry, presentServer, presentSync, presentTest } from './presenter';
 
 const TAG = '002 · Mikrotik';
-const base = { tag: TAG, errors: 'billingMikrotik' as const, envelope: 'none' as const, auth: true };
+const base = { ...billingDoc, tag: TAG };
 
 const components = {
   tags: [
@@ -36,18 +38,19 @@ const components = {
     },
   ],
   schemas: MIKROTIK_SCHEMAS,
-  errorStyles: BILLING_MIKROTIK_ERROR_STYLE,
+  errorStyles: { billing: BILLING_ERROR_STYLE },
 };
 
 /**
- * Document 002 "Mikrotik Endpoints", mounted at /api/mikrotik_servers: the servers themselves
+ * Document 002 "Mikrotik Endpoints", mounted at /api/mikrotik_servers. `allow` is document 002's
+ * guard (bearer token, per-user rate limit, role), shared with its other routers when mounted
+ * beside them (src/api/ftth-billing/router.ts). The servers themselves
  * (list, get, create, PATCH, DELETE), a connection test, the health of every server, and the
  * sync of one pelanggan's PPPoE secret. Writes are commands on the server's stream (or the
  * customer's `mikrotik_sync-` stream); reads come from the read models.
  */
-export function mikrotikServersRouter(deps: ApiDeps): Router {
+export function mikrotikServersRouter(deps: ApiDeps, allow: Guard = guard(deps, billingRateLimits(deps))): Router {
   const router = Router();
-  router.use(authenticate(deps, 'staff'));
   const idempotency = idempotent({ keys: deps.idempotency, fileStore: deps.fileStore, logger: deps.logger });
 
   const load = async (serverId: number) => {
@@ -68,14 +71,14 @@ export function mikrotikServersRouter(deps: ApiDeps): Router {
       route({
         method: 'get',
         path: '/health',
-        before: [permit(P, 'view')],
+        before: allow(P, 'view'),
         doc: {
           ...base,
           operationId: 'mikrotikHealth',
           summary: 'Connection status of every Mikrotik server',
           description: 'Connects to each server now (a few at a time, each bounded by MIKROTIK_TIMEOUT_MS) and logs in; records nothing.',
           success: [{ status: 200, description: 'Each server online or offline, with why.', schema: ref('MikrotikHealth') }],
-          statuses: [403],
+          statuses: [403, 429],
           roles: P.view,
         },
         handle: async (_req, res) => {
@@ -90,26 +93,26 @@ export function mikrotikServersRouter(deps: ApiDeps): Router {
         method: 'get',
         path: '/',
         query: listQuery,
-        before: [permit(P, 'view')],
+        before: allow(P, 'view'),
         doc: {
           ...base,
           operationId: 'mikrotikServerList',
           summary: 'Mikrotik servers',
           description: 'By id; removed servers are left out.',
           success: [{ status: 200, description: 'A page of servers.', schema: ref('MikrotikServerList') }],
-          statuses: [403],
+          statuses: [403, 429],
           roles: P.view,
         },
         handle: async (_req, res, { query }) => {
           const { items, total } = await listMikrotikServers(deps.readStore, query);
-          res.json({ data: items.map(presentServer), total_count: total, skip: query.skip, limit: query.limit });
+          res.json(listBody(items.map(presentServer), total, query));
         },
       }),
       route({
         method: 'post',
         path: '/',
         body: createServerBody,
-        before: [permit(P, 'manage')],
+        before: allow(P, 'manage'),
         after: [idempotency],
         doc: {
           ...base,
@@ -118,7 +121,7 @@ export function mikrotikServersRouter(deps: ApiDeps): Router {
           description: 'The login is stored encrypted (SECRETS_KEY) and never returned. Names are unique (409).',
           idempotencyKey: true,
           success: [{ status: 201, description: 'The server.', schema: ref('MikrotikServer'), headers: ['ETag', 'Location'] }],
-          statuses: [403, 409],
+          statuses: [403, 409, 429],
           roles: P.manage,
         },
         handle: async (req, res, { body }) => {
@@ -139,13 +142,13 @@ export function mikrotikServersRouter(deps: ApiDeps): Router {
         method: 'get',
         path: '/:server_id',
         params: serverParams,
-        before: [permit(P, 'view')],
+        before: allow(P, 'view'),
         doc: {
           ...base,
           operationId: 'mikrotikServerGet',
           summary: 'One Mikrotik server',
           success: [{ status: 200, description: 'The server.', schema: ref('MikrotikServer'), headers: ['ETag'] }],
-          statuses: [403, 404],
+          statuses: [403, 404, 429],
           roles: P.view,
         },
         handle: async (_req, res, { params }) => {
@@ -159,7 +162,7 @@ export function mikrotikServersRouter(deps: ApiDeps): Router {
         path: '/:server_id',
         params: serverParams,
         body: updateServerBody,
-        before: [permit(P, 'manage')],
+        before: allow(P, 'manage'),
         doc: {
           ...base,
           operationId: 'mikrotikServerUpdate',
@@ -167,7 +170,7 @@ export function mikrotikServersRouter(deps: ApiDeps): Router {
           description: 'Only the fields sent change; a new username or password is stored encrypted.',
           ifMatch: true,
           success: [{ status: 200, description: 'The server.', schema: ref('MikrotikServer'), headers: ['ETag'] }],
-          statuses: [403, 404, 409],
+          statuses: [403, 404, 409, 429],
           roles: P.manage,
         },
         handle: async (req, res, { params, body }) => {
@@ -192,7 +195,7 @@ export function mikrotikServersRouter(deps: ApiDeps): Router {
         method: 'delete',
         path: '/:server_id',
         params: serverParams,
-        before: [permit(P, 'manage')],
+        before: allow(P, 'manage'),
         doc: {
           ...base,
           operationId: 'mikrotikServerDelete',
@@ -201,7 +204,7 @@ export function mikrotikServersRouter(deps: ApiDeps): Router {
           ifMatch: true,
           success: [],
           extraResponses: { '204': { description: 'Removed.' } },
-          statuses: [403, 404],
+          statuses: [403, 404, 429],
           roles: P.manage,
         },
         handle: async (req, res, { params }) => {
@@ -214,7 +217,7 @@ export function mikrotikServersRouter(deps: ApiDeps): Router {
         method: 'post',
         path: '/:server_id/test',
         params: serverParams,
-        before: [permit(P, 'test')],
+        before: allow(P, 'test'),
         after: [idempotency],
         doc: {
           ...base,
@@ -224,7 +227,7 @@ export function mikrotikServersRouter(deps: ApiDeps): Router {
             'Connects, logs in and reads /system/identity and /system/resource. An unreachable router or a refused login is a 200 with `success: false` and why; the outcome is recorded and shown as the server’s connection_status.',
           idempotencyKey: true,
           success: [{ status: 200, description: 'The outcome of the test.', schema: ref('MikrotikConnectionTest') }],
-          statuses: [403, 404],
+          statuses: [403, 404, 429],
           roles: P.test,
         },
         handle: async (req, res, { params }) => {
@@ -238,7 +241,7 @@ export function mikrotikServersRouter(deps: ApiDeps): Router {
         method: 'post',
         path: '/:server_id/sync/:pelanggan_id',
         params: syncParams,
-        before: [permit(P, 'sync')],
+        before: allow(P, 'sync'),
         after: [idempotency],
         doc: {
           ...base,
@@ -248,7 +251,7 @@ export function mikrotikServersRouter(deps: ApiDeps): Router {
             'Creates or updates the PPPoE secret (data teknis user name and password, remote address ip_pelanggan) on the profile of the pelanggan’s paket layanan (created on the router when missing). A suspended pelanggan gets a disabled secret on the suspended profile and its live session removed. The outcome is recorded (PppoeSynced or PppoeSyncFailed) and shown in the pelanggan’s data teknis; a router failure answers 502.',
           idempotencyKey: true,
           success: [{ status: 200, description: 'What the router now holds.', schema: ref('MikrotikSyncResult') }],
-          statuses: [403, 404, 409, 422, 502],
+          statuses: [403, 404, 422, 429, 502],
           roles: P.sync,
         },
         handle: async (req, res, { params }) => {

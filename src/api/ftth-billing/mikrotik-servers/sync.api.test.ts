@@ -149,12 +149,12 @@ it('refuses what cannot be synced, recording nothing: no data teknis, no passwor
   ];
   for (const [id, status, message] of cases) {
     const res = await sync(id);
-    expect([id, res.status, res.body]).toEqual([id, status, { detail: { message: 'Validation failed', errors: [{ field: 'pelanggan_id', message }] } }]);
+    expect([id, res.status, res.body]).toEqual([id, status, { detail: { message: 'Validation failed', errors: [{ field: 'pelanggan_id', message }] }, status: 'error', error_code: 'VALIDATION_ERROR' }]);
   }
   const wrongServer = await sync(elsewhere.pelangganId);
   expect([wrongServer.status, wrongServer.body]).toEqual([
-    409,
-    { detail: `The pelanggan is provisioned on Mikrotik server ${other.id}, not ${serverId}`, status: 'error', error_code: 'INVALID_STATE' },
+    422,
+    { detail: `The pelanggan is provisioned on Mikrotik server ${other.id}, not ${serverId}`, status: 'error', error_code: 'INVALID_STATE_TRANSITION' },
   ]);
   for (const p of [noTeknis, noPassword, noPlan, elsewhere]) expect(await outcomes(p.customerId)).toEqual([]);
 });
