@@ -374,11 +374,14 @@ describe('EventStoreDB adapter specifics (real client, fake server)', () => {
     }
   });
 
-  it("goes live on a fresh node's log (only its epoch record, projections off) through the server's (-1, -1) checkpoint", async () => {
-    const fresh = await startFakeEventStoreDb({ systemProjections: false });
+  it.each([
+    ["a fresh node's log (only its epoch record, projections off)", { systemProjections: false }, ['$epoch-information']],
+    ['an empty log', { systemProjections: false, epoch: false }, []],
+  ])("goes live on %s through the server's (-1, -1) checkpoint", async (_label, options, records) => {
+    const fresh = await startFakeEventStoreDb(options);
     const store = openEventStoreDbStore({ connectionString: fresh.connectionString });
     try {
-      expect(fresh.log.records.map((r) => r.type)).toEqual(['$epoch-information']);
+      expect(fresh.log.records.map((r) => r.type)).toEqual(records);
       const type = `Fresh_${randomUUID().slice(0, 8)}`;
       const seen: RecordedEvent[] = [];
       const errors: Error[] = [];
