@@ -29,7 +29,9 @@ export interface LowStockDigestJobResult {
 export async function runLowStockDigestJob(deps: LowStockDigestJobDeps, now: Date): Promise<LowStockDigestJobResult> {
   const date = localDate(now, deps.commands.inventory.timeZone);
   const low = await lowStockItems(deps.readStore);
-  const items = low.map((i) => ({ itemId: i._id, name: i.name, sku: i.sku, quantity: i.stock_quantity, minStockLevel: i.min_stock_level }));
+  const items = low
+    .map((i) => ({ itemId: i._id, name: i.name, sku: i.sku, quantity: i.stock_quantity, minStockLevel: i.min_stock_level }))
+    .sort((a, b) => a.name.localeCompare(b.name) || a.sku.localeCompare(b.sku));
   const result = await issueLowStockDigest(deps.commands, { date, items }, systemMeta(deps.commands.ids, 'low-stock-digest'));
   if (result.position !== null) deps.logger.info({ date, items: items.length }, 'low-stock digest issued');
   return { date, items: result.position === null ? 0 : items.length, position: result.position };

@@ -16,9 +16,11 @@ import type { OpenApiDocument } from './types';
 
 const DESCRIPTION = `One event-sourced backend serving several API documents. Each keeps its own envelope and error format:
 
-- **Document 000**, ISP Technician Management (\`/api/users\`, \`/api/customers\`, \`/api/tickets\`, \`/api/technicians\`, \`/api/notifications\`, \`/api/mobile\`, \`/api/reports\`): \`{ success: true, data }\`, errors \`{ success: false, error: { code, message, details } }\`, snake_case, UUID ids.
+- **Document 000**, ISP Technician Management (\`/api/users\`, \`/api/customers\`, \`/api/tickets\`, \`/api/technicians\`, \`/api/notifications\`, \`/api/mobile\`, \`/api/reports\`, \`/api/inventory\`): \`{ success: true, data }\`, errors \`{ success: false, error: { code, message, details } }\`, snake_case, UUID ids.
 - **Document 001**, Service Requests (\`/api/services\`): bare \`{ data }\` and \`{ data, pagination }\`, errors \`{ message, errors }\`, integer ids.
 - **/api/auth/***, shared by both: one body that satisfies both documents, errors in both formats at once.
+- **Document 003**, Mobile Inventory App admin (\`/api/v1/admin/...\`): \`{ data }\`, lists \`{ data, meta: { currentPage, lastPage, total } }\`, errors \`{ message, errorCode, errors }\`, camelCase answers, snake_case bodies, integer ids, 100 requests a minute per user.
+- Document 000's base URL ends in \`/v1\`, so every document 000 route (and \`/api/auth/*\`) is also served under \`/v1/api/...\`: the same routers mounted twice. It is described once, under \`/api\` (routes declared in code also appear under \`/v1/api\`, with operationIds ending \`_v1_api...\`).
 
 Authenticate with \`Authorization: Bearer <access_token>\` from \`POST /api/auth/login\` (use **Authorize** above). Reads of one resource carry an \`ETag\`; writes that take \`If-Match\` refuse a stale revision with 412. Creating POSTs honour \`Idempotency-Key\`. Until the read models have caught up with the event log every endpoint but /health, /openapi.json and /docs answers 503 with Retry-After. A path no router answers is 404 \`{ success: false, message, error: { code: RESOURCE_NOT_FOUND, message, details } }\`.
 

@@ -76,7 +76,7 @@ export async function itemsByIds(readStore: ReadStore, ids: Iterable<string>): P
   return new Map(docs.map((d) => [d._id, d]));
 }
 
-/** Items at or below their minimum level (the daily digest), lowest stock first. */
+/** Items at or below their minimum level (the daily digest), newest first. */
 export async function lowStockItems(readStore: ReadStore, limit = 1000): Promise<ItemDoc[]> {
   return readStore.collection<ItemDoc>(INVENTORY_ITEMS).find({ is_low_stock: true }, { sort: ITEM_SORT, limit });
 }
@@ -195,7 +195,9 @@ const EMPTY_COUNTERS = { total: 0, in_use: 0, available: 0, damaged: 0, good: 0,
 /** The counters of every device, or of one branch's. */
 export async function deviceCounters(readStore: ReadStore, branchId?: number): Promise<typeof EMPTY_COUNTERS> {
   const doc = await readStore.collection<CountersDoc>(INVENTORY_COUNTERS).findOne({ _id: branchId === undefined ? ALL : branchKey(branchId) });
-  return { ...EMPTY_COUNTERS, ...(doc ? { total: doc.total, in_use: doc.in_use, available: doc.available, damaged: doc.damaged, good: doc.good, needs_check: doc.needs_check, condition_damaged: doc.condition_damaged } : {}) };
+  const out = { ...EMPTY_COUNTERS };
+  if (doc) for (const k of Object.keys(out) as Array<keyof typeof out>) out[k] = typeof doc[k] === 'number' ? doc[k] : 0;
+  return out;
 }
 
 /** Devices per branch (branches with at least one device; `branch_id` null: at no branch). */
