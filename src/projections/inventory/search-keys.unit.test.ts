@@ -11,7 +11,7 @@ describe('inventory search keys', () => {
 
   it('reads a search without spaces as one word, with spaces as words, longest first', () => {
     expect(searchWords('COMP/LAP/0725')).toEqual(['complap0725']);
-    expect(searchWords('  lati 5420 ')).toEqual(['5420', 'lati']);
+    expect(searchWords('  latitude 54 ')).toEqual(['latitude', '54']);
     expect(searchWords('—')).toEqual([]);
   });
 
