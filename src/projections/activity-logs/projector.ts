@@ -74,7 +74,8 @@ export const activityLogsProjector: Projector = {
       await applyOnce(customers, data.customerId, event.position, { $set: { number: data.number } }, { upsert: true });
     }
     if (!ACTIVITY_EVENT_TYPES.includes(event.type)) return;
-    const actor = event.metadata.actor ?? null;
+    // A login has no signed-in actor yet: the one who logged in is the user of the event.
+    const actor = event.metadata.actor ?? (event.type === 'UserLoggedIn' && typeof data.userId === 'string' ? { userId: data.userId, role: null } : null);
     const person = actor && actor.userId !== 'system' ? actor : null;
     const userNumber = person ? ((await users.findOne({ _id: person.userId }))?.number ?? null) : null;
     let pelangganId: number | null = typeof data.pelangganId === 'number' ? data.pelangganId : null;
