@@ -79,6 +79,13 @@ export interface ReadStore {
    * each document's applied position instead (src/projections/engine/projector.ts).
    */
   transaction?<R>(fn: () => Promise<R>): Promise<R>;
+  /**
+   * True when query (non-unique) indexes are cheaper to build once over loaded documents than to
+   * maintain through a bulk load (the in-memory store): replays and rebuilds then create them
+   * after the bulk. Otherwise (SQLite: adding key columns later would rewrite the table) every
+   * declared index exists from the start.
+   */
+  readonly deferQueryIndexes?: boolean;
   close(): Promise<void>;
 }
 

@@ -90,8 +90,9 @@ export async function rebuildProjector(options: RebuildOptions): Promise<Rebuild
   try {
     const shadowName = (name: string) => shadow.get(name) ?? name;
     for (const name of shadow.values()) await readStore.dropCollection(name);
-    // Constraints first; the query indexes are built once the bulk of the log is in.
-    await createIndexes(readStore, [projector], (spec) => spec.unique === true, shadowName);
+    // Constraints first; query indexes too unless the store builds them more cheaply once the
+    // bulk of the log is in (ReadStore.deferQueryIndexes).
+    await createIndexes(readStore, [projector], (spec) => spec.unique === true || !readStore.deferQueryIndexes, shadowName);
     report();
     // Catch up with the moving live position without stopping it...
     for (let rounds = 0; rounds < 100; rounds++) {

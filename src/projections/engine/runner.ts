@@ -141,10 +141,10 @@ export class ProjectionRunner {
 
   async start(): Promise<void> {
     const { readStore } = this.options;
-    // Unique indexes are constraints and exist from the start; the others only serve queries,
-    // which wait for the catch-up anyway, and are cheaper to build once over the caught-up
-    // documents than to maintain through a replay of the whole log (see createIndexes below).
-    await createIndexes(readStore, this.projectors, (spec) => spec.unique === true);
+    // Unique indexes are constraints and exist from the start. The others only serve queries,
+    // which wait for the catch-up anyway: a store that builds them more cheaply over loaded
+    // documents gets them after the catch-up (see onCaughtUp), the others now.
+    await createIndexes(readStore, this.projectors, (spec) => spec.unique === true || !readStore.deferQueryIndexes);
     const stored = await readStore.collection<CheckpointDoc>(CHECKPOINTS).find({});
     const byName = new Map(stored.map((d) => [d._id, d]));
     for (const p of this.projectors) {
@@ -294,7 +294,7 @@ export class ProjectionRunner {
     const { eventStore, logger } = this.options;
     this.live = false;
     this.subscription = eventStore.subscribeToAll(
-      { fromPosition: this.position, eventTypes: this.eventTypes, batchSize: this.options.batchSize ?? 500 },
+      { fromPosition: this.position, eventTypes: this.eventTypes, batchSize: this.options.batchSize ?? 20000 },
       {
         onEvents: (events) => {
           const run = this.handleBatch(events);

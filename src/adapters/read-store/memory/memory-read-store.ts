@@ -58,6 +58,7 @@ export function createMemoryReadStore(options: { newId?: IdGenerator } = {}): Me
   };
 
   return {
+    deferQueryIndexes: true,
     collection<T extends Doc = Doc>(name: string): MemoryCollection<T> {
       open();
       checkName(name);

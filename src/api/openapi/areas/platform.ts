@@ -11,11 +11,17 @@ import type { SchemaObject } from '../types';
 export const OPS_TAG = 'Operations';
 export const PLATFORM_TAG = 'Platform';
 
-const projectorStatus = object({
-  name: string(),
-  checkpoint: integer('Log position applied.'),
-  faulted: nullable(object({ position: integer(), eventType: string(), error: string() })),
-});
+const projectorStatus = object(
+  {
+    name: string(),
+    checkpoint: integer('Log position applied.'),
+    version: integer('Version of the projector whose documents are served (a standby does not report it).'),
+    codeVersion: integer('Version the running code declares; when it differs from `version`, a rebuild of the new version runs beside the one that serves.'),
+    appliedSinceStart: integer('Events this projector applied since the process started: after a restart, only those past its checkpoint.'),
+    faulted: nullable(object({ position: integer(), eventType: string(), error: string() })),
+  },
+  { optional: ['version', 'codeVersion', 'appliedSinceStart'] },
+);
 
 const runnerStatus: Record<string, SchemaObject> = {
   running: boolean(),
@@ -35,6 +41,7 @@ const schemas: Record<string, SchemaObject> = {
     status: oneOfValues(['ok', 'degraded', 'starting', 'unavailable']),
     stores: { type: 'object', description: 'The event, read and file stores in use (or the error reaching them).' },
     projections: object(runnerStatus, { optional: runnerOptional }),
+    rebuilds: array(ref('OpsRebuildProgress'), 'Rebuilds in progress: a new projector version, or one an operator started. The version before keeps serving.'),
   }),
   OpsRebuildProgress: object({
     projector: string(),
