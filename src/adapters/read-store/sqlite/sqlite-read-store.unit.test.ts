@@ -1,0 +1,220 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openSqliteReadStore, type SqliteReadStore } from './sqlite-read-store';
+
+/**
+ * What the SQLite read store adds to the port's contract (sqlite-read-store.int.test.ts): plans
+ * through declared indexes, transactions, durability across a reopen, the unit of work and the
+ * count cache.
+ */
+describe('SQLite read store', () => {
+  let dir: string;
+  let store: SqliteReadStore;
+  const file = () => join(dir, 'read-models.db');
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'isp-sqlite-rs-'));
+    store = openSqliteReadStore({ filename: file() });
+  });
+  afterEach(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const tickets = async (n: number) => {
+    const col = store.collection('tickets');
+    await col.createIndexes([
+      { keys: { created_at: -1, number: -1 } },
+      { keys: { status: 1, created_at: -1, number: -1 } },
+      { keys: { status: 1, priority: 1, created_at: -1, number: -1 } },
+      { keys: { customer_id: 1, created_at: -1, number: -1 } },
+    ]);
+    const statuses = ['new', 'assigned', 'in_progress', 'resolved'];
+    await col.insertMany(
+      Array.from({ length: n }, (_, i) => ({
+        _id: `t${i}`,
+        number: i,
+        status: statuses[i % 4],
+        priority: i % 3 === 0 ? 'high' : 'normal',
+        customer_id: `c${i % 10}`,
+        created_at: new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString(),
+        tags: i % 2 ? ['fiber'] : ['fiber', 'wireless'],
+      })),
+    );
+    return col;
+  };
+
+  describe('plans', () => {
+    it('answers a filtered, sorted page through the index that has the equality fields and the sort, without sorting', async () => {
+      const col = await tickets(200);
+      const sort = { created_at: -1 as const, number: -1 as const };
+      const plan = col.explain({ status: 'new', priority: 'high' }, { sort, skip: 20, limit: 20 });
+      expect(plan.exact).toBe(true);
+      expect(plan.plan.join(' | ')).toMatch(/USING INDEX .*status_1_priority_1_created_at_-1_number_-1/);
+      expect(plan.plan.join(' | ')).not.toMatch(/TEMP B-TREE|SCAN d\d+( |$)/);
+      const page = await col.find({ status: 'new', priority: 'high' }, { sort, skip: 2, limit: 3 });
+      const all = (await col.find({}, {})).filter((d) => d.status === 'new' && d.priority === 'high');
+      all.sort((a, b) => (b.created_at as string).localeCompare(a.created_at as string));
+      expect(page.map((d) => d._id)).toEqual(all.slice(2, 5).map((d) => d._id));
+    });
+
+    it('counts through an index, exactly, without reading documents', async () => {
+      const col = await tickets(200);
+      const plan = col.explainCount({ status: { $in: ['new', 'assigned'] }, created_at: { $gte: '2026-01-01T01:00:00.000Z' } });
+      expect(plan.exact).toBe(true);
+      expect(plan.sql).toMatch(/^SELECT count\(\*\)/);
+      expect(plan.plan.join(' | ')).toMatch(/USING (COVERING )?INDEX/);
+      expect(await col.countDocuments({ status: { $in: ['new', 'assigned'] }, created_at: { $gte: '2026-01-01T01:00:00.000Z' } })).toBe(
+        (await col.find({})).filter((d) => ['new', 'assigned'].includes(d.status as string) && (d.created_at as string) >= '2026-01-01T01:00:00.000Z').length,
+      );
+    });
+
+    it('narrows by an index and checks what SQL cannot say in code', async () => {
+      const col = await tickets(100);
+      const filter = { status: 'new', title: { $exists: false }, number: { $not: { $gt: 40 } } };
+      const plan = col.explain(filter, { sort: { created_at: -1 } });
+      expect(plan.exact).toBe(false);
+      expect(plan.plan.join(' | ')).toMatch(/USING INDEX/);
+      expect((await col.find(filter, { sort: { created_at: -1 } })).map((d) => d.number)).toEqual([40, 36, 32, 28, 24, 20, 16, 12, 8, 4, 0]);
+      expect(await col.countDocuments(filter)).toBe(11);
+    });
+
+    it('finds an element of an array field through its side table once the field is seen to hold arrays', async () => {
+      const col = await tickets(50);
+      await col.createIndexes([{ keys: { tags: 1, number: 1 } }]);
+      const plan = col.explain({ tags: 'wireless' });
+      expect(plan.exact).toBe(true);
+      expect(plan.sql).toContain('SELECT rid FROM {side}');
+      expect(await col.countDocuments({ tags: 'wireless' })).toBe(25);
+      expect(await col.countDocuments({ tags: { $in: ['wireless', 'none'] } })).toBe(25);
+      expect((await col.find({ tags: 'fiber' }, { sort: { number: 1 }, limit: 2 })).map((d) => d._id)).toEqual(['t0', 't1']);
+    });
+  });
+
+  describe('transactions', () => {
+    it('commits every write of a transaction together, and a failure keeps none of them', async () => {
+      const col = store.collection('c');
+      await store.transaction(async () => {
+        await col.insertOne({ _id: 'a', n: 1 });
+        await col.updateOne({ _id: 'a' }, { $inc: { n: 1 } });
+        // Read back inside the transaction: its own writes are seen.
+        expect(await col.findOne({ _id: 'a' })).toEqual({ _id: 'a', n: 2 });
+      });
+      await expect(
+        store.transaction(async () => {
+          await col.insertOne({ _id: 'b', n: 1 });
+          await col.updateOne({ _id: 'a' }, { $set: { n: 99 } });
+          throw new Error('projector failed');
+        }),
+      ).rejects.toThrow('projector failed');
+      expect(await col.find({}, { sort: { _id: 1 } })).toEqual([{ _id: 'a', n: 2 }]);
+    });
+
+    it('lets work that starts while a transaction is open join it, and settles every participant with the commit', async () => {
+      const col = store.collection('c');
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      const first = store.transaction(async () => {
+        await col.insertOne({ _id: 'a' });
+        await gate;
+      });
+      const second = store.transaction(async () => {
+        await col.insertOne({ _id: 'b' });
+        return 'second';
+      });
+      let secondDone = false;
+      void second.then(() => (secondDone = true));
+      await new Promise((r) => setImmediate(r));
+      expect(secondDone).toBe(false); // waits for the commit the first participant ends with
+      release();
+      await expect(second).resolves.toBe('second');
+      await first;
+      expect(await col.countDocuments({})).toBe(2);
+    });
+
+    it('rejects every participant when one fails', async () => {
+      const col = store.collection('c');
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      const failing = store.transaction(async () => {
+        await col.insertOne({ _id: 'a' });
+        await gate;
+        throw new Error('boom');
+      });
+      const joined = store.transaction(async () => col.insertOne({ _id: 'b' }));
+      release();
+      await expect(failing).rejects.toThrow('boom');
+      await expect(joined).rejects.toThrow('boom');
+      expect(await col.countDocuments({})).toBe(0);
+    });
+
+    it('reports a duplicate _id at the insert inside a transaction, and a unique index violation at the write that caused it', async () => {
+      const col = store.collection('u');
+      await col.createIndexes([{ keys: { email: 1 }, unique: true }]);
+      await store.transaction(async () => {
+        await col.insertOne({ _id: 'a', email: 'x@example.com' });
+        await expect(col.insertOne({ _id: 'a', email: 'y@example.com' })).rejects.toThrow('Duplicate key');
+        await col.insertOne({ _id: 'b', email: 'y@example.com' });
+        await expect(col.updateOne({ _id: 'b' }, { $set: { email: 'x@example.com' } })).rejects.toThrow('Duplicate key');
+        expect(await col.findOne({ _id: 'b' })).toEqual({ _id: 'b', email: 'y@example.com' });
+      });
+      expect(await col.find({}, { sort: { _id: 1 } })).toEqual([
+        { _id: 'a', email: 'x@example.com' },
+        { _id: 'b', email: 'y@example.com' },
+      ]);
+    });
+
+    it('writes held documents before a query that is not by _id, so the query sees them', async () => {
+      const col = store.collection('c');
+      await col.createIndexes([{ keys: { kind: 1 } }]);
+      await store.transaction(async () => {
+        await col.insertOne({ _id: 'a', kind: 'x' });
+        await col.updateOne({ _id: 'a' }, { $set: { kind: 'y' } });
+        expect(await col.countDocuments({ kind: 'y' })).toBe(1);
+        await col.updateOne({ _id: 'a' }, { $set: { kind: 'z' } });
+        expect((await col.find({ kind: 'z' })).map((d) => d._id)).toEqual(['a']);
+      });
+      expect(await col.countDocuments({ kind: 'z' })).toBe(1);
+    });
+  });
+
+  describe('durability and caches', () => {
+    it('keeps documents, indexes and what it learned about array fields across a reopen', async () => {
+      const col = await tickets(20);
+      await col.createIndexes([{ keys: { tags: 1 } }]);
+      await store.close();
+      store = openSqliteReadStore({ filename: file() });
+      const again = store.collection('tickets');
+      expect(await again.countDocuments({})).toBe(20);
+      expect(again.explain({ tags: 'wireless' }).sql).toContain('{side}');
+      expect(again.explain({ status: 'new' }, { sort: { created_at: -1, number: -1 } }).plan.join(' ')).toMatch(/USING INDEX/);
+      expect(await again.countDocuments({ tags: 'wireless' })).toBe(10);
+      await expect(again.insertOne({ _id: 't0' })).rejects.toThrow('Duplicate key');
+    });
+
+    it('caches a count until the next write to the collection', async () => {
+      const col = await tickets(40);
+      expect(await col.countDocuments({ status: 'new' })).toBe(10);
+      await col.insertOne({ _id: 'x', status: 'new', created_at: '2027-01-01T00:00:00.000Z', number: 1000 });
+      expect(await col.countDocuments({ status: 'new' })).toBe(11);
+      await store.transaction(async () => {
+        await col.updateOne({ _id: 'x' }, { $set: { status: 'closed' } });
+      });
+      expect(await col.countDocuments({ status: 'new' })).toBe(10);
+      await col.deleteMany({ status: 'new' });
+      expect(await col.countDocuments({ status: 'new' })).toBe(0);
+    });
+
+    it('renames a collection over another in one step, keeping the renamed one’s indexes', async () => {
+      const live = await tickets(5);
+      const shadow = store.collection('tickets__rebuild');
+      await shadow.createIndexes([{ keys: { status: 1, created_at: -1, number: -1 } }]);
+      await shadow.insertOne({ _id: 'r1', status: 'new', created_at: '2026-01-01T00:00:00.000Z', number: 1 });
+      await store.renameCollection('tickets__rebuild', 'tickets');
+      expect(await live.find({})).toEqual([{ _id: 'r1', status: 'new', created_at: '2026-01-01T00:00:00.000Z', number: 1 }]);
+      expect(live.explain({ status: 'new' }, { sort: { created_at: -1, number: -1 } }).plan.join(' ')).toMatch(/USING INDEX/);
+      expect(await store.listCollections()).toEqual(['tickets']);
+    });
+  });
+});
