@@ -27,7 +27,7 @@ import {
   type NamedDoc,
   type ReferenceDoc,
 } from './reference-projector';
-import { searchKeyFilter } from './search-keys';
+import { searchKeyFilter, unindexed } from './search-keys';
 
 /**
  * Queries on the inventory read models. Every list is one indexed find for the page plus one
@@ -46,11 +46,28 @@ async function page<T extends { _id: string }>(readStore: ReadStore, name: strin
   return { items: items as T[], total };
 }
 
-const withSearch = (filter: Filter, search: string | undefined): Filter | null => {
-  if (search === undefined || search.trim() === '') return filter;
+/**
+ * A page of a list with an optional search. Without one, or for a narrow one, a single indexed
+ * find. A broad search (many matches among what the other filters select) is walked in the
+ * list's order instead, each document checked, stopping after the page: looking the matches up
+ * by their search keys and sorting them all costs as many as they are (on the embedded SQLite
+ * store a multikey index cannot give them in list order), walking costs about
+ * (skip + limit) / (the share that matches). The walk is chosen when it is the cheaper of the
+ * two, from the two totals (counted on indexes, cached by the stores): when
+ * matches² > (skip + limit) × candidates.
+ */
+async function searchedPage<T extends { _id: string }>(readStore: ReadStore, name: string, base: Filter, search: string | undefined, sort: SortSpec, p: Page) {
+  if (search === undefined || search.trim() === '') return page<T>(readStore, name, base, sort, p);
   const s = searchKeyFilter(search);
-  return s ? { ...filter, ...s } : null;
-};
+  if (s === null) return { items: [] as T[], total: 0 };
+  const col = readStore.collection<T & { [k: string]: unknown }>(name);
+  const filter = { ...base, ...s };
+  const [total, candidates] = await Promise.all([col.countDocuments(filter), col.countDocuments(base)]);
+  if (total === 0 || p.skip >= total) return { items: [] as T[], total };
+  const walk = total * total > (p.skip + p.limit) * candidates;
+  const items = await col.find(walk ? { ...base, ...unindexed(s) } : filter, { sort, skip: p.skip, limit: p.limit });
+  return { items: items as T[], total };
+}
 
 // --- items (document 000) --------------------------------------------------------------------
 
@@ -60,9 +77,7 @@ export async function listItems(readStore: ReadStore, q: { category?: string; se
   const base: Filter = {};
   if (q.category !== undefined) base.category_key = q.category.trim().toLowerCase();
   if (q.lowStock !== undefined) base.is_low_stock = q.lowStock;
-  const filter = withSearch(base, q.search);
-  if (filter === null) return { items: [] as ItemDoc[], total: 0 };
-  return page<ItemDoc>(readStore, INVENTORY_ITEMS, filter, ITEM_SORT, q);
+  return searchedPage<ItemDoc>(readStore, INVENTORY_ITEMS, base, q.search, ITEM_SORT, q);
 }
 
 export function findItem(readStore: ReadStore, itemId: string): Promise<ItemDoc | null> {
@@ -112,9 +127,7 @@ export const DEVICE_SORT: SortSpec = { number: -1 };
 export function listDevices(readStore: ReadStore, q: { search?: string; condition?: string } & Page) {
   const base: Filter = {};
   if (q.condition !== undefined) base.condition = q.condition;
-  const filter = withSearch(base, q.search);
-  if (filter === null) return Promise.resolve({ items: [] as DeviceDoc[], total: 0 });
-  return page<DeviceDoc>(readStore, DEVICES, filter, DEVICE_SORT, q);
+  return searchedPage<DeviceDoc>(readStore, DEVICES, base, q.search, DEVICE_SORT, q);
 }
 
 export function findDevice(readStore: ReadStore, deviceId: string): Promise<DeviceDoc | null> {
@@ -146,9 +159,7 @@ export function listDeviceAssignments(readStore: ReadStore, q: DeviceAssignmentQ
   if (q.usage !== undefined) base.usage = q.usage;
   if (q.branchId !== undefined) base.branch_id = q.branchId;
   if (q.activeOnly) base.is_active = true;
-  const filter = withSearch(base, q.search);
-  if (filter === null) return Promise.resolve({ items: [] as DeviceAssignmentDoc[], total: 0 });
-  return page<DeviceAssignmentDoc>(readStore, DEVICE_ASSIGNMENTS, filter, ASSIGNMENT_SORT, q);
+  return searchedPage<DeviceAssignmentDoc>(readStore, DEVICE_ASSIGNMENTS, base, q.search, ASSIGNMENT_SORT, q);
 }
 
 export function findDeviceAssignmentByNumber(readStore: ReadStore, number: number): Promise<DeviceAssignmentDoc | null> {
@@ -172,9 +183,7 @@ export function listPeople(readStore: ReadStore, q: { search?: string; departmen
   const base: Filter = { staff: true };
   if (q.departmentId !== undefined) base.department_id = q.departmentId;
   if (q.branchId !== undefined) base.branch_id = q.branchId;
-  const filter = withSearch(base, q.search);
-  if (filter === null) return Promise.resolve({ items: [] as PersonDoc[], total: 0 });
-  return page<PersonDoc>(readStore, INVENTORY_PEOPLE, filter, PEOPLE_SORT, q);
+  return searchedPage<PersonDoc>(readStore, INVENTORY_PEOPLE, base, q.search, PEOPLE_SORT, q);
 }
 
 export async function peopleByIds(readStore: ReadStore, ids: Iterable<string | null | undefined>): Promise<Map<string, PersonDoc>> {

@@ -3,8 +3,9 @@ import type { Filter } from '../../ports/read-store';
 /**
  * Indexed search for the inventory read models (devices, device assignments, items, people),
  * where one word can match tens of thousands of documents ("dell"): a document keeps
- * `search_keys`, its folded words with their prefixes of 1 to PREFIX_LENGTH characters, and a
- * search asks for equality on the longest search word cut to that length. Equality on a
+ * `search_keys`, its folded words with their prefixes of PREFIX_LENGTHS characters, and a
+ * search asks for equality on the longest search word cut to the longest of those lengths it
+ * has (so "sn0005000" looks up "sn000500", not every "sn00…"). Equality on a
  * multikey index followed by the list's sort fields lets the store walk the index in list order
  * and stop after one page, so a page costs about the same whether the word matches twenty
  * documents or fifty thousand (DESIGN.md section 9); anchored regexes on the same keys then
@@ -18,7 +19,12 @@ import type { Filter } from '../../ports/read-store';
  * Case- and accent-insensitive.
  */
 export const SEARCH_KEYS = 'search_keys';
+/** Every prefix up to 4 characters (short words are the broad ones), then a few longer ones. */
+export const PREFIX_LENGTHS = [1, 2, 3, 4, 6, 8, 12, 16] as const;
 export const PREFIX_LENGTH = 4;
+
+/** The longest prefix length a word of `n` characters is looked up by. */
+const lookupLength = (n: number): number => PREFIX_LENGTHS.filter((p) => p <= n).pop() ?? n;
 
 function fold(text: string): string {
   return text.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase();
@@ -38,7 +44,7 @@ function codeWord(text: string): string {
 function addWord(out: Set<string>, word: string): void {
   if (!word) return;
   out.add(word);
-  for (let n = 1; n < Math.min(word.length, PREFIX_LENGTH + 1); n++) out.add(word.slice(0, n));
+  for (const n of PREFIX_LENGTHS) if (n < word.length) out.add(word.slice(0, n));
 }
 
 /** The keys to store for some texts (words, and the words joined) and codes (one word). Sorted, distinct. */
@@ -68,16 +74,34 @@ export function searchWords(search: string): string[] {
 
 /**
  * The filter for a search, or null when it holds no word: equality on the longest word's key
- * (its first PREFIX_LENGTH characters), the other short words by equality too, long words by an
- * anchored regex on the keys (which hold every whole word).
+ * (the longest prefix of it that documents keep), the other words by equality too when they are
+ * keys, and an anchored regex on the keys (which hold every whole word) for each word longer
+ * than its key.
  */
 export function searchKeyFilter(search: string, field = SEARCH_KEYS): Filter | null {
   const words = searchWords(search);
   if (words.length === 0) return null;
-  const conditions: Filter[] = [{ [field]: words[0]!.slice(0, PREFIX_LENGTH) }];
-  for (const [i, w] of words.entries()) {
-    if (w.length > PREFIX_LENGTH) conditions.push({ [field]: { $regex: `^${escapeRegex(w)}` } });
-    else if (i > 0) conditions.push({ [field]: w });
+  const conditions: Filter[] = [];
+  for (const w of words) {
+    const key = w.slice(0, lookupLength(w.length));
+    conditions.push({ [field]: key });
+    if (key.length < w.length) conditions.push({ [field]: { $regex: `^${escapeRegex(w)}` } });
   }
   return conditions.length === 1 ? conditions[0]! : { $and: conditions };
+}
+
+/**
+ * The same search without an index to narrow it: every condition on the keys as `$elemMatch`,
+ * which read stores check on each document instead of looking it up. A broad search (a large
+ * share of the list) is cheaper walked in the list's order, checking each document, than looked
+ * up and sorted whole: see `searchedPage` in queries.ts.
+ */
+export function unindexed(filter: Filter, field = SEARCH_KEYS): Filter {
+  const conditions = Array.isArray(filter.$and) ? (filter.$and as Filter[]) : [filter];
+  return {
+    $and: conditions.map((c) => {
+      const v = c[field];
+      return { [field]: { $elemMatch: typeof v === 'string' ? { $eq: v } : v } };
+    }),
+  };
 }

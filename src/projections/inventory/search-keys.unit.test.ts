@@ -1,10 +1,11 @@
-import { PREFIX_LENGTH, searchKeyFilter, searchKeys, searchWords } from './search-keys';
+import { searchKeyFilter, searchKeys, searchWords } from './search-keys';
 
 describe('inventory search keys', () => {
   it('keeps words, words joined and codes whole, each with its short prefixes', () => {
     const keys = searchKeys(['Dell', 'Latitude 5420'], ['J5KFG73', 'COMP/LAP/0725/098']);
-    for (const k of ['d', 'de', 'del', 'dell', 'l', 'lati', 'latitude', '5420', 'latitude5420', 'j5kf', 'j5kfg73', 'comp', 'complap0725098']) expect(keys).toContain(k);
+    for (const k of ['d', 'de', 'del', 'dell', 'l', 'lati', 'latitu', 'latitude', '5420', 'latitude5420', 'j5kf', 'j5kfg7', 'j5kfg73', 'comp', 'compla', 'complap0', 'complap07250', 'complap0725098']) expect(keys).toContain(k);
     expect(keys).not.toContain('latit');
+    expect(keys).not.toContain('latitud');
     expect(keys.every((k, i) => i === 0 || keys[i - 1]! < k)).toBe(true);
     expect(searchKeys(['Ébène Café'])).toContain('ebene');
   });
@@ -15,9 +16,11 @@ describe('inventory search keys', () => {
     expect(searchWords('—')).toEqual([]);
   });
 
-  it('asks for equality on the longest word cut to the prefix length, regexes for long words', () => {
+  it('asks for equality on the longest prefix a word is kept by, with a regex for the rest of the word', () => {
     expect(searchKeyFilter('dell')).toEqual({ search_keys: 'dell' });
-    expect(searchKeyFilter('latitude')).toEqual({ $and: [{ search_keys: 'latitude'.slice(0, PREFIX_LENGTH) }, { search_keys: { $regex: '^latitude' } }] });
+    expect(searchKeyFilter('latitude')).toEqual({ search_keys: 'latitude' });
+    expect(searchKeyFilter('latit')).toEqual({ $and: [{ search_keys: 'lati' }, { search_keys: { $regex: '^latit' } }] });
+    expect(searchKeyFilter('SN-0005000')).toEqual({ $and: [{ search_keys: 'sn000500' }, { search_keys: { $regex: '^sn0005000' } }] });
     expect(searchKeyFilter('dell 54')).toEqual({ $and: [{ search_keys: 'dell' }, { search_keys: '54' }] });
     expect(searchKeyFilter('...')).toBeNull();
   });
