@@ -9,6 +9,7 @@ import { notificationsRouter } from './notifications/router';
 import { mobileRouter } from './mobile/router';
 import { reportsRouter } from './reports/router';
 import { inventoryRouter } from './inventory/router';
+import { tmsErrorHandler } from './errors';
 
 /**
  * Document 000, the ISP Technician Management API, mounted at /api. Each area is its own
@@ -29,5 +30,10 @@ export function technicianManagementRouter(deps: ApiDeps): Router {
   router.use('/mobile', mobileRouter(deps));
   router.use('/reports', reportsRouter(deps));
   router.use('/inventory', inventoryRouter(deps));
+  // Document 000's error boundary: an error raised inside this router that no area answered (a
+  // path parameter that cannot be decoded fails as a route is matched, before any route-level
+  // handler runs: GET /api/technicians/%E0%A4%A/tickets) is answered in 000's format here. A
+  // request for another document passes through without an error and never reaches it.
+  router.use(tmsErrorHandler(deps.logger));
   return router;
 }
