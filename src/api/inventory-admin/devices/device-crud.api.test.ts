@@ -66,6 +66,15 @@ describe('document 003 devices', () => {
     expect(detail.headers.etag).toBe('"0"');
   });
 
+  it('answers a repeated Idempotency-Key with the first answer, creating one device', async () => {
+    const first = await t.http.post('/api/v1/admin/devices').set(as(admin)).set('Idempotency-Key', 'dev-1').send(body);
+    const again = await t.http.post('/api/v1/admin/devices').set(as(admin)).set('Idempotency-Key', 'dev-1').send(body);
+    expect([first.status, again.status]).toEqual([201, 201]);
+    expect(again.body).toEqual(first.body);
+    expect(again.headers['idempotency-replayed']).toBe('true');
+    expect((await t.http.get('/api/v1/admin/devices').set(as(admin))).body.meta.total).toBe(1);
+  });
+
   it('refuses invalid bodies with 422 ERR_VALIDATION_FAILED and messages per field', async () => {
     const res = await t.http.post('/api/v1/admin/devices').set(as(admin)).send({ brand: 'x'.repeat(51), condition: 'Bagus', asset_code: 'A'.repeat(21) });
     expect(res.status).toBe(422);
