@@ -374,6 +374,8 @@ export const billingCustomersProjector: Projector = {
         return;
       case 'InvoicePaid': {
         const d = event.data;
+        // Paid on time and not overdue (most payments): the segment counters do not move.
+        if (d.previousStatus !== 'overdue' && !d.late) return;
         await changePelanggan(pelanggan, d.customerId, pos, (doc) => ({
           overdue_invoices: doc.overdue_invoices - (d.previousStatus === 'overdue' ? 1 : 0),
           late_payments: doc.late_payments + (d.late ? 1 : 0),

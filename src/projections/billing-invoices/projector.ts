@@ -201,18 +201,9 @@ export const billingInvoicesProjector: Projector = {
       return;
     }
 
-    const current = await invoices.findOne({ _id: id });
-    if (!current || (typeof current[APPLIED_POSITION] === 'number' && (current[APPLIED_POSITION] as number) >= pos)) return;
     const base = { revision: event.revision, updated_at: at };
-    const status = async (to: InvoiceStatus, set: Record<string, unknown>) => {
-      await applyOnce(invoices, id, pos, { $set: { ...base, ...set, status: to } });
-      const paid = typeof set.paid_amount === 'number' ? set.paid_amount : current.paid_amount;
-      await moveRevenue(revenue, current, { status: current.status, paid: current.paid_amount }, { status: to, paid });
-    };
+    // Steps that move no counter: applied once by the document's own guard, nothing read first.
     switch (event.type) {
-      case 'InvoiceIssued':
-        await status('issued', {});
-        return;
       case 'InvoicePaymentLinkCreated': {
         const d = event.data;
         await applyOnce(invoices, id, pos, {
@@ -222,6 +213,24 @@ export const billingInvoicesProjector: Projector = {
       }
       case 'InvoicePaymentLinkFailed':
         await applyOnce(invoices, id, pos, { $set: { ...base, gateway: event.data.gateway, payment_link_error: event.data.reason } });
+        return;
+      case 'InvoiceGatewayCallbackReceived':
+        // Kept in the log (the billing history reads it there); only the revision moves here.
+        await applyOnce(invoices, id, pos, { $set: base });
+        return;
+      default:
+        break;
+    }
+    const current = await invoices.findOne({ _id: id });
+    if (!current || (typeof current[APPLIED_POSITION] === 'number' && (current[APPLIED_POSITION] as number) >= pos)) return;
+    const status = async (to: InvoiceStatus, set: Record<string, unknown>) => {
+      await applyOnce(invoices, id, pos, { $set: { ...base, ...set, status: to } });
+      const paid = typeof set.paid_amount === 'number' ? set.paid_amount : current.paid_amount;
+      await moveRevenue(revenue, current, { status: current.status, paid: current.paid_amount }, { status: to, paid });
+    };
+    switch (event.type) {
+      case 'InvoiceIssued':
+        await status('issued', {});
         return;
       case 'InvoicePaymentRecorded': {
         const paidAmount = current.paid_amount + event.data.amount;
@@ -237,10 +246,6 @@ export const billingInvoicesProjector: Projector = {
         return;
       case 'InvoiceVoided':
         await status('void', { status_reason: event.data.reason });
-        return;
-      case 'InvoiceGatewayCallbackReceived':
-        // Kept in the log (the billing history reads it there); only the revision moves here.
-        await applyOnce(invoices, id, pos, { $set: base });
         return;
       default:
         return;
