@@ -77,8 +77,10 @@ export interface ReadStore {
    * checkpoint is written in the same transaction as the documents it covers (the embedded
    * SQLite store). Stores without it (MongoDB, memory) leave it out; their projectors rely on
    * each document's applied position instead (src/projections/engine/projector.ts).
+   * `bulk`: part of a catch-up or a rebuild, where the store may trade the durability of each
+   * commit for speed, as long as a crash never leaves documents and checkpoints apart.
    */
-  transaction?<R>(fn: () => Promise<R>): Promise<R>;
+  transaction?<R>(fn: () => Promise<R>, options?: { bulk?: boolean }): Promise<R>;
   /**
    * True when query (non-unique) indexes are cheaper to build once over loaded documents than to
    * maintain through a bulk load (the in-memory store): replays and rebuilds then create them

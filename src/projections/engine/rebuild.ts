@@ -71,7 +71,7 @@ export async function rebuildProjector(options: RebuildOptions): Promise<Rebuild
           if (error) throw new Error(`event ${raw.type} at position ${raw.position}: ${error.message}`);
           progress.processed++;
         }
-      });
+      }, { bulk: true });
       const last = inRange[inRange.length - 1];
       if (last) progress.position = last.position;
       report();

@@ -257,10 +257,11 @@ export class ProjectionRunner {
     await this.persistCheckpoints(false, true);
   }
 
-  /** Runs `fn` in one read-store transaction where the store has them. */
-  inTransaction<R>(fn: () => Promise<R>): Promise<R> {
+  /** Runs `fn` in one read-store transaction where the store has them (`bulk`: a catch-up or a
+   * rebuild, see ReadStore.transaction). */
+  inTransaction<R>(fn: () => Promise<R>, options: { bulk?: boolean } = {}): Promise<R> {
     const { readStore } = this.options;
-    return readStore.transaction ? readStore.transaction(fn) : fn();
+    return readStore.transaction ? readStore.transaction(fn, options) : fn();
   }
 
   upcast(e: RecordedEvent): ProjectedEvent {
@@ -341,7 +342,7 @@ export class ProjectionRunner {
   private async handleBatch(events: RecordedEvent[]): Promise<void> {
     if (this.gate) await this.gate;
     // The documents of a batch and the checkpoints that cover them commit together.
-    const applied = await this.inTransaction(() => this.applyBatch(events));
+    const applied = await this.inTransaction(() => this.applyBatch(events), { bulk: !this.live });
     this.release();
     if (this.caughtUpOnce) {
       const now = (this.options.now ?? Date.now)();

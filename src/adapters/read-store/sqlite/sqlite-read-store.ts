@@ -14,19 +14,22 @@
  *   checkpoint; a power loss may lose the last commits, never corrupt the file. That is enough
  *   here because every read model can be rebuilt from the event log, which itself runs with
  *   `synchronous=FULL`: what a power loss takes from the read store is re-applied from the log
- *   after the restart (the checkpoints went back with the documents).
+ *   after the restart (the checkpoints went back with the documents). Catch-ups and rebuilds
+ *   commit in bulk mode, without syncs, under a durable record that lets a start after a power
+ *   loss rebuild instead of trusting the file (bulk-mode.ts).
  * - Counts are cached per collection and filter until the next write to the collection
  *   (count-cache.ts), so a broad filter's total costs one count after each write, not one per
  *   request.
  */
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Doc, ReadStore } from '../../../ports/read-store';
 import { createAggregationEngine, type AggregationEngine } from '../document/aggregate';
 import { createIdGenerator, type IdGenerator } from '../document/ids';
 import type { PlainObject } from '../document/values';
 import { decodeDoc } from './codec';
+import { bootId, bulkBootOf, BulkMode, createMeta } from './bulk-mode';
 import { CountCache } from './count-cache';
 import { Rows, type StoredRow } from './rows';
 import { CollectionSchema, createCatalogue, loadSchemas } from './schema';
@@ -43,7 +46,10 @@ export interface SqliteReadStoreOptions {
 
 export interface SqliteReadStore extends ReadStore {
   collection<T extends Doc = Doc>(name: string): SqliteCollection<T>;
-  transaction<R>(fn: () => Promise<R>): Promise<R>;
+  transaction<R>(fn: () => Promise<R>, options?: { bulk?: boolean }): Promise<R>;
+  /** Set when the file found at open was left in bulk mode by an earlier boot of the machine and
+   * was replaced by an empty one (bulk-mode.ts): the read models are rebuilt from the log. */
+  readonly discarded: string | null;
   /** Lets SQLite gather statistics for its query planner (ANALYZE where it is worth it). */
   optimize(): void;
 }
@@ -71,14 +77,30 @@ function checkName(name: string): void {
   if (typeof name !== 'string' || !NAME.test(name)) throw new TypeError(`Invalid collection name: ${String(name)}`);
 }
 
-export function openSqliteReadStore(options: SqliteReadStoreOptions): SqliteReadStore {
-  if (options.filename !== ':memory:') mkdirSync(dirname(options.filename), { recursive: true });
-  const db = new Database(options.filename);
+function connect(filename: string, cacheMb: number): Database.Database {
+  const db = new Database(filename);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
-  db.pragma(`cache_size = ${-1024 * (options.cacheMb ?? 64)}`);
+  db.pragma(`cache_size = ${-1024 * cacheMb}`);
   db.pragma('temp_store = MEMORY');
   createCatalogue(db);
+  createMeta(db);
+  return db;
+}
+
+export function openSqliteReadStore(options: SqliteReadStoreOptions): SqliteReadStore {
+  if (options.filename !== ':memory:') mkdirSync(dirname(options.filename), { recursive: true });
+  const cacheMb = options.cacheMb ?? 64;
+  let db = connect(options.filename, cacheMb);
+  let discarded: string | null = null;
+  const leftBy = bulkBootOf(db);
+  if (leftBy !== null && leftBy !== bootId() && options.filename !== ':memory:') {
+    // The machine went down while the file was written without syncs: it is not trusted.
+    db.close();
+    for (const suffix of ['', '-wal', '-shm']) rmSync(`${options.filename}${suffix}`, { force: true });
+    db = connect(options.filename, cacheMb);
+    discarded = `the read models were being written in bulk mode when the machine went down (boot ${leftBy}); they are rebuilt from the event log`;
+  }
 
   const rowsByName = new Map<string, Rows>();
   const loadAll = () => {
@@ -90,6 +112,7 @@ export function openSqliteReadStore(options: SqliteReadStoreOptions): SqliteRead
   let closed = false;
   let uow: UnitOfWork | null = null;
   let depth = 0;
+  const bulk = new BulkMode(db, () => depth === 0 && !db.inTransaction);
   let failed: unknown = null;
   let settled: { promise: Promise<void>; resolve: () => void; reject: (e: unknown) => void } | null = null;
   const counts = new CountCache();
@@ -194,9 +217,10 @@ export function openSqliteReadStore(options: SqliteReadStoreOptions): SqliteRead
      * every participant's promise settles with that commit. If any participant fails, nothing
      * of the transaction is kept and every participant is rejected.
      */
-    async transaction<R>(fn: () => Promise<R>): Promise<R> {
+    async transaction<R>(fn: () => Promise<R>, options: { bulk?: boolean } = {}): Promise<R> {
       open();
       if (depth === 0) {
+        if (options.bulk) bulk.enter();
         db.exec('BEGIN');
         uow = new UnitOfWork();
         let resolve!: () => void;
@@ -267,10 +291,16 @@ export function openSqliteReadStore(options: SqliteReadStoreOptions): SqliteRead
       if (depth > 0) await settled?.promise.catch(() => undefined);
       closed = true;
       try {
+        bulk.leave();
+        bulk.disarm();
         db.pragma('optimize');
       } finally {
         db.close();
       }
+    },
+
+    get discarded() {
+      return discarded;
     },
   };
 }

@@ -1,6 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { bootId } from './bulk-mode';
 import { openSqliteReadStore, type SqliteReadStore } from './sqlite-read-store';
 
 /**
@@ -215,6 +217,49 @@ describe('SQLite read store', () => {
       expect(await live.find({})).toEqual([{ _id: 'r1', status: 'new', created_at: '2026-01-01T00:00:00.000Z', number: 1 }]);
       expect(live.explain({ status: 'new' }, { sort: { created_at: -1, number: -1 } }).plan.join(' ')).toMatch(/USING INDEX/);
       expect(await store.listCollections()).toEqual(['tickets']);
+    });
+  });
+
+  describe('bulk mode (catch-ups and rebuilds commit without syncs)', () => {
+    const bulkRecord = () => {
+      const db = new Database(file(), { readonly: true });
+      try {
+        return (db.prepare(`SELECT value FROM _rs_meta WHERE key = 'bulk_boot'`).get() as { value: string } | undefined)?.value ?? null;
+      } finally {
+        db.close();
+      }
+    };
+
+    it('records the boot before the first bulk commit, and clears it once everything is synced', async () => {
+      const col = store.collection('c');
+      await store.transaction(async () => col.insertOne({ _id: 'a' }), { bulk: true });
+      expect(bulkRecord()).toBe(bootId());
+      await store.close();
+      expect(bulkRecord()).toBeNull();
+      store = openSqliteReadStore({ filename: file() });
+      expect(store.discarded).toBeNull();
+      expect(await store.collection('c').countDocuments({})).toBe(1);
+    });
+
+    it('keeps the read models when the process died in bulk mode, and discards them when the machine did', async () => {
+      await store.transaction(async () => store.collection('c').insertOne({ _id: 'a' }), { bulk: true });
+      await store.close();
+      const mark = (boot: string) => {
+        const db = new Database(file());
+        db.prepare(`INSERT OR REPLACE INTO _rs_meta (key, value) VALUES ('bulk_boot', ?)`).run(boot);
+        db.close();
+      };
+      // Left by this boot: only the process died.
+      mark(bootId());
+      store = openSqliteReadStore({ filename: file() });
+      expect(store.discarded).toBeNull();
+      expect(await store.collection('c').countDocuments({})).toBe(1);
+      await store.close();
+      // Left by another boot: the machine went down with unsynced writes.
+      mark('another-boot');
+      store = openSqliteReadStore({ filename: file() });
+      expect(store.discarded).toContain('another-boot');
+      expect(await store.listCollections()).toEqual([]);
     });
   });
 });
