@@ -32,6 +32,16 @@ export function createMeta(db: Database): void {
   db.exec(`CREATE TABLE IF NOT EXISTS ${META} (key TEXT PRIMARY KEY, value TEXT NOT NULL)`);
 }
 
+/** The layout the file was written in (schema.ts FORMAT), if recorded. */
+export function formatOf(db: Database): string | null {
+  const row = db.prepare(`SELECT value FROM ${META} WHERE key = 'format'`).get() as { value: string } | undefined;
+  return row?.value ?? null;
+}
+
+export function setFormat(db: Database, format: string): void {
+  db.prepare(`INSERT OR REPLACE INTO ${META} (key, value) VALUES ('format', ?)`).run(format);
+}
+
 /** The boot under which bulk mode was left on, if it was. */
 export function bulkBootOf(db: Database): string | null {
   const row = db.prepare(`SELECT value FROM ${META} WHERE key = 'bulk_boot'`).get() as { value: string } | undefined;

@@ -3,14 +3,19 @@ import { DuplicateKeyError } from '../../../ports/read-store';
 import { keyValues } from '../document/paths';
 import type { PlainObject } from '../document/values';
 import { decodeDoc, encodeDoc, keyOf, type SqlValue } from './codec';
+import type { DocCache } from './doc-cache';
 import { keysOf, sameKey, type DocKeys } from './keys';
 import type { CollectionSchema } from './schema';
 
 export interface StoredRow {
   rid: number;
+  v: number;
   dates: number;
   doc: string;
 }
+
+/** The columns every read of whole rows selects. */
+export const ROW = 'rid, v, dates, doc';
 
 /**
  * Row-level reads and writes of one collection's table, with its key columns and side table kept
@@ -30,6 +35,7 @@ export class Rows {
   constructor(
     private readonly db: Database,
     readonly schema: CollectionSchema,
+    private readonly docs: DocCache,
   ) {}
 
   private prepare(): void {
@@ -38,8 +44,8 @@ export class Rows {
     const n = this.schema.fields.length;
     const keyCols = Array.from({ length: n }, (_, i) => `, k${i}`).join('');
     const keyParams = Array.from({ length: n }, () => ', ?').join('');
-    this.byIdStmt = this.db.prepare(`SELECT rid, dates, doc FROM ${t} WHERE id = ?`);
-    this.insertStmt = this.db.prepare(`INSERT INTO ${t} (id, dates${keyCols}, doc) VALUES (?, ?${keyParams}, ?)`);
+    this.byIdStmt = this.db.prepare(`SELECT ${ROW} FROM ${t} WHERE id = ?`);
+    this.insertStmt = this.db.prepare(`INSERT INTO ${t} (id, v, dates${keyCols}, doc) VALUES (?, 1, ?${keyParams}, ?)`);
     this.deleteStmt = this.db.prepare(`DELETE FROM ${t} WHERE rid = ?`);
     this.deleteSideStmt = this.db.prepare(`DELETE FROM ${this.schema.sideTable} WHERE rid = ?`);
     this.deleteSideFieldStmt = this.db.prepare(`DELETE FROM ${this.schema.sideTable} WHERE rid = ? AND f = ?`);
@@ -52,6 +58,16 @@ export class Rows {
   byId(idKey: SqlValue): StoredRow | undefined {
     this.prepare();
     return this.byIdStmt.get(idKey) as StoredRow | undefined;
+  }
+
+  /** The rows of several ids (in no particular order), with their ids. */
+  byIds(idKeys: readonly SqlValue[]): Array<StoredRow & { id: SqlValue }> {
+    const out: Array<StoredRow & { id: SqlValue }> = [];
+    for (let i = 0; i < idKeys.length; i += 500) {
+      const chunk = idKeys.slice(i, i + 500);
+      out.push(...(this.statement(`SELECT id, ${ROW} FROM {t} WHERE id IN (${chunk.map(() => '?').join(', ')})`).all(...chunk) as Array<StoredRow & { id: SqlValue }>));
+    }
+    return out;
   }
 
   /** A statement over this table; `{t}` and `{side}` stand for the table names. */
@@ -92,7 +108,7 @@ export class Rows {
     this.prepare();
     const f = this.schema.fields.indexOf(path);
     const parts = this.schema.fieldParts[f]!;
-    const rows = this.db.prepare(`SELECT rid, dates, doc FROM ${this.schema.table}`).all() as StoredRow[];
+    const rows = this.db.prepare(`SELECT ${ROW} FROM ${this.schema.table}`).all() as StoredRow[];
     for (const row of rows) {
       for (const v of keyValues(decodeDoc(row.doc, row.dates), parts).values) {
         if (Array.isArray(v)) continue;
@@ -105,7 +121,7 @@ export class Rows {
   /** Fills new key columns from every stored document (after schema.addFields). */
   backfillColumns(paths: readonly string[]): void {
     this.prepare();
-    const rows = this.db.prepare(`SELECT rid, dates, doc FROM ${this.schema.table}`).all() as StoredRow[];
+    const rows = this.db.prepare(`SELECT ${ROW} FROM ${this.schema.table}`).all() as StoredRow[];
     const indexes = paths.map((p) => this.schema.fields.indexOf(p));
     const set = this.db.prepare(`UPDATE ${this.schema.table} SET ${indexes.map((i) => `k${i} = ?`).join(', ')} WHERE rid = ?`);
     for (const row of rows) {
@@ -137,7 +153,7 @@ export class Rows {
     let stmt = this.updates.get(mask);
     if (stmt === undefined) {
       const sets = changed.map((i) => `, k${i} = ?`).join('');
-      stmt = this.db.prepare(`UPDATE ${this.schema.table} SET dates = ?, doc = ?${sets} WHERE rid = ?`);
+      stmt = this.db.prepare(`UPDATE ${this.schema.table} SET v = v + 1, dates = ?, doc = ?${sets} WHERE rid = ?`);
       this.updates.set(mask, stmt);
     }
     const { text, dates } = encodeDoc(doc);
@@ -153,6 +169,7 @@ export class Rows {
   delete(rid: number): void {
     this.prepare();
     this.deleteStmt.run(rid);
+    this.docs.forgetRow(this.schema.table, rid);
     if (this.schema.multikey.size) this.deleteSideStmt.run(rid);
     this.schema.dataVersion++;
   }

@@ -1,9 +1,10 @@
 /**
  * One collection's table, its key columns and its SQLite indexes.
  *
- * A collection is a table `d<n>`: `rid` (rowid), `id` (the `_id` key), `dates` (whether the
- * document holds Dates, codec.ts), one key column `k<i>` per field path any declared index
- * names, then `doc` (the JSON text). Key columns come before `doc` so that reading them never
+ * A collection is a table `d<n>`: `rid` (rowid), `id` (the `_id` key), `v` (the row's version,
+ * raised by every update: what a cached parse is checked against), `dates` (whether the document
+ * holds Dates, codec.ts), one key column `k<i>` per field path any declared index names, then
+ * `doc` (the JSON text). Key columns come before `doc` so that reading them never
  * walks the document's overflow pages. Declared indexes become SQLite indexes on the key
  * columns, in the declared order and directions; unique ones index `ifnull(k, x'00')`, because
  * MongoDB counts a missing field as null and lets only one document have it, where SQLite lets
@@ -23,6 +24,9 @@ import type { IndexSpec } from '../../../ports/read-store';
 import { splitPath } from '../document/paths';
 
 export const CATALOGUE = '_rs_collections';
+
+/** The layout this code writes; a file of another layout is not read (it is rebuilt from the log). */
+export const FORMAT = '2';
 
 export interface StoredIndex {
   name: string;
@@ -121,7 +125,7 @@ export class CollectionSchema {
 
   private createTable(table: string, fields: readonly string[]): void {
     const keys = fields.map((_, i) => `, k${i}`).join('');
-    this.db.exec(`CREATE TABLE ${table} (rid INTEGER PRIMARY KEY, id NOT NULL, dates INTEGER NOT NULL${keys}, doc TEXT NOT NULL)`);
+    this.db.exec(`CREATE TABLE ${table} (rid INTEGER PRIMARY KEY, id NOT NULL, v INTEGER NOT NULL, dates INTEGER NOT NULL${keys}, doc TEXT NOT NULL)`);
     this.db.exec(`CREATE UNIQUE INDEX ${table}_id ON ${table} (id)`);
     this.db.exec(`CREATE TABLE IF NOT EXISTS ${table}_m (f INTEGER NOT NULL, k, rid INTEGER NOT NULL, PRIMARY KEY (f, k, rid)) WITHOUT ROWID`);
     this.db.exec(`CREATE INDEX IF NOT EXISTS ${table}_m_rid ON ${table}_m (rid)`);
@@ -145,8 +149,8 @@ export class CollectionSchema {
     const old = this.fields.map((_, i) => `, k${i}`).join('');
     this.db.exec(`DROP TABLE IF EXISTS ${tmp}`);
     const keys = fields.map((_, i) => `, k${i}`).join('');
-    this.db.exec(`CREATE TABLE ${tmp} (rid INTEGER PRIMARY KEY, id NOT NULL, dates INTEGER NOT NULL${keys}, doc TEXT NOT NULL)`);
-    this.db.exec(`INSERT INTO ${tmp} (rid, id, dates${old}, doc) SELECT rid, id, dates${old}, doc FROM ${this.table}`);
+    this.db.exec(`CREATE TABLE ${tmp} (rid INTEGER PRIMARY KEY, id NOT NULL, v INTEGER NOT NULL, dates INTEGER NOT NULL${keys}, doc TEXT NOT NULL)`);
+    this.db.exec(`INSERT INTO ${tmp} (rid, id, v, dates${old}, doc) SELECT rid, id, v, dates${old}, doc FROM ${this.table}`);
     this.db.exec(`DROP TABLE ${this.table}`);
     this.db.exec(`ALTER TABLE ${tmp} RENAME TO ${this.table}`);
     this.db.exec(`CREATE UNIQUE INDEX ${this.table}_id ON ${this.table} (id)`);

@@ -11,7 +11,7 @@ import { compileUpdate, UpdateError, upsertSeed } from '../document/update';
 import { compareValues, isPlainObject, valuesEqual, type PlainObject } from '../document/values';
 import { decodeDoc, keyOf } from './codec';
 import { filterKey } from './filter-key';
-import type { StoredRow } from './rows';
+import { ROW, type StoredRow } from './rows';
 import { indexName, type StoredIndex } from './schema';
 import type { StoreInternals } from './sqlite-read-store';
 import { translateFilter, translateSort, type Translated } from './translate';
@@ -26,7 +26,12 @@ interface Candidate {
   doc: PlainObject;
   /** The unit of work's entry, when the document came from it (a live object: copy on the way out). */
   entry: Entry | null;
+  /** The document is the parse cache's (shared): copied on the way out, never changed. */
+  shared: boolean;
 }
+
+/** How candidates are read: for the caller (parses may be shared) or to be written (own parses). */
+type Purpose = 'read' | 'write';
 
 /** A predicate for the parts of a filter SQL did not settle; pinned-_id filters skip compiling. */
 function matcherOf(filter: Filter | undefined): Predicate {
@@ -123,7 +128,7 @@ export class SqliteCollection<T extends Doc = Doc> implements Collection<T> {
     const rows = this.store.rowsFor(this.name);
     if (rows === undefined) return 0;
     const pinned = this.pinned(filter);
-    if (pinned) return this.pinnedCandidates(pinned, filter!).length;
+    if (pinned) return this.pinnedCandidates(pinned, filter!, 'read').length;
     this.store.uow?.flush(rows);
     const schema = rows.schema;
     const key = filterKey(filter);
@@ -136,8 +141,8 @@ export class SqliteCollection<T extends Doc = Doc> implements Collection<T> {
     } else {
       const match = matcherOf(filter);
       count = 0;
-      for (const row of rows.statement(`SELECT rid, dates, doc FROM {t}${where(t)}`).iterate(...t.params) as Iterable<StoredRow>) {
-        if (match(decodeDoc(row.doc, row.dates))) count++;
+      for (const row of rows.statement(`SELECT ${ROW} FROM {t}${where(t)}`).iterate(...t.params) as Iterable<StoredRow>) {
+        if (match(this.store.docs.docOf(rows.schema.table, row))) count++;
       }
     }
     this.store.counts.set(schema, key, count);
@@ -150,7 +155,7 @@ export class SqliteCollection<T extends Doc = Doc> implements Collection<T> {
 
   private updateOneSync(filter: Filter, update: Update, upsert: boolean): UpdateResult {
     const compiled = compileUpdate(update);
-    const found = this.candidates(filter, { limit: 1 })[0];
+    const found = this.candidates(filter, { limit: 1 }, 'write')[0];
     if (found !== undefined) {
       const { entry } = found;
       if (entry) {
@@ -186,7 +191,7 @@ export class SqliteCollection<T extends Doc = Doc> implements Collection<T> {
   async updateMany(filter: Filter, update: Update): Promise<UpdateResult> {
     return this.store.write(() => {
       const compiled = compileUpdate(update);
-      const found = this.candidates(filter, {});
+      const found = this.candidates(filter, {}, 'write');
       let modified = 0;
       const rows = this.store.rowsForWrite(this.name);
       for (const c of found) {
@@ -213,7 +218,7 @@ export class SqliteCollection<T extends Doc = Doc> implements Collection<T> {
     }
     return this.store.write(() => {
       const { _id: givenId, ...rest } = cloneValue(doc) as PlainObject;
-      const found = this.candidates(filter, { limit: 1 })[0];
+      const found = this.candidates(filter, { limit: 1 }, 'write')[0];
       if (found !== undefined) {
         const currentId = found.doc._id;
         if (givenId !== undefined && !valuesEqual(givenId, currentId)) {
@@ -244,7 +249,7 @@ export class SqliteCollection<T extends Doc = Doc> implements Collection<T> {
   }
 
   async deleteOne(filter: Filter): Promise<{ deletedCount: number }> {
-    return this.store.write(() => ({ deletedCount: this.remove(this.candidates(filter, { limit: 1 })) }));
+    return this.store.write(() => ({ deletedCount: this.remove(this.candidates(filter, { limit: 1 }, 'write')) }));
   }
 
   async deleteMany(filter: Filter): Promise<{ deletedCount: number }> {
@@ -256,11 +261,14 @@ export class SqliteCollection<T extends Doc = Doc> implements Collection<T> {
         const t = translateFilter(rows.schema, filter);
         if (t.exact && rows.schema.multikey.size === 0) {
           const n = rows.statement(`DELETE FROM {t}${where(t)}`).run(...t.params).changes;
-          if (n > 0) rows.schema.dataVersion++;
+          if (n > 0) {
+            rows.schema.dataVersion++;
+            this.store.docs.forgetTable(rows.schema.table);
+          }
           return { deletedCount: n };
         }
       }
-      return { deletedCount: this.remove(this.candidates(filter, {})) };
+      return { deletedCount: this.remove(this.candidates(filter, {}, 'write')) };
     });
   }
 
@@ -284,7 +292,7 @@ export class SqliteCollection<T extends Doc = Doc> implements Collection<T> {
   async distinct(field: string, filter?: Filter): Promise<unknown[]> {
     const parts = splitPath(field);
     const values: unknown[] = [];
-    for (const c of this.candidates(filter ?? {}, {})) collectDistinct(c.doc, parts, 0, values);
+    for (const c of this.candidates(filter ?? {}, {}, 'read')) collectDistinct(c.doc, parts, 0, values);
     values.sort(compareValues);
     return values.filter((v, i) => i === 0 || compareValues(values[i - 1], v) !== 0).map((v) => cloneStored(v));
   }
@@ -296,7 +304,7 @@ export class SqliteCollection<T extends Doc = Doc> implements Collection<T> {
     if (rows === undefined) return { sql: '', exact: true, sortedBySql: true, plan: [] };
     const t = translateFilter(rows.schema, filter);
     const order = translateSort(rows.schema, options.sort);
-    const sql = `SELECT rid, dates, doc FROM {t}${where(t)}${order ? ` ORDER BY ${order}` : ''}`;
+    const sql = `SELECT ${ROW} FROM {t}${where(t)}${order ? ` ORDER BY ${order}` : ''}`;
     const plan = (rows.statement(`EXPLAIN QUERY PLAN ${sql}`).all(...t.params) as Array<{ detail: string }>).map((r) => r.detail);
     return { sql, exact: t.exact, sortedBySql: order !== null, plan };
   }
@@ -306,7 +314,7 @@ export class SqliteCollection<T extends Doc = Doc> implements Collection<T> {
     const rows = this.store.rowsFor(this.name);
     if (rows === undefined) return { sql: '', exact: true, plan: [] };
     const t = translateFilter(rows.schema, filter);
-    const sql = t.exact ? `SELECT count(*) FROM {t}${where(t)}` : `SELECT rid, dates, doc FROM {t}${where(t)}`;
+    const sql = t.exact ? `SELECT count(*) FROM {t}${where(t)}` : `SELECT ${ROW} FROM {t}${where(t)}`;
     const plan = (rows.statement(`EXPLAIN QUERY PLAN ${sql}`).all(...t.params) as Array<{ detail: string }>).map((r) => r.detail);
     return { sql, exact: t.exact, plan };
   }
@@ -317,26 +325,37 @@ export class SqliteCollection<T extends Doc = Doc> implements Collection<T> {
     return typeof ids === 'string' ? [ids] : ids;
   }
 
-  /** Documents of a filter that pins `_id`: from the unit of work in a transaction, else by id. */
-  private pinnedCandidates(ids: readonly string[], filter: Filter): Candidate[] {
+  /** Documents of a filter that pins `_id`: from the unit of work in a transaction, else by id,
+   * in the order of the ids (first occurrences). */
+  private pinnedCandidates(ids: readonly string[], filter: Filter, purpose: Purpose): Candidate[] {
     const rows = this.store.rowsFor(this.name);
     if (rows === undefined) return [];
     const match = matcherOf(filter);
     const out: Candidate[] = [];
-    const seen = new Set<string>();
     const uow = this.store.uow;
-    for (const id of ids) {
-      if (seen.has(id)) continue;
-      seen.add(id);
-      if (uow) {
+    if (uow) {
+      for (const id of new Set(ids)) {
         const e = uow.entry(rows, id);
-        if (e.doc !== null && match(e.doc)) out.push({ rid: e.rid, id, doc: e.doc, entry: e });
-        continue;
+        if (e.doc !== null && match(e.doc)) out.push({ rid: e.rid, id, doc: e.doc, entry: e, shared: false });
       }
-      const row = rows.byId(id);
+      return out;
+    }
+    const table = rows.schema.table;
+    const docOf = (row: StoredRow) => (purpose === 'read' ? this.store.docs.docOf(table, row) : decodeDoc(row.doc, row.dates));
+    if (ids.length === 1) {
+      const row = rows.byId(ids[0]!);
+      if (row === undefined) return out;
+      const doc = docOf(row);
+      if (match(doc)) out.push({ rid: row.rid, id: ids[0]!, doc, entry: null, shared: purpose === 'read' });
+      return out;
+    }
+    const unique = [...new Set(ids)];
+    const byId = new Map(rows.byIds(unique).map((r) => [r.id, r]));
+    for (const id of unique) {
+      const row = byId.get(id);
       if (row === undefined) continue;
-      const doc = decodeDoc(row.doc, row.dates);
-      if (match(doc)) out.push({ rid: row.rid, id, doc, entry: null });
+      const doc = docOf(row);
+      if (match(doc)) out.push({ rid: row.rid, id, doc, entry: null, shared: purpose === 'read' });
     }
     return out;
   }
@@ -344,38 +363,42 @@ export class SqliteCollection<T extends Doc = Doc> implements Collection<T> {
   /** What a find gives the caller: projected copies, in order. */
   private select(filter: Filter, options: FindOptions): PlainObject[] {
     const project = options.projection ? compileProjection(options.projection) : null;
-    // Documents parsed for this call are the caller's already; the unit of work's are copied.
-    return this.candidates(filter, options).map((c) => (project ? project(c.doc) : c.entry ? cloneStored(c.doc) : c.doc));
+    // Shared documents (the parse cache's, the unit of work's) are copied; a projection copies.
+    return this.candidates(filter, options, 'read').map((c) => (project ? project(c.doc) : c.entry || c.shared ? cloneStored(c.doc) : c.doc));
   }
 
-  /** The documents a find selects, in order, as stored (for updates in place). */
-  private candidates(filter: Filter, options: FindOptions): Candidate[] {
+  /** The documents a find selects, in order: shared parses to read, or own parses to update in place. */
+  private candidates(filter: Filter, options: FindOptions, purpose: Purpose): Candidate[] {
     const rows = this.store.rowsFor(this.name);
     if (rows === undefined) return [];
     const skip = options.skip ?? 0;
     const limit = options.limit ?? 0;
     const pinned = this.pinned(filter);
     if (pinned) {
-      let found = this.pinnedCandidates(pinned, filter);
+      let found = this.pinnedCandidates(pinned, filter, purpose);
       if (options.sort) found = sortItems(found, compileSort(options.sort), (c) => c.doc);
       return found.slice(skip, limit ? skip + limit : undefined);
     }
     this.store.uow?.flush(rows);
-    return this.query(filter, options.sort, skip, limit);
+    return this.query(filter, options.sort, skip, limit, purpose);
   }
 
-  private query(filter: Filter, sort: SortSpec | undefined, skip: number, limit: number): Candidate[] {
+  private query(filter: Filter, sort: SortSpec | undefined, skip: number, limit: number, purpose: Purpose): Candidate[] {
     const rows = this.store.rowsFor(this.name)!;
     const t = translateFilter(rows.schema, filter);
     const order = translateSort(rows.schema, sort);
-    const toCandidate = (row: StoredRow): Candidate => ({ rid: row.rid, id: null, doc: decodeDoc(row.doc, row.dates), entry: null });
+    const table = rows.schema.table;
+    const toCandidate =
+      purpose === 'read'
+        ? (row: StoredRow): Candidate => ({ rid: row.rid, id: null, doc: this.store.docs.docOf(table, row), entry: null, shared: true })
+        : (row: StoredRow): Candidate => ({ rid: row.rid, id: null, doc: decodeDoc(row.doc, row.dates), entry: null, shared: false });
     if (t.exact && order !== null) {
       const page = limit ? ` LIMIT ${limit} OFFSET ${skip}` : skip ? ` LIMIT -1 OFFSET ${skip}` : '';
-      const sql = `SELECT rid, dates, doc FROM {t}${where(t)}${order ? ` ORDER BY ${order}` : ''}${page}`;
+      const sql = `SELECT ${ROW} FROM {t}${where(t)}${order ? ` ORDER BY ${order}` : ''}${page}`;
       return (rows.statement(sql).all(...t.params) as StoredRow[]).map(toCandidate);
     }
     const match = matcherOf(filter);
-    const sql = `SELECT rid, dates, doc FROM {t}${where(t)}${order ? ` ORDER BY ${order}` : ''}`;
+    const sql = `SELECT ${ROW} FROM {t}${where(t)}${order ? ` ORDER BY ${order}` : ''}`;
     const out: Candidate[] = [];
     if (order !== null) {
       // In order: stop after skip + limit matches.
@@ -431,7 +454,7 @@ export class SqliteCollection<T extends Doc = Doc> implements Collection<T> {
       limit = l;
       i++;
     }
-    const docs = this.candidates(filter, { sort, skip, limit }).map((c) => c.doc);
+    const docs = this.candidates(filter, { sort, skip, limit }, 'read').map((c) => c.doc);
     return { input: docs, rest: pipeline.slice(i) };
   }
 }

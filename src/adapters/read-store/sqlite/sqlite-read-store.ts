@@ -29,10 +29,11 @@ import { createAggregationEngine, type AggregationEngine } from '../document/agg
 import { createIdGenerator, type IdGenerator } from '../document/ids';
 import type { PlainObject } from '../document/values';
 import { decodeDoc } from './codec';
-import { bootId, bulkBootOf, BulkMode, createMeta } from './bulk-mode';
+import { bootId, bulkBootOf, BulkMode, createMeta, formatOf, setFormat } from './bulk-mode';
 import { CountCache } from './count-cache';
-import { Rows, type StoredRow } from './rows';
-import { CollectionSchema, createCatalogue, loadSchemas } from './schema';
+import { DocCache } from './doc-cache';
+import { ROW, Rows, type StoredRow } from './rows';
+import { CATALOGUE, CollectionSchema, createCatalogue, FORMAT, loadSchemas } from './schema';
 import { SqliteCollection } from './sqlite-collection';
 import { UnitOfWork } from './unit-of-work';
 
@@ -41,6 +42,8 @@ export interface SqliteReadStoreOptions {
   filename: string;
   /** Page cache in MiB (default 64). */
   cacheMb?: number;
+  /** Parsed documents kept for reads, as MiB of the JSON they were parsed from (default 32; 0: none). */
+  docCacheMb?: number;
   newId?: IdGenerator;
 }
 
@@ -58,6 +61,7 @@ export interface SqliteReadStore extends ReadStore {
 export interface StoreInternals {
   readonly db: Database.Database;
   readonly counts: CountCache;
+  readonly docs: DocCache;
   readonly engine: AggregationEngine;
   readonly newId: IdGenerator;
   /** The open transaction's unit of work, if any. */
@@ -88,24 +92,38 @@ function connect(filename: string, cacheMb: number): Database.Database {
   return db;
 }
 
+/** Why a file cannot be used as it is (then it is replaced by an empty one), or null. */
+function unusable(db: Database.Database): string | null {
+  const leftBy = bulkBootOf(db);
+  if (leftBy !== null && leftBy !== bootId()) {
+    return `the read models were being written in bulk mode when the machine went down (boot ${leftBy}); they are rebuilt from the event log`;
+  }
+  const format = formatOf(db);
+  const hasCollections = (db.prepare(`SELECT count(*) AS n FROM ${CATALOGUE}`).get() as { n: number }).n > 0;
+  if (hasCollections && format !== FORMAT) {
+    return `the read models were written in layout ${format ?? '1'}, this version reads layout ${FORMAT}; they are rebuilt from the event log`;
+  }
+  return null;
+}
+
 export function openSqliteReadStore(options: SqliteReadStoreOptions): SqliteReadStore {
   if (options.filename !== ':memory:') mkdirSync(dirname(options.filename), { recursive: true });
   const cacheMb = options.cacheMb ?? 64;
   let db = connect(options.filename, cacheMb);
-  let discarded: string | null = null;
-  const leftBy = bulkBootOf(db);
-  if (leftBy !== null && leftBy !== bootId() && options.filename !== ':memory:') {
-    // The machine went down while the file was written without syncs: it is not trusted.
+  const discarded = options.filename === ':memory:' ? null : unusable(db);
+  if (discarded !== null) {
+    // Not trusted or not readable: the read models are rebuilt from the log into a new file.
     db.close();
     for (const suffix of ['', '-wal', '-shm']) rmSync(`${options.filename}${suffix}`, { force: true });
     db = connect(options.filename, cacheMb);
-    discarded = `the read models were being written in bulk mode when the machine went down (boot ${leftBy}); they are rebuilt from the event log`;
   }
+  setFormat(db, FORMAT);
 
+  const docs = new DocCache((options.docCacheMb ?? 32) * 1024 * 1024);
   const rowsByName = new Map<string, Rows>();
   const loadAll = () => {
     rowsByName.clear();
-    for (const schema of loadSchemas(db)) rowsByName.set(schema.name, new Rows(db, schema));
+    for (const schema of loadSchemas(db)) rowsByName.set(schema.name, new Rows(db, schema, docs));
   };
   loadAll();
 
@@ -125,12 +143,13 @@ export function openSqliteReadStore(options: SqliteReadStoreOptions): SqliteRead
   const internals: StoreInternals = {
     db,
     counts,
+    docs,
     newId: options.newId ?? createIdGenerator(),
     engine: createAggregationEngine((name) => {
       const rows = rowsByName.get(name);
       if (rows === undefined) return [];
       uow?.flush(rows);
-      return (rows.statement('SELECT rid, dates, doc FROM {t}').all() as StoredRow[]).map((r) => decodeDoc(r.doc, r.dates) as PlainObject);
+      return (rows.statement(`SELECT ${ROW} FROM {t}`).all() as StoredRow[]).map((r) => decodeDoc(r.doc, r.dates) as PlainObject);
     }),
     get uow() {
       return uow;
@@ -144,7 +163,7 @@ export function openSqliteReadStore(options: SqliteReadStoreOptions): SqliteRead
       let rows = rowsByName.get(name);
       if (rows === undefined) {
         checkName(name);
-        rows = new Rows(db, internals.write(() => CollectionSchema.create(db, name)));
+        rows = new Rows(db, internals.write(() => CollectionSchema.create(db, name)), docs);
         rowsByName.set(name, rows);
       }
       return rows;
@@ -173,6 +192,7 @@ export function openSqliteReadStore(options: SqliteReadStoreOptions): SqliteRead
     uow?.clear();
     loadAll();
     counts.clear();
+    docs.clear();
   };
 
   const finish = (): void => {
@@ -263,6 +283,7 @@ export function openSqliteReadStore(options: SqliteReadStoreOptions): SqliteRead
       internals.write(() => rows.schema.dropTables());
       rowsByName.delete(name);
       counts.forget(rows.schema);
+      docs.forgetTable(rows.schema.table);
       uow?.forget(rows);
     },
 
@@ -280,6 +301,7 @@ export function openSqliteReadStore(options: SqliteReadStoreOptions): SqliteRead
       });
       if (target) {
         counts.forget(target.schema);
+        docs.forgetTable(target.schema.table);
         uow?.forget(target);
       }
       rowsByName.delete(from);

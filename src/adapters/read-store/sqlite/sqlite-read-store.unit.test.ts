@@ -208,6 +208,25 @@ describe('SQLite read store', () => {
       expect(await col.countDocuments({ status: 'new' })).toBe(0);
     });
 
+    it('reads a document again after its row changed, even through the parse cache and a reused rowid', async () => {
+      const col = store.collection('c');
+      await col.createIndexes([{ keys: { k: 1 } }]);
+      await col.insertOne({ _id: 'a', k: 1, n: 1 });
+      expect(await col.find({ k: 1 })).toEqual([{ _id: 'a', k: 1, n: 1 }]);
+      const read = (await col.find({ k: 1 }))[0]!;
+      read.n = 99; // the caller's copy
+      expect(await col.find({ k: 1 })).toEqual([{ _id: 'a', k: 1, n: 1 }]);
+      await col.updateOne({ _id: 'a' }, { $set: { n: 2 } });
+      expect(await col.find({ k: 1 })).toEqual([{ _id: 'a', k: 1, n: 2 }]);
+      // The last row deleted: SQLite may hand its rowid to the next insert.
+      await col.deleteOne({ _id: 'a' });
+      await col.insertOne({ _id: 'b', k: 1, n: 3 });
+      expect(await col.find({ k: 1 })).toEqual([{ _id: 'b', k: 1, n: 3 }]);
+      await col.deleteMany({ k: 1 });
+      await col.insertOne({ _id: 'c', k: 1, n: 4 });
+      expect(await col.find({ _id: { $in: ['c', 'b'] } })).toEqual([{ _id: 'c', k: 1, n: 4 }]);
+    });
+
     it('renames a collection over another in one step, keeping the renamed one’s indexes', async () => {
       const live = await tickets(5);
       const shadow = store.collection('tickets__rebuild');
@@ -261,5 +280,16 @@ describe('SQLite read store', () => {
       expect(store.discarded).toContain('another-boot');
       expect(await store.listCollections()).toEqual([]);
     });
+  });
+
+  it('rebuilds read models written in another layout instead of reading them', async () => {
+    await store.collection('c').insertOne({ _id: 'a' });
+    await store.close();
+    const db = new Database(file());
+    db.prepare(`UPDATE _rs_meta SET value = '1' WHERE key = 'format'`).run();
+    db.close();
+    store = openSqliteReadStore({ filename: file() });
+    expect(store.discarded).toContain('layout 1');
+    expect(await store.listCollections()).toEqual([]);
   });
 });
