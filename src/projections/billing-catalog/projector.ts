@@ -43,8 +43,8 @@ export const billingCatalogProjector: Projector = {
   name: 'billing_catalog',
   handles: ['BrandRegistered', 'BrandUpdated', 'BrandDeleted', 'ServicePlanCreated', 'ServicePlanUpdated', 'ServicePlanArchived'],
   collections: {
-    [BILLING_BRANDS]: [{ keys: { id_brand: 1 }, unique: true }],
-    [BILLING_PLANS]: [{ keys: { id: -1 }, unique: true }, { keys: { id_brand: 1, id: -1 } }],
+    [BILLING_BRANDS]: [{ keys: { id_brand: 1 } }],
+    [BILLING_PLANS]: [{ keys: { id: -1 } }, { keys: { id_brand: 1, id: -1 } }],
   },
   async apply(raw, ctx) {
     const event = raw as ProjectedEvent & (BrandEvent | ServicePlanEvent);

@@ -48,7 +48,7 @@ export interface PelangganDoc extends Doc {
   segmen: Segment;
   /** Word prefixes of nama, email and no_telp (002 `search`). */
   search_tokens: string[];
-  /** Word prefixes of alamat and alamat_2 (002 `alamat` filter). */
+  /** The words of alamat and alamat_2 (002 `alamat` filter: every word asked for is one of them). */
   alamat_tokens: string[];
   /** Revision of the customer's stream last applied: the ETag. */
   revision: number;
@@ -185,23 +185,23 @@ export const billingCustomersProjector: Projector = {
     [BILLING_PELANGGAN]: [
       // GET /api/pelanggan/: newest first by id; id_brand an equality before it; search and
       // alamat through their token indexes; the loyalty list by segment.
-      { keys: { id: -1 }, unique: true },
+      { keys: { id: -1 } },
       { keys: { id_brand: 1, id: -1 } },
       { keys: { search_tokens: 1 } },
-      { keys: { alamat_tokens: 1 } },
+      { keys: { alamat_tokens: 1, id: -1 } },
       { keys: { segmen: 1, id: -1 } },
       { keys: { status: 1, id_brand: 1 } },
       { keys: { paket_layanan_id: 1 } },
     ],
-    [BILLING_PELANGGAN_CLOSED]: [{ keys: { id: 1 }, unique: true }],
+    [BILLING_PELANGGAN_CLOSED]: [{ keys: { id: 1 } }],
     [BILLING_LANGGANAN]: [
-      { keys: { id: -1 }, unique: true },
+      { keys: { id: -1 } },
       { keys: { pelanggan_id: 1, id: -1 } },
       { keys: { customer_id: 1, status: 1 } },
       { keys: { status: 1, id: -1 } },
     ],
     [BILLING_DATA_TEKNIS]: [
-      { keys: { id: -1 }, unique: true },
+      { keys: { id: -1 } },
       { keys: { pelanggan_id: 1 } },
       { keys: { mikrotik_server_id: 1, id: -1 } },
     ],

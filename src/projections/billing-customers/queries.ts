@@ -1,5 +1,5 @@
 import type { Filter, ReadStore } from '../../ports/read-store';
-import { searchFilter } from '../customers/search';
+import { searchTerms } from '../customers/search';
 import {
   BILLING_DATA_TEKNIS,
   BILLING_LANGGANAN,
@@ -15,20 +15,40 @@ import type { Segment } from './vocabulary';
 export interface PelangganFilter {
   /** Word-prefix search over nama, email and no_telp. */
   search?: string;
-  /** Word-prefix search over the address. */
+  /** Words the address must hold (whole words, case- and accent-insensitive). */
   alamat?: string;
   idBrand?: string;
 }
 
 export const PELANGGAN_SORT = { id: -1 } as const;
 
+const escapeRegex = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * `search`: every word of it begins one of the tokens (customers/search.ts). Each word is an
+ * anchored regex on the multikey tokens, which the SQLite read store (the embedded default) and
+ * MongoDB answer from the index as a prefix range on one element; the in-memory store checks it
+ * over its documents (tests).
+ */
+
+/** The words of a text as the tokens keep them (lower case, accents folded). */
+const wordsOf = (text: string): string[] => [
+  ...new Set(
+    text
+      .normalize('NFKD')
+      .replace(/\p{M}+/gu, '')
+      .toLowerCase()
+      .split(/[^\p{L}\p{N}]+/u)
+      .filter(Boolean),
+  ),
+];
+
 export function pelangganFilter(q: PelangganFilter): Filter {
   const parts: Filter[] = [];
   if (q.idBrand) parts.push({ id_brand: q.idBrand.trim().toUpperCase() });
-  const search = q.search ? searchFilter(q.search) : null;
-  if (search) parts.push(search);
-  const alamat = q.alamat ? searchFilter(q.alamat, 'alamat_tokens') : null;
-  if (alamat) parts.push(alamat);
+  for (const term of q.search ? searchTerms(q.search) : []) parts.push({ search_tokens: { $regex: `^${escapeRegex(term)}` } });
+  // Whole words, each an equality on the multikey index: exact, and walked in id order.
+  for (const word of q.alamat ? wordsOf(q.alamat) : []) parts.push({ alamat_tokens: word });
   if (parts.length === 0) return {};
   if (parts.length === 1) return parts[0]!;
   return { $and: parts };

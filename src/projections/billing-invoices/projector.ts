@@ -116,18 +116,18 @@ export const billingInvoicesProjector: Projector = {
   collections: {
     [BILLING_INVOICES]: [
       // GET /api/invoices/: newest first by id, after an equality on each filter combination.
-      { keys: { id: -1 }, unique: true },
+      { keys: { id: -1 } },
       { keys: { pelanggan_id: 1, id: -1 } },
       { keys: { status: 1, id: -1 } },
       { keys: { periode: 1, id: -1 } },
       { keys: { periode: 1, status: 1, id: -1 } },
       { keys: { pelanggan_id: 1, status: 1, id: -1 } },
       // The gateway's callback names the invoice by its external id.
-      { keys: { xendit_external_id: 1 }, unique: true },
+      { keys: { xendit_external_id: 1 } },
       // The jobs: issued invoices past due, overdue ones past the grace period.
       { keys: { status: 1, tanggal_jatuh_tempo: 1, id: 1 } },
     ],
-    [BILLING_PAYMENTS]: [{ keys: { id: -1 }, unique: true }, { keys: { invoice_id: 1, id: 1 } }, { keys: { pelanggan_id: 1, id: -1 } }],
+    [BILLING_PAYMENTS]: [{ keys: { id: -1 } }, { keys: { invoice_id: 1, id: 1 } }, { keys: { pelanggan_id: 1, id: -1 } }],
     [BILLING_REVENUE_DAILY]: [{ keys: { date: 1 } }],
   },
   async apply(raw, ctx) {
