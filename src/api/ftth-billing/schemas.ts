@@ -41,7 +41,19 @@ const dataTeknis = object({
   port_olt: nullableString(),
   mikrotik_server_id: nullable(integer()),
   status: nullable(oneOfValues(['Aktif', 'Suspended', 'Berhenti'])),
-  mikrotik_sync: nullable(object({ status: oneOfValues(['synced', 'failed']), reason: nullableString(), at: dateTime() })),
+  mikrotik_sync: object(
+    {
+      status: oneOfValues(['synced', 'failed', 'never']),
+      mikrotik_server_id: nullable(integer()),
+      last_attempt_at: nullable(dateTime()),
+      last_synced_at: nullable(dateTime()),
+      last_error: nullableString(),
+      pppoe_profile: nullableString(),
+      pppoe_disabled: nullable(boolean()),
+      attempts: integer(),
+    },
+    { description: 'The last PPPoE sync of the RouterOS side (docs/api/002-mikrotik.md).' },
+  ),
   created_at: dateTime(),
   updated_at: dateTime(),
 });

@@ -93,8 +93,6 @@ export interface DataTeknisDoc extends Doc {
   port_olt: string | null;
   /** The customer's subscription status. */
   langganan_status: SubscriptionStatus | null;
-  /** The last PPPoE sync reported by the RouterOS side (PppoeSynced / PppoeSyncFailed). */
-  sync: { status: 'synced' | 'failed'; reason: string | null; at: string } | null;
   created_at: string;
   updated_at: string;
 }
@@ -177,9 +175,6 @@ export const billingCustomersProjector: Projector = {
     'InvoiceMarkedOverdue',
     'InvoicePaid',
     'InvoiceVoided',
-    // Reported by the RouterOS sync (src/domain/mikrotik-sync), shown with the technical data.
-    'PppoeSynced',
-    'PppoeSyncFailed',
   ],
   collections: {
     [BILLING_PELANGGAN]: [
@@ -357,7 +352,6 @@ export const billingCustomersProjector: Projector = {
               customer_id: customerId,
               pelanggan_id: pelangganId,
               langganan_status: current?.langganan_status ?? null,
-              sync: null,
               created_at: recordedAt,
               updated_at: recordedAt,
             },
@@ -387,17 +381,8 @@ export const billingCustomersProjector: Projector = {
           await changePelanggan(pelanggan, event.data.customerId, pos, (doc) => ({ overdue_invoices: doc.overdue_invoices - 1 }));
         }
         return;
-      default: {
-        // PppoeSynced / PppoeSyncFailed (typed by their own module, read here by name only).
-        const e = raw as ProjectedEvent<{ customerId?: unknown; reason?: unknown; syncedAt?: unknown }>;
-        if (typeof e.data.customerId !== 'string') return;
-        const sync =
-          e.type === 'PppoeSynced'
-            ? { status: 'synced', reason: null, at: typeof e.data.syncedAt === 'string' ? e.data.syncedAt : at }
-            : { status: 'failed', reason: typeof e.data.reason === 'string' ? e.data.reason : null, at };
-        await applyOnce(teknis, e.data.customerId, pos, { $set: { sync } });
+      default:
         return;
-      }
     }
   },
 };

@@ -41,7 +41,7 @@ describe('Data teknis (document 002)', () => {
       port_olt: '1/GP1',
       mikrotik_server_id: 1,
       status: null,
-      mikrotik_sync: null,
+      mikrotik_sync: { status: 'never', mikrotik_server_id: null, last_attempt_at: null, last_synced_at: null, last_error: null, pppoe_profile: null, pppoe_disabled: null, attempts: 0 },
       created_at: expect.any(String),
       updated_at: expect.any(String),
     });

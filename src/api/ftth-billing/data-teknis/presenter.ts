@@ -1,12 +1,13 @@
 import type { DataTeknisDoc } from '../../../projections/billing-customers/projector';
 import { SUBSCRIPTION_LABELS } from '../../../projections/billing-customers/vocabulary';
+import type { MikrotikSyncView } from '../../../projections/mikrotik-sync/queries';
 
 /**
  * Document 002's data teknis. The PPPoE password is never shown: only whether one is set
- * (`password_pppoe` is `"********"` or null). `mikrotik_sync` is the last sync the RouterOS
- * side reported.
+ * (`password_pppoe` is `"********"` or null). `mikrotik_sync` is the last PPPoE sync the RouterOS
+ * side recorded (its read model, `mikrotikSyncForPelanggan`).
  */
-export function presentDataTeknis(doc: DataTeknisDoc) {
+export function presentDataTeknis(doc: DataTeknisDoc, sync: MikrotikSyncView) {
   return {
     id: doc.id,
     pelanggan_id: doc.pelanggan_id,
@@ -19,7 +20,7 @@ export function presentDataTeknis(doc: DataTeknisDoc) {
     port_olt: doc.port_olt,
     mikrotik_server_id: doc.mikrotik_server_id,
     status: doc.langganan_status ? SUBSCRIPTION_LABELS[doc.langganan_status] : null,
-    mikrotik_sync: doc.sync,
+    mikrotik_sync: sync,
     created_at: doc.created_at,
     updated_at: doc.updated_at,
   };

@@ -14,6 +14,8 @@ import type { Guard } from '../guard';
 import { BILLING_PERMISSIONS as P } from '../permissions';
 import { billingComponents } from '../schemas';
 import { presentDataTeknis } from './presenter';
+import { mikrotikSyncForPelanggan } from '../../../projections/mikrotik-sync/queries';
+import type { DataTeknisDoc } from '../../../projections/billing-customers/projector';
 
 const optionalText = (max: number) => z.string().trim().max(max).nullable().optional().transform((v) => (v === '' ? null : v));
 const fields = {
@@ -37,6 +39,7 @@ const base = { ...billingDoc, tag: TAGS.dataTeknis };
  */
 export function dataTeknisRouter(deps: ApiDeps, guard: Guard): Router {
   const router = Router();
+  const present = async (doc: DataTeknisDoc) => presentDataTeknis(doc, await mikrotikSyncForPelanggan(deps.readStore, doc.pelanggan_id));
   const byId = async (id: number) => {
     const doc = await getDataTeknis(deps.readStore, id);
     if (!doc) throw new NotFoundError('Data teknis', String(id));
@@ -77,7 +80,7 @@ export function dataTeknisRouter(deps: ApiDeps, guard: Guard): Router {
             metaFor(req),
           );
           await settle(deps, req, result.position);
-          res.status(201).json(presentDataTeknis(await byId(technicalDataId)));
+          res.status(201).json(await present(await byId(technicalDataId)));
         },
       }),
       route({
@@ -96,7 +99,7 @@ export function dataTeknisRouter(deps: ApiDeps, guard: Guard): Router {
         handle: async (_req, res, { params }) => {
           const doc = await getDataTeknisOfPelanggan(deps.readStore, params.pelanggan_id);
           if (!doc) throw new NotFoundError('Data teknis', String(params.pelanggan_id));
-          res.json(presentDataTeknis(doc));
+          res.json(await present(doc));
         },
       }),
       route({
@@ -131,7 +134,7 @@ export function dataTeknisRouter(deps: ApiDeps, guard: Guard): Router {
             metaFor(req),
           );
           await settle(deps, req, result.position);
-          res.json(presentDataTeknis(await byId(params.data_teknis_id)));
+          res.json(await present(await byId(params.data_teknis_id)));
         },
       }),
     ],

@@ -2,6 +2,7 @@ import type { DataTeknisDoc, PelangganDoc } from '../../../projections/billing-c
 import type { PlanDoc } from '../../../projections/billing-catalog/projector';
 import type { PelangganField } from './input';
 import { presentDataTeknis } from '../data-teknis/presenter';
+import type { MikrotikSyncView } from '../../../projections/mikrotik-sync/queries';
 
 /** Document 002's pelanggan, from the billing_pelanggan read model (canonical → 002 names in the projector). */
 export function presentPelanggan(doc: PelangganDoc) {
@@ -35,11 +36,11 @@ export function pick(p: PresentedPelanggan, fields: readonly PelangganField[] | 
 }
 
 /** GET /api/pelanggan/{id}: with its package (`harga_layanan`) and technical data. */
-export function presentPelangganDetail(doc: PelangganDoc, plan: PlanDoc | null, teknis: DataTeknisDoc | null) {
+export function presentPelangganDetail(doc: PelangganDoc, plan: PlanDoc | null, teknis: DataTeknisDoc | null, sync: MikrotikSyncView) {
   return {
     ...presentPelanggan(doc),
     langganan_id: doc.langganan_id,
     harga_layanan: plan ? { id: plan.id, nama_paket: plan.nama_paket, kecepatan: plan.kecepatan, harga: plan.harga } : null,
-    data_teknis: teknis ? presentDataTeknis(teknis) : null,
+    data_teknis: teknis ? presentDataTeknis(teknis, sync) : null,
   };
 }

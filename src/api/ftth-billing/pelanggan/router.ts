@@ -13,6 +13,7 @@ import {
   pelangganPages,
 } from '../../../projections/billing-customers/queries';
 import { ifMatch, setEtag } from '../../http/conditional';
+import { mikrotikSyncForPelanggan } from '../../../projections/mikrotik-sync/queries';
 import { metaFor } from '../../http/context';
 import { idempotent } from '../../http/idempotency';
 import { declareRoutes, route } from '../../http/route';
@@ -46,12 +47,13 @@ export function pelangganRouter(deps: ApiDeps, limits: BillingLimiters, guard: G
     return doc;
   };
   const detail = async (res: Response, doc: PelangganDoc, status = 200) => {
-    const [plan, teknis] = await Promise.all([
+    const [plan, teknis, sync] = await Promise.all([
       doc.paket_layanan_id !== null ? getPlan(deps.readStore, doc.paket_layanan_id) : Promise.resolve(null),
       getDataTeknisOfPelanggan(deps.readStore, doc.id),
+      mikrotikSyncForPelanggan(deps.readStore, doc.id),
     ]);
     setEtag(res, doc.revision);
-    res.status(status).json(presentPelangganDetail(doc, plan, teknis));
+    res.status(status).json(presentPelangganDetail(doc, plan, teknis, sync));
   };
   const upload = singleFileUpload(
     { fileStore: deps.fileStore, ids: deps.commands.ids, clock: deps.commands.clock },
