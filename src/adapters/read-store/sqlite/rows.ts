@@ -52,12 +52,39 @@ export class Rows {
     this.insertSideStmt = this.db.prepare(`INSERT OR IGNORE INTO ${this.schema.sideTable} (f, k, rid) VALUES (?, ?, ?)`);
     this.updates.clear();
     this.selects.clear();
+    this.sorting.clear();
     this.layout = this.schema.layoutVersion;
   }
 
   byId(idKey: SqlValue): StoredRow | undefined {
     this.prepare();
     return this.byIdStmt.get(idKey) as StoredRow | undefined;
+  }
+
+  private readonly sorting = new Map<string, boolean>();
+
+  /** Whether SQLite sorts the result of `sql` itself (a temp B-tree) instead of reading it in
+   * index order; asked once per statement text. */
+  sorts(sql: string, params: readonly SqlValue[]): boolean {
+    this.prepare();
+    let known = this.sorting.get(sql);
+    if (known === undefined) {
+      const plan = this.statement(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as Array<{ detail: string }>;
+      known = plan.some((r) => r.detail.includes('TEMP B-TREE'));
+      if (this.sorting.size > 500) this.sorting.clear();
+      this.sorting.set(sql, known);
+    }
+    return known;
+  }
+
+  /** Rows by rowid, in the order given. */
+  byRids(rids: readonly number[]): StoredRow[] {
+    const out = new Map<number, StoredRow>();
+    for (let i = 0; i < rids.length; i += 500) {
+      const chunk = rids.slice(i, i + 500);
+      for (const row of this.statement(`SELECT ${ROW} FROM {t} WHERE rid IN (${chunk.map(() => '?').join(', ')})`).all(...chunk) as StoredRow[]) out.set(row.rid, row);
+    }
+    return rids.map((r) => out.get(r)).filter((r): r is StoredRow => r !== undefined);
   }
 
   /** The rows of several ids (in no particular order), with their ids. */

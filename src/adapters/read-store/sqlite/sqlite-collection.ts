@@ -395,6 +395,11 @@ export class SqliteCollection<T extends Doc = Doc> implements Collection<T> {
     if (t.exact && order !== null) {
       const page = limit ? ` LIMIT ${limit} OFFSET ${skip}` : skip ? ` LIMIT -1 OFFSET ${skip}` : '';
       const sql = `SELECT ${ROW} FROM {t}${where(t)}${order ? ` ORDER BY ${order}` : ''}${page}`;
+      if (order && limit && rows.sorts(sql, t.params)) {
+        // SQLite sorts the matches: sort their rowids only, then read the page's documents.
+        const rids = rows.statement(`SELECT rid FROM {t}${where(t)} ORDER BY ${order}${page}`).pluck().all(...t.params) as number[];
+        return rows.byRids(rids).map(toCandidate);
+      }
       return (rows.statement(sql).all(...t.params) as StoredRow[]).map(toCandidate);
     }
     const match = matcherOf(filter);

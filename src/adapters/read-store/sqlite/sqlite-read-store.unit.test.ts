@@ -61,6 +61,17 @@ describe('SQLite read store', () => {
       expect(page.map((d) => d._id)).toEqual(all.slice(2, 5).map((d) => d._id));
     });
 
+    it('sorts the rowids of the matches when no index gives the order, then reads only the page', async () => {
+      const col = await tickets(200);
+      await col.createIndexes([{ keys: { number: 1 } }]);
+      const sort = { priority: 1 as const, number: -1 as const };
+      expect(col.explain({ status: 'new' }, { sort }).plan.join(' | ')).toMatch(/TEMP B-TREE/);
+      const page = await col.find({ status: 'new' }, { sort, skip: 3, limit: 4 });
+      const all = (await col.find({})).filter((d) => d.status === 'new');
+      all.sort((a, b) => (a.priority as string).localeCompare(b.priority as string) || (b.number as number) - (a.number as number));
+      expect(page.map((d) => d._id)).toEqual(all.slice(3, 7).map((d) => d._id));
+    });
+
     it('counts through an index, exactly, without reading documents', async () => {
       const col = await tickets(200);
       const plan = col.explainCount({ status: { $in: ['new', 'assigned'] }, created_at: { $gte: '2026-01-01T01:00:00.000Z' } });

@@ -216,18 +216,24 @@ function range(target: Exclude<Target, null>, op: string, bound: unknown): Trans
   return { sql: clauses.map((c) => c.replace('{col}', target.col)).join(' AND '), params, exact: true };
 }
 
-/** A case-sensitive `^literal` regex selects the prefix range; anything else is not translated. */
+/**
+ * A case-sensitive regex that starts with `^literal` selects the strings with that prefix: the
+ * range [literal, literal with its last character raised), in UTF-8 byte order as in code point
+ * order. Exact when the regex is nothing but `^literal`; for a multikey field that is "an element
+ * has the prefix", which is what the regex means there too.
+ */
 function regex(target: Exclude<Target, null>, source: string, flags: string): Translated {
   if (/[imxs]/.test(flags)) return UNTRANSLATED;
   const m = /^\^((?:[^\\^$.|?*+()[\]{}]|\\[\\^$.|?*+()[\]{}/-])+)/.exec(source);
   if (!m) return UNTRANSLATED;
   const prefix = m[1]!.replace(/\\(.)/g, '$1');
   const last = prefix.charCodeAt(prefix.length - 1);
-  // Past every string that starts with the prefix (an unpaired surrogate is left to the check).
-  if (last >= 0xd800 && last <= 0xdfff) return UNTRANSLATED;
+  // A surrogate or U+FFFF cannot be raised to the next code point within one UTF-16 unit.
+  if (last >= 0xd800 && (last <= 0xdfff || last === 0xffff)) return UNTRANSLATED;
   const upper = prefix.slice(0, -1) + String.fromCharCode(last + 1);
-  if (target.kind === 'multikey') return elements(target, 'k >= ? AND k < ?', [prefix, upper], false);
-  return { sql: `${target.col} >= ? AND ${target.col} < ?`, params: [prefix, upper], exact: false };
+  const exact = m[0].length === source.length;
+  if (target.kind === 'multikey') return elements(target, 'k >= ? AND k < ?', [prefix, upper], exact);
+  return { sql: `${target.col} >= ? AND ${target.col} < ?`, params: [prefix, upper], exact };
 }
 
 /** ORDER BY for a sort on key columns, or null when a sort field has none (sorted in code). */
