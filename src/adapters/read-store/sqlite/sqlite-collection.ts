@@ -33,10 +33,13 @@ interface Candidate {
 /** How candidates are read: for the caller (parses may be shared) or to be written (own parses). */
 type Purpose = 'read' | 'write';
 
-/** A predicate for the parts of a filter SQL did not settle; pinned-_id filters skip compiling. */
-function matcherOf(filter: Filter | undefined): Predicate {
+/**
+ * A predicate over documents for a filter; simple filters are interpreted without compiling.
+ * `pinned`: the documents were picked by the filter's top-level `_id`, which then holds.
+ */
+function matcherOf(filter: Filter | undefined, pinned = false): Predicate {
   if (filter === undefined || filter === null) return () => true;
-  if (isSimpleFilter(filter, false)) return (d) => matchesSimple(d, filter, false);
+  if (isSimpleFilter(filter, pinned)) return (d) => matchesSimple(d, filter, pinned);
   return compileFilter(filter);
 }
 
@@ -155,7 +158,7 @@ export class SqliteCollection<T extends Doc = Doc> implements Collection<T> {
 
   private updateOneSync(filter: Filter, update: Update, upsert: boolean): UpdateResult {
     const compiled = compileUpdate(update);
-    const found = this.candidates(filter, { limit: 1 }, 'write')[0];
+    const found = this.oneByIdInTransaction(filter) ?? this.candidates(filter, { limit: 1 }, 'write')[0];
     if (found !== undefined) {
       const { entry } = found;
       if (entry) {
@@ -330,7 +333,7 @@ export class SqliteCollection<T extends Doc = Doc> implements Collection<T> {
   private pinnedCandidates(ids: readonly string[], filter: Filter, purpose: Purpose): Candidate[] {
     const rows = this.store.rowsFor(this.name);
     if (rows === undefined) return [];
-    const match = matcherOf(filter);
+    const match = matcherOf(filter, true);
     const out: Candidate[] = [];
     const uow = this.store.uow;
     if (uow) {
@@ -358,6 +361,22 @@ export class SqliteCollection<T extends Doc = Doc> implements Collection<T> {
       if (match(doc)) out.push({ rid: row.rid, id, doc, entry: null, shared: purpose === 'read' });
     }
     return out;
+  }
+
+  /**
+   * The common case of a projector's write: one document by its string `_id` in a transaction
+   * (the idempotency guard of applyOnce), straight from the unit of work. Undefined when the
+   * filter is not of that shape (the general path answers it); null when nothing matches.
+   */
+  private oneByIdInTransaction(filter: Filter): Candidate | undefined {
+    const uow = this.store.uow;
+    const id = filter._id;
+    if (uow === null || typeof id !== 'string') return undefined;
+    const rows = this.store.rowsFor(this.name);
+    if (rows === undefined) return undefined;
+    const e = uow.entry(rows, id);
+    if (e.doc === null || !matcherOf(filter, true)(e.doc)) return undefined;
+    return { rid: e.rid, id, doc: e.doc, entry: e, shared: false };
   }
 
   /** What a find gives the caller: projected copies, in order. */
