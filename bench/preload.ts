@@ -24,6 +24,9 @@ export interface PreloadPlan {
   technicians: number;
   customers: number;
   tickets: number;
+  /** Further tickets of one customer, all new and high: the skewed queue where a list must still
+   * cost its page, not its tens of thousands of matches (issue 10's case). */
+  skewedTickets?: number;
   /** Concurrent command pipelines. */
   concurrency?: number;
 }
@@ -158,6 +161,29 @@ export async function preload(dataDir: string, plan: PreloadPlan, onProgress: (l
     }
     if (++done % 10_000 === 0) await report(`${done} tickets`);
   });
+  const skewed = plan.skewedTickets ?? 0;
+  if (skewed > 0) {
+    const customerId = customers[0]!;
+    await pool(skewed, concurrency, async (i) => {
+      await createTicket(
+        deps,
+        {
+          customerId,
+          type: 'repair',
+          priority: 'high',
+          title: `Antrian ${i}`,
+          description: 'Banyak pelanggan satu gedung',
+          location: { lat: -6.2, lng: 106.8 },
+          scheduledAt: null,
+          attachments: [],
+          channel: 'staff',
+        },
+        admin,
+        meta(),
+      );
+    });
+    await report(`${skewed} tickets of one customer`);
+  }
   const events = await eventStore.headPosition();
   await eventStore.close();
   return { events, seconds: (Date.now() - started) / 1000 };

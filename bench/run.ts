@@ -1,15 +1,18 @@
 /**
- * `npm run bench`: figures for the product on the embedded default (SQLite event store, in-memory
+ * `npm run bench`: figures for the product on the embedded default (SQLite event store, SQLite
  * read store), printed, never asserted. Not a test. DESIGN.md section 9 names the budgets.
  *
  *  1. A bare Express handler in its own process: the machine's ceiling for this load generator.
  *  2. The product in its own process (dist/src/main.js) on a temporary data directory, its log
  *     preloaded through the command layer (bench/preload.ts: service requests, technicians,
- *     customers, and BENCH_TICKETS tickets worked through assignment, comments and closure, about
- *     ten events each), then started, so start-up replays the whole log into every read model:
- *     that is a full rebuild of every projection in one pass (events/s reported).
+ *     customers, BENCH_TICKETS tickets worked through assignment, comments and closure, about
+ *     ten events each, and BENCH_SKEWED tickets of one customer, all new and high), then started
+ *     on no read models, so start-up builds every read model from the whole log in one pass: a
+ *     full rebuild of every projection (events/s reported). Then stopped and started again: the
+ *     restart resumes from the stored checkpoints (time to /health 200 reported).
  *  3. autocannon, in this process, against: the bare handler; create and filtered list of service
- *     requests (document 001); create and filtered list of tickets (document 000).
+ *     requests (document 001); create ticket and the ticket list with every documented filter,
+ *     narrow and broad (document 000), and the other lists of document 000.
  *  4. Projection lag (event to read model) under that load, from the runner's own measurement.
  *  5. A rebuild of each projection through the ops API (the live ones keep serving), events/s.
  *  6. Resident memory of the product process with everything loaded.
@@ -17,8 +20,9 @@
  *     an install of @event-driven-io/emmett-sqlite (see bench/emmett-append.ts), Emmett's rate
  *     measured the same way.
  *
- * Environment: BENCH_TICKETS (default 100000), BENCH_REQUESTS (default 20000), BENCH_SECONDS per
- * scenario (default 10), BENCH_CONNECTIONS (default 32), EMMETT_DIR (optional), BENCH_DATA_DIR
+ * Environment: BENCH_TICKETS (default 100000), BENCH_SKEWED (default 20000), BENCH_REQUESTS
+ * (default 20000), BENCH_SECONDS per write scenario (default 10), BENCH_LIST_SECONDS per list
+ * scenario (default 5), BENCH_CONNECTIONS (default 32), EMMETT_DIR (optional), BENCH_DATA_DIR
  * (optional: preload into that folder and keep it; when it already holds a log, skip the preload
  * and measure on that log, which is how one investigates a single figure without waiting again).
  */
@@ -33,6 +37,8 @@ import { formatEmmettBench, runEmmettBench } from './emmett-append';
 import { preload } from './preload';
 
 const TICKETS = Number(process.env.BENCH_TICKETS ?? 100_000);
+const SKEWED = Number(process.env.BENCH_SKEWED ?? 20_000);
+const LIST_SECONDS = Number(process.env.BENCH_LIST_SECONDS ?? 5);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 20_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
@@ -148,6 +154,7 @@ interface LoadResult {
 
 async function load(name: string, opts: autocannon.Options): Promise<LoadResult> {
   const result = await autocannon({ connections: CONNECTIONS, duration: SECONDS, ...opts });
+  if (result.non2xx > 0 && result.non2xx === result.requests.total) throw new Error(`${name}: every request failed (${opts.url})`);
   return {
     name,
     rps: Math.round(result.requests.average),
@@ -170,6 +177,53 @@ interface ProjectionsStatus {
   projectors: Array<{ name: string }>;
 }
 
+interface BenchIds {
+  customer: string;
+  bigCustomer: string;
+  technician: string;
+}
+
+/** Ids the list scenarios filter on: an ordinary customer, the customer of the skewed queue, a technician. */
+async function benchIds(url: string, auth: Record<string, string>): Promise<BenchIds> {
+  const customers = await json<{ data: { customers: Array<{ id: string; full_name: string }> } }>(`${url}/api/customers?limit=100&search=Pelanggan`, { headers: auth });
+  const big = customers.data.customers.find((c) => c.full_name === 'Pelanggan 0') ?? customers.data.customers[0]!;
+  const other = customers.data.customers.find((c) => c.id !== big.id) ?? big;
+  const technicians = await json<{ data: { technicians: Array<{ id: string }> } }>(`${url}/api/technicians?limit=1`, { headers: auth });
+  return { customer: other.id, bigCustomer: big.id, technician: technicians.data.technicians[0]!.id };
+}
+
+/**
+ * Every documented filter of the ticket list (document 000), alone and combined, narrow (a few
+ * matches) and broad (tens of thousands), each on page 3 with its total; and the other lists.
+ */
+function listScenarios(ids: BenchIds): Array<[string, string]> {
+  const page = 'page=3&limit=20';
+  const day = new Date(Date.now() - 120 * 86_400_000).toISOString().slice(0, 10);
+  return [
+    ['000 ticket list, no filter (every ticket)', `/api/tickets?${page}`],
+    ['000 ticket list, status=new (broad)', `/api/tickets?status=new&${page}`],
+    ['000 ticket list, status=closed (broad)', `/api/tickets?status=closed&${page}`],
+    ['000 ticket list, status=in_progress&priority=high', `/api/tickets?status=in_progress&priority=high&${page}`],
+    ['000 ticket list, status=new&priority=high (broad)', `/api/tickets?status=new&priority=high&${page}`],
+    ['000 ticket list, status=new&priority=high&customer_id=<skewed customer> (broad)', `/api/tickets?status=new&priority=high&customer_id=${ids.bigCustomer}&${page}`],
+    ['000 ticket list, customer_id=<skewed customer> (broad)', `/api/tickets?customer_id=${ids.bigCustomer}&${page}`],
+    ['000 ticket list, customer_id=<ordinary customer> (narrow)', `/api/tickets?customer_id=${ids.customer}&page=1&limit=20`],
+    ['000 ticket list, technician_id', `/api/tickets?technician_id=${ids.technician}&${page}`],
+    ['000 ticket list, status=in_progress&technician_id', `/api/tickets?status=in_progress&technician_id=${ids.technician}&page=1&limit=20`],
+    ['000 ticket list, type=repair (broad)', `/api/tickets?type=repair&${page}`],
+    ['000 ticket list, priority=low (broad)', `/api/tickets?priority=low&${page}`],
+    ['000 ticket list, created_from/created_to (broad)', `/api/tickets?created_from=${day}&created_to=2100-01-01&${page}`],
+    ['000 ticket list, scheduled_from/scheduled_to (none)', `/api/tickets?scheduled_from=${day}&scheduled_to=2100-01-01&${page}`],
+    ['000 customer tickets (GET /api/customers/:id/tickets, skewed customer)', `/api/customers/${ids.bigCustomer}/tickets?${page}`],
+    ['000 technician tickets (GET /api/technicians/:id/tickets)', `/api/technicians/${ids.technician}/tickets?${page}`],
+    ['000 customer list (GET /api/customers)', `/api/customers?${page}`],
+    ['000 customer list, search', `/api/customers?search=Pelanggan&${page}`],
+    ['000 user list, role=technician', `/api/users?role=technician&${page}`],
+    ['000 technician list', `/api/technicians?${page}`],
+    ['000 notification list', `/api/notifications?${page}`],
+  ];
+}
+
 async function main(): Promise<void> {
   const dataDir = KEEP_DIR ?? mkdtempSync(join(tmpdir(), 'isp-bench-'));
   const reuse = KEEP_DIR !== undefined && existsSync(join(KEEP_DIR, 'events.db'));
@@ -178,6 +232,7 @@ async function main(): Promise<void> {
     NODE_ENV: 'production',
     DATA_DIR: dataDir,
     JWT_SECRET: 'bench-secret-'.padEnd(48, 'z'),
+    SECRETS_KEY: 'bench-secrets-key-'.padEnd(48, 'k'),
     ADMIN_EMAIL: ADMIN.email,
     ADMIN_PASSWORD: ADMIN.password,
     // The SLA job would add its own writes during the runs; it is not what is measured here.
@@ -197,29 +252,37 @@ async function main(): Promise<void> {
       const first = await startProcess(product, env);
       await waitHealthy(first.url);
       await first.stop();
-      const pre = await preload(dataDir, { serviceRequests: REQUESTS, technicians: 100, customers: 1000, tickets: TICKETS }, say);
+      const pre = await preload(dataDir, { serviceRequests: REQUESTS, technicians: 100, customers: 1000, tickets: TICKETS, skewedTickets: SKEWED }, say);
       events = pre.events;
       say(
-        `preload: ${REQUESTS} service requests, ${TICKETS} tickets, ${pre.events} events in ${pre.seconds.toFixed(0)} s ` +
+        `preload: ${REQUESTS} service requests, ${TICKETS} tickets (+ ${SKEWED} of one customer), ${pre.events} events in ${pre.seconds.toFixed(0)} s ` +
           `(${Math.round(pre.events / pre.seconds)} events/s through the command layer)`,
       );
     }
 
-    const server = await startProcess(product, env);
-    const replayMs = await waitHealthy(server.url);
+    // No read models: the start builds every one of them from the whole log.
+    for (const suffix of ['', '-wal', '-shm']) rmSync(join(dataDir, `read-models.db${suffix}`), { force: true });
+    const building = await startProcess(product, env);
+    const replayMs = await waitHealthy(building.url);
     say(
-      `start-up: every projection rebuilt from the log in one pass: ${events} events in ${(replayMs / 1000).toFixed(1)} s ` +
-        `= ${Math.round(events / (replayMs / 1000))} events/s`,
+      `start-up on no read models: every projection built from the log in one pass: ${events} events in ${(replayMs / 1000).toFixed(1)} s ` +
+        `= ${Math.round(events / (replayMs / 1000))} events/s (resident memory then: ${rssMb(building.proc.pid!)} MB)`,
     );
-    say(`resident memory with everything loaded: ${rssMb(server.proc.pid!)} MB`);
+    await building.stop();
+    // A restart resumes from the checkpoints stored with the read models.
+    const restartAt = Date.now();
+    const server = await startProcess(product, env);
+    await waitHealthy(server.url);
+    say(`restart on the stored read models: ${((Date.now() - restartAt) / 1000).toFixed(2)} s from spawning the process to /health 200`);
+    say(`resident memory after the restart: ${rssMb(server.proc.pid!)} MB`);
     const { token } = await json<{ token: string }>(`${server.url}/api/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(ADMIN),
     });
     const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-    const customers = await json<{ data: { customers: Array<{ id: string }> } }>(`${server.url}/api/customers?limit=1`, { headers: auth });
-    const customerId = customers.data.customers[0]!.id;
+    const ids = await benchIds(server.url, auth);
+    const customerId = ids.customer;
     const bare = await startProcess(join(__dirname, 'bare-server.js'), {});
 
     const results: LoadResult[] = [];
@@ -253,12 +316,9 @@ async function main(): Promise<void> {
         }),
       }),
     );
-    results.push(
-      await load('000 filtered ticket list (GET /api/tickets?status=in_progress&priority=high&page=2)', {
-        url: `${server.url}/api/tickets?status=in_progress&priority=high&page=2&limit=20`,
-        headers: auth,
-      }),
-    );
+    for (const [name, path] of listScenarios(ids)) {
+      results.push(await load(name, { url: `${server.url}${path}`, headers: auth, duration: LIST_SECONDS }));
+    }
     const base = results[0]!.rps;
     say('');
     say('| scenario | req/s | % of bare | p50 ms | p99 ms | non-2xx | errors |');
