@@ -41,11 +41,11 @@ export async function hasInvoiceFor(readStore: ReadStore, pelangganId: number, p
   return (await readStore.collection<InvoiceDoc>(BILLING_INVOICES).countDocuments({ pelanggan_id: pelangganId, periode })) > 0;
 }
 
-/** Issued invoices due before `today` (the overdue job), oldest due first. */
-export function issuedPastDue(readStore: ReadStore, today: string, limit: number): Promise<InvoiceDoc[]> {
+/** Issued invoices due before `today` (the overdue job), by id after `afterId`. */
+export function issuedPastDue(readStore: ReadStore, today: string, afterId = 0, limit = 1000): Promise<InvoiceDoc[]> {
   return readStore
     .collection<InvoiceDoc>(BILLING_INVOICES)
-    .find({ status: 'issued', tanggal_jatuh_tempo: { $lt: today } }, { sort: { tanggal_jatuh_tempo: 1, id: 1 }, limit, projection: { id: 1, customer_id: 1 } });
+    .find({ status: 'issued', tanggal_jatuh_tempo: { $lt: today }, id: { $gt: afterId } }, { sort: { id: 1 }, limit, projection: { id: 1, customer_id: 1 } });
 }
 
 /** Overdue invoices due before `before` (the suspension job: past the grace period). */
