@@ -7,16 +7,20 @@ import { join, resolve } from 'node:path';
 import type { Config } from './config';
 import { bootstrapAdmin, type BootstrapResult } from './commands/bootstrap';
 import type { AppCommandDeps } from './commands/deps';
+import { DEFAULT_INVENTORY_SETTINGS } from './commands/inventory-settings';
+import { seedInventoryDemo } from './commands/inventory-seed';
 import { IdempotencyKeys } from './commands/idempotency';
 import { systemEvents } from './commands/system-events';
 import { createEventRegistry } from './domain';
 import { createScryptPasswordHasher } from './adapters/crypto/scrypt-password-hasher';
 import { createAesSecretBox } from './adapters/crypto/aes-secret-box';
+import { createRouterOsProvisioner } from './adapters/routeros/provisioner';
 import { openEventStoreDbStore } from './adapters/event-store/eventstoredb';
 import { openSqliteEventStore } from './adapters/event-store/sqlite';
 import { createDiskFileStore } from './adapters/files/disk-file-store';
 import { createOutboxMailer } from './adapters/mail/outbox-mailer';
 import { createMemoryReadStore } from './adapters/read-store/memory/memory-read-store';
+import { openSqliteReadStore } from './adapters/read-store/sqlite/sqlite-read-store';
 import { connectMongo, mongoReadStore } from './adapters/read-store/mongodb/mongo-read-store';
 import { mongoSettingsFromConfig } from './adapters/read-store/mongodb/mapping';
 import { createGridFsFileStore } from './adapters/files/gridfs-file-store';
@@ -38,6 +42,8 @@ import type { ReadStore } from './ports/read-store';
 import { allProjectors } from './projections';
 import { RebuildJobs } from './projections/engine/rebuild-jobs';
 import { createJobScheduler, type JobScheduler } from './jobs';
+import { billingApiSettings, billingCommandSettings } from './billing-wiring';
+import { createReactors, reactorEvents, type Reactors } from './reactors';
 import { ProjectionRunner } from './projections/engine/runner';
 
 /**
@@ -63,6 +69,8 @@ export interface App {
   runner: ProjectionRunner;
   /** Scheduled jobs (SLA, ...): started by start() once the read models caught up, when JOBS_ENABLED. */
   jobs: JobScheduler;
+  /** Reactors fed from the event log (Mikrotik provisioning): started and stopped with the jobs. */
+  reactors: Reactors;
   http: ReturnType<typeof createHttpApp>;
   /** socket.io (document 000) and the live feed of events it is fed from; attached by start(). */
   realtime: Realtime;
@@ -71,6 +79,13 @@ export interface App {
   /** Resolves when the read models have caught up and the first admin exists. */
   ready(): Promise<BootstrapResult | null>;
   stop(): Promise<void>;
+}
+
+/** The SQLite read store, saying so when it had to start empty (a machine crash in bulk mode). */
+function openEmbeddedReadStore(filename: string, logger: Logger): ReadStore {
+  const store = openSqliteReadStore({ filename });
+  if (store.discarded) logger.warn({ filename }, store.discarded);
+  return store;
 }
 
 export function describeEventStore(config: Config): string {
@@ -109,13 +124,19 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     config.MONGODB_URL && !(overrides.readStore && overrides.fileStore)
       ? await connectMongo(mongoSettingsFromConfig({ ...config, MONGODB_URL: config.MONGODB_URL }))
       : null;
-  const readStore = overrides.readStore ?? (mongo ? mongoReadStore(mongo.db) : createMemoryReadStore());
+  const readStore =
+    overrides.readStore ??
+    (mongo
+      ? mongoReadStore(mongo.db)
+      : config.READ_STORE === 'memory'
+        ? createMemoryReadStore()
+        : openEmbeddedReadStore(join(dataDir, 'read-models.db'), logger));
   const fileStore =
     overrides.fileStore ??
     (mongo ? createGridFsFileStore(mongo.db, { bucketName: config.MONGODB_GRIDFS_BUCKET }) : createDiskFileStore(join(dataDir, 'files')));
   const mailer = overrides.mailer ?? createOutboxMailer({ dir: join(dataDir, 'outbox'), clock, ids, logger });
   const passwords = overrides.passwords ?? createScryptPasswordHasher();
-  const registry = createEventRegistry(systemEvents);
+  const registry = createEventRegistry([...systemEvents, ...reactorEvents]);
   const secret = keptSecret(config.JWT_SECRET, 'JWT_SECRET', join(dataDir, '.jwt-secret'), config, logger);
   const secrets = createAesSecretBox(keptSecret(config.SECRETS_KEY, 'SECRETS_KEY', join(dataDir, '.secrets-key'), config, logger));
 
@@ -130,6 +151,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     refreshTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
     publicUrl: config.PUBLIC_URL ?? `http://localhost:${config.PORT || 8000}`,
     sla: { hours: config.SLA_HOURS, warningPercent: config.SLA_WARNING_PERCENT },
+    inventory: { timeZone: config.INVENTORY_TIMEZONE, currency: config.INVENTORY_CURRENCY, custodySlotStaleMs: DEFAULT_INVENTORY_SETTINGS.custodySlotStaleMs },
+    // Mikrotik servers are reached at whatever host and port they are registered with.
+    routers: createRouterOsProvisioner({ timeoutMs: config.MIKROTIK_TIMEOUT_MS, tlsRejectUnauthorized: config.MIKROTIK_TLS_REJECT_UNAUTHORIZED }),
+    mikrotik: { suspendedProfile: config.MIKROTIK_SUSPENDED_PROFILE },
+    ...billingCommandSettings(config, clock),
   };
   // On a shared (MongoDB) read store the projections run on one instance at a time, under a lease
   // (docs/scaling.md); the other instances stand by and answer reads from the stored checkpoints.
@@ -147,7 +173,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
           ttlMs: config.PROJECTION_LEASE_TTL_MS,
           renewEveryMs: config.PROJECTION_LEASE_RENEW_MS,
           standbyPollMs: config.PROJECTION_STANDBY_POLL_MS,
-          runner: { now: () => clock.now().getTime() },
+          runner: { now: () => clock.now().getTime(), batchSize: config.PROJECTION_BATCH_SIZE },
           quiesce: () => deps.rebuilds.waitAll(),
         })
       : null;
@@ -160,6 +186,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       projectors: allProjectors,
       logger: logger.child({ component: 'projections' }),
       now: () => clock.now().getTime(),
+      batchSize: config.PROJECTION_BATCH_SIZE,
     });
   const caughtUp = () => (leased ? leased.whenReady() : runner.whenCaughtUp());
   const rateLimiter = createReadStoreRateLimiter(readStore, { clock });
@@ -199,10 +226,13 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         perIp: config.LOGIN_RATE_LIMIT_PER_IP,
         windowMs: config.LOGIN_RATE_LIMIT_WINDOW_SECONDS * 1000,
       },
+      // Document 003: 100 requests per minute per user by default.
+      inventoryAdminRateLimit: { limit: config.INVENTORY_RATE_LIMIT_PER_MINUTE, windowMs: 60_000 },
+      billing: billingApiSettings(config),
     },
     describeStores: async () => ({
       eventStore: { type: overrides.eventStore ? 'injected' : describeEventStore(config), head: await eventStore.headPosition() },
-      readStore: { type: overrides.readStore ? 'injected' : mongo ? 'mongodb' : 'memory' },
+      readStore: { type: overrides.readStore ? 'injected' : mongo ? 'mongodb' : config.READ_STORE },
       fileStore: { type: overrides.fileStore ? 'injected' : mongo ? 'gridfs' : 'disk' },
     }),
   };
@@ -211,14 +241,33 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   http.set('trust proxy', config.TRUST_PROXY);
   const jobs = createJobScheduler(
     { commands, readStore, logger, isLeader: () => !leased || leased.isActive() },
-    { sla: config.SLA_JOB_SCHEDULE },
+    {
+      sla: config.SLA_JOB_SCHEDULE,
+      lowStockDigest: config.INVENTORY_DIGEST_SCHEDULE,
+      billing: {
+        invoices: config.BILLING_INVOICE_JOB_SCHEDULE,
+        overdue: config.BILLING_OVERDUE_JOB_SCHEDULE,
+        suspension: config.BILLING_SUSPENSION_JOB_SCHEDULE,
+        reactivation: config.BILLING_REACTIVATION_JOB_SCHEDULE,
+      },
+    },
   );
+  const reactors = createReactors({
+    commands,
+    readStore,
+    logger,
+    sync: deps.sync,
+    isLeader: () => !leased || leased.isActive(),
+    mikrotik: { attempts: config.MIKROTIK_SYNC_ATTEMPTS, retryDelayMs: config.MIKROTIK_SYNC_RETRY_DELAY_MS },
+  });
   const realtime = createRealtime({ deps, eventStore, registry });
   let server: Server | null = null;
   let readyPromise: Promise<BootstrapResult | null> | null = null;
 
   const ready = () => {
     readyPromise ??= caughtUp().then(async () => {
+      // Fictional reference data for trying the inventory out, once, when asked for.
+      if (config.INVENTORY_DEMO_SEED && (await seedInventoryDemo(commands))) logger.info('Seeded the fictional inventory demo reference data');
       if (overrides.skipBootstrap) {
         bootstrapped = true;
         return null;
@@ -243,6 +292,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     deps,
     runner,
     jobs,
+    reactors,
     realtime,
     http,
     ready,
@@ -264,7 +314,18 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         server!.listen(config.PORT, config.HOST, () => resolveListen());
       });
       caughtUp().then(() => {
-        if (config.JOBS_ENABLED && server) jobs.start();
+        if (config.JOBS_ENABLED && server) {
+          jobs.start();
+          reactors.start().catch((err: unknown) => logger.error({ err: String(err) }, 'reactors failed to start'));
+        }
+        // A projector whose code declares a new version is rebuilt beside the version that
+        // serves, and swapped in when it has caught up (on the instance that runs projections).
+        if (leased && !leased.isActive()) return;
+        for (const p of runner.staleVersions()) {
+          const { version, codeVersion } = runner.status().projectors.find((s) => s.name === p.name)!;
+          logger.info({ projector: p.name, from: version, to: codeVersion }, 'projector version changed; rebuilding it beside the one that serves');
+          deps.rebuilds.start(p.name);
+        }
       }, () => undefined);
       const port = (server.address() as AddressInfo).port;
       const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
@@ -288,6 +349,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         }
         stopClosingIdle();
       }
+      await reactors.stop();
       await jobs.stop();
       await deps.rebuilds.waitAll();
       stopSweeping?.();

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import cron from 'node-cron';
+import { isTimeZone } from './domain/shared/local-time';
 import { DEFAULT_SLA_HOURS, DEFAULT_SLA_WARNING_PERCENT, TICKET_PRIORITIES, type SlaHours } from './domain/ticket';
 
 /**
@@ -73,6 +74,8 @@ export const configSchema = z
     /** Largest request line plus headers, in bytes (431 beyond). */
     HTTP_MAX_HEADER_BYTES: intFrom(16_384, 1024, 1_048_576),
     PUBLIC_URL: optionalString.pipe(z.url('must be a URL').optional()),
+    /** The embedded read store (when MONGODB_URL is unset): an SQLite file in DATA_DIR, or in memory (tests). */
+    READ_STORE: z.enum(['sqlite', 'memory']).default('sqlite'),
     EVENTSTORE_URL: optionalString.pipe(
       z
         .string()
@@ -109,6 +112,8 @@ export const configSchema = z
     PROJECTION_LEASE_TTL_MS: intFrom(15_000, 1_000, 600_000),
     PROJECTION_LEASE_RENEW_MS: intFrom(5_000, 100, 200_000),
     PROJECTION_STANDBY_POLL_MS: intFrom(2_000, 100, 600_000),
+    /** Events per projection batch while catching up (one read-store transaction each). */
+    PROJECTION_BATCH_SIZE: intFrom(20_000, 1, 1_000_000),
     /** Login attempts per window for one e-mail from one IP, and from one IP overall (0: no limit). */
     LOGIN_RATE_LIMIT_PER_EMAIL: intFrom(10, 0, 1_000_000),
     LOGIN_RATE_LIMIT_PER_IP: intFrom(100, 0, 1_000_000),
@@ -134,6 +139,81 @@ export const configSchema = z
       .enum(['true', 'false', '1', '0'])
       .default('true')
       .transform((v) => v === 'true' || v === '1'),
+    // Mikrotik provisioning (docs/api/002-mikrotik.md): the RouterOS API client and the PPPoE sync.
+    /** Connecting, logging in, and each RouterOS API command, in milliseconds. */
+    MIKROTIK_TIMEOUT_MS: intFrom(10_000, 100, 120_000),
+    /** API-SSL: verify the router's certificate (false accepts self-signed router certificates). */
+    MIKROTIK_TLS_REJECT_UNAUTHORIZED: z
+      .enum(['true', 'false', '1', '0'])
+      .default('true')
+      .transform((v) => v === 'true' || v === '1'),
+    /** The PPP profile a suspended customer's (disabled) secret is moved to; created on the router when missing. */
+    MIKROTIK_SUSPENDED_PROFILE: z
+      .string()
+      .trim()
+      .regex(/^[^\s=?!/][^=?]{0,63}$/, 'must be a PPP profile name (up to 64 characters, no = or ?)')
+      .default('suspended'),
+    /** Attempts of the sync that follows a suspension or reactivation before it is left failed. */
+    MIKROTIK_SYNC_ATTEMPTS: intFrom(3, 1, 20),
+    /** Wait before the first retry of that sync; doubled for each further one. */
+    MIKROTIK_SYNC_RETRY_DELAY_MS: intFrom(5_000, 0, 600_000),
+    // Inventory (documents 003 and 000's inventory; docs/api/003-inventory.md, docs/api/000-inventory.md).
+    /** IANA time zone in which inventory days are counted (assigned dates "not in the future", the digest's day, activity times). */
+    INVENTORY_TIMEZONE: z
+      .string()
+      .default('UTC')
+      .refine((v) => isTimeZone(v), 'must be an IANA time zone, e.g. Asia/Jakarta or UTC'),
+    /** ISO 4217 currency of item unit prices (kept in hundredths). */
+    INVENTORY_CURRENCY: z.string().regex(/^[A-Z]{3}$/, 'must be a three-letter ISO 4217 code, e.g. IDR').default('IDR'),
+    /** Document 003's limit: requests per minute per user on /api/v1/admin (0: no limit). */
+    INVENTORY_RATE_LIMIT_PER_MINUTE: intFrom(100, 0, 1_000_000),
+    /** node-cron expression of the daily low-stock digest job (the process's clock; the digest's day is INVENTORY_TIMEZONE's). */
+    INVENTORY_DIGEST_SCHEDULE: z
+      .string()
+      .default('0 7 * * *')
+      .refine((v) => cron.validate(v), 'must be a cron expression (e.g. "0 7 * * *")'),
+    /** Seed a small, fictional set of branches, departments and categories on the first start. */
+    INVENTORY_DEMO_SEED: z
+      .enum(['true', 'false', '1', '0'])
+      .default('false')
+      .transform((v) => v === 'true' || v === '1'),
+    // FTTH billing (document 002; docs/api/002-billing.md). Rate limits: requests per window (0: no limit).
+    BILLING_RATE_LIMIT_AUTH: intFrom(5, 0, 1_000_000),
+    BILLING_RATE_LIMIT_AUTH_WINDOW_SECONDS: intFrom(300, 1, 86_400),
+    BILLING_RATE_LIMIT_GENERAL: intFrom(100, 0, 1_000_000),
+    BILLING_RATE_LIMIT_GENERAL_WINDOW_SECONDS: intFrom(60, 1, 86_400),
+    BILLING_RATE_LIMIT_EXPORT: intFrom(10, 0, 1_000_000),
+    BILLING_RATE_LIMIT_EXPORT_WINDOW_SECONDS: intFrom(3600, 1, 86_400),
+    BILLING_RATE_LIMIT_IMPORT: intFrom(5, 0, 1_000_000),
+    BILLING_RATE_LIMIT_IMPORT_WINDOW_SECONDS: intFrom(3600, 1, 86_400),
+    /** IANA time zone of billing dates (periods, due dates, "today" of the jobs). */
+    BILLING_TIME_ZONE: z
+      .string()
+      .default('Asia/Jakarta')
+      .refine((v) => {
+        try {
+          new Intl.DateTimeFormat('en-CA', { timeZone: v });
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'must be an IANA time zone, e.g. Asia/Jakarta'),
+    /** ISO 4217 currency of every billing amount (integer minor units). */
+    BILLING_CURRENCY: z.string().regex(/^[A-Z]{3}$/, 'must be a three-letter ISO 4217 code, e.g. IDR').default('IDR'),
+    /** Days an invoice may stay overdue before the subscription is suspended. */
+    BILLING_SUSPEND_AFTER_DAYS: intFrom(7, 0, 365),
+    /** node-cron expressions (the process's clock) of the billing jobs. */
+    BILLING_INVOICE_JOB_SCHEDULE: z.string().default('0 1 1 * *').refine((v) => cron.validate(v), 'must be a cron expression'),
+    BILLING_OVERDUE_JOB_SCHEDULE: z.string().default('5 0 * * *').refine((v) => cron.validate(v), 'must be a cron expression'),
+    BILLING_SUSPENSION_JOB_SCHEDULE: z.string().default('15 0 * * *').refine((v) => cron.validate(v), 'must be a cron expression'),
+    BILLING_REACTIVATION_JOB_SCHEDULE: z.string().default('*/10 * * * *').refine((v) => cron.validate(v), 'must be a cron expression'),
+    /** Who makes payment links for brands whose gateway is `xendit`: `simulated` (no network) or `xendit`. */
+    PAYMENT_GATEWAY: z.enum(['simulated', 'xendit']).default('simulated'),
+    XENDIT_API_URL: z.url('must be a URL').default('https://api.xendit.co'),
+    /** The default Xendit secret key (a brand's own key, set through /api/brands, takes precedence). */
+    XENDIT_API_KEY: optionalString,
+    /** The x-callback-token Xendit sends with its callbacks; unset: every callback is refused (401). */
+    XENDIT_CALLBACK_TOKEN: optionalString,
   })
   .superRefine((c, ctx) => {
     if (c.NODE_ENV === 'production' && !c.JWT_SECRET) {

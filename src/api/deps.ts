@@ -10,6 +10,7 @@ import type { RebuildJobs } from '../projections/engine/rebuild-jobs';
 import type { FileUrls } from './files/signed-urls';
 import type { TokenService } from './auth/tokens';
 import type { LoginRateLimitSettings } from './http/rate-limit';
+import type { BillingApiSettings } from './ftth-billing/settings';
 
 /** Read-your-writes: wait until the read models have applied everything up to a log position. */
 export interface ReadModelSync {
@@ -38,6 +39,10 @@ export interface ApiDeps {
     readYourWritesTimeoutMs: number;
     publicUrl: string | undefined;
     loginRateLimit: LoginRateLimitSettings;
+    /** Document 003's per-user request limit (limit 0: off). */
+    inventoryAdminRateLimit: { limit: number; windowMs: number };
+    /** Document 002: rate limits, the Xendit callback token, the import size. */
+    billing: BillingApiSettings;
   };
   /** Health details of the stores, for /health. */
   describeStores(): Promise<Record<string, unknown>>;

@@ -1,16 +1,19 @@
-import express, { type Express } from 'express';
+import express, { Router, type Express } from 'express';
 import { authRouter } from './auth/router';
 import { sharedAuthErrorBody } from './auth/errors';
 import { filesRouter } from './files/router';
 import { cors } from './http/cors';
 import { documentErrorHandler } from './http/errors';
 import { requestLog } from './http/request-log';
+import { escapeUndecodablePaths } from './http/undecodable-path';
 import { health, readinessGate } from './ops/health';
 import { openapiRouter } from './openapi/router';
 import { opsRouter } from './ops/router';
 import { serviceRequestsRouter } from './service-requests/router';
 import { technicianManagementRouter } from './technician-management/router';
+import { inventoryAdminRouter } from './inventory-admin/router';
 import { mikrotikServersRouter } from './ftth-billing/mikrotik-servers/router';
+import { mountFtthBilling } from './ftth-billing/router';
 import type { ApiDeps } from './deps';
 
 /**
@@ -22,15 +25,25 @@ export function createHttpApp(deps: ApiDeps): Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(requestLog(deps.logger, deps.commands.ids));
+  // Before any router: a path segment that is not valid percent-encoding names nothing (404 from the route that owns it).
+  app.use(escapeUndecodablePaths());
   app.use(cors(deps.settings.corsOrigins));
   app.get('/health', health(deps));
   app.use(openapiRouter(deps)); // GET /openapi.json and /docs, readable while the service starts
   app.use(readinessGate(deps));
 
-  app.use('/api/auth', authRouter(deps)); // documents 000 and 001
+  const auth = authRouter(deps);
+  const document000 = technicianManagementRouter(deps);
+  app.use('/api/auth', auth); // documents 000 and 001
   app.use('/api/services', serviceRequestsRouter(deps)); // document 001
   app.use('/api/mikrotik_servers', mikrotikServersRouter(deps)); // document 002, Mikrotik
-  app.use('/api', technicianManagementRouter(deps)); // document 000
+  app.use('/api/v1/admin', inventoryAdminRouter(deps)); // document 003
+  // Document 002 before 000: /api/users, /api/reports, /api/notifications are shared prefixes.
+  mountFtthBilling(app, deps);
+  app.use('/api', document000); // document 000
+  // Document 000's base URL is https://api.isp-management.com/v1: its clients call /v1/api/...
+  // The same router instances again, in one mount (an alias, not copies).
+  app.use('/v1/api', Router().use('/auth', auth).use(document000));
   app.use(filesRouter(deps));
   app.use('/ops', opsRouter(deps));
 

@@ -6,9 +6,12 @@ import { technicianEvents } from './technician/events';
 import { customerEvents } from './customer/events';
 import { ticketEvents } from './ticket/events';
 import { notificationEvents } from './notification/events';
+import { billingEvents } from './billing-events';
+import { inventoryEvents } from './inventory-events';
+import { mikrotikEvents } from './mikrotik-events';
 
 /** Every domain event type, for the registry that validates and upcasts them. */
-export const domainEvents: readonly EventDefinition[] = [...userEvents, ...sessionEvents, ...serviceRequestEvents, ...technicianEvents, ...customerEvents, ...ticketEvents, ...notificationEvents];
+export const domainEvents: readonly EventDefinition[] = [...userEvents, ...sessionEvents, ...serviceRequestEvents, ...technicianEvents, ...customerEvents, ...ticketEvents, ...notificationEvents, ...billingEvents, ...inventoryEvents, ...mikrotikEvents];
 
 export function createEventRegistry(extra: readonly EventDefinition[] = []): EventRegistry {
   return new EventRegistry([...domainEvents, ...extra]);

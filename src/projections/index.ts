@@ -8,6 +8,8 @@ import { ticketsProjector } from './tickets/projector';
 import { mobileSyncProjector, notificationsProjector } from './notifications';
 import { reportsProjector } from './reports/projector';
 import { mikrotikProjectors } from './mikrotik';
+import { inventoryProjectors } from './inventory';
+import { billingProjectors } from './billing';
 
 /** Every projector the product runs. */
-export const allProjectors: readonly Projector[] = [usersProjector, authSessionsProjector, serviceRequestsProjector, technicianProfileProjector, technicianPerformanceProjector, customersProjector, ticketsProjector, reportsProjector, notificationsProjector, mobileSyncProjector, ...mikrotikProjectors];
+export const allProjectors: readonly Projector[] = [usersProjector, authSessionsProjector, serviceRequestsProjector, technicianProfileProjector, technicianPerformanceProjector, customersProjector, ticketsProjector, reportsProjector, notificationsProjector, mobileSyncProjector, ...mikrotikProjectors, ...inventoryProjectors, ...billingProjectors];

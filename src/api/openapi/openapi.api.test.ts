@@ -7,6 +7,7 @@ import { AUTH_REQUEST_SCHEMAS } from './areas/auth';
 import { RouterOsStandIn } from '../../../test/support/routeros-standin';
 import { provisionablePelanggan } from '../../../test/support/mikrotik';
 import { registeredRoutes, toOpenApiPath } from './routes';
+import { device, employee, inventoryWorld } from '../../../test/support/inventory';
 import { HTTP_METHODS, type OpenApiDocument, type OperationObject, type ParameterObject, type ResponseObject, type SchemaObject } from './types';
 
 /**
@@ -143,11 +144,33 @@ describe('OpenAPI document', () => {
       expect(new Set(routes).size).toBeGreaterThanOrEqual(50);
     });
 
+    // Document 000 is also served under /v1/api (its base URL ends in /v1): src/api/http-app.ts
+    // mounts the same router instances a second time. The document describes document 000 once,
+    // under /api; routes declared with route.ts also appear under /v1/api (operationIds with a
+    // _v1_api suffix), the ones still described by hand in areas/ do not. So the two sets are
+    // compared outside the alias, the alias is checked to add nothing of its own, and
+    // src/api/v1-alias.api.test.ts proves it answers as /api does.
+    const ALIAS = '/v1/api/';
+    const outsideAlias = (route: string) => !route.split(' ')[1]!.startsWith(ALIAS);
+
     it('documents every registered method and path, and registers every documented one', () => {
       const registered = new Set(registeredRoutes(t.app.http).map((r) => `${r.method} ${r.path}`));
       const documented = new Set(operations(doc).map((o) => `${o.method} ${o.path}`));
-      expect([...registered].filter((r) => !documented.has(r)).sort()).toEqual([]);
-      expect([...documented].filter((d) => !registered.has(d)).sort()).toEqual([]);
+      expect([...registered].filter(outsideAlias).filter((r) => !documented.has(r)).sort()).toEqual([]);
+      expect([...documented].filter(outsideAlias).filter((d) => !registered.has(d)).sort()).toEqual([]);
+    });
+
+    it('serves under /v1/api exactly the routes of /api that belong to document 000, nothing else', () => {
+      const registered = registeredRoutes(t.app.http).map((r) => `${r.method} ${r.path}`);
+      const alias = registered.filter((r) => !outsideAlias(r));
+      expect(alias.length).toBeGreaterThan(40);
+      const primary = new Set(registered);
+      expect(alias.filter((r) => !primary.has(r.replace(ALIAS, '/api/')))).toEqual([]);
+      // Every route of 000 (and the login it shares with 001) has its alias; no other document's does.
+      for (const r of ['GET /api/tickets', 'POST /api/auth/login', 'GET /api/inventory/items', 'PUT /api/notifications/{id}/read']) expect(alias).toContain(r.replace('/api/', ALIAS));
+      expect(alias.some((r) => /\/v1\/api\/(services|v1|mikrotik_servers)/.test(r))).toBe(false);
+      const documentedAlias = operations(doc).filter((o) => o.path.startsWith(ALIAS));
+      for (const o of documentedAlias) expect(o.op.operationId).toMatch(/_v1_api/);
     });
 
     it('translates Express paths to OpenAPI paths', () => {
@@ -406,6 +429,124 @@ describe('OpenAPI document', () => {
       } finally {
         await router.stop();
       }
+    });
+
+    it('inventory (document 000 and document 003)', async () => {
+      const world = await inventoryWorld(t, admin);
+      const d = await device(t, admin, { serial_number: 'OA-1', asset_code: 'OA/1' });
+      const holder = await employee(t, admin, { name: 'Openapi Holder', branch_id: world.branches.jakarta, department_id: world.departmentId });
+      const v = (method: string, path: string, res: request.Response) => expectConforms(method, `/api/v1/admin${path}`, res);
+      const get = (path: string) => t.http.get(`/api/v1/admin${path}`).set(auth(admin));
+      v('get', '/devices', await get('/devices?search=dell'));
+      v('get', '/devices', await get('/devices?condition=Bagus'));
+      v('post', '/devices', await t.http.post('/api/v1/admin/devices').set(auth(admin)).send({ brand: 'HP', brand_name: 'X', serial_number: 'OA-1', asset_code: 'OA/2', bribox_id: '01', condition: 'Baik' }));
+      v('put', '/devices/{id}', await t.http.put(`/api/v1/admin/devices/${d.deviceId}`).set(auth(admin)).send({ spec1: 'i7' }));
+      const a = await t.http.post('/api/v1/admin/device-assignments').set(auth(admin)).send({ device_id: d.deviceId, user_id: holder.number, assigned_date: '2026-01-15' });
+      v('post', '/device-assignments', a);
+      v('post', '/device-assignments', await t.http.post('/api/v1/admin/device-assignments').set(auth(admin)).send({ device_id: d.deviceId, user_id: holder.number, assigned_date: '2026-01-15' }));
+      v('get', '/devices/{id}', await get(`/devices/${d.deviceId}`));
+      v('delete', '/devices/{id}', await t.http.delete(`/api/v1/admin/devices/${d.deviceId}`).set(auth(admin)));
+      v('get', '/device-assignments', await get('/device-assignments?activeOnly=true'));
+      v('put', '/device-assignments/{id}', await t.http.put(`/api/v1/admin/device-assignments/${a.body.data.assignmentId}`).set(auth(admin)).send({ notes: 'x' }));
+      v('post', '/device-assignments/{id}/return', await t.http.post(`/api/v1/admin/device-assignments/${a.body.data.assignmentId}/return`).set(auth(admin)));
+      v('post', '/device-assignments/{id}/return', await t.http.post(`/api/v1/admin/device-assignments/${a.body.data.assignmentId}/return`).set(auth(admin)));
+      v('get', '/devices/{id}', await get(`/devices/${d.deviceId}`));
+      v('get', '/devices/{id}', await get('/devices/999999'));
+      v('get', '/users', await get('/users'));
+      v('get', '/branches', await get('/branches'));
+      v('get', '/categories', await get('/categories'));
+      v('get', '/main-branches', await get('/main-branches'));
+      v('get', '/departments', await get('/departments'));
+      v('get', '/parent-categories', await get('/parent-categories'));
+      v('put', '/categories/{briboxId}', await t.http.put('/api/v1/admin/categories/01').set(auth(admin)).send({ description: 'x' }));
+      v('put', '/branches/{id}', await t.http.put(`/api/v1/admin/branches/${world.branches.jakarta}`).set(auth(admin)).send({ address: 'Jl. X' }));
+      v('get', '/dashboard/kpis', await get('/dashboard/kpis'));
+      v('get', '/dashboard/charts', await get('/dashboard/charts'));
+      v('get', '/dashboard/kpis', await t.http.get('/api/v1/admin/dashboard/kpis').set(auth(tech)));
+      v('get', '/dashboard/kpis', await t.http.get('/api/v1/admin/dashboard/kpis'));
+
+      const item = await t.http.post('/api/inventory/items').set(auth(admin)).send({ name: 'ONT', category: 'ONT', sku: 'OA-ONT', unit_price: 1, stock_quantity: 3, min_stock_level: 1 });
+      expectConforms('post', '/api/inventory/items', item);
+      expectConforms('post', '/api/inventory/items', await t.http.post('/api/inventory/items').set(auth(admin)).send({ name: 'ONT', category: 'ONT', sku: 'OA-ONT', unit_price: 1, stock_quantity: 3, min_stock_level: 1 }));
+      const itemId = item.body.data.item.id;
+      expectConforms('get', '/api/inventory/items', await t.http.get('/api/inventory/items?low_stock=false').set(auth(tech)));
+      expectConforms('get', '/api/inventory/items/{id}', await t.http.get(`/api/inventory/items/${itemId}`).set(auth(tech)));
+      expectConforms('put', '/api/inventory/items/{id}', await t.http.put(`/api/inventory/items/${itemId}`).set(auth(admin)).send({ stock_quantity: 5 }));
+      expectConforms('post', '/api/inventory/items/{id}/movements', await t.http.post(`/api/inventory/items/${itemId}/movements`).set(auth(admin)).send({ type: 'received', quantity: 1, reason: 'PO' }));
+      const given = await t.http.post('/api/inventory/assignments').set(auth(admin)).send({ item_id: itemId, technician_id: tech.userId, ticket_id: ticketId, quantity: 2 });
+      expectConforms('post', '/api/inventory/assignments', given);
+      expectConforms('post', '/api/inventory/assignments', await t.http.post('/api/inventory/assignments').set(auth(admin)).send({ item_id: itemId, technician_id: tech.userId, ticket_id: ticketId, quantity: 99 }));
+      expectConforms('get', '/api/inventory/assignments', await t.http.get('/api/inventory/assignments').set(auth(tech)));
+      expectConforms('put', '/api/inventory/assignments/{id}/return', await t.http.put(`/api/inventory/assignments/${given.body.data.assignment.id}/return`).set(auth(tech)).send({ quantity_returned: 2 }));
+      expectConforms('put', '/api/inventory/assignments/{id}/return', await t.http.put(`/api/inventory/assignments/${given.body.data.assignment.id}/return`).set(auth(tech)).send({ quantity_returned: 2 }));
+      expectConforms('get', '/api/reports/inventory', await t.http.get('/api/reports/inventory').set(auth(manager)));
+      expectConforms('get', '/api/users/{id}', await t.http.get(`/api/users/${holder.userId}`).set(auth(admin)));
+      expectConforms('get', '/v1/api/inventory/items', await t.http.get('/v1/api/inventory/items').set(auth(tech)));
+    });
+
+    it('FTTH billing (document 002)', async () => {
+      const cb = { 'x-callback-token': 'openapi-callback-token' };
+      t.app.deps.settings.billing.xenditCallbackToken = 'openapi-callback-token';
+      const token = await t.http.post('/api/users/token').type('form').send({ username: manager.email, password: manager.password });
+      expectConforms('post', '/api/users/token', token);
+      expectConforms('post', '/api/users/token', await t.http.post('/api/users/token').send({ username: manager.email, password: 'wrong' }));
+      expectConforms('post', '/api/users/token', await t.http.post('/api/users/token').send({}));
+      const refreshed = await t.http.post('/api/users/refresh').send({ refresh_token: token.body.refresh_token });
+      expectConforms('post', '/api/users/refresh', refreshed);
+      expectConforms('post', '/api/users/logout', await t.http.post('/api/users/logout').send({ refresh_token: refreshed.body.refresh_token }));
+      expectConforms('post', '/api/brands', await t.http.post('/api/brands/').set(auth(admin)).send({ id_brand: 'OAPI', nama_brand: 'OpenAPI', payment_gateway: { provider: 'simulated' } }));
+      expectConforms('post', '/api/brands', await t.http.post('/api/brands/').set(auth(admin)).send({ id_brand: 'OAPI', nama_brand: 'Again' }));
+      expectConforms('get', '/api/brands', await t.http.get('/api/brands/').set(auth(admin)));
+      expectConforms('get', '/api/brands/{id_brand}', await t.http.get('/api/brands/OAPI').set(auth(admin)));
+      expectConforms('patch', '/api/brands/{id_brand}', await t.http.patch('/api/brands/OAPI').set(auth(admin)).send({ nama_brand: 'Open API' }));
+      const paket = await t.http.post('/api/paket_layanan/').set(auth(admin)).send({ id_brand: 'OAPI', nama_paket: 'Paket 20', kecepatan: 20, harga: 150000 });
+      expectConforms('post', '/api/paket_layanan', paket);
+      expectConforms('get', '/api/paket_layanan', await t.http.get('/api/paket_layanan/').set(auth(admin)));
+      expectConforms('get', '/api/paket_layanan/{id}', await t.http.get(`/api/paket_layanan/${paket.body.id}`).set(auth(admin)));
+      expectConforms('patch', '/api/paket_layanan/{id}', await t.http.patch(`/api/paket_layanan/${paket.body.id}`).set(auth(admin)).send({ harga: 175000 }));
+      const body = { nama: 'Open Api', email: 'open.api@example.com', no_telp: '081212121212', no_ktp: '3171121212121212', alamat: 'Jl. Spesifikasi 3', id_brand: 'OAPI' };
+      const p = await t.http.post('/api/pelanggan/').set(auth(admin)).send(body);
+      expectConforms('post', '/api/pelanggan', p);
+      expectConforms('post', '/api/pelanggan', await t.http.post('/api/pelanggan/').set(auth(admin)).send(body));
+      expectConforms('post', '/api/pelanggan', await t.http.post('/api/pelanggan/').set(auth(admin)).send({ ...body, email: 'x' }));
+      expectConforms('get', '/api/pelanggan', await t.http.get('/api/pelanggan/').set(auth(admin)));
+      expectConforms('get', '/api/pelanggan', await t.http.get('/api/pelanggan/?fields=id,nama').set(auth(admin)));
+      const sub = await t.http.post('/api/langganan/').set(auth(admin)).send({ pelanggan_id: p.body.id, paket_layanan_id: paket.body.id, tgl_jatuh_tempo: '2026-01-10' });
+      expectConforms('post', '/api/langganan', sub);
+      expectConforms('get', '/api/langganan', await t.http.get('/api/langganan/').set(auth(admin)));
+      expectConforms('get', '/api/langganan/{id}', await t.http.get(`/api/langganan/${sub.body.id}`).set(auth(admin)));
+      expectConforms('patch', '/api/langganan/{id}', await t.http.patch(`/api/langganan/${sub.body.id}`).set(auth(admin)).send({ metode_pembayaran: 'Otomatis' }));
+      const teknis = await t.http.post('/api/data_teknis/').set(auth(admin)).send({ pelanggan_id: p.body.id, ip_pelanggan: '10.9.9.9', vlan: 99, password_pppoe: 'x' });
+      expectConforms('post', '/api/data_teknis', teknis);
+      expectConforms('get', '/api/data_teknis/pelanggan/{pelanggan_id}', await t.http.get(`/api/data_teknis/pelanggan/${p.body.id}`).set(auth(admin)));
+      expectConforms('patch', '/api/data_teknis/{data_teknis_id}', await t.http.patch(`/api/data_teknis/${teknis.body.id}`).set(auth(admin)).send({ vlan: 100 }));
+      expectConforms('get', '/api/pelanggan/{pelanggan_id}', await t.http.get(`/api/pelanggan/${p.body.id}`).set(auth(admin)));
+      expectConforms('patch', '/api/pelanggan/{pelanggan_id}', await t.http.patch(`/api/pelanggan/${p.body.id}`).set(auth(admin)).send({ nama: 'Open API' }));
+      const inv = await t.http.post('/api/invoices/').set(auth(manager)).send({ pelanggan_id: p.body.id, periode: '2026-01', tanggal_jatuh_tempo: '2026-01-31', items: [{ deskripsi: 'Paket 20', jumlah: 1, harga: 175000 }] });
+      expectConforms('post', '/api/invoices', inv);
+      expectConforms('get', '/api/invoices', await t.http.get('/api/invoices/').set(auth(manager)));
+      expectConforms('get', '/api/invoices/{invoice_id}', await t.http.get(`/api/invoices/${inv.body.id}`).set(auth(manager)));
+      expectConforms('patch', '/api/invoices/{invoice_id}/status', await t.http.patch(`/api/invoices/${inv.body.id}/status`).set(auth(manager)).send({ status_invoice: 'Lunas', paid_amount: 1000 }));
+      expectConforms('patch', '/api/invoices/{invoice_id}/status', await t.http.patch(`/api/invoices/${inv.body.id}/status`).set(auth(manager)).send({ status_invoice: 'Jatuh Tempo' }));
+      const callback = { id: 'oapi-cb', external_id: inv.body.xendit_external_id, status: 'PAID', paid_amount: 174000, paid_at: '2026-01-15T12:00:00Z' };
+      expectConforms('post', '/api/invoices/xendit-callback', await t.http.post('/api/invoices/xendit-callback').set(cb).send(callback));
+      expectConforms('post', '/api/invoices/xendit-callback', await t.http.post('/api/invoices/xendit-callback').send(callback));
+      expectConforms('get', '/api/dashboard', await t.http.get('/api/dashboard/').set(auth(manager)));
+      expectConforms('get', '/api/dashboard/loyalitas-users-by-segment', await t.http.get('/api/dashboard/loyalitas-users-by-segment?segmen=setia').set(auth(manager)));
+      expectConforms('get', '/api/reports/revenue', await t.http.get('/api/reports/revenue?group_by=brand').set(auth(manager)));
+      expectConforms('get', '/api/reports/customers', await t.http.get('/api/reports/customers').set(auth(manager)));
+      const notifications = await t.http.get('/api/notifications').set(auth(admin));
+      expectConforms('get', '/api/notifications', notifications);
+      const [n] = notifications.body.data.notifications;
+      expectConforms('patch', '/api/notifications/{notification_id}/read', await t.http.patch(`/api/notifications/${n.id}/read`).set(auth(admin)));
+      expectConforms('get', '/api/activity-logs', await t.http.get('/api/activity-logs/').set(auth(admin)));
+      expectConforms('get', '/api/activity-logs/pelanggan/{pelanggan_id}', await t.http.get(`/api/activity-logs/pelanggan/${p.body.id}`).set(auth(admin)));
+      expectConforms('get', '/api/activity-logs/pelanggan/{pelanggan_id}', await t.http.get('/api/activity-logs/pelanggan/99999').set(auth(admin)));
+      const csv = 'Nama,No KTP,Email,No Telepon,Layanan,Alamat,Tanggal Instalasi (YYYY-MM-DD),ID Brand\nImpor,3171343434343434,impor@example.com,0812343434,,Jl. Impor,,OAPI\nSalah,1,x,1,,x,,OAPI\n';
+      expectConforms('post', '/api/pelanggan/import', await t.http.post('/api/pelanggan/import').set(auth(admin)).attach('file', Buffer.from(csv), 'p.csv'));
+      expect((await t.http.delete(`/api/pelanggan/${p.body.id}`).set(auth(admin))).status).toBe(204);
+      expectConforms('delete', '/api/pelanggan/{pelanggan_id}', await t.http.delete(`/api/pelanggan/${p.body.id}`).set(auth(admin)));
+      expectConforms('get', '/api/pelanggan', await t.http.get('/api/pelanggan/'));
     });
 
     it('operations and health', async () => {

@@ -1,4 +1,6 @@
 import type { TicketEvent } from '../../domain/ticket';
+import { INVENTORY_NOTIFICATION_TYPES } from './inventory-notifications';
+import { BILLING_NOTIFICATION_TYPES } from './billing-notifications';
 
 /**
  * Who gets which notification for a ticket event: pure, so the rules are tested on their own
@@ -25,6 +27,8 @@ export const NOTIFICATION_TYPES = [
   'ticket_comment',
   'sla_warning',
   'sla_breached',
+  ...INVENTORY_NOTIFICATION_TYPES,
+  ...BILLING_NOTIFICATION_TYPES,
 ] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 

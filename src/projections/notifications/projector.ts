@@ -13,6 +13,8 @@ import {
   type TicketFacts,
   type UserFacts,
 } from './plan';
+import { applyInventoryNotification, INVENTORY_NOTIFYING_EVENTS } from './inventory-notifications';
+import { applyBillingNotification, BILLING_NOTIFYING_EVENTS } from './billing-notifications';
 
 export const NOTIFICATIONS = 'notifications';
 /** The projector's own facts, fed by the same events, so a rebuild needs no other read model. */
@@ -83,6 +85,8 @@ export const notificationsProjector: Projector = {
     'UserReactivated',
     'NotificationRead',
     'AllNotificationsRead',
+    ...INVENTORY_NOTIFYING_EVENTS,
+    ...BILLING_NOTIFYING_EVENTS,
   ],
   collections: {
     [NOTIFICATIONS]: [
@@ -155,6 +159,9 @@ export const notificationsProjector: Projector = {
       }
     };
 
+
+    if ((INVENTORY_NOTIFYING_EVENTS as readonly string[]).includes(event.type)) return applyInventoryNotification(event, { users, notifications });
+    if ((BILLING_NOTIFYING_EVENTS as readonly string[]).includes(event.type)) return applyBillingNotification(event, { users, notifications });
 
     if (TICKET_TYPES.has(event.type)) {
       const e = event as ProjectedEvent & TicketEvent;
