@@ -26,7 +26,7 @@ import { splitPath } from '../document/paths';
 export const CATALOGUE = '_rs_collections';
 
 /** The layout this code writes; a file of another layout is not read (it is rebuilt from the log). */
-export const FORMAT = '2';
+export const FORMAT = '3';
 
 export interface StoredIndex {
   name: string;
@@ -162,12 +162,25 @@ export class CollectionSchema {
     return added;
   }
 
+  /**
+   * The SQLite index of a declared index. A unique one is an index on `ifnull(k, x'00')` (the
+   * constraint, with MongoDB's one-missing rule), which SQLite cannot use for conditions and sorts
+   * on the column itself, so it gets a plain index on the same columns beside it for queries.
+   */
   createSqlIndex(ix: StoredIndex): void {
-    const cols = ix.keys.map(([path, dir]) => {
-      const col = path === '_id' ? 'id' : this.columnOf.get(path)!;
-      return `${ix.unique ? `ifnull(${col}, x'00')` : col} ${dir === -1 ? 'DESC' : 'ASC'}`;
-    });
-    this.db.exec(`CREATE ${ix.unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS ${q(`${this.table}:${ix.name}`)} ON ${this.table} (${cols.join(', ')})`);
+    const cols = (unique: boolean) =>
+      ix.keys
+        .map(([path, dir]) => {
+          const col = path === '_id' ? 'id' : this.columnOf.get(path)!;
+          return `${unique ? `ifnull(${col}, x'00')` : col} ${dir === -1 ? 'DESC' : 'ASC'}`;
+        })
+        .join(', ');
+    if (ix.unique) {
+      this.db.exec(`CREATE UNIQUE INDEX IF NOT EXISTS ${q(`${this.table}:${ix.name}`)} ON ${this.table} (${cols(true)})`);
+      // `_id` alone is already the table's own unique index on `id`.
+      if (ix.keys.length === 1 && ix.keys[0]![0] === '_id') return;
+    }
+    this.db.exec(`CREATE INDEX IF NOT EXISTS ${q(`${this.table}:${ix.name}${ix.unique ? ':q' : ''}`)} ON ${this.table} (${cols(false)})`);
   }
 
   dropTables(): void {
