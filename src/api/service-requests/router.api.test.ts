@@ -388,7 +388,7 @@ describe('Service Requests API (document 001)', () => {
   });
 
   describe('permission matrix', () => {
-    const roles: Role[] = ['super_admin', 'manager', 'supervisor', 'customer_service', 'technician', 'customer'];
+    const roles: Role[] = ['super_admin', 'manager', 'supervisor', 'customer_service', 'technician', 'customer', 'auditor'];
     const actions = ['approve', 'reject', 'start', 'complete'] as const;
 
     it.each(roles)('%s: create, list and each workflow step as the matrix says', async (role) => {

@@ -29,7 +29,11 @@ export function permit(table: PermissionTable, permission: string): RequestHandl
   };
 }
 
-export const ALL_ROLES: readonly Role[] = ['super_admin', 'manager', 'supervisor', 'customer_service', 'technician', 'customer'];
+/** Every role there is (the role-matrix tests run each of them against every endpoint). */
+export const ALL_ROLES: readonly Role[] = ['super_admin', 'manager', 'supervisor', 'customer_service', 'technician', 'customer', 'auditor'];
+/** Everyone who works with tickets and has an inbox: every role but the read-only `auditor`,
+ * who uses the audit API (/api/v1/audit) and nothing else. */
+export const OPERATIONAL_ROLES: readonly Role[] = ['super_admin', 'manager', 'supervisor', 'customer_service', 'technician', 'customer'];
 export const STAFF_ROLES: readonly Role[] = ['super_admin', 'manager', 'supervisor', 'customer_service', 'technician'];
 export const OFFICE_ROLES: readonly Role[] = ['super_admin', 'manager', 'supervisor', 'customer_service'];
 export const MANAGEMENT_ROLES: readonly Role[] = ['super_admin', 'manager', 'supervisor'];

@@ -1,7 +1,12 @@
 import { z } from 'zod';
 import { defineEvent, type EventOf } from '../shared/events';
 
-export const ROLES = ['super_admin', 'manager', 'supervisor', 'customer_service', 'technician', 'customer'] as const;
+/**
+ * `auditor` (issue 15): reads the audit API (/api/v1/audit: full event streams, state at a
+ * revision, hash-chain verification, exports) and nothing else; every other permission table
+ * leaves it out.
+ */
+export const ROLES = ['super_admin', 'manager', 'supervisor', 'customer_service', 'technician', 'customer', 'auditor'] as const;
 export type Role = (typeof ROLES)[number];
 
 /**

@@ -51,9 +51,9 @@ describe('document 000 inventory permissions', () => {
   };
   const cases = Object.entries(endpoints).flatMap(([name, e]) => ALL_ROLES.map((role) => [name, role, e.allowed.includes(role) ? e.ok : 403] as const));
 
-  it('covers every endpoint for all six roles; customers have no access', () => {
-    expect(cases).toHaveLength(Object.keys(endpoints).length * 6);
-    expect(cases.filter(([, role, s]) => role === 'customer' && s !== 403)).toEqual([]);
+  it('covers every endpoint for every role; customers and auditors have no access', () => {
+    expect(cases).toHaveLength(Object.keys(endpoints).length * ALL_ROLES.length);
+    expect(cases.filter(([, role, s]) => (role === 'customer' || role === 'auditor') && s !== 403)).toEqual([]);
   });
 
   it.each(cases)('%s as %s → %i', async (name, role, expected) => {

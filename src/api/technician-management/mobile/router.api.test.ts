@@ -326,15 +326,17 @@ describe('Mobile API permissions (every role, every endpoint)', () => {
     ALL_ROLES.map((role) => [name, role, e.allowed.includes(role) ? e.success : 403] as const),
   );
 
-  it('covers every endpoint for all six roles', () => {
-    expect(cases).toHaveLength(Object.keys(endpoints).length * 6);
+  it('covers every endpoint for every role', () => {
+    expect(cases).toHaveLength(Object.keys(endpoints).length * ALL_ROLES.length);
     expect(cases.filter(([, , s]) => s === 403).map(([n, r]) => `${n} ${r}`)).toEqual([
       'POST /api/mobile/sync super_admin',
       'POST /api/mobile/sync manager',
       'POST /api/mobile/sync supervisor',
       'POST /api/mobile/sync customer_service',
       'POST /api/mobile/sync customer',
+      'POST /api/mobile/sync auditor',
       'POST /api/mobile/upload customer',
+      'POST /api/mobile/upload auditor',
     ]);
   });
 

@@ -1,4 +1,4 @@
-import { ALL_ROLES, definePermissions } from '../permissions';
+import { OPERATIONAL_ROLES, definePermissions } from '../permissions';
 
 /**
  * Who may do what with notifications (document 000 "Notification Endpoints"). Everyone signed
@@ -8,9 +8,9 @@ import { ALL_ROLES, definePermissions } from '../permissions';
  */
 export const NOTIFICATION_PERMISSIONS = definePermissions({
   /** GET /api/notifications (one's own). */
-  list: ALL_ROLES,
+  list: OPERATIONAL_ROLES,
   /** PUT /api/notifications/:id/read and PUT /api/notifications/mark-all-read (one's own). */
-  markRead: ALL_ROLES,
+  markRead: OPERATIONAL_ROLES,
 });
 
 export type NotificationPermission = keyof typeof NOTIFICATION_PERMISSIONS;

@@ -654,11 +654,17 @@ describe('Reports API (document 000)', () => {
       customer_service: { dashboard: 200, tickets: 200, performance: 200, inventory: 200 },
       technician: { dashboard: 403, tickets: 403, performance: 200, inventory: 403 },
       customer: { dashboard: 403, tickets: 403, performance: 403, inventory: 403 },
+      auditor: { dashboard: 403, tickets: 403, performance: 403, inventory: 403 },
     };
+    // Signed up here, after the figures above were checked: an auditor only reads the audit API.
+    let auditor: TestUser;
+    beforeAll(async () => {
+      auditor = await t.user('auditor');
+    });
     const userOf = (role: (typeof ALL_ROLES)[number]): TestUser =>
-      ({ super_admin: admin, manager, supervisor, customer_service: cs, technician: techA, customer: customerUser })[role];
+      ({ super_admin: admin, manager, supervisor, customer_service: cs, technician: techA, customer: customerUser, auditor })[role];
 
-    it('covers the six roles', () => {
+    it('covers every role', () => {
       expect(Object.keys(TABLE).sort()).toEqual([...ALL_ROLES].sort());
     });
 

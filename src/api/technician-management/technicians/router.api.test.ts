@@ -601,7 +601,7 @@ describe('Technicians API (document 000)', () => {
   });
 
   describe('permissions: every role against every endpoint', () => {
-    const ROLES: Role[] = ['super_admin', 'manager', 'supervisor', 'customer_service', 'technician', 'customer'];
+    const ROLES: Role[] = ['super_admin', 'manager', 'supervisor', 'customer_service', 'technician', 'customer', 'auditor'];
     type Target = 'self' | 'other';
     const endpoints: Array<{ name: string; permission: keyof typeof TECHNICIAN_PERMISSIONS; call: (u: TestUser, id: string) => Promise<{ status: number }> }> = [
       { name: 'GET /technicians', permission: 'list', call: (u) => get(u, '') },
@@ -617,8 +617,8 @@ describe('Technicians API (document 000)', () => {
     ];
     // The expected status for each role, written out (not derived from the table under test).
     const expected: Record<string, Record<Role, number> & { technicianOnOther: number }> = {
-      'GET /technicians': { super_admin: 200, manager: 200, supervisor: 200, customer_service: 200, technician: 200, customer: 403, technicianOnOther: 200 },
-      'GET /technicians/:id': { super_admin: 200, manager: 200, supervisor: 200, customer_service: 200, technician: 200, customer: 403, technicianOnOther: 403 },
+      'GET /technicians': { super_admin: 200, manager: 200, supervisor: 200, customer_service: 200, technician: 200, customer: 403, auditor: 403, technicianOnOther: 200 },
+      'GET /technicians/:id': { super_admin: 200, manager: 200, supervisor: 200, customer_service: 200, technician: 200, customer: 403, auditor: 403, technicianOnOther: 403 },
       'GET /technicians/:id/performance': {
         super_admin: 200,
         manager: 200,
@@ -626,6 +626,7 @@ describe('Technicians API (document 000)', () => {
         customer_service: 200,
         technician: 200,
         customer: 403,
+        auditor: 403,
         technicianOnOther: 403,
       },
       'PUT /technicians/:id/location': {
@@ -635,6 +636,7 @@ describe('Technicians API (document 000)', () => {
         customer_service: 403,
         technician: 200,
         customer: 403,
+        auditor: 403,
         technicianOnOther: 403,
       },
       'PUT /technicians/:id/availability': {
@@ -644,12 +646,13 @@ describe('Technicians API (document 000)', () => {
         customer_service: 403,
         technician: 200,
         customer: 403,
+        auditor: 403,
         technicianOnOther: 403,
       },
-      'PUT /technicians/:id': { super_admin: 200, manager: 200, supervisor: 200, customer_service: 403, technician: 403, customer: 403, technicianOnOther: 403 },
+      'PUT /technicians/:id': { super_admin: 200, manager: 200, supervisor: 200, customer_service: 403, technician: 403, customer: 403, auditor: 403, technicianOnOther: 403 },
     };
 
-    it('matches the permission table for all six roles', async () => {
+    it('matches the permission table for every role', async () => {
       const users = Object.fromEntries(await Promise.all(ROLES.map(async (r) => [r, r === 'technician' ? tech : await t.user(r)] as const))) as Record<Role, TestUser>;
       const other = await registered('technician', 'Andi');
       const rows: string[] = [];

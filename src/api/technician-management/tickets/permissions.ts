@@ -1,4 +1,4 @@
-import { ALL_ROLES, definePermissions, MANAGEMENT_ROLES, OFFICE_ROLES, STAFF_ROLES } from '../permissions';
+import { OPERATIONAL_ROLES, definePermissions, MANAGEMENT_ROLES, OFFICE_ROLES, STAFF_ROLES } from '../permissions';
 
 /**
  * Who may do what with tickets (document 000 "Ticket Management"). Written down in
@@ -10,7 +10,7 @@ import { ALL_ROLES, definePermissions, MANAGEMENT_ROLES, OFFICE_ROLES, STAFF_ROL
  */
 export const TICKET_PERMISSIONS = definePermissions({
   /** GET /api/tickets, GET /api/tickets/:id, GET /api/customers/:id/tickets (scoped). */
-  view: ALL_ROLES,
+  view: OPERATIONAL_ROLES,
   /** See every ticket, not only one's own. */
   viewAll: OFFICE_ROLES,
   /** POST /api/tickets (a customer only for their own customer record). */
@@ -24,7 +24,7 @@ export const TICKET_PERMISSIONS = definePermissions({
   /** Give a rating with PUT /api/tickets/:id/status (the technician does not rate their own work). */
   rate: OFFICE_ROLES,
   /** POST /api/tickets/:id/comments (on tickets the caller can see). */
-  comment: ALL_ROLES,
+  comment: OPERATIONAL_ROLES,
   /** GET /api/technicians/:id/tickets (a technician only their own). */
   viewTechnicianTickets: STAFF_ROLES,
 });

@@ -8,7 +8,7 @@ import { allows, definePermissions } from '../permissions';
  * Who may do what with /api/users (docs/api/000-users-customers.md). Besides the table:
  * anyone may GET their own user and PUT their own profile (full_name, phone, avatar,
  * department, and their password with current_password); only a super admin may create,
- * edit, promote to or demote from super_admin; nobody may deactivate themselves or change
+ * edit, promote to or demote from super_admin, and grant or remove `auditor`; nobody may deactivate themselves or change
  * their own role.
  */
 export const USER_PERMISSIONS = definePermissions({
@@ -20,6 +20,8 @@ export const USER_PERMISSIONS = definePermissions({
   deactivate: ['super_admin'],
   /** Create a super admin, edit one, or grant or remove the role. */
   manageSuperAdmins: ['super_admin'],
+  /** Create an auditor (reads every event stream through /api/v1/audit), or grant or remove the role. */
+  manageAuditors: ['super_admin'],
 });
 
 export type UserPermission = keyof typeof USER_PERMISSIONS;
@@ -37,6 +39,7 @@ export function assertMayView(actor: AuthContext, userId: string): void {
 export function assertMayCreate(actor: AuthContext, role: Role): void {
   if (!may(actor.role, 'create')) forbid('You do not have permission to create users');
   if (role === 'super_admin' && !may(actor.role, 'manageSuperAdmins')) forbid('Only a super admin may create a super admin');
+  if (role === 'auditor' && !may(actor.role, 'manageAuditors')) forbid('Only a super admin may create an auditor');
 }
 
 export interface UserChange {
@@ -70,6 +73,9 @@ export async function assertMayChange(
   if (activeChanges && !may(actor.role, 'deactivate')) forbid('You do not have permission to deactivate or reactivate users');
   if ((target.role === 'super_admin' || change.role === 'super_admin') && !may(actor.role, 'manageSuperAdmins')) {
     forbid('Only a super admin may change a super admin or grant the role');
+  }
+  if (roleChanges && (target.role === 'auditor' || change.role === 'auditor') && !may(actor.role, 'manageAuditors')) {
+    forbid('Only a super admin may grant or remove the auditor role');
   }
   if (self && activeChanges) forbid('You cannot deactivate your own account');
   if (self && roleChanges) forbid('You cannot change your own role');

@@ -119,7 +119,7 @@ describe('Users API (document 000)', () => {
       expect(res.body.error.details).toEqual({
         email: ['The email must be a valid email address.'],
         password: ['The password must be at least 8 characters.'],
-        role: ['The role must be one of: super_admin, manager, supervisor, customer_service, technician, customer.'],
+        role: ['The role must be one of: super_admin, manager, supervisor, customer_service, technician, customer, auditor.'],
         'profile.full_name': ['The full name field is required.'],
         'profile.phone': ['The phone may only contain digits, spaces, +, -, ( and ).', 'The phone must have between 6 and 20 digits.'],
       });
@@ -228,7 +228,7 @@ describe('Users API (document 000)', () => {
       expect(res.body.error.details).toEqual({
         page: ['page must be at least 1'],
         limit: ['limit may not be greater than 100'],
-        role: ['The role must be one of: super_admin, manager, supervisor, customer_service, technician, customer.'],
+        role: ['The role must be one of: super_admin, manager, supervisor, customer_service, technician, customer, auditor.'],
         is_active: ['must be true or false'],
       });
     });
@@ -395,7 +395,7 @@ describe('Users API (document 000)', () => {
       expect(res.status).toBe(422);
       expect(res.body.error.details).toEqual({
         email: ['The email must be a valid email address.'],
-        role: ['The role must be one of: super_admin, manager, supervisor, customer_service, technician, customer.'],
+        role: ['The role must be one of: super_admin, manager, supervisor, customer_service, technician, customer, auditor.'],
         is_active: ['The is active field must be true or false.'],
         'profile.phone': ['The phone must have between 6 and 20 digits.'],
       });
