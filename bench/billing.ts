@@ -9,15 +9,14 @@
  * The product runs in its own process (dist/src/main.js) on a data directory preloaded through
  * the command layer (bench/billing-preload.ts), so start-up replays the whole log into every
  * read model. autocannon in this process measures the bare handler and each list; the export is
- * read to its end while the product's resident memory is sampled. `runBillingBench` is what
- * `npm run bench` can call (the lead wires it into bench/run.ts); BENCH_SECONDS,
- * BENCH_CONNECTIONS and BENCH_DATA_DIR work as they do there.
+ * read to its end while the product's resident memory is sampled. `npm run bench` runs it too
+ * (`runBillingBench`, BENCH_PELANGGAN); BENCH_SECONDS, BENCH_CONNECTIONS and BENCH_DATA_DIR work
+ * as they do there.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import autocannon from 'autocannon';
+import { BARE, killStarted, load, PRODUCT, productEnv, rssMb, startProcess, table, waitHealthy, type LoadResult } from './harness';
 import { benchPeriods, preloadBilling } from './billing-preload';
 
 export interface BillingBenchOptions {
@@ -30,98 +29,29 @@ export interface BillingBenchOptions {
   say(line: string): void;
 }
 
-export interface BillingLoadResult {
-  name: string;
-  rps: number;
-  p50: number;
-  p99: number;
-  non2xx: number;
-  errors: number;
-}
-
 export interface BillingBenchResult {
   events: number;
   startupMs: number;
   rssMb: number;
-  lists: BillingLoadResult[];
+  lists: LoadResult[];
   export: { rows: number; bytes: number; ms: number; rssBeforeMb: number; rssPeakMb: number };
 }
 
 const ADMIN = { email: 'bench-billing@example.com', password: 'bench-password-1' };
-const started: ChildProcess[] = [];
-
-function startProcess(script: string, env: Record<string, string>): Promise<{ proc: ChildProcess; url: string; stop(): Promise<void> }> {
-  const proc = spawn(process.execPath, ['--max-old-space-size=4096', script], {
-    env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  started.push(proc);
-  return new Promise((resolve, reject) => {
-    let buffer = '';
-    let found = false;
-    proc.stdout!.on('data', (chunk: Buffer) => {
-      if (found) return;
-      buffer += chunk.toString();
-      const m = /"url":"(http:\/\/[^"]+)"/.exec(buffer) ?? /^LISTENING (\S+)/m.exec(buffer);
-      if (!m) return;
-      found = true;
-      buffer = '';
-      resolve({
-        proc,
-        url: m[1]!,
-        stop: () =>
-          new Promise<void>((r) => {
-            proc.once('exit', () => r());
-            proc.kill('SIGTERM');
-          }),
-      });
-    });
-    proc.once('exit', (code, signal) => {
-      if (!found) reject(new Error(`${script} exited with ${code ?? signal}`));
-    });
-  });
-}
-
-async function waitHealthy(url: string): Promise<number> {
-  const t0 = Date.now();
-  for (;;) {
-    try {
-      if ((await fetch(`${url}/health`)).status === 200) return Date.now() - t0;
-    } catch {
-      /* not yet */
-    }
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-const rssMb = (pid: number): number => Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024);
-
-async function load(name: string, opts: autocannon.Options, o: BillingBenchOptions): Promise<BillingLoadResult> {
-  const r = await autocannon({ connections: o.connections, duration: o.seconds, ...opts });
-  return { name, rps: Math.round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors };
-}
 
 /** Preloads (unless the data directory already holds a log), starts the product, measures. */
 export async function runBillingBench(o: BillingBenchOptions): Promise<BillingBenchResult> {
   const dataDir = o.dataDir ?? mkdtempSync(join(tmpdir(), 'isp-billing-bench-'));
   const reuse = o.dataDir !== undefined && existsSync(join(o.dataDir, 'events.db'));
-  const product = join(__dirname, '..', 'src', 'main.js');
-  const env = {
-    NODE_ENV: 'production',
-    DATA_DIR: dataDir,
-    JWT_SECRET: 'bench-secret-'.padEnd(48, 'z'),
-    SECRETS_KEY: 'bench-secrets-key-'.padEnd(48, 'k'),
-    ADMIN_EMAIL: ADMIN.email,
-    ADMIN_PASSWORD: ADMIN.password,
-    JOBS_ENABLED: 'false',
-    // The document's per-user limits (100/min, export 10/h) would refuse a load generator.
-    BILLING_RATE_LIMIT_GENERAL: '0',
-    BILLING_RATE_LIMIT_EXPORT: '0',
-  };
+  const product = PRODUCT;
+  // The document's per-user limits (100/min, export 10/h) would refuse a load generator.
+  const env = productEnv(dataDir, ADMIN, { BILLING_RATE_LIMIT_GENERAL: '0', BILLING_RATE_LIMIT_EXPORT: '0' });
+  const defaults = { connections: o.connections, seconds: o.seconds };
   const periods = benchPeriods(o.invoicesPerPelanggan);
   let events = 0;
   try {
     if (!reuse) {
+      mkdirSync(dataDir, { recursive: true });
       const first = await startProcess(product, env);
       await waitHealthy(first.url);
       await first.stop();
@@ -143,8 +73,8 @@ export async function runBillingBench(o: BillingBenchOptions): Promise<BillingBe
     const { access_token: token } = (await login.json()) as { access_token: string };
     const headers = { authorization: `Bearer ${token}` };
     const one = Math.floor(o.pelanggan / 2) + 1;
-    const bare = await startProcess(join(__dirname, 'bare-server.js'), {});
-    const lists: BillingLoadResult[] = [await load('bare express handler', { url: `${bare.url}/` }, o)];
+    const bare = await startProcess(BARE, {});
+    const lists: LoadResult[] = [await load('bare express handler', { url: `${bare.url}/` }, defaults)];
     const scenarios: Array<[string, string]> = [
       ['pelanggan, unfiltered, page 67 (skip=1000)', '/api/pelanggan/?skip=1000&limit=15'],
       ['pelanggan, id_brand=ARTA (half of them)', '/api/pelanggan/?id_brand=ARTA&limit=15'],
@@ -155,13 +85,10 @@ export async function runBillingBench(o: BillingBenchOptions): Promise<BillingBe
       ['invoices, every Lunas invoice', '/api/invoices/?status_invoice=Lunas&skip=100'],
       [`invoices, periode ${periods[0]} + Lunas`, `/api/invoices/?periode=${periods[0]}&status_invoice=Lunas`],
     ];
-    for (const [name, path] of scenarios) lists.push(await load(name, { url: `${server.url}${path}`, headers }, o));
+    for (const [name, path] of scenarios) lists.push(await load(name, { url: `${server.url}${path}`, headers }, defaults));
     await bare.stop();
-    const base = lists[0]!.rps;
     o.say('');
-    o.say('| scenario | req/s | % of bare | p50 ms | p99 ms | non-2xx | errors |');
-    o.say('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
-    for (const r of lists) o.say(`| ${r.name} | ${r.rps} | ${Math.round((100 * r.rps) / base)}% | ${r.p50} | ${r.p99} | ${r.non2xx} | ${r.errors} |`);
+    table(lists, lists[0]!.rps, o.say);
 
     // The export, read to its end while the product's memory is sampled.
     const rssBeforeMb = rssMb(server.proc.pid!);
@@ -183,7 +110,7 @@ export async function runBillingBench(o: BillingBenchOptions): Promise<BillingBe
     await server.stop();
     return { events, startupMs, rssMb: rss, lists, export: { rows, bytes, ms, rssBeforeMb, rssPeakMb } };
   } finally {
-    for (const proc of started) if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
+    killStarted();
     if (!o.dataDir) rmSync(dataDir, { recursive: true, force: true });
   }
 }

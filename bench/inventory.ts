@@ -8,13 +8,12 @@
  *
  * Environment: BENCH_SECONDS per scenario (default 10), BENCH_CONNECTIONS (default 32),
  * BENCH_DATA_DIR (keep the preloaded log there, and reuse it when it already holds one).
- * `preloadInventory` and `inventoryScenarios` are exported for bench/run.ts to add.
+ * `npm run bench` runs it too (`runInventoryBench`, BENCH_DEVICES).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import autocannon from 'autocannon';
+import { BARE, killStarted, load, PRODUCT, productEnv, rssMb, startProcess, table, waitHealthy } from './harness';
 import { benchSerial, preloadInventory } from './inventory-preload';
 
 export { preloadInventory } from './inventory-preload';
@@ -44,74 +43,30 @@ export function inventoryScenarios(devices: number): Scenario[] {
   ];
 }
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const ADMIN = { email: 'bench@example.com', password: 'bench-password-1' };
-const started: ChildProcess[] = [];
 
-function startProcess(script: string, env: Record<string, string>): Promise<{ proc: ChildProcess; url: string; stop(): Promise<void> }> {
-  const proc = spawn(process.execPath, ['--max-old-space-size=4096', script], {
-    env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  started.push(proc);
-  return new Promise((resolve, reject) => {
-    let buffer = '';
-    let found = false;
-    proc.stdout!.on('data', (chunk: Buffer) => {
-      if (found) return;
-      buffer += chunk.toString();
-      const m = /"url":"(http:\/\/[^"]+)"/.exec(buffer) ?? /^LISTENING (\S+)/m.exec(buffer);
-      if (m) {
-        found = true;
-        resolve({ proc, url: m[1]!, stop: () => new Promise<void>((r) => (proc.once('exit', () => r()), proc.kill('SIGTERM'))) });
-      }
-    });
-    proc.once('exit', (code, signal) => {
-      if (!found) reject(new Error(`${script} exited with ${code ?? signal}`));
-    });
-  });
+export interface InventoryBenchOptions {
+  devices: number;
+  seconds: number;
+  connections: number;
+  /** Keep (and reuse) the preloaded log here; default a temporary directory removed at the end. */
+  dataDir?: string;
+  say(line: string): void;
 }
 
-async function waitHealthy(url: string): Promise<number> {
-  const t0 = Date.now();
-  for (;;) {
-    try {
-      if ((await fetch(`${url}/health`)).status === 200) return Date.now() - t0;
-    } catch {
-      /* not yet */
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-const rssMb = (pid: number) => Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024);
-
-async function load(url: string, headers: Record<string, string> = {}) {
-  const r = await autocannon({ url, headers, connections: CONNECTIONS, duration: SECONDS });
-  return { rps: Math.round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors };
-}
-
-async function main(): Promise<void> {
-  const devices = Number(process.argv[2] ?? 100_000);
-  const keep = process.env.BENCH_DATA_DIR;
-  const dataDir = keep ?? mkdtempSync(join(tmpdir(), 'isp-inventory-bench-'));
-  const say = (s: string) => process.stdout.write(`${s}\n`);
-  const env = {
-    NODE_ENV: 'production',
-    DATA_DIR: dataDir,
-    JWT_SECRET: 'bench-secret-'.padEnd(48, 'z'),
-    SECRETS_KEY: 'bench-secrets-key-'.padEnd(48, 'k'),
-    ADMIN_EMAIL: ADMIN.email,
-    ADMIN_PASSWORD: ADMIN.password,
-    JOBS_ENABLED: 'false',
-    INVENTORY_RATE_LIMIT_PER_MINUTE: '0',
-  };
-  const product = join(__dirname, '..', 'src', 'main.js');
+/** Preloads (unless the data directory already holds a log), starts the product, measures. */
+export async function runInventoryBench(o: InventoryBenchOptions): Promise<void> {
+  const { devices, say } = o;
+  const dataDir = o.dataDir ?? mkdtempSync(join(tmpdir(), 'isp-inventory-bench-'));
+  const reuse = o.dataDir !== undefined && existsSync(join(o.dataDir, 'events.db'));
+  // Document 003's limit (100 a minute per user) would refuse a load generator.
+  const env = productEnv(dataDir, ADMIN, { INVENTORY_RATE_LIMIT_PER_MINUTE: '0' });
+  const defaults = { connections: o.connections, seconds: o.seconds };
   try {
-    say(`# inventory benchmark — ${new Date().toISOString()}, node ${process.version}, ${CONNECTIONS} connections, ${SECONDS} s per scenario`);
-    if (!(keep && existsSync(join(keep, 'events.db')))) {
-      const first = await startProcess(product, env);
+    say(`# inventory benchmark (documents 003 and 000) — ${o.connections} connections, ${o.seconds} s per scenario`);
+    if (!reuse) {
+      mkdirSync(dataDir, { recursive: true });
+      const first = await startProcess(PRODUCT, env);
       await waitHealthy(first.url);
       await first.stop();
       const pre = await preloadInventory(dataDir, { devices }, say);
@@ -122,35 +77,40 @@ async function main(): Promise<void> {
     } else {
       say(`preload: reusing ${dataDir}`);
     }
-    const server = await startProcess(product, env);
+    const server = await startProcess(PRODUCT, env);
     const replayMs = await waitHealthy(server.url);
     say(`start-up until /health answers 200: ${(replayMs / 1000).toFixed(1)} s; resident memory ${rssMb(server.proc.pid!)} MB`);
     const login = (await (await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) })).json()) as { token: string };
     const auth = { authorization: `Bearer ${login.token}` };
-    const bare = await startProcess(join(__dirname, 'bare-server.js'), {});
-    const base = await load(`${bare.url}/`);
-    say('');
-    say('| scenario | matches | req/s | % of bare | p50 ms | p99 ms | non-2xx |');
-    say('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
-    say(`| bare express handler | | ${base.rps} | 100% | ${base.p50} | ${base.p99} | ${base.non2xx} |`);
+    const bare = await startProcess(BARE, {});
+    const results = [await load('bare express handler', { url: `${bare.url}/` }, defaults)];
+    const matches: string[] = [];
     for (const s of inventoryScenarios(devices)) {
       const probe = (await (await fetch(`${server.url}${s.path}`, { headers: auth })).json()) as { meta?: { total: number }; data?: { pagination?: { total: number } } };
-      const total = probe.meta?.total ?? probe.data?.pagination?.total ?? '?';
-      const r = await load(`${server.url}${s.path}`, auth);
-      say(`| ${s.name} | ${total} | ${r.rps} | ${Math.round((100 * r.rps) / base.rps)}% | ${r.p50} | ${r.p99} | ${r.non2xx + r.errors} |`);
+      matches.push(`${s.name}: ${probe.meta?.total ?? probe.data?.pagination?.total ?? '?'}`);
+      results.push(await load(s.name, { url: `${server.url}${s.path}`, headers: auth }, defaults));
     }
     say('');
+    table(results, results[0]!.rps, say);
+    say('');
+    say(`matches (the totals of the answers): ${matches.join('; ')}`);
     say(`resident memory after the runs: ${rssMb(server.proc.pid!)} MB`);
     await bare.stop();
     await server.stop();
   } finally {
-    for (const p of started) if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
-    if (!keep) rmSync(dataDir, { recursive: true, force: true });
+    killStarted();
+    if (!o.dataDir) rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
 if (require.main === module) {
-  main().catch((err: unknown) => {
+  runInventoryBench({
+    devices: Number(process.argv[2] ?? 100_000),
+    seconds: Number(process.env.BENCH_SECONDS ?? 10),
+    connections: Number(process.env.BENCH_CONNECTIONS ?? 32),
+    dataDir: process.env.BENCH_DATA_DIR,
+    say: (line) => process.stdout.write(`${line}\n`),
+  }).catch((err: unknown) => {
     process.stderr.write(`inventory bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
     process.exit(1);
   });

@@ -1,13 +1,16 @@
 /**
- * Figures for the reports on the in-memory read store (a script, not a test). Build, then run:
+ * Figures for the reports on the embedded SQLite read store (a script, not a test). Build, then run:
  *   npm run build && node dist/bench/reports.js [tickets=100000]
  *
  * Feeds the tickets, technicians, technician-performance and reports projectors directly with
  * synthetic ticket events (no event store, no HTTP): `tickets` tickets over about a year, 200
  * technicians, 5,000 customers; then times the queries behind GET /api/reports/*.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { createMemoryReadStore } from '../src/adapters/read-store/memory/memory-read-store';
+import { openSqliteReadStore } from '../src/adapters/read-store/sqlite/sqlite-read-store';
 import { writeTicketsCsv } from '../src/api/technician-management/reports/csv';
 import { writeTicketsPdf } from '../src/api/technician-management/reports/pdf';
 import type { ProjectedEvent, Projector, ProjectorContext } from '../src/projections/engine/projector';
@@ -82,7 +85,8 @@ function* ticketEvents(i: number): Generator<ProjectedEvent> {
 }
 
 async function main(): Promise<void> {
-  const store = createMemoryReadStore();
+  const dir = mkdtempSync(join(tmpdir(), 'isp-reports-bench-'));
+  const store = openSqliteReadStore({ filename: join(dir, 'read-models.db') });
   const projectors: Projector[] = [technicianProfileProjector, ticketsProjector, technicianPerformanceProjector, reportsProjector];
   for (const p of projectors) for (const [name, indexes] of Object.entries(p.collections)) await store.collection(name).createIndexes(indexes);
   const ctx: ProjectorContext = { collection: (name) => store.collection(name) };
@@ -103,15 +107,23 @@ async function main(): Promise<void> {
     Array.from({ length: CUSTOMER_COUNT }, (_, c) => ({ _id: uuid('c0000000', c), full_name: `Pelanggan ${c}`, phone: '0812', address: 'Jl. Contoh' })),
   );
   let events = 0;
-  for (let i = 0; i < N; i++) {
-    for (const e of ticketEvents(i)) {
-      await feed(e);
-      events++;
-    }
+  // As the projection runner does: batches of events, one read-store transaction each.
+  for (let i = 0; i < N; i += 500) {
+    await store.transaction(
+      async () => {
+        for (let j = i; j < Math.min(N, i + 500); j++) {
+          for (const e of ticketEvents(j)) {
+            await feed(e);
+            events++;
+          }
+        }
+      },
+      { bulk: true },
+    );
   }
   const loadMs = Date.now() - loadStart;
   const out = (s: string) => process.stdout.write(`${s}\n`);
-  out(`in-memory read store: ${N.toLocaleString('en-US')} tickets, ${events.toLocaleString('en-US')} ticket events, ${TECHS} technicians`);
+  out(`SQLite read store: ${N.toLocaleString('en-US')} tickets, ${events.toLocaleString('en-US')} ticket events, ${TECHS} technicians`);
   out(`projected by tickets + technician_performance + reports + technicians in ${(loadMs / 1000).toFixed(1)} s (${Math.round((events / loadMs) * 1000).toLocaleString('en-US')} events/s)\n`);
 
   const time = async (label: string, iterations: number, fn: () => Promise<unknown>) => {
@@ -153,6 +165,8 @@ async function main(): Promise<void> {
     performanceReport(store, { period: 'weekly', from: '2025-10-27', to: '2026-01-15', technicianId: uuid('7e000000', 7) }),
   );
   out(`\nresident memory ${(process.memoryUsage().rss / 1024 / 1024).toFixed(0)} MB`);
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
 }
 
 main().catch((err) => {

@@ -20,18 +20,25 @@
  *     an install of @event-driven-io/emmett-sqlite (see bench/emmett-append.ts), Emmett's rate
  *     measured the same way.
  *
+ *  8. Documents 003 and 002 on data directories of their own (bench/inventory.ts: BENCH_DEVICES
+ *     devices, default 100000; bench/billing.ts: BENCH_PELANGGAN pelanggan, default 100000, with
+ *     BENCH_INVOICES_PER_PELANGGAN invoices each, default 3): their lists, narrow and broad, and
+ *     the CSV export, each against a bare handler measured in the same run. 0 leaves one out.
+ *
  * Environment: BENCH_TICKETS (default 100000), BENCH_SKEWED (default 20000), BENCH_REQUESTS
  * (default 20000), BENCH_SECONDS per write scenario (default 10), BENCH_LIST_SECONDS per list
  * scenario (default 5), BENCH_CONNECTIONS (default 32), EMMETT_DIR (optional), BENCH_DATA_DIR
  * (optional: preload into that folder and keep it; when it already holds a log, skip the preload
  * and measure on that log, which is how one investigates a single figure without waiting again).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import autocannon from 'autocannon';
+import type autocannon from 'autocannon';
 import Database from 'better-sqlite3';
+import { runBillingBench } from './billing';
+import { BARE, killStarted, load as loadWith, PRODUCT, productEnv, rssMb, startProcess, table, waitHealthy, type LoadResult } from './harness';
+import { runInventoryBench } from './inventory';
 import { formatAppendBench, runAppendBench } from './event-store-append';
 import { formatEmmettBench, runEmmettBench } from './emmett-append';
 import { preload } from './preload';
@@ -43,65 +50,12 @@ const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 20_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const KEEP_DIR = process.env.BENCH_DATA_DIR;
+const DEVICES = Number(process.env.BENCH_DEVICES ?? 100_000);
+const PELANGGAN = Number(process.env.BENCH_PELANGGAN ?? 100_000);
+const INVOICES_PER_PELANGGAN = Number(process.env.BENCH_INVOICES_PER_PELANGGAN ?? 3);
+
+const load = (name: string, opts: autocannon.Options): Promise<LoadResult> => loadWith(name, opts, { connections: CONNECTIONS, seconds: SECONDS });
 const ADMIN = { email: 'bench@example.com', password: 'bench-password-1' };
-
-interface Proc {
-  proc: ChildProcess;
-  url: string;
-  stop(): Promise<void>;
-}
-
-/** Every process started, so a failed run stops them too instead of leaving them running. */
-const started: ChildProcess[] = [];
-
-function startProcess(script: string, env: Record<string, string>): Promise<Proc> {
-  const proc = spawn(process.execPath, ['--max-old-space-size=4096', script], {
-    // Info level, as in production: one log line per request is part of the cost measured.
-    env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  started.push(proc);
-  return new Promise((resolve, reject) => {
-    let buffer = '';
-    let found = false;
-    let stopping = false;
-    proc.stdout!.on('data', (chunk: Buffer) => {
-      if (found) return; // the logs are drained, not kept
-      buffer += chunk.toString();
-      const m = /"url":"(http:\/\/[^"]+)"/.exec(buffer) ?? /^LISTENING (\S+)/m.exec(buffer);
-      if (m) {
-        found = true;
-        buffer = '';
-        resolve({
-          proc,
-          url: m[1]!,
-          stop: () =>
-            new Promise<void>((r) => {
-              stopping = true;
-              proc.once('exit', () => r());
-              proc.kill('SIGTERM');
-            }),
-        });
-      }
-    });
-    proc.once('exit', (code, signal) => {
-      if (!found) reject(new Error(`${script} exited with ${code ?? signal}`));
-      else if (!stopping) process.stderr.write(`${script} exited unexpectedly with ${code ?? signal}\n`);
-    });
-  });
-}
-
-async function waitHealthy(url: string): Promise<number> {
-  const started = Date.now();
-  for (;;) {
-    try {
-      if ((await fetch(`${url}/health`)).status === 200) return Date.now() - started;
-    } catch {
-      /* not yet */
-    }
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 /**
  * A status poll (a GET) tried again, after a pause, when the connection fails: with a heap of
@@ -141,33 +95,6 @@ function countEvents(dataDir: string): number {
   } finally {
     db.close();
   }
-}
-
-interface LoadResult {
-  name: string;
-  rps: number;
-  p50: number;
-  p99: number;
-  non2xx: number;
-  errors: number;
-}
-
-async function load(name: string, opts: autocannon.Options): Promise<LoadResult> {
-  const result = await autocannon({ connections: CONNECTIONS, duration: SECONDS, ...opts });
-  if (result.non2xx > 0 && result.non2xx === result.requests.total) throw new Error(`${name}: every request failed (${opts.url})`);
-  return {
-    name,
-    rps: Math.round(result.requests.average),
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    non2xx: result.non2xx,
-    errors: result.errors,
-  };
-}
-
-function rssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024);
 }
 
 interface ProjectionsStatus {
@@ -227,17 +154,8 @@ function listScenarios(ids: BenchIds): Array<[string, string]> {
 async function main(): Promise<void> {
   const dataDir = KEEP_DIR ?? mkdtempSync(join(tmpdir(), 'isp-bench-'));
   const reuse = KEEP_DIR !== undefined && existsSync(join(KEEP_DIR, 'events.db'));
-  const product = join(__dirname, '..', 'src', 'main.js');
-  const env = {
-    NODE_ENV: 'production',
-    DATA_DIR: dataDir,
-    JWT_SECRET: 'bench-secret-'.padEnd(48, 'z'),
-    SECRETS_KEY: 'bench-secrets-key-'.padEnd(48, 'k'),
-    ADMIN_EMAIL: ADMIN.email,
-    ADMIN_PASSWORD: ADMIN.password,
-    // The SLA job would add its own writes during the runs; it is not what is measured here.
-    JOBS_ENABLED: 'false',
-  };
+  const product = PRODUCT;
+  const env = productEnv(dataDir, ADMIN);
   const say = (s: string) => process.stdout.write(`${s}\n`);
   try {
     say(`# isp-ops benchmark — ${new Date().toISOString()}, node ${process.version}`);
@@ -283,7 +201,7 @@ async function main(): Promise<void> {
     const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
     const ids = await benchIds(server.url, auth);
     const customerId = ids.customer;
-    const bare = await startProcess(join(__dirname, 'bare-server.js'), {});
+    const bare = await startProcess(BARE, {});
 
     const results: LoadResult[] = [];
     results.push(await load('bare express handler', { url: `${bare.url}/` }));
@@ -321,11 +239,7 @@ async function main(): Promise<void> {
     }
     const base = results[0]!.rps;
     say('');
-    say('| scenario | req/s | % of bare | p50 ms | p99 ms | non-2xx | errors |');
-    say('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
-    for (const r of results) {
-      say(`| ${r.name} | ${r.rps} | ${Math.round((100 * r.rps) / base)}% | ${r.p50} | ${r.p99} | ${r.non2xx} | ${r.errors} |`);
-    }
+    table(results, base, say);
     const status = (await json<{ data: ProjectionsStatus }>(`${server.url}/ops/projections`, { headers: auth })).data;
     say('');
     say(
@@ -369,8 +283,26 @@ async function main(): Promise<void> {
       const theirs = emmett.scenarios.find((x) => x.writers === 1)!.eventsPerSecond;
       say(`sequential single-event durable appends: ${ours} vs Emmett ${theirs} events/s = ${(ours / theirs).toFixed(1)}x`);
     }
+
+    // Documents 003 and 002 on data of their own, each against a bare handler of its own run.
+    const subDir = (name: string) => (KEEP_DIR ? join(KEEP_DIR, name) : undefined);
+    if (DEVICES > 0) {
+      say('');
+      await runInventoryBench({ devices: DEVICES, seconds: LIST_SECONDS, connections: CONNECTIONS, dataDir: subDir('inventory'), say });
+    }
+    if (PELANGGAN > 0) {
+      say('');
+      await runBillingBench({
+        pelanggan: PELANGGAN,
+        invoicesPerPelanggan: INVOICES_PER_PELANGGAN,
+        seconds: LIST_SECONDS,
+        connections: CONNECTIONS,
+        dataDir: subDir('billing'),
+        say,
+      });
+    }
   } finally {
-    for (const proc of started) if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
+    killStarted();
     if (!KEEP_DIR) rmSync(dataDir, { recursive: true, force: true });
   }
 }
