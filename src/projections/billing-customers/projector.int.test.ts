@@ -1,6 +1,6 @@
 import { createMemoryReadStore, type MemoryReadStore } from '../../adapters/read-store/memory/memory-read-store';
-import { openSqliteReadStore } from '../../adapters/read-store/sqlite/sqlite-read-store';
 import type { Doc } from '../../ports/read-store';
+import { openTempSqliteReadStore, project, summarizePlan, type TempSqliteReadStore } from '../../../test/support/sqlite-plans';
 import type { ProjectedEvent, ProjectorContext, Projector } from '../engine/projector';
 import { billingInvoicesProjector, BILLING_INVOICES, BILLING_REVENUE_DAILY, type InvoiceDoc, type RevenueDailyDoc } from '../billing-invoices/projector';
 import { invoiceFilter, INVOICE_SORT } from '../billing-invoices/queries';
@@ -123,50 +123,56 @@ describe('billing read models', () => {
     expect(tombstone).toEqual({ _id: 'c1', _pos: expect.any(Number), id: 1, code: 'CUST-000001', closed_at: '2026-02-01T00:00:00.000Z' });
   });
 
-  describe('the lists run on their indexes (a page costs its page, not its matches)', () => {
-    beforeEach(async () => {
-      for (let n = 1; n <= 600; n++) await apply(customer(n, n === 77 ? { fullName: 'Zulkifli Rahman' } : {}));
-      for (let i = 1; i <= 600; i++) await apply(invoiceCreated(i, i, i % 3 ? '2026-01' : '2026-02'));
+  describe('the lists run on their indexes on the SQLite read store, the embedded default (a page costs its page, not its matches)', () => {
+    let sqlite: TempSqliteReadStore;
+    beforeAll(async () => {
+      sqlite = openTempSqliteReadStore();
+      const events: ProjectedEvent[] = [];
+      for (let n = 1; n <= 600; n++) events.push(customer(n, n === 77 ? { fullName: 'Zulkifli Rahman' } : {}));
+      for (let i = 1; i <= 600; i++) events.push(invoiceCreated(i, i, i % 3 ? '2026-01' : '2026-02'));
+      await project(sqlite.store, projectors, events);
     });
+    afterAll(() => sqlite.dispose());
+    /** A page read in index order: SQLite stops after it (LIMIT) without sorting the matches. */
+    const inOrder = (index: string) => ({ exact: true, indexes: [index], sideTableSearches: 0, fullScans: [], tempSort: false });
+    const page = { skip: 0, limit: 15 };
 
     it('pelanggan: unfiltered and by brand walk the sort index and stop after the page', () => {
-      const col = store.collection<PelangganDoc>(BILLING_PELANGGAN);
-      for (const q of [{}, { idBrand: 'arta' }]) {
-        const plan = col.explain(pelangganFilter(q), { sort: PELANGGAN_SORT, skip: 0, limit: 15 });
-        expect([q, plan.sortedByIndex, plan.examined, plan.returned]).toEqual([q, true, 15, 15]);
+      const col = sqlite.store.collection<PelangganDoc>(BILLING_PELANGGAN);
+      for (const [q, index] of [
+        [{}, 'id_-1'],
+        [{ idBrand: 'arta' }, 'id_brand_1_id_-1'],
+      ] as const) {
+        expect([q, summarizePlan(col.explain(pelangganFilter(q), { sort: PELANGGAN_SORT, ...page }))]).toEqual([q, inOrder(index)]);
       }
     });
 
-    it('pelanggan: search and alamat find the right ones', async () => {
-      const col = store.collection<PelangganDoc>(BILLING_PELANGGAN);
+    it('pelanggan: search and alamat read the token indexes, not the table, and find the right ones', async () => {
+      const col = sqlite.store.collection<PelangganDoc>(BILLING_PELANGGAN);
+      for (const [q, sideTableSearches] of [
+        [{ search: 'zulk' }, 1],
+        [{ search: 'rahman zulk' }, 2],
+        [{ alamat: 'mawar' }, 1],
+        [{ idBrand: 'ARTA', alamat: 'mawar 77' }, 2],
+      ] as const) {
+        expect([q, summarizePlan(col.explain(pelangganFilter(q), { sort: PELANGGAN_SORT, ...page }))]).toEqual([q, expect.objectContaining({ exact: true, sideTableSearches, fullScans: [] })]);
+      }
       expect((await col.find(pelangganFilter({ search: 'rahman zulk' }), { sort: PELANGGAN_SORT })).map((d) => d.id)).toEqual([77]);
       expect(await col.countDocuments(pelangganFilter({ alamat: 'MAWAR 77' }))).toBe(1);
+      expect(await col.countDocuments(pelangganFilter({ alamat: 'mawar' }))).toBe(600);
     });
 
     it('invoices: by periode, status, pelanggan and combinations walk a matching index', () => {
-      const col = store.collection<InvoiceDoc>(BILLING_INVOICES);
-      for (const q of [{}, { periode: '2026-01' }, { status: 'draft' as const }, { periode: '2026-02', status: 'draft' as const }, { pelangganId: 5 }]) {
-        const plan = col.explain(invoiceFilter(q), { sort: INVOICE_SORT, skip: 0, limit: 15 });
-        expect([q, plan.sortedByIndex, plan.examined === plan.returned]).toEqual([q, true, true]);
+      const col = sqlite.store.collection<InvoiceDoc>(BILLING_INVOICES);
+      for (const [q, index] of [
+        [{}, 'id_-1'],
+        [{ periode: '2026-01' }, 'periode_1_id_-1'],
+        [{ status: 'draft' as const }, 'status_1_id_-1'],
+        [{ periode: '2026-02', status: 'draft' as const }, 'periode_1_status_1_id_-1'],
+        [{ pelangganId: 5 }, 'pelanggan_id_1_id_-1'],
+      ] as const) {
+        expect([q, summarizePlan(col.explain(invoiceFilter(q), { sort: INVOICE_SORT, ...page }))]).toEqual([q, inOrder(index)]);
       }
     });
-  });
-
-  it('on the SQLite read store (the embedded default), search and alamat read the token index, not the table', async () => {
-    const sqlite = openSqliteReadStore({ filename: ':memory:' });
-    try {
-      for (const [name, indexes] of Object.entries(billingCustomersProjector.collections)) await sqlite.collection(name).createIndexes(indexes);
-      const sctx: ProjectorContext = { collection: <T extends Doc>(name: string) => sqlite.collection<T>(name) };
-      for (let n = 1; n <= 200; n++) await billingCustomersProjector.apply(customer(n, n === 77 ? { fullName: 'Zulkifli Rahman' } : {}), sctx);
-      const col = sqlite.collection<PelangganDoc>(BILLING_PELANGGAN);
-      for (const q of [{ search: 'zulk' }, { search: 'rahman zulk' }, { alamat: 'mawar' }, { idBrand: 'ARTA', alamat: 'mawar 77' }]) {
-        const plan = (col as unknown as { explain(f: unknown, o: unknown): { plan: string[] } }).explain(pelangganFilter(q), { sort: PELANGGAN_SORT, skip: 0, limit: 15 });
-        expect([q, plan.plan.some((step) => /SEARCH \S+_m USING/.test(step))]).toEqual([q, true]);
-      }
-      expect((await col.find(pelangganFilter({ search: 'rahman zulk' }), { sort: PELANGGAN_SORT })).map((d) => d.id)).toEqual([77]);
-      expect(await col.countDocuments(pelangganFilter({ alamat: 'mawar' }))).toBe(200);
-    } finally {
-      await sqlite.close();
-    }
   });
 });

@@ -1,0 +1,64 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openSqliteReadStore, type SqliteReadStore } from '../../src/adapters/read-store/sqlite/sqlite-read-store';
+import type { Doc } from '../../src/ports/read-store';
+import type { ProjectedEvent, Projector, ProjectorContext } from '../../src/projections/engine/projector';
+
+/**
+ * The SQLite read store (the embedded default) in a fresh temp directory, for tests that prove
+ * a list is served by an index: `collection.explain()` / `explainCount()` give SQLite's
+ * EXPLAIN QUERY PLAN, which {@link summarizePlan} reads.
+ */
+export interface TempSqliteReadStore {
+  store: SqliteReadStore;
+  /** Closes the store and removes its directory. */
+  dispose(): Promise<void>;
+}
+
+export function openTempSqliteReadStore(): TempSqliteReadStore {
+  const dir = mkdtempSync(join(tmpdir(), 'isp-plans-'));
+  const store = openSqliteReadStore({ filename: join(dir, 'read-models.db') });
+  return {
+    store,
+    async dispose() {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Creates the projectors' declared indexes on `store`, then applies `events` as the runner would. */
+export async function project(store: SqliteReadStore, projectors: readonly Projector[], events: readonly ProjectedEvent[]): Promise<void> {
+  for (const p of projectors) for (const [name, indexes] of Object.entries(p.collections)) await store.collection(name).createIndexes(indexes);
+  const ctx: ProjectorContext = { collection: <T extends Doc>(name: string) => store.collection<T>(name) };
+  for (const e of events) for (const p of projectors) if (p.handles.includes(e.type)) await p.apply(e, ctx);
+}
+
+export interface PlanSummary {
+  /** The whole filter is SQL: a page is LIMIT/OFFSET in SQLite, a count is `count(*)`. */
+  exact: boolean;
+  /** The declared indexes SQLite searches or walks (`USING [COVERING] INDEX d<n>:<name>`). */
+  indexes: string[];
+  /** How many times the multikey side table is searched through its key (an element's value,
+   * prefix or range): one per condition on an array field. */
+  sideTableSearches: number;
+  /** Tables read whole, without an index (`SCAN d<n>`). */
+  fullScans: string[];
+  /** SQLite sorts the matches (`USE TEMP B-TREE FOR ORDER BY`) instead of reading an index in order. */
+  tempSort: boolean;
+}
+
+export function summarizePlan(explained: { exact: boolean; plan: string[] }): PlanSummary {
+  const { plan } = explained;
+  return {
+    exact: explained.exact,
+    indexes: plan.flatMap((step) => {
+      const m = /USING (?:COVERING )?INDEX d\d+:(\S+)/.exec(step);
+      return m ? [m[1]!.replace(/:q$/, '')] : [];
+    }),
+    sideTableSearches: plan.filter((step) => /^SEARCH d\d+_m USING PRIMARY KEY \(f=\? AND k/.test(step)).length,
+    fullScans: plan.filter((step) => /^SCAN \S+$/.test(step)),
+    tempSort: plan.some((step) => step.includes('TEMP B-TREE')),
+  };
+}
