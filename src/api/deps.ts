@@ -7,6 +7,7 @@ import type { ReadStore } from '../ports/read-store';
 import type { RateLimiter } from '../ports/rate-limit';
 import type { RunnerStatus } from '../projections/engine/runner';
 import type { RebuildJobs } from '../projections/engine/rebuild-jobs';
+import type { CompareJobs } from '../projections/engine/compare-jobs';
 import type { FileUrls } from './files/signed-urls';
 import type { TokenService } from './auth/tokens';
 import type { LoginRateLimitSettings } from './http/rate-limit';
@@ -31,6 +32,8 @@ export interface ApiDeps {
   sync: ReadModelSync;
   fileUrls: FileUrls;
   rebuilds: RebuildJobs;
+  /** Rebuilt-equals-live checks started through /api/v1/ops (src/projections/engine/compare.ts). */
+  comparisons: CompareJobs;
   /** Counters in the read store: with MongoDB, limits hold across instances. */
   rateLimiter: RateLimiter;
   settings: {

@@ -9,6 +9,7 @@ import { escapeUndecodablePaths } from './http/undecodable-path';
 import { health, readinessGate } from './ops/health';
 import { openapiRouter } from './openapi/router';
 import { opsRouter } from './ops/router';
+import { auditRouter } from './audit/router';
 import { serviceRequestsRouter } from './service-requests/router';
 import { technicianManagementRouter } from './technician-management/router';
 import { inventoryAdminRouter } from './inventory-admin/router';
@@ -38,6 +39,10 @@ export function createHttpApp(deps: ApiDeps): Express {
   app.use('/api/services', serviceRequestsRouter(deps)); // document 001
   app.use('/api/mikrotik_servers', mikrotikServersRouter(deps)); // document 002, Mikrotik
   app.use('/api/v1/admin', inventoryAdminRouter(deps)); // document 003
+  // Issue 15: auditors (super_admin, auditor) and operators (super_admin), before /api (document 000).
+  const ops = opsRouter(deps);
+  app.use('/api/v1/audit', auditRouter(deps));
+  app.use('/api/v1/ops', ops);
   // Document 002 before 000: /api/users, /api/reports, /api/notifications are shared prefixes.
   mountFtthBilling(app, deps);
   app.use('/api', document000); // document 000
@@ -45,7 +50,7 @@ export function createHttpApp(deps: ApiDeps): Express {
   // The same router instances again, in one mount (an alias, not copies).
   app.use('/v1/api', Router().use('/auth', auth).use(document000));
   app.use(filesRouter(deps));
-  app.use('/ops', opsRouter(deps));
+  app.use('/ops', ops); // the same router: /ops/* as before
 
   app.use((req, res) => {
     res.status(404).json({

@@ -22,6 +22,8 @@ import { mainBranch } from './main-branch';
 import { department } from './department';
 import { category } from './category';
 import { parentCategory } from './parent-category';
+import { webhookDecider, webhookEvents } from './webhook';
+import { webhookDeliveryDecider, webhookDeliveryEvents } from './webhook-delivery';
 
 /**
  * Every aggregate, by the prefix of its stream names (`ticket-<uuid>` → `ticket`): the decider
@@ -62,7 +64,7 @@ function aggregate(prefix: string, name: string, decider: AnyDecider, events: re
 export const AGGREGATES: readonly AggregateType[] = [
   aggregate('user', 'User', userDecider, userEvents),
   aggregate('session', 'Session (refresh-token family)', sessionDecider, sessionEvents),
-  aggregate('customer', 'Customer', customerDecider, customerEvents, { billing: true }),
+  aggregate('customer', 'Customer', customerDecider, customerEvents),
   aggregate('ticket', 'Ticket', ticketDecider, ticketEvents),
   aggregate('technician', 'Technician profile', technicianDecider, technicianEvents),
   aggregate('service_request', 'Service request', serviceRequestDecider, serviceRequestEvents),
@@ -78,6 +80,8 @@ export const AGGREGATES: readonly AggregateType[] = [
   aggregate('inventory_item', 'Inventory item', inventoryItemDecider, inventoryItemEvents),
   aggregate('low_stock_digest', 'Low-stock digest', lowStockDigestDecider, [LowStockDigestIssued]),
   aggregate('device', 'Device', deviceDecider, deviceEvents),
+  aggregate('webhook', 'Webhook subscription', webhookDecider, webhookEvents),
+  aggregate('webhook_delivery', 'Webhook message and its attempts', webhookDeliveryDecider, webhookDeliveryEvents),
   ...[branch, mainBranch, department, category, parentCategory].map((r) => aggregate(r.kind, r.kind, r.decider, r.events)),
 ];
 

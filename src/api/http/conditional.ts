@@ -7,9 +7,17 @@ import { NotFoundError, ValidationError } from '../../domain/shared/errors';
  * stale, decided by the command handler).
  */
 
-/** ETag: the aggregate's stream revision. */
-export function setEtag(res: Response, revision: number): void {
+/** The response header naming the event stream an aggregate's answer was read from. */
+export const EVENT_STREAM_HEADER = 'X-Event-Stream';
+
+/**
+ * ETag: the aggregate's stream revision; and `X-Event-Stream`: the stream's name as the store
+ * has it (`ticket-<uuid>`), so an auditor can take any aggregate read to the audit API
+ * (/api/v1/audit/streams/{stream}). Every single-aggregate read calls this.
+ */
+export function setEtag(res: Response, revision: number, stream: string): void {
   res.setHeader('ETag', `"${revision}"`);
+  res.setHeader(EVENT_STREAM_HEADER, stream);
 }
 
 /** If-Match: "3", 3 or W/"3" → 3 ("-1": a stream with no events yet); absent → undefined. */

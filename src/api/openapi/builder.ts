@@ -113,7 +113,11 @@ export function operation(spec: OperationSpec): BuiltOperation {
   const responses: Record<string, ResponseObject | ReferenceObject> = {};
   for (const s of spec.success) {
     const headers: Record<string, HeaderObject | ReferenceObject> = {};
-    for (const h of s.headers ?? []) headers[h] = headerRef(h);
+    for (const h of s.headers ?? []) {
+      headers[h] = headerRef(h);
+      // An aggregate's read names its stream next to the revision (src/api/http/conditional.ts setEtag).
+      if (h === 'ETag') headers['X-Event-Stream'] = headerRef('XEventStream');
+    }
     if (spec.idempotencyKey) headers['Idempotency-Replayed'] = headerRef('IdempotencyReplayed');
     Object.assign(headers, s.extraHeaders ?? {});
     const content: Record<string, MediaTypeObject> = {};

@@ -1,7 +1,7 @@
 import { authArea } from './areas/auth';
 import { customersArea } from './areas/customers';
 import { mobileArea } from './areas/mobile';
-import { opsArea, platformArea } from './areas/platform';
+import { platformArea } from './areas/platform';
 import { reportsArea } from './areas/reports';
 import { serviceRequestsArea } from './areas/service-requests';
 import { techniciansArea } from './areas/technicians';
@@ -42,7 +42,6 @@ export function buildOpenApiDocument(options: { serverUrl?: string; app?: Expres
     mobileArea(),
     reportsArea(),
     serviceRequestsArea(),
-    opsArea(),
     platformArea(),
   ];
   // Routes declared with src/api/http/route.ts describe themselves (declared.ts reads them off

@@ -240,7 +240,7 @@ describe('OpenAPI document', () => {
       expect(headerParams('post', '/api/services/{id}/approve')).toEqual(['If-Match']);
       expect(headerParams('put', '/api/customers/{id}')).toEqual(['If-Match']);
       const get = deref<ResponseObject>(doc, doc.paths['/api/tickets/{id}']!.get!.responses['200']!);
-      expect(Object.keys(get.headers ?? {})).toEqual(['ETag']);
+      expect(Object.keys(get.headers ?? {})).toEqual(['ETag', 'X-Event-Stream']);
       expect(doc.paths['/api/tickets/{id}/status']!.put!.responses['412']).toBeDefined();
     });
 

@@ -15,6 +15,7 @@ import { serviceRequestErrorHandler } from './errors';
 import { canonicalFields, createServiceRequestBody, listQuery, transitionBodies } from './input';
 import { may, type ServiceRequestPermission } from './permissions';
 import { parseStatus, presentServiceRequest, presentTimeline } from './presenter';
+import { serviceRequestStream } from '../../domain/service-request';
 
 function requirePermission(auth: AuthContext, permission: ServiceRequestPermission): void {
   if (!may(auth.role, permission)) throw new ForbiddenError('This action is unauthorized.');
@@ -114,7 +115,7 @@ export function serviceRequestsRouter(deps: ApiDeps): Router {
       );
       await settle(deps, req, result.position);
       const doc = await visible(req, requestId);
-      setEtag(res, result.revision);
+      setEtag(res, result.revision, serviceRequestStream(doc.id));
       res.setHeader('Location', `/api/services/${requestId}`);
       res.status(201).json({ data: detail(req, doc) });
     },
@@ -122,13 +123,13 @@ export function serviceRequestsRouter(deps: ApiDeps): Router {
 
   router.get('/:id', async (req, res) => {
     const doc = await visible(req, parseId(String(req.params.id)));
-    setEtag(res, doc.revision);
+    setEtag(res, doc.revision, serviceRequestStream(doc.id));
     res.json({ data: detail(req, doc) });
   });
 
   router.get('/:id/timeline', async (req, res) => {
     const doc = await visible(req, parseId(String(req.params.id)));
-    setEtag(res, doc.revision);
+    setEtag(res, doc.revision, serviceRequestStream(doc.id));
     res.json({ data: presentTimeline(doc.timeline) });
   });
 
@@ -156,7 +157,7 @@ export function serviceRequestsRouter(deps: ApiDeps): Router {
       );
       await settle(deps, req, result.position);
       const doc = await visible(req, id);
-      setEtag(res, result.revision);
+      setEtag(res, result.revision, serviceRequestStream(doc.id));
       res.json({ data: detail(req, doc) });
     });
   }

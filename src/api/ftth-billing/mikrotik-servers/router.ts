@@ -25,6 +25,7 @@ import { MikrotikSyncFailedError, mikrotikErrorHandler } from './errors';
 import { createServerBody, listQuery, serverParams, syncParams, updateServerBody } from './input';
 import { MIKROTIK_PERMISSIONS as P } from './permissions';
 import { MIKROTIK_SCHEMAS, presentHealthEntry, presentServer, presentSync, presentTest } from './presenter';
+import { mikrotikServerStream } from '../../../domain/mikrotik-server';
 
 const TAG = '002 · Mikrotik';
 const base = { ...billingDoc, tag: TAG };
@@ -61,7 +62,7 @@ export function mikrotikServersRouter(deps: ApiDeps, allow: Guard = guard(deps, 
   const answer = async (req: Request, res: Response, serverId: number, position: number | null, status = 200) => {
     await settle(deps, req, position);
     const doc = await load(serverId);
-    setEtag(res, doc.revision);
+    setEtag(res, doc.revision, mikrotikServerStream(doc.id));
     res.status(status).json(presentServer(doc));
   };
 
@@ -153,7 +154,7 @@ export function mikrotikServersRouter(deps: ApiDeps, allow: Guard = guard(deps, 
         },
         handle: async (_req, res, { params }) => {
           const doc = await load(params.server_id);
-          setEtag(res, doc.revision);
+          setEtag(res, doc.revision, mikrotikServerStream(doc.id));
           res.json(presentServer(doc));
         },
       }),

@@ -30,6 +30,7 @@ import { CSV_COLUMNS, importPelangganCsv, writePelangganCsv, type ImportOutcome 
 import { createPelangganBody, exportQuery, listPelangganQuery, pelangganParams, updatePelangganBody } from './input';
 import { changesOf, detailsOf, requireBrand } from './mapping';
 import { pick, presentPelanggan, presentPelangganDetail } from './presenter';
+import { customerStream } from '../../../domain/customer';
 
 const base = { ...billingDoc, tag: TAGS.pelanggan };
 
@@ -52,7 +53,7 @@ export function pelangganRouter(deps: ApiDeps, limits: BillingLimiters, guard: G
       getDataTeknisOfPelanggan(deps.readStore, doc.id),
       mikrotikSyncForPelanggan(deps.readStore, doc.id),
     ]);
-    setEtag(res, doc.revision);
+    setEtag(res, doc.revision, customerStream(doc._id));
     res.status(status).json(presentPelangganDetail(doc, plan, teknis, sync));
   };
   const upload = singleFileUpload(

@@ -18,6 +18,7 @@ import { dataOf, pageOf as pageSchema } from '../schemas';
 import { conditionFromLabel } from '../vocabulary';
 import { createDeviceBody, listDevicesQuery, updateDeviceBody } from './input';
 import { presentDevice, presentDeviceDetail, presentDeviceSummary } from './presenter';
+import { deviceStream } from '../../../domain/device';
 
 type Body = Partial<Record<keyof typeof createDeviceBody.shape, unknown>>;
 
@@ -55,7 +56,7 @@ export function devicesRouter(deps: ApiDeps): Router {
     await settle(deps, req, position);
     const doc = await findDevice(deps.readStore, deviceId);
     if (!doc) throw new NotFoundError('Device', deviceId);
-    setEtag(res, doc.revision);
+    setEtag(res, doc.revision, deviceStream(doc._id));
     data(res, presentDeviceSummary(doc), status);
   };
 
@@ -134,7 +135,7 @@ export function devicesRouter(deps: ApiDeps): Router {
             branchIds: [doc.current?.branch_id],
             categoryIds: [doc.category_id],
           });
-          setEtag(res, doc.revision);
+          setEtag(res, doc.revision, deviceStream(doc._id));
           data(res, presentDeviceDetail(doc, history, l));
         },
       }),

@@ -17,6 +17,7 @@ import { asDuplicateEmail } from '../users/http';
 import { checkCreatedRange, createCustomerBody, listCustomersQuery, updateCustomerBody } from './input';
 import { assertMayViewCustomer, CUSTOMER_PERMISSIONS } from './permissions';
 import { presentCustomer } from './presenter';
+import { customerStream } from '../../../domain/customer';
 
 type UpdateBody = ReturnType<typeof updateCustomerBody.parse>;
 type AddressParts = NonNullable<UpdateBody['address_parts']>;
@@ -66,7 +67,7 @@ export function customersRouter(deps: ApiDeps): Router {
   const answer = async (req: Request, res: Response, customerId: string, position: number | null, status = 200) => {
     await settle(deps, req, position);
     const doc = await load(customerId);
-    setEtag(res, doc.revision);
+    setEtag(res, doc.revision, customerStream(doc._id));
     ok(res, { customer: presentCustomer(doc) }, status);
   };
 
@@ -126,7 +127,7 @@ export function customersRouter(deps: ApiDeps): Router {
     const customerId = uuidParam(req, 'Customer');
     assertMayViewCustomer(requireAuth(req), customerId);
     const doc = await load(customerId);
-    setEtag(res, doc.revision);
+    setEtag(res, doc.revision, customerStream(doc._id));
     ok(res, { customer: presentCustomer(doc) });
   });
 

@@ -18,6 +18,7 @@ import { inventoryErrorHandler } from './errors';
 import { createAssignmentBody, createItemBody, listAssignmentsQuery, listItemsQuery, movementBody, returnBody, updateItemBody, uuidParams } from './input';
 import { INVENTORY_PERMISSIONS as P } from './permissions';
 import { INVENTORY_SCHEMAS, presentAssignment, presentItem } from './presenter';
+import { inventoryItemStream } from '../../../domain/inventory-item';
 
 const TAG = '000 · Inventory';
 const base = { ...tms, tag: TAG };
@@ -48,7 +49,7 @@ export function inventoryRouter(deps: ApiDeps): Router {
     await settle(deps, req, position);
     const doc = await findItem(deps.readStore, itemId);
     if (!doc) throw new NotFoundError('Item', itemId);
-    setEtag(res, doc.revision);
+    setEtag(res, doc.revision, inventoryItemStream(doc._id));
     ok(res, { item: presentItem(doc) }, status);
   };
   const answerAssignment = async (req: Request, res: Response, id: string, position: number | null, status = 200) => {
@@ -137,7 +138,7 @@ export function inventoryRouter(deps: ApiDeps): Router {
         handle: async (_req, res, { params }) => {
           const doc = await findItem(deps.readStore, params.id);
           if (!doc) throw new NotFoundError('Item', params.id);
-          setEtag(res, doc.revision);
+          setEtag(res, doc.revision, inventoryItemStream(doc._id));
           ok(res, { item: presentItem(doc) });
         },
       }),

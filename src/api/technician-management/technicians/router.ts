@@ -14,6 +14,7 @@ import { allows, permit } from '../permissions';
 import { availabilityBody, listQuery, locationBody, skillsBody } from './input';
 import { TECHNICIAN_PERMISSIONS as P } from './permissions';
 import { presentTechnician } from './presenter';
+import { technicianStream } from '../../../domain/technician';
 
 const technicianId = (req: Request): string => uuidParam(req, 'Technician');
 
@@ -75,7 +76,7 @@ export function techniciansRouter(deps: ApiDeps): Router {
     const id = technicianId(req);
     requireReadable(req, id);
     const doc = await load(id);
-    setEtag(res, doc.revision);
+    setEtag(res, doc.revision, technicianStream(id));
     ok(res, { technician: await present(doc) });
   });
 
@@ -90,7 +91,7 @@ export function techniciansRouter(deps: ApiDeps): Router {
     const result = await changeTechnician(deps.commands, id, change, metaFor(req), { ifMatch: ifMatch(req) });
     await settle(deps, req, result.position);
     const doc = await load(id);
-    setEtag(res, result.revision);
+    setEtag(res, result.revision, technicianStream(id));
     ok(res, { technician: await present(doc) });
   };
 

@@ -29,6 +29,7 @@ import {
 import { assignBody, commentBody, createTicketBody, parseListQuery, parseUpdateBody, statusBody } from './input';
 import { TICKET_PERMISSIONS as P } from './permissions';
 import { presentComment } from './presenter';
+import { ticketStream } from '../../../domain/ticket';
 
 const json = express.json({ limit: '256kb' });
 
@@ -47,7 +48,7 @@ export function ticketsRouter(deps: ApiDeps): Router {
   const answer = async (req: Request, res: Response, ticketId: string, result: CommandResult<TicketState>, status = 200) => {
     await settle(deps, req, result.position);
     const doc = await visibleTicket(deps, requireAuth(req), ticketId);
-    setEtag(res, doc.revision);
+    setEtag(res, doc.revision, ticketStream(doc._id));
     ok(res, { ticket: await presentDetail(deps, doc, fileUrlFor(deps, req)) }, status);
   };
 
@@ -108,7 +109,7 @@ export function ticketsRouter(deps: ApiDeps): Router {
 
   router.get('/:id', permit(P, 'view'), async (req, res) => {
     const doc = await visibleTicket(deps, requireAuth(req), ticketIdOf(req));
-    setEtag(res, doc.revision);
+    setEtag(res, doc.revision, ticketStream(doc._id));
     ok(res, { ticket: await presentDetail(deps, doc, fileUrlFor(deps, req)) });
   });
 
@@ -188,7 +189,7 @@ export function ticketsRouter(deps: ApiDeps): Router {
     const comment = doc.comments.find((c) => c.id === commentId);
     if (!comment) throw new NotFoundError('Comment', commentId);
     const parties = await lookupParties(deps.readStore, [], [comment.user_id]);
-    setEtag(res, doc.revision);
+    setEtag(res, doc.revision, ticketStream(doc._id));
     res.setHeader('Location', `/api/tickets/${id}`);
     ok(res, { comment: presentComment(comment, parties) }, 201);
   });

@@ -17,6 +17,7 @@ import { asDuplicateEmail } from './http';
 import { createUserBody, deleteUserBody, listUsersQuery, updateUserBody } from './input';
 import { assertMayChange, assertMayCreate, assertMayView, USER_PERMISSIONS } from './permissions';
 import { presentUser } from './presenter';
+import { userStream } from '../../../domain/user';
 
 /**
  * Document 000, user management: GET/POST /api/users, GET/PUT/DELETE /api/users/:id.
@@ -35,7 +36,7 @@ export function usersRouter(deps: ApiDeps): Router {
   const answer = async (req: Request, res: express.Response, userId: string, position: number | null, status = 200) => {
     await settle(deps, req, position);
     const doc = await load(userId);
-    setEtag(res, doc.revision);
+    setEtag(res, doc.revision, userStream(doc._id));
     ok(res, { user: presentUser(doc) }, status);
   };
 
@@ -89,7 +90,7 @@ export function usersRouter(deps: ApiDeps): Router {
     const userId = uuidParam(req, 'User');
     assertMayView(requireAuth(req), userId);
     const doc = await load(userId);
-    setEtag(res, doc.revision);
+    setEtag(res, doc.revision, userStream(doc._id));
     ok(res, { user: presentUser(doc) });
   });
 
