@@ -44,18 +44,16 @@ export function searchTerms(search: string): string[] {
 }
 
 /**
- * The filter for a search: the longest word bounds an index range, and an anchored regex per
- * word checks each one (the range alone could be met by two different array elements).
- * Null when the search holds no word at all (it then filters nothing).
+ * The filter for a search: an anchored regex per word (`^word`), each met by some token. A
+ * `^literal` regex is a prefix range on one element of the multikey index (MongoDB derives the
+ * index bounds from it; the SQLite store looks it up in the field's side table), so no separate
+ * range is needed: a `$gte`/`$lt` pair on an array field may be met by two different elements,
+ * which makes each bound a condition of its own that nearly every document meets. Null when the
+ * search holds no word at all (it then filters nothing).
  */
 export function searchFilter(search: string, field = SEARCH_TOKENS): Filter | null {
   const terms = searchTerms(search);
   if (terms.length === 0) return null;
-  const [first] = terms;
-  return {
-    $and: [
-      { [field]: { $gte: first, $lt: `${first}\uffff` } },
-      ...terms.map((t) => ({ [field]: { $regex: `^${escapeRegex(t)}` } })),
-    ],
-  };
+  const conditions = terms.map((t) => ({ [field]: { $regex: `^${escapeRegex(t)}` } }));
+  return conditions.length === 1 ? conditions[0]! : { $and: conditions };
 }

@@ -1,5 +1,6 @@
 import { createMemoryReadStore, type MemoryReadStore } from '../../adapters/read-store/memory/memory-read-store';
 import type { Doc } from '../../ports/read-store';
+import { openTempSqliteReadStore, project, summarizePlan } from '../../../test/support/sqlite-plans';
 import type { ProjectedEvent, ProjectorContext } from '../engine/projector';
 import { USERS, usersProjector as projector, type UserDoc } from './projector';
 import { findUserById, USER_LIST_SORT, userListFilter } from './queries';
@@ -57,23 +58,32 @@ describe('users projector (list fields)', () => {
     expect((await findUserById(store, 'ana'))?.profile.full_name).toBe('Ana Putri');
   });
 
-  it('serves role, is_active and search from indexes', async () => {
+  it('serves role, is_active and search from indexes on the SQLite read store (the embedded default)', async () => {
     const roles = ['technician', 'supervisor', 'customer_service', 'manager'];
-    for (let i = 1; i <= 300; i++) await apply(registered(`u${i}`, i, {}, roles[i % roles.length]));
-    for (let i = 1; i <= 300; i += 7) await apply(ev('UserDeactivated', `u${i}`, 1, { reason: null, deactivatedAt: 'x' }));
-    const users = store.collection<UserDoc>(USERS);
-    const explain = (q: Parameters<typeof userListFilter>[0]) => users.explain(userListFilter(q), { sort: USER_LIST_SORT, skip: 0, limit: 20 });
-
-    expect(explain({})).toMatchObject({ index: 'created_at_-1_number_-1', sortedByIndex: true, examined: 20 });
-    expect(explain({ role: 'supervisor' })).toMatchObject({ index: 'role_1_created_at_-1_number_-1', sortedByIndex: true, examined: 20 });
-    expect(explain({ isActive: false })).toMatchObject({ index: 'is_active_1_created_at_-1_number_-1', sortedByIndex: true, examined: 20 });
-    expect(explain({ role: 'manager', isActive: true })).toMatchObject({
-      index: 'role_1_is_active_1_created_at_-1_number_-1',
-      sortedByIndex: true,
-      examined: 20,
-    });
-    const search = explain({ search: 'u123' });
-    expect(search).toMatchObject({ index: 'search_tokens_1', returned: 1 });
-    expect(search.examined).toBeLessThanOrEqual(2);
+    const events: ProjectedEvent[] = [];
+    for (let i = 1; i <= 300; i++) events.push(registered(`u${i}`, i, {}, roles[i % roles.length]));
+    for (let i = 1; i <= 300; i += 7) events.push(ev('UserDeactivated', `u${i}`, 1, { reason: null, deactivatedAt: 'x' }));
+    const sqlite = openTempSqliteReadStore();
+    try {
+      await project(sqlite.store, [projector], events);
+      const users = sqlite.store.collection<UserDoc>(USERS);
+      const plan = (q: Parameters<typeof userListFilter>[0]) => summarizePlan(users.explain(userListFilter(q), { sort: USER_LIST_SORT, skip: 0, limit: 20 }));
+      // A page read in index order: SQLite stops after it (LIMIT), without sorting the matches.
+      const inOrder = (index: string) => ({ exact: true, indexes: [index], sideTableSearches: 0, fullScans: [], tempSort: false });
+      expect(plan({})).toEqual(inOrder('created_at_-1_number_-1'));
+      expect(plan({ role: 'supervisor' })).toEqual(inOrder('role_1_created_at_-1_number_-1'));
+      expect(plan({ isActive: false })).toEqual(inOrder('is_active_1_created_at_-1_number_-1'));
+      expect(plan({ role: 'manager', isActive: true })).toEqual(inOrder('role_1_is_active_1_created_at_-1_number_-1'));
+      // A search looks each word up once in the side table of search_tokens (a prefix range on
+      // one element), then sorts those few matches; the count is count(*) over the same lookups.
+      for (const [search, words] of [['u123', 1], ['name u12', 2]] as const) {
+        expect(plan({ search })).toMatchObject({ exact: true, sideTableSearches: words, fullScans: [] });
+        expect(summarizePlan(users.explainCount(userListFilter({ search })))).toMatchObject({ exact: true, sideTableSearches: words, fullScans: [] });
+      }
+      expect((await users.find(userListFilter({ search: 'u123' }), { sort: USER_LIST_SORT })).map((d) => d._id)).toEqual(['u123']);
+      expect(await users.countDocuments(userListFilter({ search: 'name u12' }))).toBe(11);
+    } finally {
+      await sqlite.dispose();
+    }
   });
 });
