@@ -43,6 +43,7 @@ import { allProjectors } from './projections';
 import { RebuildJobs } from './projections/engine/rebuild-jobs';
 import { createJobScheduler, type JobScheduler } from './jobs';
 import { billingApiSettings, billingCommandSettings } from './billing-wiring';
+import { webhookAdapters, webhookDeliverySettings } from './webhook-wiring';
 import { createReactors, reactorEvents, type Reactors } from './reactors';
 import { ProjectionRunner } from './projections/engine/runner';
 
@@ -139,6 +140,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const registry = createEventRegistry([...systemEvents, ...reactorEvents]);
   const secret = keptSecret(config.JWT_SECRET, 'JWT_SECRET', join(dataDir, '.jwt-secret'), config, logger);
   const secrets = createAesSecretBox(keptSecret(config.SECRETS_KEY, 'SECRETS_KEY', join(dataDir, '.secrets-key'), config, logger));
+  // Document 004's webhooks: where they may go (WEBHOOK_ALLOWED_HOSTS) and how they are sent.
+  const webhookIo = webhookAdapters(config);
 
   const commands: AppCommandDeps = {
     eventStore,
@@ -156,6 +159,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     routers: createRouterOsProvisioner({ timeoutMs: config.MIKROTIK_TIMEOUT_MS, tlsRejectUnauthorized: config.MIKROTIK_TLS_REJECT_UNAUTHORIZED }),
     mikrotik: { suspendedProfile: config.MIKROTIK_SUSPENDED_PROFILE },
     ...billingCommandSettings(config, clock),
+    webhookTargets: webhookIo.targets,
   };
   // On a shared (MongoDB) read store the projections run on one instance at a time, under a lease
   // (docs/scaling.md); the other instances stand by and answer reads from the stored checkpoints.
@@ -259,6 +263,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     sync: deps.sync,
     isLeader: () => !leased || leased.isActive(),
     mikrotik: { attempts: config.MIKROTIK_SYNC_ATTEMPTS, retryDelayMs: config.MIKROTIK_SYNC_RETRY_DELAY_MS },
+    webhooks: { transport: webhookIo.transport, settings: { ...webhookDeliverySettings(config), tenantId: 'default' } },
   });
   const realtime = createRealtime({ deps, eventStore, registry });
   let server: Server | null = null;

@@ -214,6 +214,29 @@ export const configSchema = z
     XENDIT_API_KEY: optionalString,
     /** The x-callback-token Xendit sends with its callbacks; unset: every callback is refused (401). */
     XENDIT_CALLBACK_TOKEN: optionalString,
+    // Webhooks (document 004; docs/api/004-webhooks.md).
+    /** Hosts webhooks may reach although they resolve to loopback, link-local or private addresses (comma-separated names or addresses). */
+    WEBHOOK_ALLOWED_HOSTS: z
+      .string()
+      .default('')
+      .transform((v) =>
+        v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      ),
+    /** Wait before the first retry of a failed delivery; doubled for each further one (with jitter). */
+    WEBHOOK_RETRY_BASE_MS: intFrom(60_000, 1, 86_400_000),
+    /** The longest single wait between two attempts. */
+    WEBHOOK_RETRY_MAX_DELAY_MS: intFrom(6 * 3_600_000, 1, 7 * 86_400_000),
+    /** Attempts of one message (the first included) before it is given up. */
+    WEBHOOK_MAX_ATTEMPTS: intFrom(8, 1, 50),
+    /** Each attempt must be answered within this. */
+    WEBHOOK_TIMEOUT_MS: intFrom(10_000, 100, 120_000),
+    /** Failed attempts in a row (no delivery between) after which a webhook is disabled. */
+    WEBHOOK_DISABLE_AFTER_FAILURES: intFrom(24, 1, 10_000),
+    /** The longest the dispatcher sleeps without looking for due messages (new ones wake it at once). */
+    WEBHOOK_POLL_MS: intFrom(5_000, 10, 600_000),
   })
   .superRefine((c, ctx) => {
     if (c.NODE_ENV === 'production' && !c.JWT_SECRET) {

@@ -4,6 +4,7 @@ import type { MikrotikCommandDeps } from './mikrotik-servers';
 import type { TicketCommandDeps } from './tickets';
 import type { InventoryCommandDeps } from './inventory-settings';
 import type { BillingCommandDeps } from './billing/deps';
+import type { WebhookCommandDeps } from './webhooks';
 
 /**
  * Everything the use cases of every document need, as the composition root (src/app.ts) builds
@@ -11,6 +12,6 @@ import type { BillingCommandDeps } from './billing/deps';
  * add (hashing and mail for auth, the SLA policy for tickets, encryption at rest for stored
  * credentials, ...). A use case declares the narrower deps it needs; this is their union.
  */
-export interface AppCommandDeps extends AuthDeps, TicketCommandDeps, MikrotikCommandDeps, InventoryCommandDeps, BillingCommandDeps {
+export interface AppCommandDeps extends AuthDeps, TicketCommandDeps, MikrotikCommandDeps, InventoryCommandDeps, BillingCommandDeps, WebhookCommandDeps {
   secrets: SecretBox;
 }

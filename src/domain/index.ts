@@ -9,9 +9,11 @@ import { notificationEvents } from './notification/events';
 import { billingEvents } from './billing-events';
 import { inventoryEvents } from './inventory-events';
 import { mikrotikEvents } from './mikrotik-events';
+import { webhookEvents } from './webhook/events';
+import { webhookDeliveryEvents } from './webhook-delivery/events';
 
 /** Every domain event type, for the registry that validates and upcasts them. */
-export const domainEvents: readonly EventDefinition[] = [...userEvents, ...sessionEvents, ...serviceRequestEvents, ...technicianEvents, ...customerEvents, ...ticketEvents, ...notificationEvents, ...billingEvents, ...inventoryEvents, ...mikrotikEvents];
+export const domainEvents: readonly EventDefinition[] = [...userEvents, ...sessionEvents, ...serviceRequestEvents, ...technicianEvents, ...customerEvents, ...ticketEvents, ...notificationEvents, ...billingEvents, ...inventoryEvents, ...mikrotikEvents, ...webhookEvents, ...webhookDeliveryEvents];
 
 export function createEventRegistry(extra: readonly EventDefinition[] = []): EventRegistry {
   return new EventRegistry([...domainEvents, ...extra]);

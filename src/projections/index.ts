@@ -10,7 +10,8 @@ import { reportsProjector } from './reports/projector';
 import { mikrotikProjectors } from './mikrotik';
 import { inventoryProjectors } from './inventory';
 import { billingProjectors } from './billing';
+import { webhooksProjector } from './webhooks/projector';
 import { auditIndexProjector } from './audit/projector';
 
 /** Every projector the product runs. */
-export const allProjectors: readonly Projector[] = [usersProjector, authSessionsProjector, serviceRequestsProjector, technicianProfileProjector, technicianPerformanceProjector, customersProjector, ticketsProjector, reportsProjector, notificationsProjector, mobileSyncProjector, ...mikrotikProjectors, ...inventoryProjectors, ...billingProjectors, auditIndexProjector];
+export const allProjectors: readonly Projector[] = [usersProjector, authSessionsProjector, serviceRequestsProjector, technicianProfileProjector, technicianPerformanceProjector, customersProjector, ticketsProjector, reportsProjector, notificationsProjector, mobileSyncProjector, ...mikrotikProjectors, ...inventoryProjectors, ...billingProjectors, auditIndexProjector, webhooksProjector];
