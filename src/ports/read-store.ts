@@ -81,14 +81,6 @@ export interface ReadStore {
    * commit for speed, as long as a crash never leaves documents and checkpoints apart.
    */
   transaction?<R>(fn: () => Promise<R>, options?: { bulk?: boolean }): Promise<R>;
-  /**
-   * True when query (non-unique) indexes are cheaper to build once over loaded documents than to
-   * maintain through a bulk load (no adapter today: the in-memory test double only enforces unique
-   * indexes, and SQLite declares them up front): replays and rebuilds then create them
-   * after the bulk. Otherwise (SQLite: adding key columns later would rewrite the table) every
-   * declared index exists from the start.
-   */
-  readonly deferQueryIndexes?: boolean;
   close(): Promise<void>;
 }
 

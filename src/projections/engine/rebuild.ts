@@ -90,9 +90,7 @@ export async function rebuildProjector(options: RebuildOptions): Promise<Rebuild
   try {
     const shadowName = (name: string) => shadow.get(name) ?? name;
     for (const name of shadow.values()) await readStore.dropCollection(name);
-    // Constraints first; query indexes too unless the store builds them more cheaply once the
-    // bulk of the log is in (ReadStore.deferQueryIndexes).
-    await createIndexes(readStore, [projector], (spec) => spec.unique === true || !readStore.deferQueryIndexes, shadowName);
+    await createIndexes(readStore, [projector], () => true, shadowName);
     report();
     // Catch up with the moving live position without stopping it...
     for (let rounds = 0; rounds < 100; rounds++) {
@@ -100,7 +98,6 @@ export async function rebuildProjector(options: RebuildOptions): Promise<Rebuild
       if (progress.position >= progress.target) break;
       await applyUpTo(progress.target);
     }
-    await createIndexes(readStore, [projector], (spec) => spec.unique !== true, shadowName);
     // ...then hold it for the last stretch and swap.
     await runner.pause();
     paused = true;

@@ -103,7 +103,6 @@ export class ProjectionRunner {
   private caughtUpOnce = false;
   private drops = 0;
   private readonly lag = new LagWindow();
-  private finishingCatchUp = false;
   private lastFullPersist = 0;
   private resubscribeTimer: NodeJS.Timeout | null = null;
   private gate: Promise<void> | null = null;
@@ -141,10 +140,9 @@ export class ProjectionRunner {
 
   async start(): Promise<void> {
     const { readStore } = this.options;
-    // Unique indexes are constraints and exist from the start. The others only serve queries,
-    // which wait for the catch-up anyway: a store that builds them more cheaply over loaded
-    // documents gets them after the catch-up (see onCaughtUp), the others now.
-    await createIndexes(readStore, this.projectors, (spec) => spec.unique === true || !readStore.deferQueryIndexes);
+    // Every declared index exists from the start (on SQLite, adding key columns later would
+    // rewrite the table; MongoDB maintains them through a replay at little cost).
+    await createIndexes(readStore, this.projectors, () => true);
     const stored = await readStore.collection<CheckpointDoc>(CHECKPOINTS).find({});
     const byName = new Map(stored.map((d) => [d._id, d]));
     for (const p of this.projectors) {
@@ -307,20 +305,11 @@ export class ProjectionRunner {
           this.live = true;
           this.advance(position);
           this.drops = 0;
-          if (!this.caughtUpOnce && !this.finishingCatchUp) {
-            this.finishingCatchUp = true;
-            createIndexes(this.options.readStore, this.projectors, (spec) => spec.unique !== true).then(
-              () => {
-                this.caughtUpOnce = true;
-                for (const l of this.caughtUpListeners.splice(0)) l();
-                const applied = Object.fromEntries(this.projectors.map((p) => [p.name, this.applied.get(p.name) ?? 0]));
-                logger.info({ position: this.position, applied }, 'projections caught up (events applied per projector since start)');
-              },
-              (err: unknown) => {
-                this.finishingCatchUp = false;
-                logger.error({ err: err instanceof Error ? err.message : String(err) }, 'could not create read-model indexes');
-              },
-            );
+          if (!this.caughtUpOnce) {
+            this.caughtUpOnce = true;
+            for (const l of this.caughtUpListeners.splice(0)) l();
+            const applied = Object.fromEntries(this.projectors.map((p) => [p.name, this.applied.get(p.name) ?? 0]));
+            logger.info({ position: this.position, applied }, 'projections caught up (events applied per projector since start)');
           }
         },
         onError: (error) => {
