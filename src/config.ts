@@ -74,6 +74,8 @@ export const configSchema = z
     /** Largest request line plus headers, in bytes (431 beyond). */
     HTTP_MAX_HEADER_BYTES: intFrom(16_384, 1024, 1_048_576),
     PUBLIC_URL: optionalString.pipe(z.url('must be a URL').optional()),
+    /** GET /metrics answers only with `Authorization: Bearer <METRICS_TOKEN>`; unset: metrics are off (404). */
+    METRICS_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
     /** The embedded read store (when MONGODB_URL is unset): an SQLite file in DATA_DIR, or in memory (tests). */
     READ_STORE: z.enum(['sqlite', 'memory']).default('sqlite'),
     EVENTSTORE_URL: optionalString.pipe(
@@ -214,6 +216,33 @@ export const configSchema = z
     XENDIT_API_KEY: optionalString,
     /** The x-callback-token Xendit sends with its callbacks; unset: every callback is refused (401). */
     XENDIT_CALLBACK_TOKEN: optionalString,
+    // Document 004 (DotMac) shared HTTP layer and customer portal (docs/api/004-portal.md).
+    /** `tenant_id` of portal tokens and webhook payloads: this deployment is one tenant. */
+    DOTMAC_TENANT_ID: z.string().trim().min(1).max(64).default('default'),
+    /** Document 004's rate limits, requests per window (0: no limit): portal login and refresh per IP, portal APIs per Portal ID, admin APIs per user, uploads and reports per user. */
+    DOTMAC_RATE_LIMIT_PORTAL_AUTH: intFrom(10, 0, 1_000_000),
+    DOTMAC_RATE_LIMIT_PORTAL: intFrom(100, 0, 1_000_000),
+    DOTMAC_RATE_LIMIT_ADMIN: intFrom(1000, 0, 1_000_000),
+    DOTMAC_RATE_LIMIT_UPLOAD: intFrom(10, 0, 1_000_000),
+    DOTMAC_RATE_LIMIT_REPORT: intFrom(5, 0, 1_000_000),
+    DOTMAC_RATE_LIMIT_WINDOW_SECONDS: intFrom(60, 1, 86_400),
+    /** Lifetime of portal access tokens (the document shows 3600). */
+    PORTAL_ACCESS_TOKEN_TTL_SECONDS: intFrom(3600, 60, 86_400),
+    /** Lifetime of a portal refresh token; with remember_me the longer one. */
+    PORTAL_REFRESH_TOKEN_TTL_SECONDS: intFrom(86_400, 300, 90 * 86_400),
+    PORTAL_REMEMBER_ME_TTL_SECONDS: intFrom(30 * 86_400, 300, 365 * 86_400),
+    /** Consecutive failed portal logins that lock the account, and for how long. */
+    PORTAL_LOCKOUT_ATTEMPTS: intFrom(5, 1, 100),
+    PORTAL_LOCKOUT_MINUTES: intFrom(30, 1, 1440),
+    /** The issuer authenticator apps show for portal two-factor codes. */
+    PORTAL_TOTP_ISSUER: z.string().trim().min(1).max(64).default('ISP Customer Portal'),
+    /** 30-second TOTP steps accepted either side of the current one (clock skew). */
+    PORTAL_TOTP_SKEW_STEPS: intFrom(1, 0, 2),
+    /** Whether a portal payment may pay less than what is outstanding on the invoice. */
+    PORTAL_PARTIAL_PAYMENTS: z
+      .enum(['true', 'false', '1', '0'])
+      .default('false')
+      .transform((v) => v === 'true' || v === '1'),
     // Webhooks (document 004; docs/api/004-webhooks.md).
     /** Hosts webhooks may reach although they resolve to loopback, link-local or private addresses (comma-separated names or addresses). */
     WEBHOOK_ALLOWED_HOSTS: z

@@ -8,10 +8,12 @@ import type { RateLimiter } from '../ports/rate-limit';
 import type { RunnerStatus } from '../projections/engine/runner';
 import type { RebuildJobs } from '../projections/engine/rebuild-jobs';
 import type { CompareJobs } from '../projections/engine/compare-jobs';
+import type { Metrics } from './metrics/metrics';
 import type { FileUrls } from './files/signed-urls';
 import type { TokenService } from './auth/tokens';
 import type { LoginRateLimitSettings } from './http/rate-limit';
 import type { BillingApiSettings } from './ftth-billing/settings';
+import type { DotmacApiSettings } from './dotmac/settings';
 
 /** Read-your-writes: wait until the read models have applied everything up to a log position. */
 export interface ReadModelSync {
@@ -34,10 +36,14 @@ export interface ApiDeps {
   rebuilds: RebuildJobs;
   /** Rebuilt-equals-live checks started through /api/v1/ops (src/projections/engine/compare.ts). */
   comparisons: CompareJobs;
+  /** Prometheus metrics (GET /metrics). */
+  metrics: Metrics;
   /** Counters in the read store: with MongoDB, limits hold across instances. */
   rateLimiter: RateLimiter;
   settings: {
     corsOrigins: readonly string[];
+    /** GET /metrics answers only with this bearer token; unset: 404. */
+    metricsToken: string | undefined;
     uploadMaxBytes: number;
     readYourWritesTimeoutMs: number;
     publicUrl: string | undefined;
@@ -46,6 +52,8 @@ export interface ApiDeps {
     inventoryAdminRateLimit: { limit: number; windowMs: number };
     /** Document 002: rate limits, the Xendit callback token, the import size. */
     billing: BillingApiSettings;
+    /** Document 004: rate limits, portal token lifetimes, the tenant id. */
+    dotmac: DotmacApiSettings;
   };
   /** Health details of the stores, for /health. */
   describeStores(): Promise<Record<string, unknown>>;

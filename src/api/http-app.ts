@@ -10,11 +10,14 @@ import { health, readinessGate } from './ops/health';
 import { openapiRouter } from './openapi/router';
 import { opsRouter } from './ops/router';
 import { auditRouter } from './audit/router';
+import { httpMetrics } from './metrics/http-metrics';
+import { metricsRouter } from './metrics/router';
 import { serviceRequestsRouter } from './service-requests/router';
 import { technicianManagementRouter } from './technician-management/router';
 import { inventoryAdminRouter } from './inventory-admin/router';
 import { mikrotikServersRouter } from './ftth-billing/mikrotik-servers/router';
 import { mountFtthBilling } from './ftth-billing/router';
+import { mountDotmacPortal } from './dotmac/mount';
 import type { ApiDeps } from './deps';
 
 /**
@@ -26,11 +29,13 @@ export function createHttpApp(deps: ApiDeps): Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(requestLog(deps.logger, deps.commands.ids));
+  app.use(httpMetrics(deps.metrics));
   // Before any router: a path segment that is not valid percent-encoding names nothing (404 from the route that owns it).
   app.use(escapeUndecodablePaths());
   app.use(cors(deps.settings.corsOrigins));
   app.get('/health', health(deps));
   app.use(openapiRouter(deps)); // GET /openapi.json and /docs, readable while the service starts
+  app.use(metricsRouter(deps.metrics, deps.settings.metricsToken)); // GET /metrics (METRICS_TOKEN), also while starting
   app.use(readinessGate(deps));
 
   const auth = authRouter(deps);
@@ -43,6 +48,7 @@ export function createHttpApp(deps: ApiDeps): Express {
   const ops = opsRouter(deps);
   app.use('/api/v1/audit', auditRouter(deps));
   app.use('/api/v1/ops', ops);
+  mountDotmacPortal(app, deps); // document 004, the customer portal (/api/portal/v1)
   // Document 002 before 000: /api/users, /api/reports, /api/notifications are shared prefixes.
   mountFtthBilling(app, deps);
   app.use('/api', document000); // document 000

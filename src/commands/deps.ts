@@ -4,6 +4,7 @@ import type { MikrotikCommandDeps } from './mikrotik-servers';
 import type { TicketCommandDeps } from './tickets';
 import type { InventoryCommandDeps } from './inventory-settings';
 import type { BillingCommandDeps } from './billing/deps';
+import type { PortalCommandDeps } from './portal-accounts';
 import type { WebhookCommandDeps } from './webhooks';
 
 /**
@@ -12,6 +13,6 @@ import type { WebhookCommandDeps } from './webhooks';
  * add (hashing and mail for auth, the SLA policy for tickets, encryption at rest for stored
  * credentials, ...). A use case declares the narrower deps it needs; this is their union.
  */
-export interface AppCommandDeps extends AuthDeps, TicketCommandDeps, MikrotikCommandDeps, InventoryCommandDeps, BillingCommandDeps, WebhookCommandDeps {
+export interface AppCommandDeps extends AuthDeps, TicketCommandDeps, MikrotikCommandDeps, InventoryCommandDeps, BillingCommandDeps, WebhookCommandDeps, PortalCommandDeps {
   secrets: SecretBox;
 }

@@ -17,6 +17,7 @@ import { mikrotikServerDecider, mikrotikServerEvents } from './mikrotik-server';
 import { mikrotikSyncEvents, pppoeSyncDecider } from './mikrotik-sync';
 import { inventoryItemDecider, inventoryItemEvents, LowStockDigestIssued, lowStockDigestDecider } from './inventory-item';
 import { deviceDecider, deviceEvents } from './device';
+import { portalAccountDecider, portalAccountEvents } from './portal-account';
 import { branch } from './branch';
 import { mainBranch } from './main-branch';
 import { department } from './department';
@@ -82,6 +83,7 @@ export const AGGREGATES: readonly AggregateType[] = [
   aggregate('device', 'Device', deviceDecider, deviceEvents),
   aggregate('webhook', 'Webhook subscription', webhookDecider, webhookEvents),
   aggregate('webhook_delivery', 'Webhook message and its attempts', webhookDeliveryDecider, webhookDeliveryEvents),
+  aggregate('portal_account', 'Portal account (document 004)', portalAccountDecider, portalAccountEvents),
   ...[branch, mainBranch, department, category, parentCategory].map((r) => aggregate(r.kind, r.kind, r.decider, r.events)),
 ];
 

@@ -9,11 +9,12 @@ import { notificationEvents } from './notification/events';
 import { billingEvents } from './billing-events';
 import { inventoryEvents } from './inventory-events';
 import { mikrotikEvents } from './mikrotik-events';
+import { portalEvents } from './portal-events';
 import { webhookEvents } from './webhook/events';
 import { webhookDeliveryEvents } from './webhook-delivery/events';
 
 /** Every domain event type, for the registry that validates and upcasts them. */
-export const domainEvents: readonly EventDefinition[] = [...userEvents, ...sessionEvents, ...serviceRequestEvents, ...technicianEvents, ...customerEvents, ...ticketEvents, ...notificationEvents, ...billingEvents, ...inventoryEvents, ...mikrotikEvents, ...webhookEvents, ...webhookDeliveryEvents];
+export const domainEvents: readonly EventDefinition[] = [...userEvents, ...sessionEvents, ...serviceRequestEvents, ...technicianEvents, ...customerEvents, ...ticketEvents, ...notificationEvents, ...billingEvents, ...inventoryEvents, ...mikrotikEvents, ...webhookEvents, ...webhookDeliveryEvents, ...portalEvents];
 
 export function createEventRegistry(extra: readonly EventDefinition[] = []): EventRegistry {
   return new EventRegistry([...domainEvents, ...extra]);

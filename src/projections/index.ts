@@ -12,6 +12,7 @@ import { inventoryProjectors } from './inventory';
 import { billingProjectors } from './billing';
 import { webhooksProjector } from './webhooks/projector';
 import { auditIndexProjector } from './audit/projector';
+import { portalProjectors } from './portal';
 
 /** Every projector the product runs. */
-export const allProjectors: readonly Projector[] = [usersProjector, authSessionsProjector, serviceRequestsProjector, technicianProfileProjector, technicianPerformanceProjector, customersProjector, ticketsProjector, reportsProjector, notificationsProjector, mobileSyncProjector, ...mikrotikProjectors, ...inventoryProjectors, ...billingProjectors, auditIndexProjector, webhooksProjector];
+export const allProjectors: readonly Projector[] = [usersProjector, authSessionsProjector, serviceRequestsProjector, technicianProfileProjector, technicianPerformanceProjector, customersProjector, ticketsProjector, reportsProjector, notificationsProjector, mobileSyncProjector, ...mikrotikProjectors, ...inventoryProjectors, ...billingProjectors, auditIndexProjector, webhooksProjector, ...portalProjectors];

@@ -37,6 +37,32 @@ export interface TokenServiceOptions {
 
 export type Audience = 'staff' | 'portal';
 
+/**
+ * Document 004's portal token (audience `portal` only): the portal account is the subject,
+ * with `portal_id`, `session_id`, `account_type` and `tenant_id` as the document shows them,
+ * `type: "access"`. It carries no `role`, so no staff check can mistake it for a staff token,
+ * and staff tokens (with a role, audience `staff`) never pass the portal check.
+ */
+export interface PortalAccessClaims {
+  sub: string;
+  portal_id: string;
+  session_id: string;
+  account_type: string;
+  tenant_id: string;
+  type: 'access';
+  exp: number;
+  iat: number;
+}
+
+export interface PortalRefreshClaims {
+  sub: string;
+  sid: string;
+  jti: string;
+  /** Signed with the token: the session was started with remember_me (the longer lifetime). */
+  rmb: boolean;
+  typ: 'refresh';
+}
+
 export class TokenService {
   /** A KeyObject made once: given a string, jsonwebtoken first tries (and fails) to parse it
    * as a PEM public key on every sign and verify, which costs more than the HMAC itself. */
@@ -84,8 +110,65 @@ export class TokenService {
     });
   }
 
+  /** A portal access token (document 004), audience `portal`; `ttlSeconds` overrides the staff lifetime. */
+  signPortalAccess(input: { portalAccountId: string; portalId: string; sessionId: string; accountType: string; tenantId: string; ttlSeconds: number }): string {
+    const claims = {
+      portal_id: input.portalId,
+      session_id: input.sessionId,
+      account_type: input.accountType,
+      tenant_id: input.tenantId,
+      type: 'access',
+      iat: this.nowSeconds(),
+    };
+    return jwt.sign(claims, this.key, {
+      algorithm: ALGORITHM,
+      expiresIn: input.ttlSeconds,
+      issuer: ISSUER,
+      audience: 'portal',
+      subject: input.portalAccountId,
+      jwtid: this.options.ids.uuid(),
+    });
+  }
+
+  signPortalRefresh(input: { portalAccountId: string; sessionId: string; tokenId: string; expiresAt: string; rememberMe: boolean }): string {
+    const iat = this.nowSeconds();
+    const exp = Math.max(iat + 1, Math.floor(Date.parse(input.expiresAt) / 1000));
+    return jwt.sign({ sid: input.sessionId, typ: 'refresh', rmb: input.rememberMe, iat, exp }, this.key, {
+      algorithm: ALGORITHM,
+      issuer: ISSUER,
+      audience: 'portal',
+      subject: input.portalAccountId,
+      jwtid: input.tokenId,
+    });
+  }
+
+  /** Only a portal access token: audience `portal`, the portal claims, no staff role. */
+  verifyPortalAccess(token: string): PortalAccessClaims {
+    const claims = this.verify(token, 'portal');
+    if (
+      claims.type !== 'access' ||
+      typeof claims.portal_id !== 'string' ||
+      typeof claims.session_id !== 'string' ||
+      typeof claims.account_type !== 'string' ||
+      claims.role !== undefined
+    ) {
+      throw new UnauthenticatedError('Invalid token', 'invalid');
+    }
+    return claims as unknown as PortalAccessClaims;
+  }
+
+  verifyPortalRefresh(token: string): PortalRefreshClaims {
+    const claims = this.verify(token, 'portal');
+    if (claims.typ !== 'refresh' || typeof claims.sid !== 'string' || typeof claims.jti !== 'string' || typeof claims.rmb !== 'boolean') {
+      throw new UnauthenticatedError('Invalid refresh token', 'invalid');
+    }
+    return claims as unknown as PortalRefreshClaims;
+  }
+
   verifyAccess(token: string, audience: Audience): AccessClaims {
     const claims = this.verify(token, audience);
+    // A portal token (document 004) is never a staff token, whatever its audience says.
+    if (claims.portal_id !== undefined) throw new UnauthenticatedError('Invalid token', 'invalid');
     if (claims.typ !== 'access' || typeof claims.sid !== 'string' || typeof claims.role !== 'string') {
       throw new UnauthenticatedError('Invalid token', 'invalid');
     }

@@ -11,6 +11,15 @@ export interface AuthContext {
   user: UserDoc;
 }
 
+/** A customer signed in to document 004's portal with a portal token (src/api/dotmac/portal-auth.ts). */
+export interface PortalAuthContext {
+  portalAccountId: string;
+  portalId: string;
+  customerId: string;
+  sessionId: string;
+  accountType: string;
+}
+
 export interface RequestContext {
   requestId: string;
   correlationId: string;
@@ -23,6 +32,7 @@ declare global {
     interface Request {
       ctx: RequestContext;
       auth?: AuthContext;
+      portal?: PortalAuthContext;
     }
   }
 }
@@ -30,7 +40,11 @@ declare global {
 /** Event metadata for a command run on behalf of this request. */
 export function metaFor(req: Request): RequestMeta {
   return {
-    actor: req.auth ? { userId: req.auth.userId, role: req.auth.role } : null,
+    actor: req.auth
+      ? { userId: req.auth.userId, role: req.auth.role }
+      : req.portal
+        ? { userId: req.portal.portalAccountId, role: 'customer' }
+        : null,
     requestId: req.ctx.requestId,
     correlationId: req.ctx.correlationId,
     causationId: req.ctx.requestId,

@@ -23,7 +23,8 @@ export function idempotent(deps: { keys: IdempotencyKeys; fileStore: FileStore; 
     if (!KEY.test(key)) {
       throw new ValidationError({ 'Idempotency-Key': ['The Idempotency-Key header must be 1 to 255 visible ASCII characters.'] });
     }
-    const scope = `${req.auth?.userId ?? 'anonymous'} ${req.method} ${req.baseUrl}${req.path}`;
+    const caller = req.auth?.userId ?? (req.portal ? `portal:${req.portal.portalAccountId}` : 'anonymous');
+    const scope = `${caller} ${req.method} ${req.baseUrl}${req.path}`;
     const file = req.storedFile ? { sha256: req.storedFile.sha256, size: req.storedFile.size, name: req.storedFile.filename } : null;
     const requestHash = createHash('sha256').update(canonicalJson({ body: req.body ?? null, file })).digest('hex');
     const meta = metaFor(req);

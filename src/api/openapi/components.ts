@@ -150,6 +150,8 @@ const STATUS_TEXT: Record<number, { description: string; code: string; message: 
     code: 'VALIDATION_ERROR',
     message: 'Validation failed',
   },
+  423: { description: 'The account is locked (document 004: ACCOUNT_LOCKED after too many failed logins).', code: 'ACCOUNT_LOCKED', message: 'Portal account is locked' },
+  428: { description: 'Two-factor authentication is required (document 004: TWO_FACTOR_REQUIRED, with the methods).', code: 'TWO_FACTOR_REQUIRED', message: 'Two-factor authentication required' },
   429: { description: 'Too many attempts: wait Retry-After seconds.', code: 'RATE_LIMIT_EXCEEDED', message: 'Too many login attempts. Try again in 60 seconds.' },
   500: { description: 'An unexpected error (details are in the log under the request id, never in the body).', code: 'INTERNAL_ERROR', message: 'An unexpected error occurred' },
   502: {

@@ -1,0 +1,5 @@
+import type { EventDefinition } from './shared/events';
+import { portalAccountEvents } from './portal-account/events';
+
+/** The event types of document 004's customer portal aggregates, for the registry. */
+export const portalEvents: readonly EventDefinition[] = [...portalAccountEvents];
