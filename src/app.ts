@@ -263,7 +263,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     sync: deps.sync,
     isLeader: () => !leased || leased.isActive(),
     mikrotik: { attempts: config.MIKROTIK_SYNC_ATTEMPTS, retryDelayMs: config.MIKROTIK_SYNC_RETRY_DELAY_MS },
-    webhooks: { transport: webhookIo.transport, settings: { ...webhookDeliverySettings(config), tenantId: 'default' } },
+    webhooks: { transport: webhookIo.transport, settings: { ...webhookDeliverySettings(config), tenantId: config.DOTMAC_TENANT_ID } },
   });
   const realtime = createRealtime({ deps, eventStore, registry });
   let server: Server | null = null;

@@ -1,6 +1,6 @@
 import type { CustomerEvent } from '../../domain/customer';
 import type { InvoiceEvent } from '../../domain/invoice';
-import { toMajor } from '../../domain/shared/money';
+import { fromMinor as toMajor } from '../../api/dotmac/money';
 import type { SubscriptionEvent } from '../../domain/subscription';
 import { categoryOfType, dotmacTicketPriority, dotmacTicketStatus, type TicketCategory } from '../../domain/ticket/dotmac-vocabulary';
 import type { TicketEvent } from '../../domain/ticket';

@@ -2,6 +2,7 @@ import type { WebhookCommandDeps } from '../../commands/webhooks';
 import type { Logger } from '../../ports/logger';
 import type { ReadStore } from '../../ports/read-store';
 import type { WebhookTransport } from '../../ports/webhook-transport';
+import { getPortalAccountOfCustomer } from '../../projections/portal-accounts/queries';
 import { CheckpointedReactor } from '../checkpointed-reactor';
 import { WebhookDispatcher, type Timers, type WebhookDeliverySettings } from './dispatcher';
 import { webhookSchedulingHandler, type WebhookSchedulingDeps } from './scheduler';
@@ -56,7 +57,7 @@ export function createWebhookDelivery(deps: WebhookDeliveryDeps): WebhookDeliver
       readStore: deps.readStore,
       logger,
       tenantId: deps.settings.tenantId,
-      portalIdOf: deps.portalIdOf ?? (async () => null),
+      portalIdOf: deps.portalIdOf ?? (async (customerId) => (await getPortalAccountOfCustomer(deps.readStore, customerId))?.portal_id ?? null),
       onScheduled: () => dispatcher.wake(),
     }),
   });
