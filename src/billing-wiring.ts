@@ -21,7 +21,7 @@ export function billingCommandSettings(config: Config, clock: Clock): Pick<Billi
   const xendit = config.PAYMENT_GATEWAY === 'xendit' ? createXenditGateway({ baseUrl: config.XENDIT_API_URL, apiKey: config.XENDIT_API_KEY ?? null }) : simulated;
   return {
     paymentGateway: (provider: PaymentProvider): PaymentGateway => (provider === 'xendit' ? xendit : simulated),
-    billing: { currency: config.BILLING_CURRENCY, timeZone: config.BILLING_TIME_ZONE, suspendAfterDays: config.BILLING_SUSPEND_AFTER_DAYS },
+    billing: { currency: config.BILLING_CURRENCY, timeZone: config.BILLING_TIME_ZONE, suspendAfterDays: config.BILLING_SUSPEND_AFTER_DAYS, defaultBrand: config.BILLING_DEFAULT_BRAND },
   };
 }
 

@@ -204,6 +204,13 @@ export const configSchema = z
     BILLING_CURRENCY: z.string().regex(/^[A-Z]{3}$/, 'must be a three-letter ISO 4217 code, e.g. IDR').default('IDR'),
     /** Days an invoice may stay overdue before the subscription is suspended. */
     BILLING_SUSPEND_AFTER_DAYS: intFrom(7, 0, 365),
+    /** Brand of invoices and catalog entries document 004's admin creates for customers without one (registered when first needed). */
+    BILLING_DEFAULT_BRAND: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9_]{1,32}$/, 'must be 1 to 32 letters, digits or _')
+      .default('ISP')
+      .transform((v) => v.toUpperCase()),
     /** node-cron expressions (the process's clock) of the billing jobs. */
     BILLING_INVOICE_JOB_SCHEDULE: z.string().default('0 1 1 * *').refine((v) => cron.validate(v), 'must be a cron expression'),
     BILLING_OVERDUE_JOB_SCHEDULE: z.string().default('5 0 * * *').refine((v) => cron.validate(v), 'must be a cron expression'),

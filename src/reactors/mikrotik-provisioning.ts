@@ -24,7 +24,7 @@ import type { ReactorHandler } from './checkpointed-reactor';
  * or no plan has nothing on a router to change: logged and skipped.
  */
 
-export const MIKROTIK_TRIGGERS = ['SubscriptionSuspended', 'SubscriptionReactivated', 'SubscriptionTerminated'] as const;
+export const MIKROTIK_TRIGGERS = ['SubscriptionSuspended', 'SubscriptionReactivated', 'SubscriptionTerminated', 'SubscriptionActivated'] as const;
 
 export interface MikrotikReactionDeps {
   commands: MikrotikCommandDeps;

@@ -11,6 +11,11 @@ export interface BillingSettings {
   timeZone: string;
   /** Days an invoice may be overdue before the customer's subscription is suspended. */
   suspendAfterDays: number;
+  /**
+   * The brand of what document 004's admin creates for a customer without one (invoices, catalog
+   * entries): BILLING_DEFAULT_BRAND, registered with the simulated gateway the first time it is needed.
+   */
+  defaultBrand?: string;
 }
 
 /** What the billing use cases need besides the event store, clock and ids. */

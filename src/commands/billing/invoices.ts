@@ -1,6 +1,6 @@
 import { brandDecider, brandStream } from '../../domain/brand';
 import { customerDecider, customerStream } from '../../domain/customer';
-import { invoiceDecider, invoiceStream, type InvoiceState, type NewItem } from '../../domain/invoice';
+import { invoiceDecider, invoiceStream, netPaid, type InvoiceState, type NewItem } from '../../domain/invoice';
 import { paymentDecider, paymentStream } from '../../domain/payment';
 import { DuplicateError, NotFoundError } from '../../domain/shared/errors';
 import { PaymentGatewayError } from '../../ports/payment-gateway';
@@ -40,6 +40,13 @@ export interface CreateInvoiceInput {
   /** Draft (false) or issued at once (true: 002 Menunggu Pembayaran). */
   issue: boolean;
   subscriptionId: number | null;
+  /**
+   * One invoice per customer and period (002's monthly invoices: default true). Document 004's
+   * invoices are made whenever staff make them: false, and the period is only the issue month.
+   */
+  onePerPeriod?: boolean;
+  /** 004: notes printed on the invoice. */
+  notes?: string | null;
 }
 
 export interface CreatedInvoice {
@@ -56,8 +63,9 @@ export async function createInvoice(deps: BillingCommandDeps, input: CreateInvoi
   const brand = await loadBrand(deps, brandId);
   const invoiceId = await nextSequenceNumber(deps, 'invoice', meta);
   const owner = String(invoiceId);
+  const onePerPeriod = input.onePerPeriod ?? true;
   try {
-    await reserveUnique(deps, INVOICE_PERIOD, periodKey(input.customerId, input.period), owner, meta);
+    if (onePerPeriod) await reserveUnique(deps, INVOICE_PERIOD, periodKey(input.customerId, input.period), owner, meta);
   } catch (err) {
     if (err instanceof DuplicateError) throw new DuplicateError('periode', input.period);
     throw err;
@@ -85,12 +93,13 @@ export async function createInvoice(deps: BillingCommandDeps, input: CreateInvoi
         externalId: number,
         subscriptionId: input.subscriptionId,
         issue: input.issue,
+        ...(input.notes !== undefined ? { notes: input.notes } : {}),
         now: now.toISOString(),
       },
       meta,
     );
   } catch (err) {
-    await releaseUnique(deps, INVOICE_PERIOD, periodKey(input.customerId, input.period), owner, meta);
+    if (onePerPeriod) await releaseUnique(deps, INVOICE_PERIOD, periodKey(input.customerId, input.period), owner, meta);
     throw err;
   }
   const link = input.issue ? await ensurePaymentLink(deps, invoiceId, meta) : null;
@@ -122,7 +131,7 @@ export async function ensurePaymentLink(deps: BillingCommandDeps, invoiceId: num
   try {
     const link = await gateway.createPaymentLink({
       externalId: invoice.number,
-      amount: invoice.total - invoice.paidAmount,
+      amount: invoice.total - netPaid(invoice),
       currency: invoice.currency,
       description: `${invoice.number} (${invoice.period})`,
       payerEmail: customer.closed ? null : customer.details.email,
@@ -186,7 +195,7 @@ export async function payInvoice(
   const paymentId = await nextSequenceNumber(deps, 'payment', meta);
   const now = deps.clock.now();
   const paidAt = input.paidAt ?? now.toISOString();
-  const amount = input.amount ?? current.total - current.paidAmount;
+  const amount = input.amount ?? current.total - netPaid(current);
   const result = await handleCommand(
     deps,
     invoiceDecider,

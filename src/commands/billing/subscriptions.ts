@@ -1,5 +1,5 @@
 import { NotFoundError } from '../../domain/shared/errors';
-import { subscriptionDecider, subscriptionStream, type SubscriptionState, type SubscriptionTerms } from '../../domain/subscription';
+import { subscriptionDecider, subscriptionStream, type Provisioning, type StatusChangeDetails, type SubscriptionState, type SubscriptionTerms } from '../../domain/subscription';
 import type { RequestMeta } from '../context';
 import { handleCommand, loadAggregate, type CommandResult } from '../handle-command';
 import { releaseUnique, reserveUnique } from '../reservations';
@@ -17,7 +17,7 @@ export const CURRENT_SUBSCRIPTION = 'customer_subscription';
 
 export async function createSubscription(
   deps: BillingCommandDeps,
-  input: { customerId: string; terms: SubscriptionTerms },
+  input: { customerId: string; terms: SubscriptionTerms; /** 004 provisioning (pending, installation date, configuration, notes). */ provisioning?: Provisioning },
   meta: RequestMeta,
 ): Promise<{ subscriptionId: number; result: CommandResult<SubscriptionState> }> {
   const customer = await loadOpenCustomer(deps, input.customerId);
@@ -29,7 +29,15 @@ export async function createSubscription(
       deps,
       subscriptionDecider,
       subscriptionStream(subscriptionId),
-      { type: 'CreateSubscription', subscriptionId, customerId: input.customerId, pelangganId: customer.number, terms: input.terms, now: deps.clock.now().toISOString() },
+      {
+        type: 'CreateSubscription',
+        subscriptionId,
+        customerId: input.customerId,
+        pelangganId: customer.number,
+        terms: input.terms,
+        ...(input.provisioning ? { provisioning: input.provisioning } : {}),
+        now: deps.clock.now().toISOString(),
+      },
       meta,
     );
     return { subscriptionId, result };
@@ -52,7 +60,7 @@ export async function updateSubscription(
 export function suspendSubscription(
   deps: BillingCommandDeps,
   subscriptionId: number,
-  input: { reason: 'overdue' | 'manual'; invoiceId: number | null },
+  input: { reason: 'overdue' | 'manual'; invoiceId: number | null; details?: StatusChangeDetails },
   meta: RequestMeta,
 ): Promise<CommandResult<SubscriptionState>> {
   return handleCommand(deps, subscriptionDecider, subscriptionStream(subscriptionId), { type: 'SuspendSubscription', ...input, now: deps.clock.now().toISOString() }, meta);
@@ -61,7 +69,7 @@ export function suspendSubscription(
 export function reactivateSubscription(
   deps: BillingCommandDeps,
   subscriptionId: number,
-  input: { reason: 'payment' | 'manual'; invoiceId: number | null },
+  input: { reason: 'payment' | 'manual'; invoiceId: number | null; details?: StatusChangeDetails },
   meta: RequestMeta,
 ): Promise<CommandResult<SubscriptionState>> {
   return handleCommand(deps, subscriptionDecider, subscriptionStream(subscriptionId), { type: 'ReactivateSubscription', ...input, now: deps.clock.now().toISOString() }, meta);
@@ -73,10 +81,22 @@ export async function terminateSubscription(
   subscriptionId: number,
   reason: string | null,
   meta: RequestMeta,
+  details?: StatusChangeDetails,
 ): Promise<CommandResult<SubscriptionState>> {
-  const result = await handleCommand(deps, subscriptionDecider, subscriptionStream(subscriptionId), { type: 'TerminateSubscription', reason, now: deps.clock.now().toISOString() }, meta);
+  const result = await handleCommand(
+    deps,
+    subscriptionDecider,
+    subscriptionStream(subscriptionId),
+    { type: 'TerminateSubscription', reason, ...(details ? { details } : {}), now: deps.clock.now().toISOString() },
+    meta,
+  );
   if (result.newEvents.length > 0) await releaseUnique(deps, CURRENT_SUBSCRIPTION, result.state.customerId, String(subscriptionId), meta);
   return result;
+}
+
+/** 004: starts a pending (provisioned) service, or reactivates a suspended one. */
+export function activateSubscription(deps: BillingCommandDeps, subscriptionId: number, details: StatusChangeDetails, meta: RequestMeta): Promise<CommandResult<SubscriptionState>> {
+  return handleCommand(deps, subscriptionDecider, subscriptionStream(subscriptionId), { type: 'ActivateSubscription', details, now: deps.clock.now().toISOString() }, meta);
 }
 
 export async function loadSubscription(deps: Pick<BillingCommandDeps, 'eventStore' | 'registry'>, subscriptionId: number): Promise<SubscriptionState> {

@@ -21,8 +21,12 @@ export interface InvoiceState {
   total: number;
   currency: string;
   status: InvoiceStatus;
+  /** Paid on it over time (refunds not taken off: see refundedAmount). */
   paidAmount: number;
   paymentIds: number[];
+  /** Given back through refunds (004); what stays paid is paidAmount − refundedAmount. */
+  refundedAmount: number;
+  refundIds: string[];
   /** Gateway callbacks seen, by callback id (duplicates are answered from here). */
   callbacks: Record<string, CallbackRecord>;
   link: { gateway: string; gatewayInvoiceId: string; url: string } | null;
@@ -32,6 +36,11 @@ export interface NewItem {
   description: string;
   quantity: number;
   unitPrice: number;
+  /** 004: tax rate in millionths (0.08 → 80000). */
+  taxRatePpm?: number;
+  /** 004: the subscription the line bills, and the period of service it covers. */
+  serviceId?: number | null;
+  servicePeriod?: string | null;
 }
 
 export type InvoiceCommand =
@@ -51,6 +60,8 @@ export type InvoiceCommand =
       subscriptionId: number | null;
       /** Issue at once (002 default: Menunggu Pembayaran) rather than leave a draft. */
       issue: boolean;
+      /** 004: notes printed on the invoice. */
+      notes?: string | null;
       now: string;
     }
   | { type: 'IssueInvoice'; now: string }
@@ -70,6 +81,8 @@ export type InvoiceCommand =
     }
   | { type: 'MarkOverdue'; today: string; reason: 'due_date_passed' | 'payment_link_expired'; now: string }
   | { type: 'VoidInvoice'; reason: string | null; now: string }
+  /** 004: money given back on an applied payment (the payment's stream has already taken it). */
+  | { type: 'RecordRefund'; paymentId: number; refundId: string; amount: number; reason: string | null; now: string }
   | {
       type: 'RecordGatewayCallback';
       gateway: string;
@@ -98,6 +111,8 @@ export const initialInvoiceState = (): InvoiceState => ({
   status: 'draft',
   paidAmount: 0,
   paymentIds: [],
+  refundedAmount: 0,
+  refundIds: [],
   callbacks: {},
   link: null,
 });
@@ -138,28 +153,62 @@ export function evolveInvoice(state: InvoiceState, event: InvoiceEvent): Invoice
       const d = event.data;
       return { ...state, callbacks: { ...state.callbacks, [d.callbackId]: { status: d.status, paymentId: d.paymentId, outcome: d.outcome } } };
     }
+    case 'InvoiceRefundRecorded':
+      return { ...state, refundedAmount: event.data.refundedAmount, refundIds: [...state.refundIds, event.data.refundId], status: event.data.status };
   }
+}
+
+/** What stays paid on the invoice after refunds. */
+export const netPaid = (state: Pick<InvoiceState, 'paidAmount' | 'refundedAmount'>): number => state.paidAmount - state.refundedAmount;
+
+const MILLION = 1_000_000n;
+
+/**
+ * A line's tax (004): amount × rate, in integer minor units, rounded half up (amounts are never
+ * negative, so half away from zero). Exact for any safe-integer amount (computed in BigInt).
+ */
+export function lineTax(amount: number, taxRatePpm: number): number {
+  const product = BigInt(amount) * BigInt(taxRatePpm);
+  return Number((product + MILLION / 2n) / MILLION);
 }
 
 const PERIOD = /^(\d{4})-(0[1-9]|1[0-2])$/;
 
-/** Items with their amounts, and the total: integers only, and no total beyond what a number holds exactly. */
-export function invoiceTotals(items: readonly NewItem[]): { items: InvoiceItem[]; total: number } {
+/**
+ * Items with their amounts (and, on taxed 004 lines, their tax), the subtotal, the tax and the
+ * total: integers only, and no total beyond what a number holds exactly. `taxed`: some line
+ * carries a tax rate (the invoice then records its subtotal and tax).
+ */
+export function invoiceTotals(items: readonly NewItem[]): { items: InvoiceItem[]; subtotal: number; tax: number; total: number; taxed: boolean } {
   const errors: FieldErrors = {};
   if (items.length === 0) errors.items = ['An invoice needs at least one item.'];
   const out: InvoiceItem[] = [];
-  let total = 0;
+  let subtotal = 0;
+  let tax = 0;
+  let taxed = false;
   items.forEach((item, i) => {
     if (item.description.trim() === '') (errors[`items.${i}.deskripsi`] ??= []).push('The deskripsi may not be empty.');
     if (!Number.isSafeInteger(item.quantity) || item.quantity < 1) (errors[`items.${i}.jumlah`] ??= []).push('The jumlah must be a whole number, 1 or more.');
     if (!Number.isSafeInteger(item.unitPrice) || item.unitPrice < 0) (errors[`items.${i}.harga`] ??= []).push('The harga must be a whole number of rupiah, 0 or more.');
+    const rate = item.taxRatePpm;
+    if (rate !== undefined && (!Number.isInteger(rate) || rate < 0 || rate > 1_000_000)) (errors[`items.${i}.tax_rate`] ??= []).push('The tax rate must be between 0 and 1.');
     const amount = item.quantity * item.unitPrice;
-    total += amount;
-    out.push({ description: item.description.trim(), quantity: item.quantity, unitPrice: item.unitPrice, amount });
+    subtotal += amount;
+    const line: InvoiceItem = { description: item.description.trim(), quantity: item.quantity, unitPrice: item.unitPrice, amount };
+    if (rate !== undefined && Number.isSafeInteger(amount) && Number.isInteger(rate) && rate >= 0 && rate <= 1_000_000) {
+      taxed = true;
+      line.taxRatePpm = rate;
+      line.tax = lineTax(amount, rate);
+      tax += line.tax;
+    }
+    if (item.serviceId !== undefined) line.serviceId = item.serviceId;
+    if (item.servicePeriod !== undefined) line.servicePeriod = item.servicePeriod;
+    out.push(line);
   });
+  const total = subtotal + tax;
   if (!Number.isSafeInteger(total)) (errors.items ??= []).push('The invoice total is too large.');
   if (Object.keys(errors).length) throw new ValidationError(errors);
-  return { items: out, total };
+  return { items: out, subtotal, tax, total, taxed };
 }
 
 const PAYABLE: readonly InvoiceStatus[] = ['issued', 'overdue'];
@@ -171,7 +220,7 @@ export function decideInvoice(command: InvoiceCommand, state: InvoiceState): Inv
     if (!PERIOD.test(command.period)) errors.periode = ['The periode must be a month (YYYY-MM).'];
     if (!isCalendarDate(command.dueDate)) errors.tanggal_jatuh_tempo = ['The tanggal jatuh tempo must be a date (YYYY-MM-DD).'];
     if (Object.keys(errors).length) throw new ValidationError(errors);
-    const { items, total } = invoiceTotals(command.items);
+    const { items, subtotal, tax, total, taxed } = invoiceTotals(command.items);
     const { invoiceId, customerId, pelangganId } = command;
     const ref = { invoiceId, customerId, pelangganId };
     const created: InvoiceEvent = {
@@ -188,6 +237,8 @@ export function decideInvoice(command: InvoiceCommand, state: InvoiceState): Inv
         currency: command.currency,
         externalId: command.externalId,
         subscriptionId: command.subscriptionId,
+        ...(taxed || command.notes !== undefined ? { subtotal, tax } : {}),
+        ...(command.notes !== undefined ? { notes: command.notes } : {}),
         createdAt: command.now,
       },
     };
@@ -237,8 +288,42 @@ export function decideInvoice(command: InvoiceCommand, state: InvoiceState): Inv
     case 'VoidInvoice': {
       if (state.status === 'void') return [];
       const previousStatus = state.status;
-      if (previousStatus === 'paid') throw refuse('cancelled', ['draft', 'issued', 'overdue']);
+      // A paid invoice is refunded, never voided; so is money paid on one that is not settled yet.
+      if (previousStatus === 'paid' || previousStatus === 'refunded') throw refuse('cancelled', ['draft', 'issued', 'overdue']);
+      if (netPaid(state) > 0) {
+        throw new IllegalStateError(`The invoice has ${netPaid(state)} paid on it: refund the payments before voiding it`, state.status, ['draft', 'issued', 'overdue']);
+      }
       return [{ type: 'InvoiceVoided', data: { ...ref, period: state.period, previousStatus, reason: command.reason, voidedAt: command.now } }];
+    }
+
+    case 'RecordRefund': {
+      if (state.refundIds.includes(command.refundId)) return [];
+      if (!state.paymentIds.includes(command.paymentId)) {
+        throw new IllegalStateError(`Payment ${command.paymentId} was not applied to invoice ${state.number}`, state.status);
+      }
+      const paidNow = netPaid(state);
+      if (!Number.isSafeInteger(command.amount) || command.amount <= 0) throw new ValidationError({ amount: ['The refund must be a whole number of minor units above 0.'] });
+      if (command.amount > paidNow) throw new ValidationError({ amount: [`The refund may not exceed what is paid on the invoice (${paidNow}).`] });
+      const netAfter = paidNow - command.amount;
+      const status: InvoiceStatus = state.status === 'paid' && netAfter === 0 ? 'refunded' : state.status;
+      return [
+        {
+          type: 'InvoiceRefundRecorded',
+          data: {
+            ...ref,
+            paymentId: command.paymentId,
+            refundId: command.refundId,
+            amount: command.amount,
+            currency: state.currency,
+            refundedAmount: state.refundedAmount + command.amount,
+            netPaid: netAfter,
+            previousStatus: state.status,
+            status,
+            reason: command.reason,
+            refundedAt: command.now,
+          },
+        },
+      ];
     }
 
     case 'RecordGatewayCallback': {
@@ -262,7 +347,7 @@ export function decideInvoice(command: InvoiceCommand, state: InvoiceState): Inv
         if (command.paymentId === null || command.paidAt === null || command.paidOn === null) {
           throw new TypeError('A PAID callback needs a payment id and its time');
         }
-        const amount = command.paidAmount ?? Math.max(0, state.total - state.paidAmount);
+        const amount = command.paidAmount ?? Math.max(0, state.total - netPaid(state));
         if (!PAYABLE.includes(state.status) || amount <= 0) return [callback('not_applied', command.paymentId)];
         return [
           callback('applied', command.paymentId),
@@ -295,7 +380,7 @@ function paymentEvents(
   p: { paymentId: number; amount: number; method: string; gateway: string | null; gatewayReference: string | null; paidAt: string; paidOn: string; now: string },
 ): InvoiceEvent[] {
   const ref = { invoiceId: state.invoiceId, customerId: state.customerId, pelangganId: state.pelangganId };
-  const paidAmount = state.paidAmount + p.amount;
+  const paidAmount = netPaid(state) + p.amount;
   const balance = state.total - paidAmount;
   const events: InvoiceEvent[] = [
     {

@@ -80,6 +80,16 @@ const history: Record<InvoiceStatus, InvoiceEvent[]> = {
   overdue: [created, issued, overdue],
   paid: [created, issued, recorded(1, 350_000, 0), paid(1, 350_000, 'issued', false)],
   void: [created, voided('draft')],
+  refunded: [
+    created,
+    issued,
+    recorded(1, 350_000, 0),
+    paid(1, 350_000, 'issued', false),
+    {
+      type: 'InvoiceRefundRecorded',
+      data: { ...ref, paymentId: 1, refundId: 'r1', amount: 350_000, currency: 'IDR', refundedAmount: 350_000, netPaid: 0, previousStatus: 'paid', status: 'refunded', reason: null, refundedAt: later },
+    },
+  ],
 };
 const stateOf = (events: InvoiceEvent[]): InvoiceState => events.reduce(invoiceDecider.evolve, invoiceDecider.initialState());
 
@@ -130,6 +140,7 @@ describe('Invoice decider', () => {
       overdue: { issue: 'refused', pay: 'InvoicePaymentRecorded,InvoicePaid', overdue: 'nothing', void: 'InvoiceVoided' },
       paid: { issue: 'refused', pay: 'refused', overdue: 'refused', void: 'refused' },
       void: { issue: 'refused', pay: 'refused', overdue: 'refused', void: 'nothing' },
+      refunded: { issue: 'refused', pay: 'refused', overdue: 'refused', void: 'refused' },
     };
     const cases = INVOICE_STATUSES.flatMap((status) => Object.keys(attempts).map((cmd) => [status, cmd, table[status][cmd]!] as const));
 

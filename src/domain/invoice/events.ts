@@ -13,11 +13,19 @@ import { defineEvent, type EventOf } from '../shared/events';
  *     │                ▼  │           │ pay
  *     └──void──▶ void ◀── overdue ────┘
  *
- * One invoice per customer and period (a reservation, see src/commands/billing/invoices.ts).
- * Refunds and credit notes (document 004) will be further events on this stream.
+ * One invoice per customer and period (a reservation, see src/commands/billing/invoices.ts) for
+ * document 002's invoices; document 004's invoices are created at any time (no period reservation).
+ *
+ * Document 004 adds (additively, old events read as before): lines with a tax rate and their
+ * tax (per line, in integer minor units, rounded half up: `lineTax`), the invoice's subtotal,
+ * tax and notes; refunds (InvoiceRefundRecorded, the money itself on the Payment's stream); and
+ * the `refunded` status of a paid invoice whose payments were refunded in full. A paid invoice
+ * is never voided, it is refunded; an invoice with money on it is refunded before it is voided.
+ *
+ *   paid ──refund all──▶ refunded        (a partial refund leaves it paid, with less paid)
  */
 
-export const INVOICE_STATUSES = ['draft', 'issued', 'paid', 'overdue', 'void'] as const;
+export const INVOICE_STATUSES = ['draft', 'issued', 'paid', 'overdue', 'void', 'refunded'] as const;
 export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
 
 export const invoiceItemSchema = z.object({
@@ -27,6 +35,14 @@ export const invoiceItemSchema = z.object({
   unitPrice: z.number().int().nonnegative(),
   /** quantity × unitPrice. */
   amount: z.number().int().nonnegative(),
+  /** 004: the tax rate in millionths (0.08 → 80000); absent on untaxed (002) lines. */
+  taxRatePpm: z.number().int().min(0).max(1_000_000).optional(),
+  /** 004: the line's tax in minor units: amount × rate, rounded half up. */
+  tax: z.number().int().nonnegative().optional(),
+  /** 004: the service instance (subscription id) the line bills. */
+  serviceId: z.number().int().positive().nullable().optional(),
+  /** 004: the period of service the line covers, as given ("2024-01-01 to 2024-01-31"). */
+  servicePeriod: z.string().nullable().optional(),
 });
 export type InvoiceItem = z.infer<typeof invoiceItemSchema>;
 
@@ -50,6 +66,11 @@ export const InvoiceCreated = defineEvent(
     externalId: z.string(),
     /** The subscription it bills, when it bills one. */
     subscriptionId: z.number().int().positive().nullable(),
+    /** 004: the sum of the lines' amounts and of their taxes (total = subtotal + tax); absent on 002 invoices (no tax). */
+    subtotal: z.number().int().nonnegative().optional(),
+    tax: z.number().int().nonnegative().optional(),
+    /** 004: notes printed on the invoice. */
+    notes: z.string().nullable().optional(),
     createdAt: z.string(),
   }),
 );
@@ -104,6 +125,28 @@ export const InvoiceVoided = defineEvent(
   z.object({ ...ref, period: z.string(), previousStatus: z.enum(['draft', 'issued', 'overdue']), reason: z.string().nullable(), voidedAt: z.string() }),
 );
 /**
+ * Money given back on a payment applied to this invoice (the Payment's stream records the refund
+ * itself, and its limit). `netPaid`: what stays paid after it; `status`: the invoice's status after
+ * it (`refunded` when a paid invoice has nothing paid left, else unchanged).
+ */
+export const InvoiceRefundRecorded = defineEvent(
+  'InvoiceRefundRecorded',
+  z.object({
+    ...ref,
+    paymentId: z.number().int().positive(),
+    refundId: z.string(),
+    amount: z.number().int().positive(),
+    currency: z.string().length(3),
+    refundedAmount: z.number().int().nonnegative(),
+    netPaid: z.number().int().nonnegative(),
+    previousStatus: z.enum(INVOICE_STATUSES),
+    status: z.enum(INVOICE_STATUSES),
+    reason: z.string().nullable(),
+    refundedAt: z.string(),
+  }),
+);
+
+/**
  * A payment gateway's callback about this invoice, once per callback id (duplicates are
  * recognised by the id and record nothing). `outcome`: `applied` (a payment was recorded),
  * `not_applied` (paid, but the invoice was no longer payable: the money is an unapplied
@@ -135,6 +178,7 @@ export const invoiceEvents = [
   InvoiceMarkedOverdue,
   InvoiceVoided,
   InvoiceGatewayCallbackReceived,
+  InvoiceRefundRecorded,
 ];
 export type InvoiceEvent =
   | EventOf<typeof InvoiceCreated>
@@ -145,7 +189,8 @@ export type InvoiceEvent =
   | EventOf<typeof InvoicePaid>
   | EventOf<typeof InvoiceMarkedOverdue>
   | EventOf<typeof InvoiceVoided>
-  | EventOf<typeof InvoiceGatewayCallbackReceived>;
+  | EventOf<typeof InvoiceGatewayCallbackReceived>
+  | EventOf<typeof InvoiceRefundRecorded>;
 
 export const INVOICE_EVENT_TYPES = invoiceEvents.map((e) => e.type);
 

@@ -44,6 +44,6 @@ describe('Payment decider', () => {
   });
 
   it('its state says which invoice it paid and whether it was applied', () => {
-    expect(paymentDecider.evolve(paymentDecider.initialState(), received)).toEqual({ exists: true, paymentId: 5, invoiceId: 7, amount: 350_000, applied: true });
+    expect(paymentDecider.evolve(paymentDecider.initialState(), received)).toMatchObject({ exists: true, paymentId: 5, invoiceId: 7, amount: 350_000, applied: true, refunded: 0 });
   });
 });

@@ -170,6 +170,7 @@ export const billingCustomersProjector: Projector = {
     'SubscriptionSuspended',
     'SubscriptionReactivated',
     'SubscriptionTerminated',
+    'SubscriptionActivated',
     'TechnicalDataRecorded',
     'TechnicalDataUpdated',
     'InvoiceMarkedOverdue',
@@ -283,6 +284,8 @@ export const billingCustomersProjector: Projector = {
         return;
       case 'SubscriptionCreated': {
         const d = event.data;
+        // 004 may provision a service to start later: pending until SubscriptionActivated.
+        const initial: SubscriptionStatus = d.pending ? 'pending' : 'active';
         await applyOnce(
           langganan,
           String(d.subscriptionId),
@@ -293,7 +296,7 @@ export const billingCustomersProjector: Projector = {
               customer_id: d.customerId,
               pelanggan_id: d.pelangganId,
               paket_layanan_id: d.planId,
-              status: 'active',
+              status: initial,
               tgl_jatuh_tempo: d.dueDate,
               metode_pembayaran: d.paymentMethod,
               status_reason: null,
@@ -307,12 +310,18 @@ export const billingCustomersProjector: Projector = {
         const name = await planName(d.planId);
         await changePelanggan(pelanggan, d.customerId, pos, () => ({
           langganan_id: d.subscriptionId,
-          langganan_status: 'active',
+          langganan_status: initial,
           paket_layanan_id: d.planId,
           layanan: name,
           updated_at: d.createdAt,
         }));
-        await applyOnce(teknis, d.customerId, pos, { $set: { langganan_status: 'active' } });
+        await applyOnce(teknis, d.customerId, pos, { $set: { langganan_status: initial } });
+        return;
+      }
+      case 'SubscriptionActivated': {
+        const d = event.data;
+        await applyOnce(langganan, String(d.subscriptionId), pos, { $set: { status: 'active', status_reason: d.note ?? null, status_changed_at: at, updated_at: at } });
+        await subscriptionStatus(d.customerId, d.subscriptionId, 'active');
         return;
       }
       case 'SubscriptionUpdated': {

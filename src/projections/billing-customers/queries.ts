@@ -146,9 +146,9 @@ export function getLangganan(readStore: ReadStore, id: number): Promise<Langgana
   return readStore.collection<LanggananDoc>(BILLING_LANGGANAN).findOne({ _id: String(id) });
 }
 
-/** The customer's subscriptions that are not terminated (at most one, by a reservation). */
+/** The customer's subscriptions that are not terminated (at most one, by a reservation; 004 may provision one pending). */
 export function currentLangganan(readStore: ReadStore, customerId: string): Promise<LanggananDoc[]> {
-  return readStore.collection<LanggananDoc>(BILLING_LANGGANAN).find({ customer_id: customerId, status: { $in: ['active', 'suspended'] } });
+  return readStore.collection<LanggananDoc>(BILLING_LANGGANAN).find({ customer_id: customerId, status: { $in: ['active', 'suspended', 'pending'] } });
 }
 
 /** Every subscription a customer ever had (for its billing history). */

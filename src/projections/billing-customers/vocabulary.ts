@@ -19,7 +19,7 @@ export function segmentOf(counts: { overdue_invoices: number; late_payments: num
   return 'setia';
 }
 
-export const SUBSCRIPTION_LABELS: Record<SubscriptionStatus, string> = { active: 'Aktif', suspended: 'Suspended', terminated: 'Berhenti' };
+export const SUBSCRIPTION_LABELS: Record<SubscriptionStatus, string> = { active: 'Aktif', suspended: 'Suspended', terminated: 'Berhenti', pending: 'Pending' };
 export const CUSTOMER_LABELS: Record<string, string> = { active: 'Aktif', pending: 'Pending', suspended: 'Suspended', cancelled: 'Berhenti' };
 export const PELANGGAN_STATUSES = ['Aktif', 'Suspended', 'Berhenti', 'Pending'] as const;
 

@@ -111,7 +111,9 @@ export const billingInvoicesProjector: Projector = {
     'InvoiceMarkedOverdue',
     'InvoiceVoided',
     'InvoiceGatewayCallbackReceived',
+    'InvoiceRefundRecorded',
     'PaymentReceived',
+    'PaymentRefunded',
   ],
   collections: {
     [BILLING_INVOICES]: [
@@ -138,6 +140,11 @@ export const billingInvoicesProjector: Projector = {
     const pos = event.position;
     const at = event.metadata.timestamp;
 
+    if (event.type === 'PaymentRefunded') {
+      // Document 004's refunds: what was given back on the payment so far.
+      await applyOnce(payments, String(event.data.paymentId), pos, { $set: { refunded_amount: event.data.refundedTotal, refunded_at: event.data.refundedAt } });
+      return;
+    }
     if (event.type === 'PaymentReceived') {
       const d = event.data;
       await applyOnce(
@@ -246,6 +253,10 @@ export const billingInvoicesProjector: Projector = {
         return;
       case 'InvoiceVoided':
         await status('void', { status_reason: event.data.reason });
+        return;
+      case 'InvoiceRefundRecorded':
+        // paid_amount is what stays paid; a paid invoice refunded in full is `refunded`.
+        await status(event.data.status, { paid_amount: event.data.netPaid, refunded_amount: event.data.refundedAmount, ...(event.data.status === 'refunded' ? { status_reason: event.data.reason } : {}) });
         return;
       default:
         return;

@@ -102,6 +102,7 @@ export const customersProjector: Projector = {
     'SubscriptionSuspended',
     'SubscriptionReactivated',
     'SubscriptionTerminated',
+    'SubscriptionActivated',
   ],
   collections: {
     [CUSTOMERS]: [
@@ -125,6 +126,10 @@ export const customersProjector: Projector = {
         await customers.deleteOne({ _id: id });
         return;
       case 'SubscriptionCreated':
+        // A service provisioned to start later (004) is not running yet.
+        await applyOnce(customers, id, event.position, { $set: { service_status: event.data.pending ? null : 'active' } });
+        return;
+      case 'SubscriptionActivated':
       case 'SubscriptionReactivated':
         await applyOnce(customers, id, event.position, { $set: { service_status: 'active' } });
         return;

@@ -63,7 +63,7 @@ export async function subjectSources(readStore: ReadStore, pelangganId: number):
       ? { mikrotikServerId: teknis.mikrotik_server_id, ip: teknis.ip_pelanggan, pppoeUsername: teknis.username_pppoe, pppoePasswordSealed: teknis.password_pppoe_sealed }
       : null,
     subscription: langganan
-      ? { status: langganan.status, plan: plan ? { name: plan.nama_paket, speedMbps: plan.kecepatan, pppoeProfile: plan.profile_pppoe } : null }
+      ? { status: langganan.status === 'pending' ? 'suspended' : langganan.status, plan: plan ? { name: plan.nama_paket, speedMbps: plan.kecepatan, pppoeProfile: plan.profile_pppoe } : null }
       : null,
   };
 }

@@ -7,6 +7,8 @@ export const INVOICE_LABELS: Record<InvoiceStatus, string> = {
   paid: 'Lunas',
   overdue: 'Jatuh Tempo',
   void: 'Dibatalkan',
+  /** Paid, then refunded in full (document 004's refunds). */
+  refunded: 'Dikembalikan',
 };
 
 export const INVOICE_STATUS_OF: Record<string, InvoiceStatus> = Object.fromEntries(Object.entries(INVOICE_LABELS).map(([k, v]) => [v, k as InvoiceStatus]));
