@@ -43,6 +43,9 @@ export interface PlanSummary {
   /** How many times the multikey side table is searched through its key (an element's value,
    * prefix or range): one per condition on an array field. */
   sideTableSearches: number;
+  /** How many conditions on array fields are checked row by row against the side table while the
+   * rows are walked in the sort's index order (a broad match: the page fills before the walk ends). */
+  sideTableChecks: number;
   /** Tables read whole, without an index (`SCAN d<n>`). */
   fullScans: string[];
   /** SQLite sorts the matches (`USE TEMP B-TREE FOR ORDER BY`) instead of reading an index in order. */
@@ -58,6 +61,7 @@ export function summarizePlan(explained: { exact: boolean; plan: string[] }): Pl
       return m ? [m[1]!.replace(/:q$/, '')] : [];
     }),
     sideTableSearches: plan.filter((step) => /^SEARCH d\d+_m USING PRIMARY KEY \(f=\? AND k/.test(step)).length,
+    sideTableChecks: plan.filter((step) => /^SEARCH d\d+_m EXISTS USING/.test(step)).length,
     fullScans: plan.filter((step) => /^SCAN \S+$/.test(step)),
     tempSort: plan.some((step) => step.includes('TEMP B-TREE')),
   };

@@ -143,7 +143,7 @@ describe('customers projector', () => {
     const plan = (q: Parameters<typeof customerListFilter>[0], limit = 20) =>
       summarizePlan(sqlite.store.collection<CustomerDoc>(CUSTOMERS).explain(customerListFilter(q), { sort: CUSTOMER_LIST_SORT, skip: 0, limit }));
     /** A page read in index order: SQLite stops after it (LIMIT) without sorting the matches. */
-    const inOrder = (index: string) => ({ exact: true, indexes: [index], sideTableSearches: 0, fullScans: [], tempSort: false });
+    const inOrder = (index: string) => ({ exact: true, indexes: [index], sideTableSearches: 0, sideTableChecks: 0, fullScans: [], tempSort: false });
 
     it('an unfiltered page walks the sort index and stops after the page', () => {
       expect(plan({})).toEqual(inOrder('created_at_-1_number_-1'));

@@ -360,7 +360,7 @@ describe('notifications projector', () => {
       // type has no index (nor key column) of its own: it is checked in code on the user's (or
       // user + is_read's) entries, read in index order until the page is full.
       const exact = !('type' in filter);
-      expect(summarizePlan(notifications().explain(filter, page))).toEqual({ exact, indexes: [index], sideTableSearches: 0, fullScans: [], tempSort: false });
+      expect(summarizePlan(notifications().explain(filter, page))).toEqual({ exact, indexes: [index], sideTableSearches: 0, sideTableChecks: 0, fullScans: [], tempSort: false });
       expect(await notifications().find(filter, page)).toHaveLength(10);
     });
     it('counts unread and finds a sync range through indexes', async () => {

@@ -303,7 +303,7 @@ describe('tickets projector', () => {
     const page = { sort: DEFAULT_TICKET_SORT, skip: 0, limit: 20 };
     const plan = (filter: Record<string, unknown>, options: Record<string, unknown> = page) => summarizePlan(indexed.collection(TICKETS).explain(filter, options));
     /** A page read in index order: SQLite stops after it (LIMIT) without sorting the matches. */
-    const inOrder = (index: string) => ({ exact: true, indexes: [index], sideTableSearches: 0, fullScans: [], tempSort: false });
+    const inOrder = (index: string) => ({ exact: true, indexes: [index], sideTableSearches: 0, sideTableChecks: 0, fullScans: [], tempSort: false });
 
     it.each([
       ['no filter', {}, 'created_at_-1_number_-1'],

@@ -69,7 +69,7 @@ describe('users projector (list fields)', () => {
       const users = sqlite.store.collection<UserDoc>(USERS);
       const plan = (q: Parameters<typeof userListFilter>[0]) => summarizePlan(users.explain(userListFilter(q), { sort: USER_LIST_SORT, skip: 0, limit: 20 }));
       // A page read in index order: SQLite stops after it (LIMIT), without sorting the matches.
-      const inOrder = (index: string) => ({ exact: true, indexes: [index], sideTableSearches: 0, fullScans: [], tempSort: false });
+      const inOrder = (index: string) => ({ exact: true, indexes: [index], sideTableSearches: 0, sideTableChecks: 0, fullScans: [], tempSort: false });
       expect(plan({})).toEqual(inOrder('created_at_-1_number_-1'));
       expect(plan({ role: 'supervisor' })).toEqual(inOrder('role_1_created_at_-1_number_-1'));
       expect(plan({ isActive: false })).toEqual(inOrder('is_active_1_created_at_-1_number_-1'));

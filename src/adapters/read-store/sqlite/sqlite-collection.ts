@@ -11,7 +11,7 @@ import { compileUpdate, UpdateError, upsertSeed } from '../document/update';
 import { compareValues, isPlainObject, valuesEqual, type PlainObject } from '../document/values';
 import { decodeDoc, keyOf } from './codec';
 import { filterKey } from './filter-key';
-import { ROW, type StoredRow } from './rows';
+import { ROW, type Rows, type StoredRow } from './rows';
 import { indexName, type StoredIndex } from './schema';
 import type { StoreInternals } from './sqlite-read-store';
 import { translateFilter, translateSort, type Translated } from './translate';
@@ -133,6 +133,11 @@ export class SqliteCollection<T extends Doc = Doc> implements Collection<T> {
     const pinned = this.pinned(filter);
     if (pinned) return this.pinnedCandidates(pinned, filter!, 'read').length;
     this.store.uow?.flush(rows);
+    return this.count(rows, filter);
+  }
+
+  /** A filter's count, from the count cache when the collection has not changed since. */
+  private count(rows: Rows, filter: Filter | undefined): number {
     const schema = rows.schema;
     const key = filterKey(filter);
     const cached = this.store.counts.get(schema, key);
@@ -305,8 +310,8 @@ export class SqliteCollection<T extends Doc = Doc> implements Collection<T> {
   explain(filter: Filter, options: FindOptions = {}): { sql: string; exact: boolean; sortedBySql: boolean; plan: string[] } {
     const rows = this.store.rowsFor(this.name);
     if (rows === undefined) return { sql: '', exact: true, sortedBySql: true, plan: [] };
-    const t = translateFilter(rows.schema, filter);
     const order = translateSort(rows.schema, options.sort);
+    const t = this.planElements(rows, filter, translateFilter(rows.schema, filter), order, (options.skip ?? 0) + (options.limit ?? 0));
     const sql = `SELECT ${ROW} FROM {t}${where(t)}${order ? ` ORDER BY ${order}` : ''}`;
     const plan = (rows.statement(`EXPLAIN QUERY PLAN ${sql}`).all(...t.params) as Array<{ detail: string }>).map((r) => r.detail);
     return { sql, exact: t.exact, sortedBySql: order !== null, plan };
@@ -404,8 +409,8 @@ export class SqliteCollection<T extends Doc = Doc> implements Collection<T> {
 
   private query(filter: Filter, sort: SortSpec | undefined, skip: number, limit: number, purpose: Purpose): Candidate[] {
     const rows = this.store.rowsFor(this.name)!;
-    const t = translateFilter(rows.schema, filter);
     const order = translateSort(rows.schema, sort);
+    const t = this.planElements(rows, filter, translateFilter(rows.schema, filter), order, skip + limit);
     const table = rows.schema.table;
     const toCandidate =
       purpose === 'read'
@@ -447,6 +452,22 @@ export class SqliteCollection<T extends Doc = Doc> implements Collection<T> {
     return sorted.slice(skip, limit ? skip + limit : undefined);
   }
 
+  /**
+   * How conditions on array fields (side-table lookups) take part in a sorted page. By default a
+   * lookup drives: SQLite reads the rowids it names, then sorts them, a cost that grows with the
+   * matches. When the matches are many, walking the rows in the sort's index order and checking
+   * each against the side table fills the page first: about `wanted × rows / matches` checks.
+   * The lookup becomes a correlated EXISTS (which cannot drive) when that is the cheaper walk,
+   * judged from the cached counts of the filter and of the collection.
+   */
+  private planElements(rows: Rows, filter: Filter, t: Translated, order: string | null | undefined, wanted: number): Translated {
+    if (!t.sql?.includes('{side}') || !order || wanted === 0) return t;
+    const matches = this.count(rows, filter);
+    const total = this.count(rows, undefined);
+    if (matches * matches <= wanted * total) return t;
+    return { ...t, sql: t.sql.replaceAll(ELEMENTS_IN, ELEMENTS_EXISTS) };
+  }
+
   /** A pipeline's leading $match / $sort / $skip / $limit run as a find. */
   private pushDown(pipeline: Pipeline): { input: Iterable<unknown>; rest: Pipeline } {
     let i = 0;
@@ -482,6 +503,10 @@ export class SqliteCollection<T extends Doc = Doc> implements Collection<T> {
     return { input: docs, rest: pipeline.slice(i) };
   }
 }
+
+/** The side-table lookup as translate.ts writes it, and as a correlated check of each row. */
+const ELEMENTS_IN = 'rid IN (SELECT rid FROM {side} WHERE ';
+const ELEMENTS_EXISTS = 'EXISTS (SELECT 1 FROM {side} WHERE {side}.rid = {t}.rid AND ';
 
 function where(t: Translated): string {
   return t.sql === null ? '' : ` WHERE ${t.sql}`;

@@ -61,6 +61,23 @@ describe('SQLite read store', () => {
       expect(page.map((d) => d._id)).toEqual(all.slice(2, 5).map((d) => d._id));
     });
 
+    it('walks a broad array-field match in the sort index order, and lets a narrow one drive', async () => {
+      const col = store.collection('tagged');
+      await col.createIndexes([{ keys: { tags: 1 } }, { keys: { number: -1 } }]);
+      await col.insertMany(
+        Array.from({ length: 3000 }, (_, i) => ({ _id: `d${i}`, number: i, tags: i < 2500 ? ['common', `t${i % 7}`] : i === 2700 ? ['rare'] : ['other'] })),
+      );
+      const sort = { number: -1 as const };
+      const broad = col.explain({ tags: 'common' }, { sort, skip: 40, limit: 20 });
+      expect(broad.sql).toContain('EXISTS (SELECT 1 FROM {side}');
+      expect(broad.plan.join(' | ')).not.toMatch(/TEMP B-TREE/);
+      expect((await col.find({ tags: 'common' }, { sort, skip: 40, limit: 3 })).map((d) => d.number)).toEqual([2459, 2458, 2457]);
+      const narrow = col.explain({ tags: 'rare' }, { sort, limit: 20 });
+      expect(narrow.sql).toContain('rid IN (SELECT rid FROM {side}');
+      expect((await col.find({ tags: 'rare' }, { sort, limit: 20 })).map((d) => d.number)).toEqual([2700]);
+      expect(await col.countDocuments({ tags: 'common' })).toBe(2500);
+    });
+
     it('sorts the rowids of the matches when no index gives the order, then reads only the page', async () => {
       const col = await tickets(200);
       await col.createIndexes([{ keys: { number: 1 } }]);
