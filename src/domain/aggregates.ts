@@ -18,6 +18,7 @@ import { mikrotikSyncEvents, pppoeSyncDecider } from './mikrotik-sync';
 import { inventoryItemDecider, inventoryItemEvents, LowStockDigestIssued, lowStockDigestDecider } from './inventory-item';
 import { deviceDecider, deviceEvents } from './device';
 import { portalAccountDecider, portalAccountEvents } from './portal-account';
+import { serviceUsageDecider, serviceUsageEvents } from './service-usage';
 import { branch } from './branch';
 import { mainBranch } from './main-branch';
 import { department } from './department';
@@ -84,6 +85,7 @@ export const AGGREGATES: readonly AggregateType[] = [
   aggregate('webhook', 'Webhook subscription', webhookDecider, webhookEvents),
   aggregate('webhook_delivery', 'Webhook message and its attempts', webhookDeliveryDecider, webhookDeliveryEvents),
   aggregate('portal_account', 'Portal account (document 004)', portalAccountDecider, portalAccountEvents),
+  aggregate('service_usage', 'Daily usage of a service in a month (document 004)', serviceUsageDecider, serviceUsageEvents),
   ...[branch, mainBranch, department, category, parentCategory].map((r) => aggregate(r.kind, r.kind, r.decider, r.events)),
 ];
 

@@ -1,5 +1,6 @@
 import type { Projector } from './engine/projector';
 import { portalAccountsProjector } from './portal-accounts/projector';
+import { serviceUsageProjector } from './service-usage/projector';
 
 /** Document 004's customer portal read models. */
-export const portalProjectors: readonly Projector[] = [portalAccountsProjector];
+export const portalProjectors: readonly Projector[] = [portalAccountsProjector, serviceUsageProjector];

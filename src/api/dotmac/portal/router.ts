@@ -4,6 +4,7 @@ import { dotmacErrorHandler, dotmacNotFound } from '../errors';
 import { dotmacLimiter } from '../rate-limit';
 import { portalAccountRouter } from './account/router';
 import { portalAuthRouter } from './auth/router';
+import { portalServicesRouter } from './services/router';
 
 /**
  * Document 004's customer portal, mounted at /api/portal/v1 (docs/api/004-portal.md). The
@@ -17,6 +18,7 @@ export function portalRouter(deps: ApiDeps): Router {
   router.use('/auth', portalAuthRouter(deps));
   router.use(dotmacLimiter(deps, 'portal'));
   router.use('/account', portalAccountRouter(deps));
+  router.use('/services', portalServicesRouter(deps));
   router.use(dotmacNotFound(deps));
   router.use(dotmacErrorHandler(deps));
   return router;
