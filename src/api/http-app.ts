@@ -18,6 +18,7 @@ import { inventoryAdminRouter } from './inventory-admin/router';
 import { mikrotikServersRouter } from './ftth-billing/mikrotik-servers/router';
 import { mountFtthBilling } from './ftth-billing/router';
 import { mountDotmacPortal } from './dotmac/mount';
+import { mountDotmacAdmin } from './dotmac/admin/mount';
 import type { ApiDeps } from './deps';
 
 /**
@@ -49,6 +50,7 @@ export function createHttpApp(deps: ApiDeps): Express {
   app.use('/api/v1/audit', auditRouter(deps));
   app.use('/api/v1/ops', ops);
   mountDotmacPortal(app, deps); // document 004, the customer portal (/api/portal/v1)
+  mountDotmacAdmin(app, deps); // document 004, the admin modules and webhooks (/api/v1/identity, /billing, /services, /support, /analytics, /auth, /webhooks)
   // Document 002 before 000: /api/users, /api/reports, /api/notifications are shared prefixes.
   mountFtthBilling(app, deps);
   app.use('/api', document000); // document 000

@@ -1,0 +1,14 @@
+import type { Express } from 'express';
+import type { ApiDeps } from '../../deps';
+import { webhooksRouter } from './webhooks/router';
+
+/**
+ * Mounts the admin modules and webhooks of document 004 (docs/api/004-admin.md,
+ * docs/api/004-webhooks.md), each at its own prefix under /api/v1 (document 003 has
+ * /api/v1/admin, issue 15 /api/v1/audit and /api/v1/ops). Called once by src/api/http-app.ts,
+ * after the portal half's mount (it serves /api/v1/services/usage before /api/v1/services) and
+ * before document 000's /api.
+ */
+export function mountDotmacAdmin(app: Express, deps: ApiDeps): void {
+  app.use('/api/v1/webhooks', webhooksRouter(deps));
+}
