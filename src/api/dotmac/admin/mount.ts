@@ -1,5 +1,6 @@
 import type { Express } from 'express';
 import type { ApiDeps } from '../../deps';
+import { adminAuthRouter } from './auth/router';
 import { webhooksRouter } from './webhooks/router';
 
 /**
@@ -10,5 +11,6 @@ import { webhooksRouter } from './webhooks/router';
  * before document 000's /api.
  */
 export function mountDotmacAdmin(app: Express, deps: ApiDeps): void {
+  app.use('/api/v1/auth', adminAuthRouter(deps));
   app.use('/api/v1/webhooks', webhooksRouter(deps));
 }
