@@ -26,6 +26,8 @@ export interface RebuildOptions {
   pageSize?: number;
   onProgress?: (p: RebuildProgress) => void;
   now?: () => Date;
+  /** Stops the rebuild between pages (it fails with 'interrupted'; the live model keeps serving). */
+  signal?: AbortSignal;
 }
 
 /**
@@ -57,6 +59,7 @@ export async function rebuildProjector(options: RebuildOptions): Promise<Rebuild
 
   const applyUpTo = async (target: number): Promise<void> => {
     for (;;) {
+      if (options.signal?.aborted) throw new Error('interrupted');
       const page = await eventStore.readAll({
         fromPosition: progress.position,
         eventTypes: projector.handles,
