@@ -25,9 +25,16 @@ export interface RegisterUserInput {
     position?: string | null;
     department_id?: number | null;
     branch_id?: number | null;
+    /** Document 004's identity fields (the username is reserved by the caller). */
+    username?: string | null;
+    first_name?: string | null;
+    last_name?: string | null;
+    timezone?: string | null;
   };
   /** The customer this account is the login of (see registerCustomer). */
   customerId?: string;
+  /** The new user's id, when the caller reserved something for it first (004's username). */
+  userId?: string;
 }
 
 export interface RegisteredUser {
@@ -42,7 +49,7 @@ export interface RegisteredUser {
  * reservation fails, the email is released again.
  */
 export async function registerUser(deps: UserCommandDeps, input: RegisterUserInput, meta: RequestMeta): Promise<RegisteredUser> {
-  const userId = deps.ids.uuid();
+  const userId = input.userId ?? deps.ids.uuid();
   const email = input.email.trim().toLowerCase();
   await assertEmployeeReferences(deps, input.profile);
   await reserveUnique(deps, 'user_email', email, userId, meta);
@@ -55,6 +62,7 @@ export async function registerUser(deps: UserCommandDeps, input: RegisterUserInp
       avatar: input.profile.avatar ?? null,
       department: input.profile.department ?? null,
       ...employeeFields(input.profile),
+      ...dotmacFields(input.profile),
     };
     const result = await handleCommand(
       deps,
@@ -154,6 +162,13 @@ export async function updateUser(
 function employeeFields(p: RegisterUserInput['profile']): Partial<Profile> {
   const out: Partial<Profile> = {};
   for (const k of ['pn', 'position', 'department_id', 'branch_id'] as const) if (p[k] !== undefined) (out as Record<string, unknown>)[k] = p[k];
+  return out;
+}
+
+/** Document 004's identity fields, only those given (a profile without them reads as before). */
+function dotmacFields(p: RegisterUserInput['profile']): Partial<Profile> {
+  const out: Partial<Profile> = {};
+  for (const k of ['username', 'first_name', 'last_name', 'timezone'] as const) if (p[k] !== undefined) (out as Record<string, unknown>)[k] = p[k];
   return out;
 }
 

@@ -10,9 +10,9 @@ import { reportsProjector } from './reports/projector';
 import { mikrotikProjectors } from './mikrotik';
 import { inventoryProjectors } from './inventory';
 import { billingProjectors } from './billing';
-import { webhooksProjector } from './webhooks/projector';
+import { dotmacAdminProjectors } from './dotmac-admin';
 import { auditIndexProjector } from './audit/projector';
 import { portalProjectors } from './portal';
 
 /** Every projector the product runs. */
-export const allProjectors: readonly Projector[] = [usersProjector, authSessionsProjector, serviceRequestsProjector, technicianProfileProjector, technicianPerformanceProjector, customersProjector, ticketsProjector, reportsProjector, notificationsProjector, mobileSyncProjector, ...mikrotikProjectors, ...inventoryProjectors, ...billingProjectors, auditIndexProjector, webhooksProjector, ...portalProjectors];
+export const allProjectors: readonly Projector[] = [usersProjector, authSessionsProjector, serviceRequestsProjector, technicianProfileProjector, technicianPerformanceProjector, customersProjector, ticketsProjector, reportsProjector, notificationsProjector, mobileSyncProjector, ...mikrotikProjectors, ...inventoryProjectors, ...billingProjectors, auditIndexProjector, ...dotmacAdminProjectors, ...portalProjectors];

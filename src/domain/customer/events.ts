@@ -46,6 +46,8 @@ export const customerDetailsSchema = z.object({
   /** YYYY-MM-DD. */
   installationDate: z.string().nullable(),
   customerType: z.enum(CUSTOMER_TYPES).nullable(),
+  /** 004 `service_address`: where the service is, when it is not the address ("Same as billing"). Absent on older customers. */
+  serviceAddress: z.string().nullable().optional(),
 });
 export type CustomerDetails = z.infer<typeof customerDetailsSchema>;
 export type CustomerField = keyof CustomerDetails;

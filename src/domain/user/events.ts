@@ -21,12 +21,25 @@ export const employeeProfileSchema = z.object({
   branch_id: z.number().int().positive().nullable().optional(),
 });
 
+/**
+ * Document 004's identity fields (users created through `POST /api/v1/identity/users`): the
+ * username (unique, reserved like the email), the name in two parts (full_name stays the name
+ * every document shows: first + last) and the time zone. Optional: absent on other users.
+ */
+export const dotmacProfileSchema = z.object({
+  username: z.string().nullable().optional(),
+  first_name: z.string().nullable().optional(),
+  last_name: z.string().nullable().optional(),
+  timezone: z.string().nullable().optional(),
+});
+
 export const profileSchema = z.object({
   full_name: z.string(),
   phone: z.string().nullable().default(null),
   avatar: z.string().nullable().default(null),
   department: z.string().nullable().default(null),
   ...employeeProfileSchema.shape,
+  ...dotmacProfileSchema.shape,
 });
 export type Profile = z.infer<typeof profileSchema>;
 export type EmployeeFields = { [K in keyof z.infer<typeof employeeProfileSchema>]-?: Exclude<z.infer<typeof employeeProfileSchema>[K], undefined> };
