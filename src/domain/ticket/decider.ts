@@ -391,7 +391,7 @@ export function decideTicket(command: TicketCommand, state: TicketState): Ticket
             fileId: command.fileId,
             filename: command.filename,
             url: command.url,
-            type: command.fileType,
+            fileType: command.fileType,
             uploadedBy: command.by,
             uploadedAt: command.now,
           },

@@ -390,7 +390,7 @@ describe('Ticket decider', () => {
               fileId: 'f-1',
               filename: 'after.jpg',
               url: 'https://files.example.com/after.jpg',
-              type: 'photo',
+              fileType: 'photo',
               uploadedBy: tech,
               uploadedAt: now,
             },

@@ -123,6 +123,12 @@ export const TicketCommentAdded = defineEvent(
   }),
 );
 
+/**
+ * Version 2 (issue 15, the example of a schema change): the kind of file is `fileType`, as the
+ * command names it; version 1 called it `type`, which read like the event's own type. Events
+ * stored as version 1 are upcast when read (the upcaster below), so an old log replays into the
+ * same read models (src/projections/tickets/upcasting.int.test.ts).
+ */
 export const TicketAttachmentAdded = defineEvent(
   'TicketAttachmentAdded',
   z.object({
@@ -133,10 +139,16 @@ export const TicketAttachmentAdded = defineEvent(
     filename: z.string(),
     url: z.string(),
     /** photo, document, signature, ... */
-    type: z.string(),
+    fileType: z.string(),
     uploadedBy: ticketActorSchema,
     uploadedAt: z.string(),
   }),
+  {
+    version: 2,
+    upcasters: {
+      1: ({ type, ...rest }) => ({ ...rest, fileType: type }),
+    },
+  },
 );
 
 export const TicketSlaWarningRaised = defineEvent(

@@ -142,7 +142,7 @@ describe('tickets projector', () => {
             fileId: 'file-1',
             filename: 'signature.png',
             url: 'https://api.example.com/files/file-1',
-            type: 'signature',
+            fileType: 'signature',
             uploadedBy: TECH,
             uploadedAt: at(5),
           },

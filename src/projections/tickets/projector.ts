@@ -267,7 +267,7 @@ export const ticketsProjector: Projector = {
           file_id: d.fileId,
           filename: d.filename,
           url: d.url,
-          type: d.type,
+          type: d.fileType,
           uploaded_by: d.uploadedBy.userId,
           uploaded_at: d.uploadedAt,
           source: 'upload',
