@@ -19,6 +19,8 @@ import { inventoryItemDecider, inventoryItemEvents, LowStockDigestIssued, lowSto
 import { deviceDecider, deviceEvents } from './device';
 import { portalAccountDecider, portalAccountEvents } from './portal-account';
 import { serviceUsageDecider, serviceUsageEvents } from './service-usage';
+import { invoiceCheckoutDecider, portalPaymentEvents } from './portal-payment';
+import { paymentMethodsDecider, paymentMethodEvents } from './payment-method';
 import { branch } from './branch';
 import { mainBranch } from './main-branch';
 import { department } from './department';
@@ -86,6 +88,8 @@ export const AGGREGATES: readonly AggregateType[] = [
   aggregate('webhook_delivery', 'Webhook message and its attempts', webhookDeliveryDecider, webhookDeliveryEvents),
   aggregate('portal_account', 'Portal account (document 004)', portalAccountDecider, portalAccountEvents),
   aggregate('service_usage', 'Daily usage of a service in a month (document 004)', serviceUsageDecider, serviceUsageEvents),
+  aggregate('invoice_checkout', 'Card payments of an invoice in the portal (document 004)', invoiceCheckoutDecider, portalPaymentEvents, { billing: true }),
+  aggregate('payment_methods', "A customer's saved payment methods (document 004)", paymentMethodsDecider, paymentMethodEvents),
   ...[branch, mainBranch, department, category, parentCategory].map((r) => aggregate(r.kind, r.kind, r.decider, r.events)),
 ];
 

@@ -188,10 +188,20 @@ export interface PaymentOutcome {
 export async function payInvoice(
   deps: BillingCommandDeps,
   invoiceId: number,
-  input: { amount: number | null; paidAt: string | null; method: string },
+  input: {
+    amount: number | null;
+    paidAt: string | null;
+    method: string;
+    /** Document 004's portal card payments: the gateway that charged, its transaction id, the card type. */
+    gateway?: string | null;
+    gatewayReference?: string | null;
+    paymentChannel?: string | null;
+  },
   meta: RequestMeta,
 ): Promise<PaymentOutcome> {
   const current = await loadInvoice(deps, invoiceId);
+  const gateway = input.gateway ?? null;
+  const gatewayReference = input.gatewayReference ?? null;
   const paymentId = await nextSequenceNumber(deps, 'payment', meta);
   const now = deps.clock.now();
   const paidAt = input.paidAt ?? now.toISOString();
@@ -205,15 +215,15 @@ export async function payInvoice(
       paymentId,
       amount,
       method: input.method,
-      gateway: null,
-      gatewayReference: null,
+      gateway,
+      gatewayReference,
       paidAt,
       paidOn: businessDate(paidAt, deps.billing.timeZone),
       now: now.toISOString(),
     },
     meta,
   );
-  const money = await recordMoney(deps, result.state, { paymentId, amount, method: input.method, gateway: null, gatewayReference: null, paymentChannel: null, paidAt, applied: true }, meta);
+  const money = await recordMoney(deps, result.state, { paymentId, amount, method: input.method, gateway, gatewayReference, paymentChannel: input.paymentChannel ?? null, paidAt, applied: true }, meta);
   return { invoice: result.state, paymentId, paid: result.state.status === 'paid', position: money ?? result.position };
 }
 

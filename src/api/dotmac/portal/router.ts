@@ -5,6 +5,7 @@ import { dotmacLimiter } from '../rate-limit';
 import { portalAccountRouter } from './account/router';
 import { portalAuthRouter } from './auth/router';
 import { portalServicesRouter } from './services/router';
+import { portalBillingRouter } from './billing/router';
 
 /**
  * Document 004's customer portal, mounted at /api/portal/v1 (docs/api/004-portal.md). The
@@ -19,6 +20,7 @@ export function portalRouter(deps: ApiDeps): Router {
   router.use(dotmacLimiter(deps, 'portal'));
   router.use('/account', portalAccountRouter(deps));
   router.use('/services', portalServicesRouter(deps));
+  router.use('/billing', portalBillingRouter(deps));
   router.use(dotmacNotFound(deps));
   router.use(dotmacErrorHandler(deps));
   return router;
