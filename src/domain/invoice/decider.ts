@@ -81,6 +81,8 @@ export type InvoiceCommand =
     }
   | { type: 'MarkOverdue'; today: string; reason: 'due_date_passed' | 'payment_link_expired'; now: string }
   | { type: 'VoidInvoice'; reason: string | null; now: string }
+  /** 004: the invoice was mailed to `to` (an issued, paid, overdue or refunded one; not a draft or a cancelled one). */
+  | { type: 'RecordInvoiceSent'; to: string; now: string }
   /** 004: money given back on an applied payment (the payment's stream has already taken it). */
   | { type: 'RecordRefund'; paymentId: number; refundId: string; amount: number; reason: string | null; now: string }
   | {
@@ -155,6 +157,8 @@ export function evolveInvoice(state: InvoiceState, event: InvoiceEvent): Invoice
     }
     case 'InvoiceRefundRecorded':
       return { ...state, refundedAmount: event.data.refundedAmount, refundIds: [...state.refundIds, event.data.refundId], status: event.data.status };
+    case 'InvoiceSent':
+      return state;
   }
 }
 
@@ -295,6 +299,10 @@ export function decideInvoice(command: InvoiceCommand, state: InvoiceState): Inv
       }
       return [{ type: 'InvoiceVoided', data: { ...ref, period: state.period, previousStatus, reason: command.reason, voidedAt: command.now } }];
     }
+
+    case 'RecordInvoiceSent':
+      if (state.status === 'draft' || state.status === 'void') throw refuse('sent', ['issued', 'overdue', 'paid', 'refunded']);
+      return [{ type: 'InvoiceSent', data: { ...ref, to: command.to, sentAt: command.now } }];
 
     case 'RecordRefund': {
       if (state.refundIds.includes(command.refundId)) return [];

@@ -146,6 +146,12 @@ export const InvoiceRefundRecorded = defineEvent(
   }),
 );
 
+/** 004: the invoice was mailed to the customer (with its PDF), by `POST /api/v1/billing/invoices/{id}/send`. */
+export const InvoiceSent = defineEvent(
+  'InvoiceSent',
+  z.object({ ...ref, to: z.string(), sentAt: z.string() }),
+);
+
 /**
  * A payment gateway's callback about this invoice, once per callback id (duplicates are
  * recognised by the id and record nothing). `outcome`: `applied` (a payment was recorded),
@@ -179,6 +185,7 @@ export const invoiceEvents = [
   InvoiceVoided,
   InvoiceGatewayCallbackReceived,
   InvoiceRefundRecorded,
+  InvoiceSent,
 ];
 export type InvoiceEvent =
   | EventOf<typeof InvoiceCreated>
@@ -190,7 +197,8 @@ export type InvoiceEvent =
   | EventOf<typeof InvoiceMarkedOverdue>
   | EventOf<typeof InvoiceVoided>
   | EventOf<typeof InvoiceGatewayCallbackReceived>
-  | EventOf<typeof InvoiceRefundRecorded>;
+  | EventOf<typeof InvoiceRefundRecorded>
+  | EventOf<typeof InvoiceSent>;
 
 export const INVOICE_EVENT_TYPES = invoiceEvents.map((e) => e.type);
 

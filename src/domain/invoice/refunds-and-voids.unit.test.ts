@@ -206,3 +206,15 @@ describe('lines with tax rates (004)', () => {
     expect(() => invoiceTotals([{ description: 'x', quantity: 1, unitPrice: 100, taxRatePpm: 1_000_001 }])).toThrow(ValidationError);
   });
 });
+
+describe('sending an invoice (004)', () => {
+  const send: InvoiceCommand = { type: 'RecordInvoiceSent', to: 'jane@example.com', now: t1 };
+  it('records that an issued, paid or refunded invoice was mailed', () => {
+    invoices.given([created, issued]).when(send).then([{ type: 'InvoiceSent', data: { ...ref, to: 'jane@example.com', sentAt: t1 } }]);
+    invoices.given(paidInvoice).when(send).then([{ type: 'InvoiceSent', data: { ...ref, to: 'jane@example.com', sentAt: t1 } }]);
+  });
+  it('does not send a draft or a cancelled invoice', () => {
+    invoices.given([created]).when(send).thenThrows(IllegalStateError);
+    invoices.given([created, issued, { type: 'InvoiceVoided', data: { ...ref, period: '2026-02', previousStatus: 'issued', reason: null, voidedAt: t1 } }]).when(send).thenThrows(IllegalStateError);
+  });
+});

@@ -1,6 +1,7 @@
 import type { Express } from 'express';
 import type { ApiDeps } from '../../deps';
 import { adminAuthRouter } from './auth/router';
+import { billingRouter } from './billing/router';
 import { identityRouter } from './identity/router';
 import { webhooksRouter } from './webhooks/router';
 
@@ -14,5 +15,6 @@ import { webhooksRouter } from './webhooks/router';
 export function mountDotmacAdmin(app: Express, deps: ApiDeps): void {
   app.use('/api/v1/auth', adminAuthRouter(deps));
   app.use('/api/v1/identity', identityRouter(deps));
+  app.use('/api/v1/billing', billingRouter(deps));
   app.use('/api/v1/webhooks', webhooksRouter(deps));
 }
