@@ -4,7 +4,7 @@ import { CUSTOMER_PERMISSIONS as P } from '../../technician-management/customers
 import { operation, type Area } from '../builder';
 import { pagination } from '../components';
 import { array, date, dateTime, fromZod, integer, nullable, number, object, oneOfValues, queryParameters, ref, string, uuid } from '../schema';
-import { TAGS, tms, uuidPathParam } from './tms';
+import { TAGS, tms, uuidPathParam } from '../../technician-management/openapi';
 
 /** Document 000 customer management (src/api/technician-management/customers/); shape from presenter.ts. */
 

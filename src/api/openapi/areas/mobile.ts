@@ -3,7 +3,7 @@ import { MOBILE_PERMISSIONS as P } from '../../technician-management/mobile/perm
 import { operation, type Area } from '../builder';
 import { array, boolean, dateTime, fromZod, integer, nullable, object, oneOfValues, ref, string, uuid } from '../schema';
 import type { SchemaObject } from '../types';
-import { TAGS, tms } from './tms';
+import { TAGS, tms } from '../../technician-management/openapi';
 
 /** Document 000 mobile endpoints (src/api/technician-management/mobile/): router.ts and sync.ts. */
 

@@ -11,7 +11,7 @@ import { REPORT_PERMISSIONS as P } from '../../technician-management/reports/per
 import { operation, type Area } from '../builder';
 import { array, boolean, constant, date, dateTime, integer, nullable, number, object, oneOfValues, queryParameters, record, ref, string, uuid } from '../schema';
 import type { HeaderObject, SchemaObject } from '../types';
-import { TAGS, tms } from './tms';
+import { TAGS, tms } from '../../technician-management/openapi';
 
 /** Document 000 reports (src/api/technician-management/reports/router.ts); shapes from src/projections/reports/queries.ts. */
 

@@ -3,7 +3,7 @@ import { TECHNICIAN_PERMISSIONS as P } from '../../technician-management/technic
 import { operation, type Area } from '../builder';
 import { pagination } from '../components';
 import { array, boolean, dateTime, fromZod, integer, nullable, number, object, queryParameters, ref, string, uuid } from '../schema';
-import { TAGS, tms, uuidPathParam } from './tms';
+import { TAGS, tms, uuidPathParam } from '../../technician-management/openapi';
 
 /** Document 000 technician management (src/api/technician-management/technicians/); shape from presenter.ts. */
 

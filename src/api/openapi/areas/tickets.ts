@@ -14,7 +14,7 @@ import { operation, type Area } from '../builder';
 import { pagination } from '../components';
 import { array, boolean, constant, dateTime, fromZod, integer, nullable, number, object, oneOfValues, queryParameters, ref, string, uuid } from '../schema';
 import type { SchemaObject } from '../types';
-import { TAGS, tms, uuidPathParam } from './tms';
+import { TAGS, tms, uuidPathParam } from '../../technician-management/openapi';
 
 /**
  * Document 000 ticket management (src/api/technician-management/tickets/): router.ts and
@@ -64,6 +64,7 @@ const schemas: Record<string, SchemaObject> = {
     comment: string(),
     attachments: array(string(), 'File URLs.'),
     created_at: dateTime(),
+    is_internal: boolean('A staff-only note (document 004): never shown to the customer, in any API.'),
   }),
   TmsTicketDetail: object(
     {
@@ -202,6 +203,7 @@ export function ticketsArea(): Area {
         path: '/api/tickets/{id}/comments',
         operationId: 'ticketComment',
         summary: 'Add a comment',
+        description: '`is_internal: true` makes it a staff-only note: the customer never sees it (not in this API, the portal, notifications or the history); a customer cannot write one (403).',
         body: { required: true, json: fromZod(commentBody) },
         success: [{ status: 201, description: 'The comment.', schema: object({ comment: ref('TmsTicketComment') }), headers: ['ETag', 'Location'] }],
         roles: P.comment,

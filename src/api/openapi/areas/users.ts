@@ -4,7 +4,7 @@ import { USER_PERMISSIONS as P } from '../../technician-management/users/permiss
 import { operation, type Area } from '../builder';
 import { pagination } from '../components';
 import { array, boolean, dateTime, fromZod, integer, nullable, object, oneOfValues, queryParameters, ref, string, uuid } from '../schema';
-import { TAGS, tms, uuidPathParam } from './tms';
+import { TAGS, tms, uuidPathParam } from '../../technician-management/openapi';
 
 /** Document 000 user management (src/api/technician-management/users/); shape from presenter.ts. */
 

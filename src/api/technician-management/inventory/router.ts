@@ -11,7 +11,7 @@ import { idempotent } from '../../http/idempotency';
 import { declareRoutes, route } from '../../http/route';
 import { pagination as paginationSchema } from '../../openapi/components';
 import { array, object, ref } from '../../openapi/schema';
-import { tms } from '../../openapi/areas/tms';
+import { tms } from '../openapi';
 import { ok, pageOf, pagination } from '../envelope';
 import { allows, permit } from '../permissions';
 import { inventoryErrorHandler } from './errors';

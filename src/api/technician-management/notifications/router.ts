@@ -8,7 +8,7 @@ import { metaFor, requireAuth } from '../../http/context';
 import { declareRoutes, route } from '../../http/route';
 import { pagination as paginationSchema } from '../../openapi/components';
 import { array, boolean, dateTime, integer, nullable, object, oneOfValues, ref, string, uuid } from '../../openapi/schema';
-import { TAGS, tms } from '../../openapi/areas/tms';
+import { TAGS, tms } from '../openapi';
 import { settle, type ApiDeps } from '../../deps';
 import { ok, pageOf, pagination } from '../envelope';
 import { tmsErrorHandler } from '../errors';
