@@ -46,8 +46,23 @@ function pathParams(d: RouteDeclaration, openApiPath: string): Record<string, { 
   return out;
 }
 
+/**
+ * A declaration must say what its success answers: each `success` entry a body schema (or other
+ * content: a file, CSV, HTML), or, for an answer without a body, a 204 in `extraResponses`.
+ * A route declared without one would document nothing a client can rely on; the document is not
+ * built (and src/api/openapi/openapi.api.test.ts fails).
+ */
+export function assertSuccessDocumented(d: RouteDeclaration, path: string): void {
+  const where = `${d.method.toUpperCase()} ${path}`;
+  const bodiless = d.doc.success.filter((s) => !s.schema && !s.otherContent);
+  if (bodiless.length > 0) throw new Error(`${where}: success ${bodiless.map((s) => s.status).join(', ')} is declared without a success schema`);
+  const noContent = Object.keys(d.doc.extraResponses ?? {}).includes('204');
+  if (d.doc.success.length === 0 && !noContent) throw new Error(`${where}: declared without a success schema (nor a 204 answer)`);
+}
+
 export function toOperation(d: RouteDeclaration, fullPath: string, operationIdSuffix = ''): BuiltOperation {
   const path = toOpenApiPath(fullPath);
+  assertSuccessDocumented(d, path);
   const { queryDescriptions, multipart, bodyDescription, bodyRequired, ...doc } = d.doc;
   const body =
     d.body || multipart

@@ -7,6 +7,9 @@ import { AUTH_REQUEST_SCHEMAS } from './areas/auth';
 import { RouterOsStandIn } from '../../../test/support/routeros-standin';
 import { provisionablePelanggan } from '../../../test/support/mikrotik';
 import { registeredRoutes, toOpenApiPath } from './routes';
+import express, { Router } from 'express';
+import { declareRoutes, route } from '../http/route';
+import { buildOpenApiDocument } from './document';
 import { device, employee, inventoryWorld } from '../../../test/support/inventory';
 import { HTTP_METHODS, type OpenApiDocument, type OperationObject, type ParameterObject, type ResponseObject, type SchemaObject } from './types';
 
@@ -171,6 +174,38 @@ describe('OpenAPI document', () => {
       expect(alias.some((r) => /\/v1\/api\/(services|v1|mikrotik_servers)/.test(r))).toBe(false);
       const documentedAlias = operations(doc).filter((o) => o.path.startsWith(ALIAS));
       for (const o of documentedAlias) expect(o.op.operationId).toMatch(/_v1_api/);
+    });
+
+    it('gives every operation a success answer with a schema (or a 204 without a body)', () => {
+      const missing: string[] = [];
+      for (const { method, path, op } of operations(doc)) {
+        const successes = Object.entries(op.responses).filter(([status]) => /^2\d\d$/.test(status));
+        const described = successes.some(([status, r]) => status === '204' || Object.keys(deref<ResponseObject>(doc, r).content ?? {}).length > 0);
+        if (!described) missing.push(`${method} ${path}`);
+      }
+      expect(missing).toEqual([]);
+    });
+
+    it('refuses to build the document when a declared route has no success schema', () => {
+      const declare = (success: Parameters<typeof route>[0]['doc']['success'], extra = {}) => {
+        const app = express();
+        app.use(
+          '/x',
+          declareRoutes(Router(), [
+            route({
+              method: 'get',
+              path: '/',
+              doc: { tag: 'T', operationId: 'x', summary: 'x', auth: false, errors: 'tms', envelope: 'tms', success, ...extra },
+              handle: (_req, res) => void res.json({}),
+            }),
+          ]),
+        );
+        return () => buildOpenApiDocument({ app });
+      };
+      expect(declare([{ status: 200, description: 'Something.' }])).toThrow('GET /x: success 200 is declared without a success schema');
+      expect(declare([])).toThrow('GET /x: declared without a success schema (nor a 204 answer)');
+      expect(declare([], { extraResponses: { '204': { description: 'Done.' } } })).not.toThrow();
+      expect(declare([{ status: 200, description: 'Something.', schema: { type: 'object' } }])).not.toThrow();
     });
 
     it('translates Express paths to OpenAPI paths', () => {
