@@ -1,4 +1,5 @@
 import { customerDecider, customerStream } from '../domain/customer';
+import type { TicketCategory } from '../domain/ticket/dotmac-vocabulary';
 import { NotFoundError } from '../domain/shared/errors';
 import {
   ticketDecider,
@@ -38,6 +39,9 @@ export interface CreateTicketInput {
   scheduledAt: string | null;
   attachments: string[];
   channel: TicketChannel;
+  /** Document 004: the support category and the service instance (subscription id) the ticket is about. */
+  category?: TicketCategory;
+  serviceId?: number | null;
 }
 
 export interface CreatedTicket {
@@ -79,6 +83,8 @@ export async function createTicket(
     createdBy,
     channel: input.channel,
     slaHours: deps.sla.hours,
+    ...(input.category !== undefined ? { category: input.category } : {}),
+    ...(input.serviceId !== undefined ? { serviceId: input.serviceId } : {}),
   };
   // Refused before a ticket number is spent (the decider holds the same rule).
   if (!exists) throw unknownCustomerError();
@@ -189,7 +195,7 @@ export function changeTicketStatus(
 export async function addTicketComment(
   deps: TicketCommandDeps,
   ticketId: string,
-  input: { comment: string; attachments: string[] },
+  input: { comment: string; attachments: string[]; /** Document 004: a staff-only note. */ isInternal?: boolean },
   by: TicketActor,
   meta: RequestMeta,
   options: HandleOptions = {},
@@ -198,7 +204,7 @@ export async function addTicketComment(
   const result = await onTicket(
     deps,
     ticketId,
-    { type: 'AddTicketComment', commentId, comment: input.comment, attachments: input.attachments, by, now: nowOf(deps) },
+    { type: 'AddTicketComment', commentId, comment: input.comment, attachments: input.attachments, by, now: nowOf(deps), ...(input.isInternal ? { isInternal: true } : {}) },
     meta,
     options,
   );

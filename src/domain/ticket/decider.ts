@@ -11,6 +11,7 @@ import type {
   TicketType,
 } from './events';
 import { slaDeadline, slaWarningAt, type SlaHours } from './sla';
+import type { TicketCategory } from './dotmac-vocabulary';
 
 /**
  * The ticket workflow. Status changes (PUT /status) follow this table; assignment is its own
@@ -89,6 +90,9 @@ export type TicketCommand =
       createdBy: TicketActor;
       channel: TicketChannel;
       slaHours: SlaHours;
+      /** 004: the support category and the service instance the ticket is about. */
+      category?: TicketCategory;
+      serviceId?: number | null;
       now: string;
     }
   | { type: 'UpdateTicket'; changes: TicketEdit; slaHours: SlaHours; by: TicketActor; now: string }
@@ -109,7 +113,7 @@ export type TicketCommand =
       by: TicketActor;
       now: string;
     }
-  | { type: 'AddTicketComment'; commentId: string; comment: string; attachments: string[]; by: TicketActor; now: string }
+  | { type: 'AddTicketComment'; commentId: string; comment: string; attachments: string[]; by: TicketActor; now: string; /** 004: a staff-only note. */ isInternal?: boolean }
   | {
       type: 'AddTicketAttachment';
       attachmentId: string;
@@ -352,6 +356,8 @@ export function decideTicket(command: TicketCommand, state: TicketState): Ticket
           createdBy: command.createdBy,
           channel: command.channel,
           createdAt: command.now,
+          ...(command.category !== undefined ? { category: command.category } : {}),
+          ...(command.serviceId !== undefined ? { serviceId: command.serviceId } : {}),
         },
       },
     ];
@@ -377,6 +383,7 @@ export function decideTicket(command: TicketCommand, state: TicketState): Ticket
             attachments: command.attachments,
             author: command.by,
             createdAt: command.now,
+            ...(command.isInternal ? { isInternal: true } : {}),
           },
         },
       ];

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineEvent, type EventOf } from '../shared/events';
+import { TICKET_CATEGORIES } from './dotmac-vocabulary';
 
 /**
  * Tickets (document 000: field and support tickets with comments, attachments and an SLA).
@@ -46,6 +47,10 @@ export const TicketCreated = defineEvent(
     createdBy: ticketActorSchema,
     channel: z.enum(TICKET_CHANNELS),
     createdAt: z.string(),
+    /** 004: the support category given (technical, billing, sales, general); absent: the type's (dotmac-vocabulary.ts). */
+    category: z.enum(TICKET_CATEGORIES).optional(),
+    /** 004: the service instance (subscription id) the ticket is about, when one was named. */
+    serviceId: z.number().int().positive().nullable().optional(),
   }),
 );
 
@@ -120,6 +125,8 @@ export const TicketCommentAdded = defineEvent(
     attachments: z.array(z.string()),
     author: ticketActorSchema,
     createdAt: z.string(),
+    /** 004: a staff note the customer never sees (absent: false). */
+    isInternal: z.boolean().optional(),
   }),
 );
 

@@ -161,7 +161,8 @@ export function planNotifications(event: TicketEvent, ctx: PlanContext): Planned
     case 'TicketCommentAdded': {
       const d = event.data;
       const actor = d.author.userId;
-      notify(actor, [ticket.technician_id, ...ctx.customerUserIds, ticket.created_by], () => ({
+      // An internal (staff-only) comment is never announced to the customer.
+      notify(actor, [ticket.technician_id, ...(d.isInternal ? [] : ctx.customerUserIds), ticket.created_by], () => ({
         type: 'ticket_comment',
         title: `New comment on ${ticket.ticket_number}`,
         message: `${nameOf(actor)}: ${excerpt(d.comment)}`,

@@ -19,6 +19,8 @@ export interface TicketHistoryEntry {
   user_id: string;
   user_role: string;
   created_at: string;
+  /** A staff-only comment (004 `is_internal`): never shown to the customer. */
+  internal?: boolean;
 }
 
 /** What the history needs of an event: its id (entry ids derive from it), its data, its actor. */
@@ -93,6 +95,7 @@ export function historyOf(event: HistoryEvent): TicketHistoryEntry[] {
     case 'TicketCommentAdded': {
       const d = event.data;
       entry(d.author, d.createdAt, 'commented', null, d.comment);
+      if (d.isInternal) entries[entries.length - 1]!.internal = true;
       break;
     }
     case 'TicketAttachmentAdded': {

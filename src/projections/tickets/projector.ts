@@ -26,6 +26,8 @@ export interface TicketCommentEntry {
   comment: string;
   attachments: string[];
   created_at: string;
+  /** 004: a staff-only note (absent on comments written before it existed: false). */
+  is_internal?: boolean;
 }
 
 export interface TicketAttachmentEntry {
@@ -74,6 +76,9 @@ export interface TicketDoc extends Doc {
   revision: number;
   attachments: TicketAttachmentEntry[];
   comments: TicketCommentEntry[];
+  /** Document 004: the support category given at creation (absent or null: the type's), and the service instance it is about. */
+  category?: string | null;
+  service_id?: number | null;
 }
 
 /** The heavy parts of a ticket, left out of list queries. */
@@ -190,6 +195,8 @@ export const ticketsProjector: Projector = {
             revision,
             attachments: urlAttachments(event, d.attachments, d.createdBy, d.createdAt, 'ticket'),
             comments: [],
+            category: d.category ?? null,
+            service_id: d.serviceId ?? null,
           },
           event.position,
         );
@@ -245,6 +252,7 @@ export const ticketsProjector: Projector = {
           comment: d.comment,
           attachments: d.attachments,
           created_at: d.createdAt,
+          ...(d.isInternal ? { is_internal: true } : {}),
         };
         await applyOnce(
           col,

@@ -6,6 +6,7 @@ import { portalAccountRouter } from './account/router';
 import { portalAuthRouter } from './auth/router';
 import { portalServicesRouter } from './services/router';
 import { portalBillingRouter } from './billing/router';
+import { portalSupportRouter } from './support/router';
 
 /**
  * Document 004's customer portal, mounted at /api/portal/v1 (docs/api/004-portal.md). The
@@ -21,6 +22,7 @@ export function portalRouter(deps: ApiDeps): Router {
   router.use('/account', portalAccountRouter(deps));
   router.use('/services', portalServicesRouter(deps));
   router.use('/billing', portalBillingRouter(deps));
+  router.use('/support', portalSupportRouter(deps));
   router.use(dotmacNotFound(deps));
   router.use(dotmacErrorHandler(deps));
   return router;

@@ -47,8 +47,9 @@ export function historiesOf(deps: ApiDeps, docs: readonly TicketDoc[]): Promise<
   return Promise.all(docs.map((d) => readTicketHistory(deps.commands, d.id, d.revision)));
 }
 
-export async function presentDetail(deps: ApiDeps, doc: TicketDoc, fileUrl: (fileId: string) => string) {
+export async function presentDetail(deps: ApiDeps, doc: TicketDoc, fileUrl: (fileId: string) => string, viewer?: Pick<AuthContext, 'role'>) {
   const [history] = await historiesOf(deps, [doc]);
   const parties = await lookupParties(deps.readStore, [doc.customer_id], usersNamedBy(doc, history!));
-  return presentTicketDetail(doc, history!, parties, fileUrl);
+  // A customer never sees internal (staff-only) comments.
+  return presentTicketDetail(doc, history!, parties, fileUrl, { hideInternal: viewer?.role === 'customer' });
 }

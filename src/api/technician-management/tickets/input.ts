@@ -157,7 +157,12 @@ export const statusBody = z.object({
 });
 
 /** POST /api/tickets/:id/comments */
-export const commentBody = z.object({ comment: text('comment', MAX_TEXT), attachments });
+export const commentBody = z.object({
+  comment: text('comment', MAX_TEXT),
+  attachments,
+  /** Document 004: a staff-only note, never shown to the customer (not for customers to set). */
+  is_internal: z.boolean({ error: 'is_internal must be true or false' }).optional().default(false),
+});
 
 function checkRange(q: { [k: string]: unknown }, from: string, to: string): void {
   const a = q[from];

@@ -72,7 +72,11 @@ export function presentTicketDetail(
   history: readonly TicketHistoryEntry[],
   parties: Parties,
   fileUrl: (fileId: string) => string,
+  /** A customer's view: internal (staff-only) comments, and their history entries, left out. */
+  options: { hideInternal?: boolean } = {},
 ) {
+  const comments = options.hideInternal ? doc.comments.filter((c) => !c.is_internal) : doc.comments;
+  const entries = options.hideInternal ? history.filter((h) => !h.internal) : history;
   return {
     ...presentTicket(doc, parties),
     rating: doc.rating,
@@ -87,8 +91,8 @@ export function presentTicketDetail(
       uploaded_by: a.uploaded_by,
       uploaded_at: a.uploaded_at,
     })),
-    comments: doc.comments.map((c) => presentComment(c, parties)),
-    history: history.map((h) => ({
+    comments: comments.map((c) => presentComment(c, parties)),
+    history: entries.map((h) => ({
       id: h.id,
       action: h.action,
       field: h.field,
@@ -108,6 +112,7 @@ export function presentComment(c: TicketDoc['comments'][number], parties: Partie
     comment: c.comment,
     attachments: c.attachments,
     created_at: c.created_at,
+    is_internal: c.is_internal ?? false,
   };
 }
 

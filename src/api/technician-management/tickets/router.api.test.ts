@@ -715,6 +715,7 @@ describe('Tickets API (document 000)', () => {
             comment: 'Teknisi menuju lokasi',
             attachments: ['https://f.example.com/map.png'],
             created_at: '2026-01-15T12:01:00.000Z',
+            is_internal: false,
           },
         },
       });

@@ -49,7 +49,7 @@ export function ticketsRouter(deps: ApiDeps): Router {
     await settle(deps, req, result.position);
     const doc = await visibleTicket(deps, requireAuth(req), ticketId);
     setEtag(res, doc.revision, ticketStream(doc._id));
-    ok(res, { ticket: await presentDetail(deps, doc, fileUrlFor(deps, req)) }, status);
+    ok(res, { ticket: await presentDetail(deps, doc, fileUrlFor(deps, req), requireAuth(req)) }, status);
   };
 
   router.get('/', permit(P, 'view'), async (req, res) => {
@@ -110,7 +110,7 @@ export function ticketsRouter(deps: ApiDeps): Router {
   router.get('/:id', permit(P, 'view'), async (req, res) => {
     const doc = await visibleTicket(deps, requireAuth(req), ticketIdOf(req));
     setEtag(res, doc.revision, ticketStream(doc._id));
-    ok(res, { ticket: await presentDetail(deps, doc, fileUrlFor(deps, req)) });
+    ok(res, { ticket: await presentDetail(deps, doc, fileUrlFor(deps, req), requireAuth(req)) });
   });
 
   router.put('/:id', permit(P, 'update'), json, async (req, res) => {
@@ -176,10 +176,12 @@ export function ticketsRouter(deps: ApiDeps): Router {
     const id = ticketIdOf(req);
     await visibleTicket(deps, auth, id);
     const body = validate(commentBody, req.body ?? {});
+    // Internal comments are staff notes: a customer cannot write one.
+    if (body.is_internal && auth.role === 'customer') throw new ForbiddenError('A customer cannot add an internal comment');
     const { commentId, result } = await addTicketComment(
       commands,
       id,
-      { comment: body.comment, attachments: body.attachments },
+      { comment: body.comment, attachments: body.attachments, isInternal: body.is_internal },
       { userId: auth.userId, role: auth.role },
       metaFor(req),
       { ifMatch: ifMatch(req) },
