@@ -7,6 +7,9 @@ import { defineEvent, type EventOf } from '../shared/events';
  * Stream `service_plan-<id>`, the integer id from the `paket_layanan` sequence.
  */
 
+export const SERVICE_TYPES = ['internet', 'phone', 'tv', 'bundle'] as const;
+export type ServiceType = (typeof SERVICE_TYPES)[number];
+
 export const planDetailsSchema = z.object({
   brandId: z.string(),
   name: z.string(),
@@ -17,6 +20,19 @@ export const planDetailsSchema = z.object({
   currency: z.string().length(3),
   /** The RouterOS PPPoE profile of the plan; null: the Mikrotik sync derives one from the plan. */
   pppoeProfile: z.string().nullable(),
+  // Document 004's service catalog (optional: plans made through document 002 have none of them).
+  /** internet, phone, tv, bundle. */
+  serviceType: z.enum(SERVICE_TYPES).optional(),
+  description: z.string().nullable().optional(),
+  /** One-off setup fee, minor units. */
+  setupFee: z.number().int().nonnegative().optional(),
+  /** Upload speed in Mbps; null: not stated. */
+  uploadMbps: z.number().int().positive().nullable().optional(),
+  /** Monthly data allowance in GB; null: unlimited. */
+  dataLimitGb: z.number().positive().nullable().optional(),
+  staticIp: z.boolean().optional(),
+  /** Which kinds of customer may take it. */
+  availability: z.object({ residential: z.boolean(), business: z.boolean(), enterprise: z.boolean() }).optional(),
 });
 export type PlanDetails = z.infer<typeof planDetailsSchema>;
 

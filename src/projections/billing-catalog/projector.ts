@@ -1,5 +1,5 @@
 import type { BrandEvent } from '../../domain/brand';
-import type { ServicePlanEvent } from '../../domain/service-plan';
+import type { PlanDetails, ServicePlanEvent } from '../../domain/service-plan';
 import type { Doc } from '../../ports/read-store';
 import { applyOnce, type ProjectedEvent, type Projector } from '../engine/projector';
 
@@ -25,8 +25,30 @@ export interface PlanDoc extends Doc {
   harga: number;
   currency: string;
   profile_pppoe: string | null;
+  // Document 004's catalog fields (absent on plans written before them).
+  service_type?: string;
+  description?: string | null;
+  setup_fee?: number;
+  /** Upload speed, Mbps (004 `features.upload_speed`; the portal's bandwidth.upload). */
+  kecepatan_upload?: number | null;
+  data_limit_gb?: number | null;
+  static_ip?: boolean;
+  availability?: { residential: boolean; business: boolean; enterprise: boolean };
   created_at: string;
   updated_at: string;
+}
+
+/** The 004 catalog fields of (some of) a plan's details. */
+function catalogFields(d: Partial<PlanDetails>): Partial<PlanDoc> {
+  const out: Partial<PlanDoc> = {};
+  if (d.serviceType !== undefined) out.service_type = d.serviceType;
+  if (d.description !== undefined) out.description = d.description;
+  if (d.setupFee !== undefined) out.setup_fee = d.setupFee;
+  if (d.uploadMbps !== undefined) out.kecepatan_upload = d.uploadMbps;
+  if (d.dataLimitGb !== undefined) out.data_limit_gb = d.dataLimitGb;
+  if (d.staticIp !== undefined) out.static_ip = d.staticIp;
+  if (d.availability !== undefined) out.availability = d.availability;
+  return out;
 }
 
 const gatewayOf = (g: { provider: string; apiKeySealed: string | null; invoiceDurationSeconds: number | null }) => ({
@@ -44,7 +66,8 @@ export const billingCatalogProjector: Projector = {
   handles: ['BrandRegistered', 'BrandUpdated', 'BrandDeleted', 'ServicePlanCreated', 'ServicePlanUpdated', 'ServicePlanArchived'],
   collections: {
     [BILLING_BRANDS]: [{ keys: { id_brand: 1 } }],
-    [BILLING_PLANS]: [{ keys: { id: -1 } }, { keys: { id_brand: 1, id: -1 } }],
+    // 004's catalog filters by service type.
+    [BILLING_PLANS]: [{ keys: { id: -1 } }, { keys: { id_brand: 1, id: -1 } }, { keys: { service_type: 1, id: -1 } }],
   },
   async apply(raw, ctx) {
     const event = raw as ProjectedEvent & (BrandEvent | ServicePlanEvent);
@@ -90,6 +113,7 @@ export const billingCatalogProjector: Projector = {
               harga: d.price,
               currency: d.currency,
               profile_pppoe: d.pppoeProfile,
+              ...catalogFields(d),
               created_at: d.createdAt,
               updated_at: d.createdAt,
             },
@@ -107,6 +131,7 @@ export const billingCatalogProjector: Projector = {
         if (c.price !== undefined) set.harga = c.price;
         if (c.currency !== undefined) set.currency = c.currency;
         if (c.pppoeProfile !== undefined) set.profile_pppoe = c.pppoeProfile;
+        Object.assign(set, catalogFields(c));
         await applyOnce(plans, String(event.data.planId), pos, { $set: set });
         return;
       }

@@ -73,6 +73,12 @@ export interface LanggananDoc extends Doc {
   metode_pembayaran: string;
   status_reason: string | null;
   status_changed_at: string | null;
+  /** Document 004: provisioning details and the last status change's words and effective date (absent on older documents). */
+  installation_date?: string | null;
+  configuration?: Record<string, string | number | boolean | null> | null;
+  notes?: string | null;
+  status_note?: string | null;
+  status_effective_at?: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -195,6 +201,9 @@ export const billingCustomersProjector: Projector = {
       { keys: { pelanggan_id: 1, id: -1 } },
       { keys: { customer_id: 1, status: 1 } },
       { keys: { status: 1, id: -1 } },
+      // Document 004's service instances: by customer, by catalog entry, each newest first.
+      { keys: { customer_id: 1, id: -1 } },
+      { keys: { paket_layanan_id: 1, id: -1 } },
     ],
     [BILLING_DATA_TEKNIS]: [
       { keys: { id: -1 } },
@@ -301,6 +310,11 @@ export const billingCustomersProjector: Projector = {
               metode_pembayaran: d.paymentMethod,
               status_reason: null,
               status_changed_at: null,
+              installation_date: d.installationDate ?? null,
+              configuration: d.configuration ?? null,
+              notes: d.notes ?? null,
+              status_note: null,
+              status_effective_at: null,
               created_at: d.createdAt,
               updated_at: d.createdAt,
             },
@@ -320,7 +334,9 @@ export const billingCustomersProjector: Projector = {
       }
       case 'SubscriptionActivated': {
         const d = event.data;
-        await applyOnce(langganan, String(d.subscriptionId), pos, { $set: { status: 'active', status_reason: d.note ?? null, status_changed_at: at, updated_at: at } });
+        await applyOnce(langganan, String(d.subscriptionId), pos, {
+          $set: { status: 'active', status_reason: 'manual', status_note: d.note ?? null, status_effective_at: d.effectiveDate ?? at, status_changed_at: at, updated_at: at },
+        });
         await subscriptionStatus(d.customerId, d.subscriptionId, 'active');
         return;
       }
@@ -343,7 +359,9 @@ export const billingCustomersProjector: Projector = {
       case 'SubscriptionTerminated': {
         const d = event.data;
         const status: SubscriptionStatus = event.type === 'SubscriptionSuspended' ? 'suspended' : event.type === 'SubscriptionReactivated' ? 'active' : 'terminated';
-        await applyOnce(langganan, String(d.subscriptionId), pos, { $set: { status, status_reason: d.reason, status_changed_at: at, updated_at: at } });
+        await applyOnce(langganan, String(d.subscriptionId), pos, {
+          $set: { status, status_reason: d.reason, status_note: d.note ?? null, status_effective_at: d.effectiveDate ?? at, status_changed_at: at, updated_at: at },
+        });
         await subscriptionStatus(d.customerId, d.subscriptionId, status);
         return;
       }

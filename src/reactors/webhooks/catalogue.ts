@@ -233,19 +233,22 @@ export const CATALOGUE: Record<string, Mapper> = {
       },
     ];
   },
-  async PortalPaymentFailed(raw) {
-    const d = raw.data as { paymentId?: string; invoiceId: number; invoiceNumber?: string; customerId: string; amount: number; currency: string; reason: string; failedAt: string };
+  async PortalPaymentFailed(raw, ctx) {
+    const d = raw.data as { attemptId: string; invoiceId: number; customerId: string; amount: number; currency: string; gateway: string; reason: string; card: { type: string; lastFour: string } | null; failedAt: string };
+    const invoice = await getInvoice(ctx.readStore, d.invoiceId);
     return [
       {
         event: 'payment.failed',
         data: {
           payment: {
-            ...(d.paymentId ? { id: d.paymentId } : {}),
+            id: d.attemptId,
             invoice_id: id(d.invoiceId),
-            invoice_number: d.invoiceNumber ?? null,
+            invoice_number: invoice?.nomor_invoice ?? null,
             customer_id: d.customerId,
             amount: toMajor(d.amount, d.currency),
             currency: d.currency,
+            payment_method: d.card?.type ?? null,
+            last_four: d.card?.lastFour ?? null,
             reason: d.reason,
             failed_date: seconds(d.failedAt),
           },

@@ -3,6 +3,7 @@ import type { ApiDeps } from '../../deps';
 import { adminAuthRouter } from './auth/router';
 import { billingRouter } from './billing/router';
 import { identityRouter } from './identity/router';
+import { servicesRouter } from './services/router';
 import { webhooksRouter } from './webhooks/router';
 
 /**
@@ -16,5 +17,6 @@ export function mountDotmacAdmin(app: Express, deps: ApiDeps): void {
   app.use('/api/v1/auth', adminAuthRouter(deps));
   app.use('/api/v1/identity', identityRouter(deps));
   app.use('/api/v1/billing', billingRouter(deps));
+  app.use('/api/v1/services', servicesRouter(deps));
   app.use('/api/v1/webhooks', webhooksRouter(deps));
 }
