@@ -65,6 +65,8 @@ export interface RouteDeclaration<P extends AnyZod | undefined = AnyZod | undefi
   bodyLimit?: string;
   /** How a path parameter that does not fit `params` is answered: 404 (default) or 422. */
   invalidParams?: 'not_found' | 'invalid';
+  /** What such a path parameter names in the 404's message ("User not found"); default Resource. */
+  entity?: string;
   before?: readonly RequestHandler[];
   after?: readonly RequestHandler[];
   doc: RouteDoc;
@@ -107,7 +109,7 @@ function validateParams(declaration: RouteDeclaration, req: Request): unknown {
   const parsed = declaration.params.safeParse(req.params);
   if (parsed.success) return parsed.data;
   const name = String(parsed.error.issues[0]?.path[0] ?? 'id');
-  throw new NotFoundError('Resource', String(req.params[name] ?? ''));
+  throw new NotFoundError(declaration.entity ?? 'Resource', String(req.params[name] ?? ''));
 }
 
 function handlerOf(declaration: RouteDeclaration): RequestHandler {

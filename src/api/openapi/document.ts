@@ -6,7 +6,6 @@ import { reportsArea } from './areas/reports';
 import { serviceRequestsArea } from './areas/service-requests';
 import { techniciansArea } from './areas/technicians';
 import { ticketsArea } from './areas/tickets';
-import { usersArea } from './areas/users';
 import type { Express } from 'express';
 import type { Area } from './builder';
 import { declaredOperations } from './declared';
@@ -35,7 +34,6 @@ The per-area documents, with permissions and decisions, are in docs/api/ (docs/a
 export function buildOpenApiDocument(options: { serverUrl?: string; app?: Express } = {}): OpenApiDocument {
   const areas: Area[] = [
     authArea(),
-    usersArea(),
     customersArea(),
     ticketsArea(),
     techniciansArea(),

@@ -1,4 +1,6 @@
-import { employeeFieldsOf } from '../../../domain/user';
+import { employeeFieldsOf, ROLES } from '../../../domain/user';
+import { boolean, dateTime, integer, nullable, object, oneOfValues, string, uuid } from '../../openapi/schema';
+import type { SchemaObject } from '../../openapi/types';
 import type { UserDoc } from '../../../projections/users/projector';
 
 /** Document 000's user: `{ id, email, role, is_active, profile, created_at, updated_at }`; the profile carries the employee fields document 003 shows. */
@@ -20,3 +22,25 @@ export function presentUser(doc: UserDoc) {
     updated_at: doc.updated_at,
   };
 }
+
+/** The OpenAPI schema of what presentUser writes. */
+export const USER_SCHEMAS: Record<string, SchemaObject> = {
+  TmsUser: object({
+    id: uuid(),
+    email: string(),
+    role: oneOfValues(ROLES),
+    is_active: boolean(),
+    profile: object({
+      full_name: string(),
+      phone: nullable(string()),
+      avatar: nullable(string()),
+      department: nullable(string()),
+      pn: nullable(string('Personnel number (document 003).')),
+      position: nullable(string('Position (document 003).')),
+      department_id: nullable(integer('Department record (document 003 /api/v1/admin/departments).')),
+      branch_id: nullable(integer('Branch record (document 003 /api/v1/admin/branches).')),
+    }),
+    created_at: dateTime(),
+    updated_at: dateTime(),
+  }),
+};
