@@ -11,6 +11,8 @@ import express, { Router } from 'express';
 import { declareRoutes, route } from '../http/route';
 import { buildOpenApiDocument } from './document';
 import { device, employee, inventoryWorld } from '../../../test/support/inventory';
+import { portalCustomer } from '../../../test/support/portal';
+import { createInvoice as createBillingInvoice } from '../../../test/support/billing';
 import { HTTP_METHODS, type OpenApiDocument, type OperationObject, type ParameterObject, type ResponseObject, type SchemaObject } from './types';
 
 /**
@@ -582,6 +584,81 @@ describe('OpenAPI document', () => {
       expect((await t.http.delete(`/api/pelanggan/${p.body.id}`).set(auth(admin))).status).toBe(204);
       expectConforms('delete', '/api/pelanggan/{pelanggan_id}', await t.http.delete(`/api/pelanggan/${p.body.id}`).set(auth(admin)));
       expectConforms('get', '/api/pelanggan', await t.http.get('/api/pelanggan/'));
+    });
+
+    it('customer portal and usage ingestion (document 004)', async () => {
+      const portal = (token: string) => ({ Authorization: `Bearer ${token}` });
+      const c = await portalCustomer(t, admin);
+      const other = await portalCustomer(t, admin);
+      const login = (body: object) => t.http.post('/api/portal/v1/auth/login').send(body);
+      // Authentication (10 per minute per IP: the clock moves on between the groups).
+      t.clock.advance(120_000);
+      const signedIn = await login({ portal_id: c.portalId, password: c.password, remember_me: true });
+      expectConforms('post', '/api/portal/v1/auth/login', signedIn);
+      expectConforms('post', '/api/portal/v1/auth/login', await login({ portal_id: c.portalId, password: 'wrong-password-0' }));
+      expectConforms('post', '/api/portal/v1/auth/login', await login({ portal_id: c.portalId }));
+      const refreshed = await t.http.post('/api/portal/v1/auth/refresh').send({ refresh_token: signedIn.body.data.refresh_token });
+      expectConforms('post', '/api/portal/v1/auth/refresh', refreshed);
+      expectConforms('post', '/api/portal/v1/auth/refresh', await t.http.post('/api/portal/v1/auth/refresh').send({ refresh_token: 'nope' }));
+      expectConforms('post', '/api/portal/v1/auth/logout', await t.http.post('/api/portal/v1/auth/logout').set(portal(refreshed.body.data.access_token)));
+      const token = c.token;
+      // Account.
+      expectConforms('get', '/api/portal/v1/account/profile', await t.http.get('/api/portal/v1/account/profile').set(portal(token)));
+      expectConforms('get', '/api/portal/v1/account/profile', await t.http.get('/api/portal/v1/account/profile'));
+      expectConforms('put', '/api/portal/v1/account/profile', await t.http.put('/api/portal/v1/account/profile').set(portal(token)).send({ phone: '+62 812 0000 1111', theme_preference: 'dark' }));
+      expectConforms('put', '/api/portal/v1/account/profile', await t.http.put('/api/portal/v1/account/profile').set(portal(token)).send({ email: 'x' }));
+      expectConforms('put', '/api/portal/v1/account/profile', await t.http.put('/api/portal/v1/account/profile').set(portal(token)).send({ email: other.email }));
+      expectConforms('post', '/api/portal/v1/account/change-password', await t.http.post('/api/portal/v1/account/change-password').set(portal(token)).send({ current_password: c.password, new_password: 'short', confirm_password: 'short' }));
+      const setup = await t.http.post('/api/portal/v1/account/two-factor/setup').set(portal(token));
+      expectConforms('post', '/api/portal/v1/account/two-factor/setup', setup);
+      expectConforms('post', '/api/portal/v1/account/two-factor/enable', await t.http.post('/api/portal/v1/account/two-factor/enable').set(portal(token)).send({ code: 'abc' }));
+      const code = await t.app.deps.commands.totp.codeAt(setup.body.data.secret, t.clock.now());
+      expectConforms('post', '/api/portal/v1/account/two-factor/enable', await t.http.post('/api/portal/v1/account/two-factor/enable').set(portal(token)).send({ code }));
+      expectConforms('post', '/api/portal/v1/account/two-factor/setup', await t.http.post('/api/portal/v1/account/two-factor/setup').set(portal(token)));
+      expectConforms('post', '/api/portal/v1/auth/login', await login({ portal_id: c.portalId, password: c.password }));
+      expectConforms('post', '/api/portal/v1/account/two-factor/disable', await t.http.post('/api/portal/v1/account/two-factor/disable').set(portal(token)).send({ password: c.password }));
+      expectConforms('post', '/api/portal/v1/account/two-factor/disable', await t.http.post('/api/portal/v1/account/two-factor/disable').set(portal(token)).send({ password: c.password }));
+      expectConforms('post', '/api/portal/v1/account/change-password', await t.http.post('/api/portal/v1/account/change-password').set(portal(token)).send({ current_password: c.password, new_password: 'a-new-long-pass-9', confirm_password: 'a-new-long-pass-9' }));
+      // Lockout, then the per-IP limit.
+      t.clock.advance(120_000);
+      for (let i = 0; i < 4; i++) await login({ portal_id: other.portalId, password: `wrong-password-${i}` });
+      expectConforms('post', '/api/portal/v1/auth/login', await login({ portal_id: other.portalId, password: 'wrong-password-4' }));
+      let limited = await login({ portal_id: other.portalId, password: other.password });
+      while (limited.status !== 429) limited = await login({ portal_id: other.portalId, password: other.password });
+      expectConforms('post', '/api/portal/v1/auth/login', limited);
+      // Services and usage.
+      const usage = (records: object[], by: { token: string } = admin) => t.http.post('/api/v1/services/usage').set(auth(by)).send({ records });
+      expectConforms('post', '/api/v1/services/usage', await usage([{ service_id: String(c.subscriptionId), date: '2026-01-02', download_gb: 12.5, upload_gb: 1.25 }]));
+      expectConforms('post', '/api/v1/services/usage', await usage([{ service_id: '999999', date: '2026-01-02', download_gb: 1, upload_gb: 1 }]));
+      expectConforms('post', '/api/v1/services/usage', await usage([{ service_id: String(c.subscriptionId), date: '2026-01-02', download_gb: 1, upload_gb: 1 }], tech));
+      expectConforms('get', '/api/portal/v1/services', await t.http.get('/api/portal/v1/services').set(portal(token)));
+      expectConforms('get', '/api/portal/v1/services/{service_id}/usage', await t.http.get(`/api/portal/v1/services/${c.subscriptionId}/usage?period=weekly`).set(portal(token)));
+      expectConforms('get', '/api/portal/v1/services/{service_id}/usage', await t.http.get(`/api/portal/v1/services/${other.subscriptionId}/usage`).set(portal(token)));
+      expectConforms('get', '/api/portal/v1/services/{service_id}/usage', await t.http.get(`/api/portal/v1/services/${c.subscriptionId}/usage?period=yearly`).set(portal(token)));
+      // Billing.
+      const invoice = await createBillingInvoice(t, admin, c.pelangganId, '2026-01');
+      const othersInvoice = await createBillingInvoice(t, admin, other.pelangganId, '2026-01');
+      expectConforms('get', '/api/portal/v1/billing/invoices', await t.http.get('/api/portal/v1/billing/invoices?limit=5').set(portal(token)));
+      expectConforms('get', '/api/portal/v1/billing/invoices', await t.http.get('/api/portal/v1/billing/invoices?status=unknown').set(portal(token)));
+      expectConforms('get', '/api/portal/v1/billing/invoices/{invoice_id}/pdf', await t.http.get(`/api/portal/v1/billing/invoices/${othersInvoice.id}/pdf`).set(portal(token)));
+      const pdf = await t.http.get(`/api/portal/v1/billing/invoices/${invoice.id}/pdf`).set(portal(token));
+      expect(pdf.status).toBe(200);
+      expect(Object.keys(deref<ResponseObject>(doc, doc.paths['/api/portal/v1/billing/invoices/{invoice_id}/pdf']!.get!.responses['200']!).content ?? {})).toEqual(['application/pdf']);
+      const pay = (body: object) => t.http.post('/api/portal/v1/billing/payments').set(portal(token)).send(body);
+      expectConforms('post', '/api/portal/v1/billing/payments', await pay({ invoice_id: invoice.id, amount: 1, payment_method_id: 'pm_card_visa' }));
+      expectConforms('post', '/api/portal/v1/billing/payments', await pay({ invoice_id: invoice.id, amount: 300_000, payment_method_id: 'pm_card_chargeDeclined' }));
+      expectConforms('post', '/api/portal/v1/billing/payments', await pay({ invoice_id: othersInvoice.id, amount: 300_000, payment_method_id: 'pm_card_visa' }));
+      expectConforms('post', '/api/portal/v1/billing/payments', await pay({ invoice_id: invoice.id, amount: 300_000, payment_method_id: 'pm_card_visa', save_payment_method: true }));
+      expectConforms('post', '/api/portal/v1/billing/payments', await pay({ invoice_id: invoice.id, amount: 300_000, payment_method_id: 'pm_card_visa' }));
+      expectConforms('get', '/api/portal/v1/billing/payments', await t.http.get('/api/portal/v1/billing/payments').set(portal(token)));
+      // Support.
+      const ticket = await t.http.post('/api/portal/v1/support/tickets').set(portal(token)).send({ subject: 'Slow', category: 'technical', description: 'Slow line', service_id: String(c.subscriptionId) });
+      expectConforms('post', '/api/portal/v1/support/tickets', ticket);
+      expectConforms('post', '/api/portal/v1/support/tickets', await t.http.post('/api/portal/v1/support/tickets').set(portal(token)).send({}));
+      expectConforms('post', '/api/portal/v1/support/tickets/{ticket_id}/comments', await t.http.post(`/api/portal/v1/support/tickets/${ticket.body.data.ticket.id}/comments`).set(portal(token)).send({ message: 'Still slow' }));
+      expectConforms('get', '/api/portal/v1/support/tickets/{ticket_id}', await t.http.get(`/api/portal/v1/support/tickets/${ticket.body.data.ticket.id}`).set(portal(token)));
+      expectConforms('get', '/api/portal/v1/support/tickets/{ticket_id}', await t.http.get(`/api/portal/v1/support/tickets/${ticket.body.data.ticket.id}`).set(portal(other.token)));
+      expectConforms('get', '/api/portal/v1/support/tickets', await t.http.get('/api/portal/v1/support/tickets?status=open&priority=medium').set(portal(token)));
     });
 
     it('operations and health', async () => {
