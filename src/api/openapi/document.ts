@@ -1,5 +1,4 @@
 import { authArea } from './areas/auth';
-import { customersArea } from './areas/customers';
 import { mobileArea } from './areas/mobile';
 import { platformArea } from './areas/platform';
 import { reportsArea } from './areas/reports';
@@ -34,7 +33,6 @@ The per-area documents, with permissions and decisions, are in docs/api/ (docs/a
 export function buildOpenApiDocument(options: { serverUrl?: string; app?: Express } = {}): OpenApiDocument {
   const areas: Area[] = [
     authArea(),
-    customersArea(),
     ticketsArea(),
     techniciansArea(),
     mobileArea(),

@@ -1,4 +1,7 @@
+import { CUSTOMER_STATUSES, CUSTOMER_TYPES } from '../../../domain/customer';
 import type { CustomerDoc } from '../../../projections/customers/projector';
+import { date, dateTime, integer, nullable, number, object, oneOfValues, string, uuid } from '../../openapi/schema';
+import type { SchemaObject } from '../../openapi/types';
 
 /**
  * Document 000's customer (`id, user_id, full_name, phone, nik, address, coordinates,
@@ -28,3 +31,42 @@ export function presentCustomer(doc: CustomerDoc) {
     updated_at: doc.updated_at,
   };
 }
+
+const nullableString = () => nullable(string());
+
+/** The OpenAPI schema of what presentCustomer writes. */
+export const CUSTOMER_SCHEMAS: Record<string, SchemaObject> = {
+  TmsCustomer: object(
+    {
+      id: uuid(),
+      user_id: nullable(uuid('The customer’s login account.')),
+      code: string(),
+      number: integer(),
+      full_name: string(),
+      phone: string(),
+      email: nullableString(),
+      nik: nullable(string('Indonesian NIK, 16 digits.')),
+      address: string('The one-line address.'),
+      address_parts: object({
+        line2: nullableString(),
+        block: nullableString(),
+        unit: nullableString(),
+        city: nullableString(),
+        province: nullableString(),
+        postal_code: nullableString(),
+        country: nullableString(),
+      }),
+      coordinates: nullable(object({ lat: number(), lng: number() })),
+      service_area: nullableString(),
+      service_package: nullableString(),
+      brand: nullableString(),
+      installation_date: nullable(date()),
+      customer_type: nullable(oneOfValues(CUSTOMER_TYPES)),
+      status: oneOfValues(CUSTOMER_STATUSES),
+      service_status: nullable(oneOfValues(['active', 'suspended'], 'The state of the customer’s subscription (document 002): suspended when unpaid past the grace period; null without a current subscription.')),
+      created_at: dateTime(),
+      updated_at: dateTime(),
+    },
+    { description: 'Document 000’s customer, plus the canonical fields the other documents share.' },
+  ),
+};
