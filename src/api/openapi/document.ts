@@ -3,7 +3,6 @@ import { mobileArea } from './areas/mobile';
 import { platformArea } from './areas/platform';
 import { reportsArea } from './areas/reports';
 import { serviceRequestsArea } from './areas/service-requests';
-import { techniciansArea } from './areas/technicians';
 import { ticketsArea } from './areas/tickets';
 import type { Express } from 'express';
 import type { Area } from './builder';
@@ -34,7 +33,6 @@ export function buildOpenApiDocument(options: { serverUrl?: string; app?: Expres
   const areas: Area[] = [
     authArea(),
     ticketsArea(),
-    techniciansArea(),
     mobileArea(),
     reportsArea(),
     serviceRequestsArea(),

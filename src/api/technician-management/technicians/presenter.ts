@@ -1,5 +1,7 @@
 import type { PerformanceFigures } from '../../../projections/technicians/queries';
 import type { TechnicianDoc } from '../../../projections/technicians/profile-projector';
+import { array, boolean, dateTime, integer, nullable, number, object, string, uuid } from '../../openapi/schema';
+import type { SchemaObject } from '../../openapi/types';
 
 /**
  * A technician in document 000's shape. Beyond the documented fields it carries is_active,
@@ -32,3 +34,43 @@ export function presentTechnician(doc: TechnicianDoc, performance: PerformanceFi
     updated_at: doc.updated_at,
   };
 }
+
+/** The OpenAPI schemas of what presentTechnician and the performance query write. */
+export const TECHNICIAN_SCHEMAS: Record<string, SchemaObject> = {
+  TmsTechnician: object(
+    {
+      id: uuid('The technician’s user id.'),
+      user_id: uuid('The same value as id.'),
+      employee_id: string('EMP- and the user number padded to four digits.'),
+      full_name: string(),
+      phone: nullable(string()),
+      skills: array(string()),
+      service_areas: array(string()),
+      is_available: boolean('False while deactivated, whatever they last said.'),
+      current_location: nullable(object({ lat: number(), lng: number(), updated_at: dateTime() })),
+      performance: object({
+        total_tickets: integer(),
+        completed_tickets: integer(),
+        average_rating: number('1–5, 0 when no ticket was rated.'),
+        completion_rate: number('Percent, 0–100.'),
+      }),
+      is_active: boolean(),
+      availability_reason: nullable(string('Why they are unavailable.')),
+      availability_changed_at: nullable(dateTime()),
+      created_at: dateTime(),
+      updated_at: dateTime(),
+    },
+    { description: 'A technician (a user whose role is technician) in document 000’s shape.' },
+  ),
+  TmsTechnicianPerformance: object({
+    total_tickets: integer(),
+    completed_tickets: integer(),
+    pending_tickets: integer(),
+    average_completion_time: number('Hours, two decimals.'),
+    average_rating: number('1–5, two decimals; 0 when no ticket was rated.'),
+    completion_rate: number('Percent, 0–100.'),
+    on_time_rate: number('Percent, 0–100.'),
+    first_call_resolution: number('Percent, 0–100.'),
+    monthly_stats: array(object({ month: string('YYYY-MM'), completed: integer(), average_rating: number() }), 'Months with a completion, oldest first.'),
+  }),
+};
