@@ -1,5 +1,4 @@
 import { authArea } from './areas/auth';
-import { mobileArea } from './areas/mobile';
 import { platformArea } from './areas/platform';
 import { reportsArea } from './areas/reports';
 import { serviceRequestsArea } from './areas/service-requests';
@@ -33,7 +32,6 @@ export function buildOpenApiDocument(options: { serverUrl?: string; app?: Expres
   const areas: Area[] = [
     authArea(),
     ticketsArea(),
-    mobileArea(),
     reportsArea(),
     serviceRequestsArea(),
     platformArea(),
