@@ -1,6 +1,5 @@
 import { authArea } from './areas/auth';
 import { platformArea } from './areas/platform';
-import { reportsArea } from './areas/reports';
 import { serviceRequestsArea } from './areas/service-requests';
 import { ticketsArea } from './areas/tickets';
 import type { Express } from 'express';
@@ -32,7 +31,6 @@ export function buildOpenApiDocument(options: { serverUrl?: string; app?: Expres
   const areas: Area[] = [
     authArea(),
     ticketsArea(),
-    reportsArea(),
     serviceRequestsArea(),
     platformArea(),
   ];

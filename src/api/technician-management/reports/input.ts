@@ -1,9 +1,7 @@
-import type { Request } from 'express';
 import { z } from 'zod';
 import { TICKET_PRIORITIES, TICKET_STATUSES, TICKET_TYPES } from '../../../domain/ticket';
 import { ValidationError } from '../../../domain/shared/errors';
 import { bucketCount, PERIODS, type Period } from '../../../projections/reports/queries';
-import { validate } from '../../http/validation';
 import { queryBoolean } from '../envelope';
 
 /** Query parameters of GET /api/reports/* (document 000 names), parsed with zod. */
@@ -69,7 +67,8 @@ export function upperBound(s: string): string {
 }
 
 /** 422 on date_to when the range is empty. */
-function checkRange(from: string | undefined, to: string | undefined): void {
+/** date_to may not be before date_from (422 on date_to). */
+export function checkRange(from: string | undefined, to: string | undefined): void {
   if (from !== undefined && to !== undefined && lowerBound(from) >= upperBound(to)) {
     throw new ValidationError({ date_to: ['The date to must be on or after the date from.'] });
   }
@@ -106,11 +105,6 @@ export const ticketsReportQuery = z.object({
     .default(TICKET_REPORT_MAX_ROWS),
 });
 
-export function parseTicketsReportQuery(req: Request) {
-  const q = validate(ticketsReportQuery, req.query);
-  checkRange(q.date_from, q.date_to);
-  return q;
-}
 
 /** GET /api/reports/performance */
 export const performanceQuery = z.object({
@@ -120,11 +114,6 @@ export const performanceQuery = z.object({
   date_to: day('date to').optional(),
 });
 
-export function parsePerformanceQuery(req: Request) {
-  const q = validate(performanceQuery, req.query);
-  checkRange(q.date_from, q.date_to);
-  return q;
-}
 
 /** GET /api/reports/inventory */
 export const inventoryQuery = z.object({
@@ -139,11 +128,6 @@ export const inventoryQuery = z.object({
   date_to: dateOrTimestamp('date to').optional(),
 });
 
-export function parseInventoryQuery(req: Request) {
-  const q = validate(inventoryQuery, req.query);
-  checkRange(q.date_from, q.date_to);
-  return q;
-}
 
 /** The most buckets a performance report may hold, per period. */
 export const MAX_BUCKETS: Record<Period, number> = { daily: 366, weekly: 260, monthly: 120, yearly: 50 };

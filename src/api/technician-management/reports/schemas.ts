@@ -1,19 +1,10 @@
 import { TICKET_PRIORITIES, TICKET_STATUSES, TICKET_TYPES } from '../../../domain/ticket';
 import { PERIODS } from '../../../projections/reports/queries';
-import {
-  dashboardQuery,
-  inventoryQuery,
-  performanceQuery,
-  REPORT_FORMATS,
-  ticketsReportQuery,
-} from '../../technician-management/reports/input';
-import { REPORT_PERMISSIONS as P } from '../../technician-management/reports/permissions';
-import { operation, type Area } from '../builder';
-import { array, boolean, constant, date, dateTime, integer, nullable, number, object, oneOfValues, queryParameters, record, ref, string, uuid } from '../schema';
-import type { HeaderObject, SchemaObject } from '../types';
-import { TAGS, tms } from '../../technician-management/openapi';
+import { array, boolean, constant, date, dateTime, integer, nullable, number, object, oneOfValues, record, ref, string, uuid } from '../../openapi/schema';
+import type { HeaderObject, SchemaObject } from '../../openapi/types';
+import { REPORT_FORMATS } from './input';
 
-/** Document 000 reports (src/api/technician-management/reports/router.ts); shapes from src/projections/reports/queries.ts. */
+/** The OpenAPI side of document 000's reports (router.ts). */
 
 const nullableString = () => nullable(string());
 
@@ -43,7 +34,8 @@ const inventoryItemFields = {
   created_at: dateTime(),
 };
 
-const schemas: Record<string, SchemaObject> = {
+/** The OpenAPI schemas of the reports (src/projections/reports/queries.ts, src/projections/inventory/report.ts). */
+export const REPORT_SCHEMAS: Record<string, SchemaObject> = {
   TmsDashboard: object({
     summary: object({
       total_tickets: integer(),
@@ -198,80 +190,11 @@ const schemas: Record<string, SchemaObject> = {
   TmsInventoryReportItem: object(inventoryItemFields),
 };
 
-const reportHeaders: Record<string, HeaderObject> = {
+/** The headers of the CSV and PDF tickets report. */
+export const REPORT_FILE_HEADERS: Record<string, HeaderObject> = {
   'X-Report-Total': { description: 'Tickets matching the filters (summary.total).', schema: { type: 'string' } },
   'X-Report-Rows': { description: 'Rows in the file (summary.returned).', schema: { type: 'string' } },
   'X-Report-Row-Limit': { description: 'summary.row_limit.', schema: { type: 'string' } },
   'X-Report-Truncated': { description: 'summary.truncated.', schema: { type: 'string', enum: ['true', 'false'] } },
   'Content-Disposition': { description: 'attachment; filename="tickets-report-<date>.csv|pdf"', schema: { type: 'string' } },
 };
-
-export function reportsArea(): Area {
-  const base = { ...tms, tag: TAGS.reports };
-  const dateOrTimestamp = 'A date (YYYY-MM-DD, the whole UTC day) or an ISO-8601 timestamp with a time zone, 1900–2999; bounds created_at (the inventory report: the movements).';
-  return {
-    tag: { name: TAGS.reports, description: 'Document 000, reporting and analytics from read models; every day is a UTC day (docs/api/000-reports.md).' },
-    schemas,
-    operations: [
-      operation({
-        ...base,
-        method: 'get',
-        path: '/api/reports/dashboard',
-        operationId: 'reportDashboard',
-        summary: 'Dashboard summary and charts',
-        query: queryParameters(dashboardQuery, { days: 'Days of completion_trend, ending today (UTC).' }),
-        success: [{ status: 200, description: 'The dashboard.', schema: ref('TmsDashboard') }],
-        statuses: [403],
-        roles: P.dashboard,
-      }),
-      operation({
-        ...base,
-        method: 'get',
-        path: '/api/reports/tickets',
-        operationId: 'reportTickets',
-        summary: 'Tickets report as JSON, CSV or PDF',
-        description: 'format=json (default) answers in the envelope; csv and pdf are downloads with the summary in X-Report-* headers.',
-        query: queryParameters(ticketsReportQuery, { date_from: dateOrTimestamp, date_to: dateOrTimestamp, limit: 'Rows at most.' }),
-        success: [
-          {
-            status: 200,
-            description: 'The report.',
-            schema: ref('TmsTicketReport'),
-            otherContent: {
-              'text/csv': { schema: { type: 'string', description: 'One row per ticket, with a header row.' } },
-              'application/pdf': { schema: { type: 'string', format: 'binary' } },
-            },
-            extraHeaders: reportHeaders,
-          },
-        ],
-        statuses: [403],
-        roles: P.tickets,
-      }),
-      operation({
-        ...base,
-        method: 'get',
-        path: '/api/reports/performance',
-        operationId: 'reportPerformance',
-        summary: 'Technician performance per period',
-        description: 'Without dates: the default range of the period ending today. Too many periods in the range is 422.',
-        query: queryParameters(performanceQuery, { technician_id: 'A technician: only their own (another id is 403).' }),
-        success: [{ status: 200, description: 'The report.', schema: ref('TmsPerformanceReport') }],
-        statuses: [403],
-        roles: P.performance,
-        rolesNote: 'a technician: their own',
-      }),
-      operation({
-        ...base,
-        method: 'get',
-        path: '/api/reports/inventory',
-        operationId: 'reportInventory',
-        summary: 'Inventory report',
-        description: 'Stock levels, the items at or below their minimum level, and the stock movements of the date range (date_from, date_to bound the movements; category and low_stock_only the items).',
-        query: queryParameters(inventoryQuery, { date_from: dateOrTimestamp, date_to: dateOrTimestamp }),
-        success: [{ status: 200, description: 'The report.', schema: ref('TmsInventoryReport') }],
-        statuses: [403],
-        roles: P.inventory,
-      }),
-    ],
-  };
-}
