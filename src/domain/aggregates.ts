@@ -28,6 +28,7 @@ import { category } from './category';
 import { parentCategory } from './parent-category';
 import { webhookDecider, webhookEvents } from './webhook';
 import { webhookDeliveryDecider, webhookDeliveryEvents } from './webhook-delivery';
+import { knowledgeArticleDecider, knowledgeArticleEvents } from './knowledge-article';
 
 /**
  * Every aggregate, by the prefix of its stream names (`ticket-<uuid>` → `ticket`): the decider
@@ -86,6 +87,7 @@ export const AGGREGATES: readonly AggregateType[] = [
   aggregate('device', 'Device', deviceDecider, deviceEvents),
   aggregate('webhook', 'Webhook subscription', webhookDecider, webhookEvents),
   aggregate('webhook_delivery', 'Webhook message and its attempts', webhookDeliveryDecider, webhookDeliveryEvents),
+  aggregate('kb_article', 'Knowledge-base article', knowledgeArticleDecider, knowledgeArticleEvents),
   aggregate('portal_account', 'Portal account (document 004)', portalAccountDecider, portalAccountEvents),
   aggregate('service_usage', 'Daily usage of a service in a month (document 004)', serviceUsageDecider, serviceUsageEvents),
   aggregate('invoice_checkout', 'Card payments of an invoice in the portal (document 004)', invoiceCheckoutDecider, portalPaymentEvents, { billing: true }),

@@ -12,9 +12,10 @@ import { mikrotikEvents } from './mikrotik-events';
 import { portalEvents } from './portal-events';
 import { webhookEvents } from './webhook/events';
 import { webhookDeliveryEvents } from './webhook-delivery/events';
+import { knowledgeArticleEvents } from './knowledge-article/events';
 
 /** Every domain event type, for the registry that validates and upcasts them. */
-export const domainEvents: readonly EventDefinition[] = [...userEvents, ...sessionEvents, ...serviceRequestEvents, ...technicianEvents, ...customerEvents, ...ticketEvents, ...notificationEvents, ...billingEvents, ...inventoryEvents, ...mikrotikEvents, ...webhookEvents, ...webhookDeliveryEvents, ...portalEvents];
+export const domainEvents: readonly EventDefinition[] = [...userEvents, ...sessionEvents, ...serviceRequestEvents, ...technicianEvents, ...customerEvents, ...ticketEvents, ...notificationEvents, ...billingEvents, ...inventoryEvents, ...mikrotikEvents, ...webhookEvents, ...webhookDeliveryEvents, ...knowledgeArticleEvents, ...portalEvents];
 
 export function createEventRegistry(extra: readonly EventDefinition[] = []): EventRegistry {
   return new EventRegistry([...domainEvents, ...extra]);

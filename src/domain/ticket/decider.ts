@@ -69,6 +69,8 @@ export interface TicketEdit {
   type?: TicketType;
   location?: GeoLocation;
   scheduledAt?: string | null;
+  /** 004's `sla_hours`: the deadline becomes the creation time plus these hours, whatever the priority's. */
+  slaHours?: number;
 }
 
 export type TicketCommand =
@@ -121,6 +123,19 @@ export type TicketCommand =
       filename: string;
       url: string;
       fileType: string;
+      by: TicketActor;
+      now: string;
+    }
+  /**
+   * 004's close with resolution: from any open status the ticket is resolved (if it is not yet)
+   * and closed, both recorded with the resolution; the satisfaction is the closing rating.
+   */
+  | {
+      type: 'CloseTicket';
+      resolution: string;
+      resolutionCategory: string | null;
+      satisfaction: number | null;
+      followUpRequired: boolean;
       by: TicketActor;
       now: string;
     }
@@ -228,6 +243,12 @@ function decideUpdate(command: Extract<TicketCommand, { type: 'UpdateTicket' }>,
     const deadline = slaDeadline(state.createdAt, c.priority, command.slaHours);
     if (deadline !== state.slaDeadline) [changes.slaDeadline, previous.slaDeadline] = [deadline, state.slaDeadline];
   }
+  if (c.slaHours !== undefined) {
+    if (!Number.isFinite(c.slaHours) || c.slaHours <= 0 || c.slaHours > 24 * 365) throw new ValidationError({ sla_hours: ['The SLA hours must be above 0 and at most a year.'] });
+    const deadline = new Date(Date.parse(state.createdAt) + Math.round(c.slaHours * 3_600_000)).toISOString();
+    if (deadline !== state.slaDeadline) [changes.slaDeadline, previous.slaDeadline] = [deadline, state.slaDeadline];
+    else delete changes.slaDeadline;
+  }
   if (Object.keys(changes).length === 0) return [];
   return [
     {
@@ -300,6 +321,30 @@ function decideStatus(command: Extract<TicketCommand, { type: 'ChangeTicketStatu
       },
     },
   ];
+}
+
+function decideClose(command: Extract<TicketCommand, { type: 'CloseTicket' }>, state: TicketState): TicketEvent[] {
+  if (state.status === 'closed') throw new IllegalStateError('The ticket is already closed', state.status, []);
+  if (command.satisfaction !== null && (!Number.isInteger(command.satisfaction) || command.satisfaction < 1 || command.satisfaction > 5)) {
+    throw new ValidationError({ customer_satisfaction: ['The customer satisfaction must be a whole number from 1 to 5.'] });
+  }
+  const step = (from: TicketStatus, to: TicketStatus, rating: number | null): TicketEvent => ({
+    type: 'TicketStatusChanged',
+    data: {
+      ticketId: state.ticketId,
+      from,
+      to,
+      notes: command.resolution,
+      attachments: [],
+      rating,
+      changedBy: command.by,
+      changedAt: command.now,
+      technicianId: state.technicianId,
+      resolutionCategory: command.resolutionCategory,
+      followUpRequired: command.followUpRequired,
+    },
+  });
+  return state.status === 'resolved' ? [step('resolved', 'closed', command.satisfaction)] : [step(state.status, 'resolved', null), step('resolved', 'closed', command.satisfaction)];
 }
 
 function decideSlaWarning(command: Extract<TicketCommand, { type: 'RaiseSlaWarning' }>, state: TicketState): TicketEvent[] {
@@ -404,6 +449,8 @@ export function decideTicket(command: TicketCommand, state: TicketState): Ticket
           },
         },
       ];
+    case 'CloseTicket':
+      return decideClose(command, state);
     case 'RaiseSlaWarning':
       return decideSlaWarning(command, state);
     case 'RecordSlaBreach':

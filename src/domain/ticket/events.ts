@@ -113,6 +113,9 @@ export const TicketStatusChanged = defineEvent(
     changedAt: z.string(),
     /** The technician assigned at the time of the change (for performance figures). */
     technicianId: z.string().nullable(),
+    /** 004's close: how it was resolved (e.g. hardware_replacement) and whether to follow up. */
+    resolutionCategory: z.string().nullable().optional(),
+    followUpRequired: z.boolean().optional(),
   }),
 );
 

@@ -4,6 +4,7 @@ import { adminAuthRouter } from './auth/router';
 import { billingRouter } from './billing/router';
 import { identityRouter } from './identity/router';
 import { servicesRouter } from './services/router';
+import { supportRouter } from './support/router';
 import { webhooksRouter } from './webhooks/router';
 
 /**
@@ -18,5 +19,6 @@ export function mountDotmacAdmin(app: Express, deps: ApiDeps): void {
   app.use('/api/v1/identity', identityRouter(deps));
   app.use('/api/v1/billing', billingRouter(deps));
   app.use('/api/v1/services', servicesRouter(deps));
+  app.use('/api/v1/support', supportRouter(deps));
   app.use('/api/v1/webhooks', webhooksRouter(deps));
 }
