@@ -1,4 +1,3 @@
-import { authArea } from './areas/auth';
 import { platformArea } from './areas/platform';
 import { serviceRequestsArea } from './areas/service-requests';
 import { ticketsArea } from './areas/tickets';
@@ -29,7 +28,6 @@ The per-area documents, with permissions and decisions, are in docs/api/ (docs/a
  */
 export function buildOpenApiDocument(options: { serverUrl?: string; app?: Express } = {}): OpenApiDocument {
   const areas: Area[] = [
-    authArea(),
     ticketsArea(),
     serviceRequestsArea(),
     platformArea(),

@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { createHttpApp } from '../http-app';
 import { startTestApp, customerWithLogin, type TestApp, type TestUser } from '../../../test/support/test-app';
 import request from 'supertest';
-import { AUTH_REQUEST_SCHEMAS } from './areas/auth';
 import { RouterOsStandIn } from '../../../test/support/routeros-standin';
 import { provisionablePelanggan } from '../../../test/support/mikrotik';
 import { registeredRoutes, toOpenApiPath } from './routes';
@@ -304,19 +303,18 @@ describe('OpenAPI document', () => {
     });
   });
 
-  describe('the hand-written auth request schemas match the router', () => {
-    it.each(Object.entries({
-      '/api/auth/login': 'AuthLoginRequest',
-      '/api/auth/refresh': 'AuthRefreshRequest',
-      '/api/auth/forgot-password': 'AuthForgotPasswordRequest',
-      '/api/auth/reset-password': 'AuthResetPasswordRequest',
-    }))('%s refuses an empty body naming exactly the required fields of %s', async (path, schema) => {
-      const res = await t.http.post(path).send({});
-      expect(res.status).toBe(422);
-      const required = (AUTH_REQUEST_SCHEMAS[schema as keyof typeof AUTH_REQUEST_SCHEMAS].required as string[]).sort();
-      expect(Object.keys(res.body.errors).sort()).toEqual(required);
-      expect(doc.paths[path]!.post!.requestBody!.content['application/json']!.schema).toEqual({ $ref: `#/components/schemas/${schema}` });
-    });
+  describe('request schemas come from the schemas the routers validate with', () => {
+    it.each(['/api/auth/login', '/api/auth/refresh', '/api/auth/forgot-password', '/api/auth/reset-password'])(
+      '%s refuses an empty body naming exactly the fields its documented body requires',
+      async (path) => {
+        const res = await t.http.post(path).send({});
+        expect(res.status).toBe(422);
+        const schema = doc.paths[path]!.post!.requestBody!.content['application/json']!.schema;
+        const required = ((schema.required ?? []) as string[]).sort();
+        expect(required.length).toBeGreaterThan(0);
+        expect(Object.keys(res.body.errors).sort()).toEqual(required);
+      },
+    );
   });
 
   describe('real answers match the documented schemas', () => {
