@@ -43,6 +43,9 @@ export type RouteDoc = Omit<OperationSpec, 'method' | 'path' | 'pathParams' | 'q
   queryDescriptions?: Record<string, string>;
   /** A multipart body (uploads are parsed by a `before`/`after` middleware, not validated here). */
   multipart?: { schema: SchemaObject; encoding?: MediaTypeObject['encoding']; required?: boolean; description?: string };
+  /** A JSON body the handler reads itself (with aliases, beside a multipart form), described by a
+   * schema built from the zod schema it validates with. Its JSON parser is a `before`/`after`. */
+  json?: SchemaObject;
   /** The body's description and whether it may be left out (default: required when declared). */
   bodyDescription?: string;
   bodyRequired?: boolean;

@@ -63,13 +63,13 @@ export function assertSuccessDocumented(d: RouteDeclaration, path: string): void
 export function toOperation(d: RouteDeclaration, fullPath: string, operationIdSuffix = ''): BuiltOperation {
   const path = toOpenApiPath(fullPath);
   assertSuccessDocumented(d, path);
-  const { queryDescriptions, multipart, bodyDescription, bodyRequired, ...doc } = d.doc;
+  const { queryDescriptions, multipart, json, bodyDescription, bodyRequired, ...doc } = d.doc;
   const body =
-    d.body || multipart
+    d.body || multipart || json
       ? {
           required: bodyRequired ?? multipart?.required ?? true,
           ...(bodyDescription ?? multipart?.description ? { description: bodyDescription ?? multipart?.description } : {}),
-          ...(d.body ? { json: fromZod(d.body) } : {}),
+          ...(d.body ? { json: fromZod(d.body) } : json ? { json } : {}),
           ...(multipart ? { multipart: { schema: multipart.schema, ...(multipart.encoding ? { encoding: multipart.encoding } : {}) } } : {}),
         }
       : undefined;

@@ -1,5 +1,4 @@
 import { platformArea } from './areas/platform';
-import { serviceRequestsArea } from './areas/service-requests';
 import { ticketsArea } from './areas/tickets';
 import type { Express } from 'express';
 import type { Area } from './builder';
@@ -29,7 +28,6 @@ The per-area documents, with permissions and decisions, are in docs/api/ (docs/a
 export function buildOpenApiDocument(options: { serverUrl?: string; app?: Express } = {}): OpenApiDocument {
   const areas: Area[] = [
     ticketsArea(),
-    serviceRequestsArea(),
     platformArea(),
   ];
   // Routes declared with src/api/http/route.ts describe themselves (declared.ts reads them off
