@@ -31,3 +31,8 @@ export async function listSupportTickets(readStore: ReadStore, q: SupportTicketQ
 export function getSupportTicket(readStore: ReadStore, ticketId: string): Promise<DotmacTicketDoc | null> {
   return readStore.collection<DotmacTicketDoc>(DOTMAC_TICKETS).findOne({ _id: ticketId });
 }
+
+/** Tickets still being worked (004 open or in_progress): a count on the status index. */
+export function countOpenTickets(readStore: ReadStore): Promise<number> {
+  return readStore.collection<DotmacTicketDoc>(DOTMAC_TICKETS).countDocuments({ status: { $in: ['open', 'in_progress'] } });
+}

@@ -1,6 +1,7 @@
 import type { Express } from 'express';
 import type { ApiDeps } from '../../deps';
 import { adminAuthRouter } from './auth/router';
+import { analyticsRouter } from './analytics/router';
 import { billingRouter } from './billing/router';
 import { identityRouter } from './identity/router';
 import { servicesRouter } from './services/router';
@@ -20,5 +21,6 @@ export function mountDotmacAdmin(app: Express, deps: ApiDeps): void {
   app.use('/api/v1/billing', billingRouter(deps));
   app.use('/api/v1/services', servicesRouter(deps));
   app.use('/api/v1/support', supportRouter(deps));
+  app.use('/api/v1/analytics', analyticsRouter(deps));
   app.use('/api/v1/webhooks', webhooksRouter(deps));
 }
