@@ -12,6 +12,7 @@ import { buildOpenApiDocument } from './document';
 import { device, employee, inventoryWorld } from '../../../test/support/inventory';
 import { portalCustomer } from '../../../test/support/portal';
 import { createInvoice as createBillingInvoice } from '../../../test/support/billing';
+import { adminCustomer, recordPayment } from '../../../test/support/dotmac-admin';
 import { HTTP_METHODS, type OpenApiDocument, type OperationObject, type ParameterObject, type ResponseObject, type SchemaObject } from './types';
 
 /**
@@ -657,6 +658,97 @@ describe('OpenAPI document', () => {
       expectConforms('get', '/api/portal/v1/support/tickets/{ticket_id}', await t.http.get(`/api/portal/v1/support/tickets/${ticket.body.data.ticket.id}`).set(portal(token)));
       expectConforms('get', '/api/portal/v1/support/tickets/{ticket_id}', await t.http.get(`/api/portal/v1/support/tickets/${ticket.body.data.ticket.id}`).set(portal(other.token)));
       expectConforms('get', '/api/portal/v1/support/tickets', await t.http.get('/api/portal/v1/support/tickets?status=open&priority=medium').set(portal(token)));
+    });
+
+    it('admin modules and webhooks (document 004)', async () => {
+      const get = async (path: string, url: string, as: { token: string } = admin) => expectConforms('get', path, await t.http.get(url).set(auth(as)));
+      const send = async (method: 'post' | 'put' | 'delete', path: string, url: string, body: object = {}, as: { token: string } = admin) => {
+        const res = await t.http[method](url).set(auth(as)).send(body);
+        expectConforms(method, path, res);
+        return res;
+      };
+      // Identity.
+      await get('/api/v1/identity/users', '/api/v1/identity/users?role=tenant_admin&limit=2');
+      await get('/api/v1/identity/users', '/api/v1/identity/users?role=janitor');
+      await get('/api/v1/identity/users', '/api/v1/identity/users', tech);
+      await send('post', '/api/v1/identity/users', '/api/v1/identity/users', { username: 'oa_user', email: 'oa.user@isp.com', password: 'secure_password', first_name: 'Open', last_name: 'Api', roles: ['support'] });
+      await send('post', '/api/v1/identity/users', '/api/v1/identity/users', { username: 'oa_user', email: 'oa.user2@isp.com', password: 'secure_password', first_name: 'Open', last_name: 'Api', roles: ['support'] });
+      await send('post', '/api/v1/identity/users', '/api/v1/identity/users', { email: 'bad' });
+      const created = await send('post', '/api/v1/identity/customers', '/api/v1/identity/customers', {
+        customer_type: 'business',
+        first_name: 'Open',
+        last_name: 'Customer',
+        email: 'open.customer@example.com',
+        phone: '+1-555-0100',
+        address: { street: '1 Spec Street', city: 'Anytown' },
+        create_portal_account: true,
+      });
+      const dotmacCustomer = created.body.data.customer.id as string;
+      await send('post', '/api/v1/identity/customers', '/api/v1/identity/customers', { customer_type: 'business', first_name: 'x', last_name: 'y', email: 'open.customer@example.com', phone: '+1-555-0100', address: { street: 'x' } });
+      await get('/api/v1/identity/customers', '/api/v1/identity/customers?customer_type=business&status=pending');
+      // Services.
+      const catalog = await send('post', '/api/v1/services/catalog', '/api/v1/services/catalog', { name: 'Spec Fiber', monthly_price: 300000, features: { download_speed: 50, upload_speed: 10 } });
+      await send('post', '/api/v1/services/catalog', '/api/v1/services/catalog', { name: '' });
+      await get('/api/v1/services/catalog', '/api/v1/services/catalog');
+      const instance = await send('post', '/api/v1/services/instances', '/api/v1/services/instances', { customer_id: dotmacCustomer, service_id: catalog.body.data.service.id, installation_date: '2026-01-15', configuration: { static_ip: true } });
+      await send('post', '/api/v1/services/instances', '/api/v1/services/instances', { customer_id: dotmacCustomer, service_id: catalog.body.data.service.id, installation_date: '2026-01-15' });
+      await get('/api/v1/services/instances', '/api/v1/services/instances?status=active');
+      await send('put', '/api/v1/services/instances/{instance_id}/status', `/api/v1/services/instances/${instance.body.data.instance.id}/status`, { status: 'suspended', reason: 'Non-payment' });
+      await send('put', '/api/v1/services/instances/{instance_id}/status', `/api/v1/services/instances/${instance.body.data.instance.id}/status`, { status: 'suspended', reason: 'x', effective_date: '2030-01-01T00:00:00Z' });
+      await send('put', '/api/v1/services/instances/{instance_id}/status', '/api/v1/services/instances/999999/status', { status: 'active', reason: 'x' });
+      // Billing.
+      const invoice = await send('post', '/api/v1/billing/invoices', '/api/v1/billing/invoices', { customer_id: dotmacCustomer, due_date: '2026-02-01', line_items: [{ description: 'Spec Fiber', quantity: 1, unit_price: 300000, tax_rate: 0.11 }], notes: 'Monthly' });
+      await send('post', '/api/v1/billing/invoices', '/api/v1/billing/invoices', { customer_id: dotmacCustomer, due_date: 'soon', line_items: [] });
+      await get('/api/v1/billing/invoices', `/api/v1/billing/invoices?customer_id=${dotmacCustomer}&amount_min=1`);
+      await send('post', '/api/v1/billing/invoices/{invoice_id}/send', `/api/v1/billing/invoices/${invoice.body.data.invoice.id}/send`);
+      const paymentId = await recordPayment(t, invoice.body.data.invoice.id);
+      await get('/api/v1/billing/payments', '/api/v1/billing/payments');
+      await send('post', '/api/v1/billing/payments/{payment_id}/refund', `/api/v1/billing/payments/${paymentId}/refund`, { amount: 1000, reason: 'Credit' });
+      await send('post', '/api/v1/billing/payments/{payment_id}/refund', `/api/v1/billing/payments/${paymentId}/refund`, { amount: 999999999 });
+      await send('post', '/api/v1/billing/invoices/{invoice_id}/void', `/api/v1/billing/invoices/${invoice.body.data.invoice.id}/void`);
+      const unpaid = await send('post', '/api/v1/billing/invoices', '/api/v1/billing/invoices', { customer_id: dotmacCustomer, due_date: '2026-02-01', line_items: [{ description: 'x', quantity: 1, unit_price: 1000 }] });
+      await send('post', '/api/v1/billing/invoices/{invoice_id}/void', `/api/v1/billing/invoices/${unpaid.body.data.invoice.id}/void`, { reason: 'Error' });
+      await send('post', '/api/v1/billing/invoices/{invoice_id}/void', `/api/v1/billing/invoices/${unpaid.body.data.invoice.id}/void`, {}, tech);
+      // Support.
+      const ticket = await send('post', '/api/v1/support/tickets', '/api/v1/support/tickets', { customer_id: dotmacCustomer, subject: 'Spec', description: 'Spec ticket', category: 'billing' });
+      await send('post', '/api/v1/support/tickets', '/api/v1/support/tickets', { customer_id: dotmacCustomer });
+      await get('/api/v1/support/tickets', '/api/v1/support/tickets?status=open&sla_breach=false');
+      await get('/api/v1/support/tickets/{ticket_id}', `/api/v1/support/tickets/${ticket.body.data.ticket.id}`);
+      await send('put', '/api/v1/support/tickets/{ticket_id}/assign', `/api/v1/support/tickets/${ticket.body.data.ticket.id}/assign`, { assigned_to: tech.userId, priority: 'high', sla_hours: 24 });
+      await send('put', '/api/v1/support/tickets/{ticket_id}/assign', `/api/v1/support/tickets/${ticket.body.data.ticket.id}/assign`, { assigned_to: manager.userId });
+      await send('post', '/api/v1/support/tickets/{ticket_id}/close', `/api/v1/support/tickets/${ticket.body.data.ticket.id}/close`, { resolution: 'Done', customer_satisfaction: 4 });
+      await send('post', '/api/v1/support/tickets/{ticket_id}/close', `/api/v1/support/tickets/${ticket.body.data.ticket.id}/close`, { resolution: 'Again' });
+      const article = await send('post', '/api/v1/support/knowledge-base', '/api/v1/support/knowledge-base', { title: 'Spec', content: 'Spec article', category: 'general', tags: ['spec'] });
+      await get('/api/v1/support/knowledge-base', '/api/v1/support/knowledge-base?search=spec');
+      await get('/api/v1/support/knowledge-base/{article_id}', `/api/v1/support/knowledge-base/${article.body.data.article.id}`);
+      await send('put', '/api/v1/support/knowledge-base/{article_id}', `/api/v1/support/knowledge-base/${article.body.data.article.id}`, { tags: ['spec', 'openapi'] });
+      await send('post', '/api/v1/support/knowledge-base/{article_id}/publish', `/api/v1/support/knowledge-base/${article.body.data.article.id}/publish`);
+      // Analytics.
+      await get('/api/v1/analytics/dashboards/overview', '/api/v1/analytics/dashboards/overview');
+      await get('/api/v1/analytics/reports/custom', '/api/v1/analytics/reports/custom?report_type=revenue&group_by=month');
+      await get('/api/v1/analytics/reports/custom', '/api/v1/analytics/reports/custom?report_type=nope');
+      // Staff token refresh.
+      expectConforms('post', '/api/v1/auth/refresh', await t.http.post('/api/v1/auth/refresh').send({ refresh_token: manager.refreshToken }));
+      expectConforms('post', '/api/v1/auth/refresh', await t.http.post('/api/v1/auth/refresh').send({ refresh_token: 'garbage' }));
+      // Webhooks.
+      const hook = await send('post', '/api/v1/webhooks', '/api/v1/webhooks', { url: 'https://hooks.example.com/spec', events: ['customer.created'], secret: 'spec_secret_value_16' });
+      await send('post', '/api/v1/webhooks', '/api/v1/webhooks', { url: 'http://10.0.0.1/x', events: ['customer.created'] });
+      const hookId = hook.body.data.webhook.id as string;
+      await get('/api/v1/webhooks', '/api/v1/webhooks');
+      await get('/api/v1/webhooks/{webhook_id}', `/api/v1/webhooks/${hookId}`);
+      await send('put', '/api/v1/webhooks/{webhook_id}', `/api/v1/webhooks/${hookId}`, { events: ['customer.created', 'invoice.paid'] });
+      await adminCustomer(t, admin);
+      const delivery = t.app.reactors.webhooks!;
+      await delivery.reactor.start();
+      await delivery.reactor.reached(await t.eventStore.headPosition());
+      await t.app.deps.sync.waitFor(await t.eventStore.headPosition(), 5000);
+      const log = await t.http.get(`/api/v1/webhooks/${hookId}/deliveries`).set(auth(admin));
+      expectConforms('get', '/api/v1/webhooks/{webhook_id}/deliveries', log);
+      const deliveryId = log.body.data.deliveries[0].id as string;
+      await get('/api/v1/webhooks/{webhook_id}/deliveries/{delivery_id}', `/api/v1/webhooks/${hookId}/deliveries/${deliveryId}`);
+      await send('post', '/api/v1/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver', `/api/v1/webhooks/${hookId}/deliveries/${deliveryId}/redeliver`);
+      await send('delete', '/api/v1/webhooks/{webhook_id}', `/api/v1/webhooks/${hookId}`);
+      await get('/api/v1/webhooks/{webhook_id}', `/api/v1/webhooks/${hookId}`);
     });
 
     it('operations and health', async () => {
