@@ -1,5 +1,4 @@
 import { platformArea } from './areas/platform';
-import { ticketsArea } from './areas/tickets';
 import type { Express } from 'express';
 import type { Area } from './builder';
 import { declaredOperations } from './declared';
@@ -27,7 +26,6 @@ The per-area documents, with permissions and decisions, are in docs/api/ (docs/a
  */
 export function buildOpenApiDocument(options: { serverUrl?: string; app?: Express } = {}): OpenApiDocument {
   const areas: Area[] = [
-    ticketsArea(),
     platformArea(),
   ];
   // Routes declared with src/api/http/route.ts describe themselves (declared.ts reads them off

@@ -1,8 +1,6 @@
-import type { Request } from 'express';
 import { z } from 'zod';
 import { TICKET_PRIORITIES, TICKET_STATUSES, TICKET_TYPES } from '../../../domain/ticket';
 import { ValidationError } from '../../../domain/shared/errors';
-import { validate } from '../../http/validation';
 import { pageQuery } from '../envelope';
 
 /** Request shapes of the tickets area (document 000 field names), parsed with zod. */
@@ -125,13 +123,13 @@ export const updateTicketBody = z
     }
   });
 
-export function parseUpdateBody(body: unknown) {
+/** Fields of a ticket that change elsewhere, refused by name before the body is validated (422). */
+export function refuseFieldsChangedElsewhere(body: unknown): void {
   if (body && typeof body === 'object') {
     const fields: Record<string, string[]> = {};
     for (const key of Object.keys(body)) if (ELSEWHERE[key]) fields[key] = [ELSEWHERE[key]];
     if (Object.keys(fields).length > 0) throw new ValidationError(fields);
   }
-  return validate(updateTicketBody, body ?? {});
 }
 
 /** POST /api/tickets/:id/assign */
@@ -164,7 +162,8 @@ export const commentBody = z.object({
   is_internal: z.boolean({ error: 'is_internal must be true or false' }).optional().default(false),
 });
 
-function checkRange(q: { [k: string]: unknown }, from: string, to: string): void {
+/** `to` must be after `from` when both are given (422 on `to`). */
+export function checkRange(q: { [k: string]: unknown }, from: string, to: string): void {
   const a = q[from];
   const b = q[to];
   if (typeof a === 'string' && typeof b === 'string' && a >= b) {
@@ -185,12 +184,6 @@ export const listQuery = pageQuery.extend({
   scheduled_to: dateBound('scheduled to', 'to').optional(),
 });
 
-export function parseListQuery(req: Request) {
-  const q = validate(listQuery, req.query);
-  checkRange(q, 'created_from', 'created_to');
-  checkRange(q, 'scheduled_from', 'scheduled_to');
-  return q;
-}
 
 /** GET /api/customers/:id/tickets */
 export const customerTicketsQuery = pageQuery.extend({ status: oneOf('status', TICKET_STATUSES).optional() });
@@ -202,8 +195,3 @@ export const technicianTicketsQuery = pageQuery.extend({
   date_to: dateBound('date to', 'to').optional(),
 });
 
-export function parseTechnicianTicketsQuery(req: Request) {
-  const q = validate(technicianTicketsQuery, req.query);
-  checkRange(q, 'date_from', 'date_to');
-  return q;
-}

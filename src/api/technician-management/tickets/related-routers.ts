@@ -1,20 +1,21 @@
-import { Router, type Request, type Response } from 'express';
+import { Router } from 'express';
 import { ForbiddenError, NotFoundError } from '../../../domain/shared/errors';
 import { findCustomer, listCustomerTickets, listTechnicianTickets } from '../../../projections/tickets/queries';
 import { findUserById } from '../../../projections/users/queries';
 import { authenticate } from '../../http/authenticate';
 import { requireAuth } from '../../http/context';
-import { validate } from '../../http/validation';
+import { declareRoutes, route } from '../../http/route';
 import type { ApiDeps } from '../../deps';
 import { ok, pageOf, pagination } from '../envelope';
-import { uuidParam } from '../../http/conditional';
 import { tmsErrorHandler } from '../errors';
+import { TAGS, tms, uuidParams } from '../openapi';
 import { allows, permit } from '../permissions';
 import { presentPage, scopeOf } from './access';
-import { customerTicketsQuery, parseTechnicianTicketsQuery } from './input';
+import { checkRange, customerTicketsQuery, technicianTicketsQuery } from './input';
 import { TICKET_PERMISSIONS as P } from './permissions';
+import { DATE_BOUND, ticketList } from './router';
 
-const idOf = (req: Request, entity: string): string => uuidParam(req, entity);
+const base = { ...tms, tag: TAGS.tickets };
 
 /**
  * GET /api/customers/:id/tickets, answered from the tickets read model. Mounted at /customers
@@ -23,26 +24,39 @@ const idOf = (req: Request, entity: string): string => uuidParam(req, entity);
  */
 export function customerTicketsRouter(deps: ApiDeps): Router {
   const router = Router();
-  router.get(
-    '/:id/tickets',
-    authenticate(deps, 'staff'),
-    permit(P, 'view'),
-    async (req: Request, res: Response) => {
-      const auth = requireAuth(req);
-      const customerId = idOf(req, 'Customer');
-      const q = validate(customerTicketsQuery, req.query);
-      const scope = await scopeOf(deps, auth);
-      // A customer sees only their own record's tickets (403 otherwise, as for the record itself).
-      if (scope.customerIds && !scope.customerIds.includes(customerId)) {
-        throw new ForbiddenError("You may only view your own customer record's tickets");
-      }
-      if (!(await findCustomer(deps.readStore, customerId))) throw new NotFoundError('Customer', customerId);
-      const page = pageOf(q);
-      const { items, total } = await listCustomerTickets(deps.readStore, customerId, { status: q.status }, page, scope);
-      ok(res, { tickets: await presentPage(deps, items), pagination: pagination(page, total) });
-    },
-    tmsErrorHandler(deps.logger),
-  );
+  declareRoutes(router, [
+    route({
+      method: 'get',
+      path: '/:id/tickets',
+      params: uuidParams('customer'),
+      entity: 'Customer',
+      query: customerTicketsQuery,
+      before: [authenticate(deps, 'staff'), permit(P, 'view')],
+      doc: {
+        ...base,
+        operationId: 'customerTickets',
+        summary: 'A customer’s tickets',
+        success: [{ status: 200, description: 'A page of the customer’s tickets.', schema: ticketList }],
+        statuses: [403, 404],
+        roles: P.view,
+        rolesNote: 'a customer: their own record; a technician: the tickets assigned to them',
+      },
+      handle: async (req, res, { params: { id: customerId }, query: q }) => {
+        const auth = requireAuth(req);
+        const scope = await scopeOf(deps, auth);
+        // A customer sees only their own record's tickets (403 otherwise, as for the record itself).
+        if (scope.customerIds && !scope.customerIds.includes(customerId)) {
+          throw new ForbiddenError("You may only view your own customer record's tickets");
+        }
+        if (!(await findCustomer(deps.readStore, customerId))) throw new NotFoundError('Customer', customerId);
+        const page = pageOf(q);
+        const { items, total } = await listCustomerTickets(deps.readStore, customerId, { status: q.status }, page, scope);
+        ok(res, { tickets: await presentPage(deps, items), pagination: pagination(page, total) });
+      },
+    }),
+  ]);
+  // Errors of this route only: other /customers requests never reach a handler here.
+  router.use('/:id/tickets', tmsErrorHandler(deps.logger));
   return router;
 }
 
@@ -52,29 +66,41 @@ export function customerTicketsRouter(deps: ApiDeps): Router {
  */
 export function technicianTicketsRouter(deps: ApiDeps): Router {
   const router = Router();
-  router.get(
-    '/:id/tickets',
-    authenticate(deps, 'staff'),
-    permit(P, 'viewTechnicianTickets'),
-    async (req: Request, res: Response) => {
-      const auth = requireAuth(req);
-      const technicianId = idOf(req, 'Technician');
-      if (!allows(P, 'viewAll', auth.role) && technicianId !== auth.userId) {
-        throw new ForbiddenError("You may only view your own tickets");
-      }
-      const q = parseTechnicianTicketsQuery(req);
-      const user = await findUserById(deps.readStore, technicianId);
-      if (!user || user.role !== 'technician') throw new NotFoundError('Technician', technicianId);
-      const page = pageOf(q);
-      const { items, total } = await listTechnicianTickets(
-        deps.readStore,
-        technicianId,
-        { status: q.status, createdFrom: q.date_from, createdTo: q.date_to },
-        page,
-      );
-      ok(res, { tickets: await presentPage(deps, items), pagination: pagination(page, total) });
-    },
-    tmsErrorHandler(deps.logger),
-  );
+  declareRoutes(router, [
+    route({
+      method: 'get',
+      path: '/:id/tickets',
+      params: uuidParams('technician (user)'),
+      entity: 'Technician',
+      query: technicianTicketsQuery,
+      before: [authenticate(deps, 'staff'), permit(P, 'viewTechnicianTickets')],
+      doc: {
+        ...base,
+        operationId: 'technicianTickets',
+        summary: 'A technician’s tickets',
+        queryDescriptions: {
+          date_from: `${DATE_BOUND} Bounds created_at.`,
+          date_to: `${DATE_BOUND} Bounds created_at; after date_from.`,
+        },
+        success: [{ status: 200, description: 'A page of the technician’s tickets.', schema: ticketList }],
+        statuses: [403, 404],
+        roles: P.viewTechnicianTickets,
+        rolesNote: 'a technician: their own',
+      },
+      handle: async (req, res, { params: { id: technicianId }, query: q }) => {
+        const auth = requireAuth(req);
+        if (!allows(P, 'viewAll', auth.role) && technicianId !== auth.userId) {
+          throw new ForbiddenError('You may only view your own tickets');
+        }
+        checkRange(q, 'date_from', 'date_to');
+        const user = await findUserById(deps.readStore, technicianId);
+        if (!user || user.role !== 'technician') throw new NotFoundError('Technician', technicianId);
+        const page = pageOf(q);
+        const { items, total } = await listTechnicianTickets(deps.readStore, technicianId, { status: q.status, createdFrom: q.date_from, createdTo: q.date_to }, page);
+        ok(res, { tickets: await presentPage(deps, items), pagination: pagination(page, total) });
+      },
+    }),
+  ]);
+  router.use('/:id/tickets', tmsErrorHandler(deps.logger));
   return router;
 }

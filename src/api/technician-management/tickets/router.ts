@@ -1,4 +1,4 @@
-import express, { Router, type Request, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import {
   addTicketComment,
   assignTicket,
@@ -8,30 +8,32 @@ import {
 } from '../../../commands/tickets';
 import type { CommandResult } from '../../../commands/handle-command';
 import { ForbiddenError, NotFoundError } from '../../../domain/shared/errors';
-import type { TicketState } from '../../../domain/ticket';
+import { ticketStream, type TicketState } from '../../../domain/ticket';
 import { listTickets, customerIdsOfUser, lookupParties } from '../../../projections/tickets/queries';
 import { authenticate } from '../../http/authenticate';
 import { ifMatch, setEtag } from '../../http/conditional';
 import { metaFor, requireAuth } from '../../http/context';
 import { idempotent } from '../../http/idempotency';
-import { validate } from '../../http/validation';
+import { declareRoutes, route } from '../../http/route';
+import { pagination as paginationSchema } from '../../openapi/components';
+import { array, object, ref } from '../../openapi/schema';
 import { fileUrlFor, settle, type ApiDeps } from '../../deps';
 import { ok, pageOf, pagination } from '../envelope';
 import { tmsErrorHandler } from '../errors';
+import { TAGS, tms, uuidParams } from '../openapi';
 import { allows, permit } from '../permissions';
-import {
-  presentDetail,
-  presentPage,
-  scopeOf,
-  ticketIdOf,
-  visibleTicket,
-} from './access';
-import { assignBody, commentBody, createTicketBody, parseListQuery, parseUpdateBody, statusBody } from './input';
+import { presentDetail, presentPage, scopeOf, visibleTicket } from './access';
+import { assignBody, checkRange, commentBody, createTicketBody, listQuery, refuseFieldsChangedElsewhere, statusBody, updateTicketBody } from './input';
 import { TICKET_PERMISSIONS as P } from './permissions';
 import { presentComment } from './presenter';
-import { ticketStream } from '../../../domain/ticket';
+import { TICKET_SCHEMAS } from './schemas';
 
-const json = express.json({ limit: '256kb' });
+const base = { ...tms, tag: TAGS.tickets };
+const ticketParams = uuidParams('ticket');
+const ticketAnswer = object({ ticket: ref('TmsTicketDetail') });
+export const ticketList = object({ tickets: array(ref('TmsTicket')), pagination: paginationSchema });
+export const DATE_BOUND = 'A date (YYYY-MM-DD, the whole UTC day) or an ISO-8601 timestamp.';
+const write = { ifMatch: true, statuses: [403, 404, 409] };
 
 /**
  * Document 000 "Ticket Management", mounted at /api/tickets: the list with every documented
@@ -52,149 +54,279 @@ export function ticketsRouter(deps: ApiDeps): Router {
     ok(res, { ticket: await presentDetail(deps, doc, fileUrlFor(deps, req), requireAuth(req)) }, status);
   };
 
-  router.get('/', permit(P, 'view'), async (req, res) => {
-    const auth = requireAuth(req);
-    const q = parseListQuery(req);
-    const page = pageOf(q);
-    const { items, total } = await listTickets(
-      deps.readStore,
-      {
-        status: q.status,
-        priority: q.priority,
-        type: q.type,
-        technicianId: q.technician_id,
-        customerId: q.customer_id,
-        createdFrom: q.created_from,
-        createdTo: q.created_to,
-        scheduledFrom: q.scheduled_from,
-        scheduledTo: q.scheduled_to,
-      },
-      page,
-      await scopeOf(deps, auth),
-    );
-    ok(res, { tickets: await presentPage(deps, items), pagination: pagination(page, total) });
-  });
-
-  router.post(
-    '/',
-    permit(P, 'create'),
-    json,
-    idempotent({ keys: deps.idempotency, fileStore: deps.fileStore, logger: deps.logger }),
-    async (req, res) => {
-      const auth = requireAuth(req);
-      const body = validate(createTicketBody, req.body ?? {});
-      if (auth.role === 'customer' && !(await customerIdsOfUser(deps.readStore, auth.userId)).includes(body.customer_id)) {
-        throw new ForbiddenError('A customer may only open tickets for themself');
-      }
-      const { ticketId, result } = await createTicket(
-        commands,
-        {
-          customerId: body.customer_id,
-          type: body.type,
-          priority: body.priority,
-          title: body.title,
-          description: body.description,
-          location: body.location,
-          scheduledAt: body.scheduled_at,
-          attachments: body.attachments,
-          channel: 'staff',
+  declareRoutes(
+    router,
+    [
+      route({
+        method: 'get',
+        path: '/',
+        query: listQuery,
+        before: [permit(P, 'view')],
+        doc: {
+          ...base,
+          operationId: 'ticketList',
+          summary: 'List tickets',
+          description: 'Newest first. Office roles see every ticket, a technician the tickets assigned to them, a customer their own.',
+          queryDescriptions: {
+            created_from: DATE_BOUND,
+            created_to: `${DATE_BOUND} Must be after created_from.`,
+            scheduled_from: DATE_BOUND,
+            scheduled_to: `${DATE_BOUND} Must be after scheduled_from.`,
+          },
+          success: [{ status: 200, description: 'A page of tickets.', schema: ticketList }],
+          statuses: [403],
+          roles: P.view,
         },
-        { userId: auth.userId, role: auth.role },
-        metaFor(req),
-      );
-      res.setHeader('Location', `/api/tickets/${ticketId}`);
-      await answer(req, res, ticketId, result, 201);
+        handle: async (req, res, { query: q }) => {
+          checkRange(q, 'created_from', 'created_to');
+          checkRange(q, 'scheduled_from', 'scheduled_to');
+          const page = pageOf(q);
+          const { items, total } = await listTickets(
+            deps.readStore,
+            {
+              status: q.status,
+              priority: q.priority,
+              type: q.type,
+              technicianId: q.technician_id,
+              customerId: q.customer_id,
+              createdFrom: q.created_from,
+              createdTo: q.created_to,
+              scheduledFrom: q.scheduled_from,
+              scheduledTo: q.scheduled_to,
+            },
+            page,
+            await scopeOf(deps, requireAuth(req)),
+          );
+          ok(res, { tickets: await presentPage(deps, items), pagination: pagination(page, total) });
+        },
+      }),
+      route({
+        method: 'post',
+        path: '/',
+        body: createTicketBody,
+        bodyLimit: '256kb',
+        before: [permit(P, 'create')],
+        after: [idempotent({ keys: deps.idempotency, fileStore: deps.fileStore, logger: deps.logger })],
+        doc: {
+          ...base,
+          operationId: 'ticketCreate',
+          summary: 'Create a ticket',
+          description: 'The SLA deadline follows the priority.',
+          idempotencyKey: true,
+          success: [{ status: 201, description: 'Created.', schema: ticketAnswer, headers: ['ETag', 'Location'] }],
+          statuses: [403, 404, 409],
+          roles: P.create,
+          rolesNote: 'a customer: for their own customer record',
+        },
+        handle: async (req, res, { body }) => {
+          const auth = requireAuth(req);
+          if (auth.role === 'customer' && !(await customerIdsOfUser(deps.readStore, auth.userId)).includes(body.customer_id)) {
+            throw new ForbiddenError('A customer may only open tickets for themself');
+          }
+          const { ticketId, result } = await createTicket(
+            commands,
+            {
+              customerId: body.customer_id,
+              type: body.type,
+              priority: body.priority,
+              title: body.title,
+              description: body.description,
+              location: body.location,
+              scheduledAt: body.scheduled_at,
+              attachments: body.attachments,
+              channel: 'staff',
+            },
+            { userId: auth.userId, role: auth.role },
+            metaFor(req),
+          );
+          res.setHeader('Location', `/api/tickets/${ticketId}`);
+          await answer(req, res, ticketId, result, 201);
+        },
+      }),
+      route({
+        method: 'get',
+        path: '/:id',
+        params: ticketParams,
+        entity: 'Ticket',
+        before: [permit(P, 'view')],
+        doc: {
+          ...base,
+          operationId: 'ticketGet',
+          summary: 'A ticket with attachments, comments and history',
+          success: [{ status: 200, description: 'The ticket.', schema: ticketAnswer, headers: ['ETag'] }],
+          statuses: [403, 404],
+          roles: P.view,
+        },
+        handle: async (req, res, { params: { id } }) => {
+          const doc = await visibleTicket(deps, requireAuth(req), id);
+          setEtag(res, doc.revision, ticketStream(doc._id));
+          ok(res, { ticket: await presentDetail(deps, doc, fileUrlFor(deps, req), requireAuth(req)) });
+        },
+      }),
+      route({
+        method: 'put',
+        path: '/:id',
+        params: ticketParams,
+        entity: 'Ticket',
+        body: updateTicketBody,
+        bodyLimit: '256kb',
+        before: [permit(P, 'update')],
+        after: [
+          (req, _res, next) => {
+            refuseFieldsChangedElsewhere(req.body);
+            next();
+          },
+        ],
+        doc: {
+          ...base,
+          ...write,
+          operationId: 'ticketUpdate',
+          summary: 'Change title, description, priority, type, location or scheduled_at',
+          description:
+            'At least one field. status, technician_id, customer_id, ticket_number and sla_deadline are refused (422 naming where they change). A change to nothing appends nothing and keeps the ETag.',
+          success: [{ status: 200, description: 'The ticket after the change.', schema: ticketAnswer, headers: ['ETag'] }],
+          roles: P.update,
+        },
+        handle: async (req, res, { params: { id }, body }) => {
+          const auth = requireAuth(req);
+          await visibleTicket(deps, auth, id);
+          const result = await updateTicket(
+            commands,
+            id,
+            {
+              title: body.title,
+              description: body.description,
+              priority: body.priority,
+              type: body.type,
+              location: body.location,
+              scheduledAt: body.scheduled_at,
+            },
+            { userId: auth.userId, role: auth.role },
+            metaFor(req),
+            { ifMatch: ifMatch(req) },
+          );
+          await answer(req, res, id, result);
+        },
+      }),
+      route({
+        method: 'post',
+        path: '/:id/assign',
+        params: ticketParams,
+        entity: 'Ticket',
+        body: assignBody,
+        bodyLimit: '256kb',
+        before: [permit(P, 'assign')],
+        doc: {
+          ...base,
+          ...write,
+          operationId: 'ticketAssign',
+          summary: 'Assign or reassign the ticket to a technician',
+          description: 'An assignment the ticket’s state does not allow is 422 INVALID_STATE_TRANSITION.',
+          success: [{ status: 200, description: 'The ticket after the assignment.', schema: ticketAnswer, headers: ['ETag'] }],
+          roles: P.assign,
+        },
+        handle: async (req, res, { params: { id }, body }) => {
+          const auth = requireAuth(req);
+          await visibleTicket(deps, auth, id);
+          const result = await assignTicket(
+            commands,
+            id,
+            { technicianId: body.technician_id, scheduledAt: body.scheduled_at, notes: body.notes },
+            { userId: auth.userId, role: auth.role },
+            metaFor(req),
+            { ifMatch: ifMatch(req) },
+          );
+          await answer(req, res, id, result);
+        },
+      }),
+      route({
+        method: 'put',
+        path: '/:id/status',
+        params: ticketParams,
+        entity: 'Ticket',
+        body: statusBody,
+        bodyLimit: '256kb',
+        before: [permit(P, 'changeStatus')],
+        doc: {
+          ...base,
+          ...write,
+          operationId: 'ticketChangeStatus',
+          summary: 'Move the ticket along its workflow',
+          description: `A step the workflow does not allow is 422 INVALID_STATE_TRANSITION (details: current, allowed). A rating needs one of: ${P.rate.join(', ')}.`,
+          success: [{ status: 200, description: 'The ticket after the change.', schema: ticketAnswer, headers: ['ETag'] }],
+          roles: P.changeStatus,
+          rolesNote: 'a technician: their own tickets',
+        },
+        handle: async (req, res, { params: { id }, body }) => {
+          const auth = requireAuth(req);
+          await visibleTicket(deps, auth, id);
+          if (body.rating !== null && !allows(P, 'rate', auth.role)) {
+            throw new ForbiddenError('You do not have permission to rate a ticket');
+          }
+          const result = await changeTicketStatus(
+            commands,
+            id,
+            { status: body.status, notes: body.notes, attachments: body.attachments, rating: body.rating },
+            { userId: auth.userId, role: auth.role },
+            metaFor(req),
+            { ifMatch: ifMatch(req) },
+          );
+          await answer(req, res, id, result);
+        },
+      }),
+      route({
+        method: 'post',
+        path: '/:id/comments',
+        params: ticketParams,
+        entity: 'Ticket',
+        body: commentBody,
+        bodyLimit: '256kb',
+        before: [permit(P, 'comment')],
+        doc: {
+          ...base,
+          ...write,
+          operationId: 'ticketComment',
+          summary: 'Add a comment',
+          description:
+            '`is_internal: true` makes it a staff-only note: the customer never sees it (not in this API, the portal, notifications or the history); a customer cannot write one (403).',
+          success: [{ status: 201, description: 'The comment.', schema: object({ comment: ref('TmsTicketComment') }), headers: ['ETag', 'Location'] }],
+          roles: P.comment,
+          rolesNote: 'on tickets the caller can see',
+        },
+        handle: async (req, res, { params: { id }, body }) => {
+          const auth = requireAuth(req);
+          await visibleTicket(deps, auth, id);
+          // Internal comments are staff notes: a customer cannot write one.
+          if (body.is_internal && auth.role === 'customer') throw new ForbiddenError('A customer cannot add an internal comment');
+          const { commentId, result } = await addTicketComment(
+            commands,
+            id,
+            { comment: body.comment, attachments: body.attachments, isInternal: body.is_internal },
+            { userId: auth.userId, role: auth.role },
+            metaFor(req),
+            { ifMatch: ifMatch(req) },
+          );
+          await settle(deps, req, result.position);
+          const doc = await visibleTicket(deps, auth, id);
+          const comment = doc.comments.find((c) => c.id === commentId);
+          if (!comment) throw new NotFoundError('Comment', commentId);
+          const parties = await lookupParties(deps.readStore, [], [comment.user_id]);
+          setEtag(res, doc.revision, ticketStream(doc._id));
+          res.setHeader('Location', `/api/tickets/${id}`);
+          ok(res, { comment: presentComment(comment, parties) }, 201);
+        },
+      }),
+    ],
+    {
+      tags: [
+        {
+          name: TAGS.tickets,
+          description: 'Document 000, tickets with SLA, assignment, status workflow and comments (docs/api/000-tickets.md). A ticket outside the caller’s scope is 404.',
+        },
+      ],
+      schemas: TICKET_SCHEMAS,
     },
   );
-
-  router.get('/:id', permit(P, 'view'), async (req, res) => {
-    const doc = await visibleTicket(deps, requireAuth(req), ticketIdOf(req));
-    setEtag(res, doc.revision, ticketStream(doc._id));
-    ok(res, { ticket: await presentDetail(deps, doc, fileUrlFor(deps, req), requireAuth(req)) });
-  });
-
-  router.put('/:id', permit(P, 'update'), json, async (req, res) => {
-    const auth = requireAuth(req);
-    const id = ticketIdOf(req);
-    await visibleTicket(deps, auth, id);
-    const body = parseUpdateBody(req.body);
-    const result = await updateTicket(
-      commands,
-      id,
-      {
-        title: body.title,
-        description: body.description,
-        priority: body.priority,
-        type: body.type,
-        location: body.location,
-        scheduledAt: body.scheduled_at,
-      },
-      { userId: auth.userId, role: auth.role },
-      metaFor(req),
-      { ifMatch: ifMatch(req) },
-    );
-    await answer(req, res, id, result);
-  });
-
-  router.post('/:id/assign', permit(P, 'assign'), json, async (req, res) => {
-    const auth = requireAuth(req);
-    const id = ticketIdOf(req);
-    await visibleTicket(deps, auth, id);
-    const body = validate(assignBody, req.body ?? {});
-    const result = await assignTicket(
-      commands,
-      id,
-      { technicianId: body.technician_id, scheduledAt: body.scheduled_at, notes: body.notes },
-      { userId: auth.userId, role: auth.role },
-      metaFor(req),
-      { ifMatch: ifMatch(req) },
-    );
-    await answer(req, res, id, result);
-  });
-
-  router.put('/:id/status', permit(P, 'changeStatus'), json, async (req, res) => {
-    const auth = requireAuth(req);
-    const id = ticketIdOf(req);
-    await visibleTicket(deps, auth, id);
-    const body = validate(statusBody, req.body ?? {});
-    if (body.rating !== null && !allows(P, 'rate', auth.role)) {
-      throw new ForbiddenError('You do not have permission to rate a ticket');
-    }
-    const result = await changeTicketStatus(
-      commands,
-      id,
-      { status: body.status, notes: body.notes, attachments: body.attachments, rating: body.rating },
-      { userId: auth.userId, role: auth.role },
-      metaFor(req),
-      { ifMatch: ifMatch(req) },
-    );
-    await answer(req, res, id, result);
-  });
-
-  router.post('/:id/comments', permit(P, 'comment'), json, async (req, res) => {
-    const auth = requireAuth(req);
-    const id = ticketIdOf(req);
-    await visibleTicket(deps, auth, id);
-    const body = validate(commentBody, req.body ?? {});
-    // Internal comments are staff notes: a customer cannot write one.
-    if (body.is_internal && auth.role === 'customer') throw new ForbiddenError('A customer cannot add an internal comment');
-    const { commentId, result } = await addTicketComment(
-      commands,
-      id,
-      { comment: body.comment, attachments: body.attachments, isInternal: body.is_internal },
-      { userId: auth.userId, role: auth.role },
-      metaFor(req),
-      { ifMatch: ifMatch(req) },
-    );
-    await settle(deps, req, result.position);
-    const doc = await visibleTicket(deps, auth, id);
-    const comment = doc.comments.find((c) => c.id === commentId);
-    if (!comment) throw new NotFoundError('Comment', commentId);
-    const parties = await lookupParties(deps.readStore, [], [comment.user_id]);
-    setEtag(res, doc.revision, ticketStream(doc._id));
-    res.setHeader('Location', `/api/tickets/${id}`);
-    ok(res, { comment: presentComment(comment, parties) }, 201);
-  });
 
   router.use(tmsErrorHandler(deps.logger));
   return router;
