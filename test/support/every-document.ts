@@ -22,7 +22,7 @@ export function startAppForEveryDocument(): Promise<TestApp> {
   });
 }
 
-const ok = (what: string, res: { status: number; body: unknown }, ...statuses: number[]) => {
+const ok = <R extends { status: number; body: unknown }>(what: string, res: R, ...statuses: number[]): R => {
   if (!(statuses.length ? statuses : [200, 201]).includes(res.status)) throw new Error(`${what}: ${res.status} ${JSON.stringify(res.body)}`);
   return res;
 };
