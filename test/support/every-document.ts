@@ -134,18 +134,19 @@ export async function writeLogOfEveryDocument(t: TestApp): Promise<{ admin: Test
   ok('webhook', await t.http.post('/api/v1/webhooks').set(auth(admin)).send({ url: 'http://127.0.0.1:9/hooks', events: ['customer.created', 'invoice.paid'], secret: 'every-document-secret' }));
   ok('usage', await t.http.post('/api/v1/services/usage').set(auth(admin)).send({ records: [{ service_id: String(portal.subscriptionId), date: '2026-01-14', download_gb: 12.5, upload_gb: 2 }] }));
   // Document 004's admin modules: a customer with a service moved through its statuses, a taxed invoice paid and refunded, a ticket closed, an article.
-  const dotmacCustomer = ok('004 customer', await t.http.post('/api/v1/identity/customers').set(auth(admin)).send({ customer_type: 'business', first_name: 'Every', last_name: 'Document', email: 'every.document@example.com', phone: '+15550100', address: { street: '1 Every Street' } })).body.data.customer.id;
-  const catalogEntry = ok('004 catalog', await t.http.post('/api/v1/services/catalog').set(auth(admin)).send({ name: 'Every Fiber', monthly_price: 300_000, features: { download_speed: 50 } })).body.data.service.id;
-  const dotmacInstance = ok('004 provision', await t.http.post('/api/v1/services/instances').set(auth(admin)).send({ customer_id: dotmacCustomer, service_id: catalogEntry, installation_date: '2026-02-01' })).body.data.instance.id;
+  const data004 = (res: { body: unknown }) => (res.body as { data: Record<string, { id: string }> & { payments: Array<{ id: string }> } }).data;
+  const dotmacCustomer = data004(ok('004 customer', await t.http.post('/api/v1/identity/customers').set(auth(admin)).send({ customer_type: 'business', first_name: 'Every', last_name: 'Document', email: 'every.document@example.com', phone: '+15550100', address: { street: '1 Every Street' } }))).customer!.id;
+  const catalogEntry = data004(ok('004 catalog', await t.http.post('/api/v1/services/catalog').set(auth(admin)).send({ name: 'Every Fiber', monthly_price: 300_000, features: { download_speed: 50 } }))).service!.id;
+  const dotmacInstance = data004(ok('004 provision', await t.http.post('/api/v1/services/instances').set(auth(admin)).send({ customer_id: dotmacCustomer, service_id: catalogEntry, installation_date: '2026-02-01' }))).instance!.id;
   ok('004 activate', await t.http.put(`/api/v1/services/instances/${dotmacInstance}/status`).set(auth(admin)).send({ status: 'active', reason: 'Installed' }));
-  const dotmacInvoice = ok('004 invoice', await t.http.post('/api/v1/billing/invoices').set(auth(admin)).send({ customer_id: dotmacCustomer, due_date: '2026-02-01', line_items: [{ description: 'Every Fiber', quantity: 1, unit_price: 300_000, tax_rate: 0.11 }] })).body.data.invoice.id;
+  const dotmacInvoice = data004(ok('004 invoice', await t.http.post('/api/v1/billing/invoices').set(auth(admin)).send({ customer_id: dotmacCustomer, due_date: '2026-02-01', line_items: [{ description: 'Every Fiber', quantity: 1, unit_price: 300_000, tax_rate: 0.11 }] }))).invoice!.id;
   ok('004 send', await t.http.post(`/api/v1/billing/invoices/${dotmacInvoice}/send`).set(auth(admin)));
   ok('004 paid', await t.http.patch(`/api/invoices/${dotmacInvoice}/status`).set(auth(admin)).send({ status_invoice: 'Lunas' }));
-  const dotmacPayment = ok('004 payments', await t.http.get(`/api/v1/billing/payments?invoice_id=${dotmacInvoice}`).set(auth(admin))).body.data.payments[0].id;
+  const dotmacPayment = data004(ok('004 payments', await t.http.get(`/api/v1/billing/payments?invoice_id=${dotmacInvoice}`).set(auth(admin)))).payments[0]!.id;
   ok('004 refund', await t.http.post(`/api/v1/billing/payments/${dotmacPayment}/refund`).set(auth(admin)).send({ amount: 1000, reason: 'Credit' }));
-  const dotmacTicket = ok('004 ticket', await t.http.post('/api/v1/support/tickets').set(auth(admin)).send({ customer_id: dotmacCustomer, subject: 'Every', description: 'Every ticket', category: 'billing' })).body.data.ticket.id;
+  const dotmacTicket = data004(ok('004 ticket', await t.http.post('/api/v1/support/tickets').set(auth(admin)).send({ customer_id: dotmacCustomer, subject: 'Every', description: 'Every ticket', category: 'billing' }))).ticket!.id;
   ok('004 close', await t.http.post(`/api/v1/support/tickets/${dotmacTicket}/close`).set(auth(admin)).send({ resolution: 'Done', customer_satisfaction: 5 }));
-  const article = ok('004 article', await t.http.post('/api/v1/support/knowledge-base').set(auth(admin)).send({ title: 'Every article', content: 'Text', category: 'general', tags: ['every'] })).body.data.article.id;
+  const article = data004(ok('004 article', await t.http.post('/api/v1/support/knowledge-base').set(auth(admin)).send({ title: 'Every article', content: 'Text', category: 'general', tags: ['every'] }))).article!.id;
   ok('004 article update', await t.http.put(`/api/v1/support/knowledge-base/${article}`).set(auth(admin)).send({ tags: ['every', 'document'] }));
   ok('004 publish', await t.http.post(`/api/v1/support/knowledge-base/${article}/publish`).set(auth(admin)));
   const invoice = await createInvoice(t, admin, portal.pelangganId, '2026-01');

@@ -138,18 +138,19 @@ export const CATALOGUE: Record<string, Mapper> = {
     return [{ event: 'service.activated', data: await serviceData(ctx, e, 'active', null, e.data.createdAt) }];
   },
   async SubscriptionActivated(raw, ctx) {
-    const e = raw as unknown as SubscriptionEvent;
-    const d = e.data as { activatedAt?: string; reason?: string | null };
-    return [{ event: 'service.activated', data: await serviceData(ctx, e, 'active', d.reason ?? null, d.activatedAt ?? raw.metadata.timestamp) }];
+    const e = raw as unknown as SubscriptionEvent & { type: 'SubscriptionActivated' };
+    const d = e.data;
+    return [{ event: 'service.activated', data: await serviceData(ctx, e, 'active', d.note ?? null, d.effectiveDate ?? d.activatedAt) }];
   },
   async SubscriptionReactivated(raw, ctx) {
     const e = raw as unknown as SubscriptionEvent & { type: 'SubscriptionReactivated' };
-    return [{ event: 'service.activated', data: await serviceData(ctx, e, 'active', e.data.reason, e.data.reactivatedAt) }];
+    const d = e.data;
+    return [{ event: 'service.activated', data: await serviceData(ctx, e, 'active', d.note ?? d.reason, d.effectiveDate ?? d.reactivatedAt) }];
   },
   async SubscriptionSuspended(raw, ctx) {
     const e = raw as unknown as SubscriptionEvent & { type: 'SubscriptionSuspended' };
-    const note = (e.data as { note?: string | null }).note;
-    return [{ event: 'service.suspended', data: await serviceData(ctx, e, 'suspended', note ?? e.data.reason, e.data.suspendedAt) }];
+    const d = e.data;
+    return [{ event: 'service.suspended', data: await serviceData(ctx, e, 'suspended', d.note ?? d.reason, d.effectiveDate ?? d.suspendedAt) }];
   },
   async InvoiceCreated(raw) {
     const e = raw as unknown as InvoiceEvent & { type: 'InvoiceCreated' };
