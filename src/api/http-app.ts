@@ -6,7 +6,7 @@ import { cors } from './http/cors';
 import { documentErrorHandler } from './http/errors';
 import { requestLog } from './http/request-log';
 import { escapeUndecodablePaths } from './http/undecodable-path';
-import { health, readinessGate } from './ops/health';
+import { healthRouter, readinessGate } from './ops/health';
 import { openapiRouter } from './openapi/router';
 import { opsRouter } from './ops/router';
 import { auditRouter } from './audit/router';
@@ -34,7 +34,7 @@ export function createHttpApp(deps: ApiDeps): Express {
   // Before any router: a path segment that is not valid percent-encoding names nothing (404 from the route that owns it).
   app.use(escapeUndecodablePaths());
   app.use(cors(deps.settings.corsOrigins));
-  app.get('/health', health(deps));
+  app.use(healthRouter(deps));
   app.use(openapiRouter(deps)); // GET /openapi.json and /docs, readable while the service starts
   app.use(metricsRouter(deps.metrics, deps.settings.metricsToken)); // GET /metrics (METRICS_TOKEN), also while starting
   app.use(readinessGate(deps));

@@ -70,6 +70,9 @@ export interface RouteDeclaration<P extends AnyZod | undefined = AnyZod | undefi
   invalidParams?: 'not_found' | 'invalid';
   /** What such a path parameter names in the 404's message ("User not found"); default Resource. */
   entity?: string;
+  /** How a query that does not fit `query` is answered: a validation error (default) or 404 (a
+   * signed link whose signature is missing names nothing). */
+  invalidQuery?: 'invalid' | 'not_found';
   before?: readonly RequestHandler[];
   after?: readonly RequestHandler[];
   doc: RouteDoc;
@@ -115,11 +118,18 @@ function validateParams(declaration: RouteDeclaration, req: Request): unknown {
   throw new NotFoundError(declaration.entity ?? 'Resource', String(req.params[name] ?? ''));
 }
 
+function validateQuery(declaration: RouteDeclaration, req: Request): unknown {
+  if (declaration.invalidQuery !== 'not_found') return validate(declaration.query!, req.query);
+  const parsed = declaration.query!.safeParse(req.query);
+  if (parsed.success) return parsed.data;
+  throw new NotFoundError(declaration.entity ?? 'Resource', String(req.params.id ?? ''));
+}
+
 function handlerOf(declaration: RouteDeclaration): RequestHandler {
   return async (req, res) => {
     const input = {
       params: validateParams(declaration, req),
-      query: declaration.query ? validate(declaration.query, req.query) : undefined,
+      query: declaration.query ? validateQuery(declaration, req) : undefined,
       body: declaration.body ? validate(declaration.body, req.body ?? {}) : undefined,
     };
     await declaration.handle(req, res, input as RouteInput<never, never, never>);

@@ -176,10 +176,3 @@ export function operation(spec: OperationSpec): BuiltOperation {
   }
   return { method: spec.method, path: spec.path, operation: op };
 }
-
-/** What an area contributes: its tag, its schemas, its operations. */
-export interface Area {
-  tag: { name: string; description: string };
-  schemas: Record<string, SchemaObject>;
-  operations: BuiltOperation[];
-}

@@ -1,4 +1,7 @@
-import type { RequestHandler } from 'express';
+import { Router, type RequestHandler } from 'express';
+import { declareRoutes, route } from '../http/route';
+import { PLATFORM_TAG } from '../files/router';
+import { ref } from '../openapi/schema';
 import type { ApiDeps } from '../deps';
 
 /**
@@ -41,4 +44,30 @@ export function readinessGate(deps: ApiDeps): RequestHandler {
       error: { code: 'SERVICE_UNAVAILABLE', message: 'The service is starting; try again shortly', details: {} },
     });
   };
+}
+
+/** GET /health, declared (its Health schema is declared with /ops, src/api/ops/schemas.ts). Before the readiness gate. */
+export function healthRouter(deps: ApiDeps): Router {
+  const handler = health(deps);
+  return declareRoutes(Router(), [
+    route({
+      method: 'get',
+      path: '/health',
+      doc: {
+        tag: PLATFORM_TAG,
+        auth: false,
+        gated: false,
+        envelope: 'none',
+        errors: 'auth',
+        operationId: 'health',
+        summary: 'Readiness: 200 once the read models have caught up with the log, 503 before',
+        description: 'status: ok, degraded (a projector faulted), starting (catching up; 503) or unavailable (a store cannot be reached; 503).',
+        success: [{ status: 200, description: 'Ready.', schema: ref('Health') }],
+        extraResponses: { '503': { description: 'Starting, or a store cannot be reached.', content: { 'application/json': { schema: ref('Health') } } } },
+      },
+      handle: async (req, res) => {
+        await handler(req, res, () => undefined);
+      },
+    }),
+  ]);
 }
