@@ -4,7 +4,7 @@ import type { ProjectedEvent } from '../../projections/engine/projector';
 import { getPortalAccountOfCustomer } from '../../projections/portal-accounts/queries';
 import { adminCustomer, auth, recordPayment } from '../../../test/support/dotmac-admin';
 import { startTestApp, type TestApp } from '../../../test/support/test-app';
-import { announcementsOf, type Announcement } from './catalogue';
+import { ANNOUNCES, announcementsOf, WEBHOOK_SOURCE_EVENTS, type Announcement } from './catalogue';
 
 /**
  * The event catalogue of document 004, each webhook event produced by the product's own use
@@ -76,5 +76,11 @@ describe('webhook event catalogue', () => {
     expect(one('payment.failed').payment).toMatchObject({ amount: 64.79, currency: 'USD', reason: expect.any(String), invoice_number: expect.stringMatching(/^INV-/) });
     expect(one('ticket.created').ticket).toMatchObject({ subject: 'Slow', status: 'open', priority: 'high', category: 'technical' });
     expect(one('ticket.resolved').ticket).toMatchObject({ subject: 'Slow', status: 'resolved', resolution: 'Replaced the ONT' });
+  });
+});
+
+describe('the catalogue’s index of what each domain event announces', () => {
+  it('names every mapped domain event type and nothing else', () => {
+    expect(Object.keys(ANNOUNCES).sort()).toEqual([...WEBHOOK_SOURCE_EVENTS].sort());
   });
 });

@@ -262,6 +262,21 @@ export const CATALOGUE: Record<string, Mapper> = {
 /** The domain event types the webhook reactor subscribes to. */
 export const WEBHOOK_SOURCE_EVENTS: readonly string[] = Object.keys(CATALOGUE);
 
+/** Which webhook events a domain event type can announce (so a payload is only built when someone listens). */
+export const ANNOUNCES: Record<string, readonly WebhookEventName[]> = {
+  CustomerRegistered: ['customer.created'],
+  CustomerUpdated: ['customer.updated'],
+  SubscriptionCreated: ['service.activated'],
+  SubscriptionActivated: ['service.activated'],
+  SubscriptionReactivated: ['service.activated'],
+  SubscriptionSuspended: ['service.suspended'],
+  InvoiceCreated: ['invoice.created'],
+  InvoicePaid: ['invoice.paid'],
+  TicketCreated: ['ticket.created'],
+  TicketStatusChanged: ['ticket.resolved'],
+  PortalPaymentFailed: ['payment.failed'],
+};
+
 export async function announcementsOf(event: ProjectedEvent, ctx: CatalogueContext): Promise<Announcement[]> {
   const map = CATALOGUE[event.type];
   return map ? map(event, ctx) : [];

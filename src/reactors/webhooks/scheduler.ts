@@ -5,7 +5,7 @@ import type { ReadStore } from '../../ports/read-store';
 import type { ProjectedEvent } from '../../projections/engine/projector';
 import { webhooksFor } from '../../projections/webhooks/queries';
 import type { ReactorHandler } from '../checkpointed-reactor';
-import { announcementsOf, payloadOf, WEBHOOK_SOURCE_EVENTS, type CatalogueContext } from './catalogue';
+import { ANNOUNCES, announcementsOf, payloadOf, WEBHOOK_SOURCE_EVENTS, type CatalogueContext } from './catalogue';
 
 export interface WebhookSchedulingDeps {
   commands: CommandDeps;
@@ -31,6 +31,13 @@ export function webhookSchedulingHandler(deps: WebhookSchedulingDeps): ReactorHa
     name: 'webhooks',
     eventTypes: WEBHOOK_SOURCE_EVENTS,
     async handle(event: ProjectedEvent) {
+      // Nobody listens (the usual case while a long log is first read): no payload is built.
+      const listening = new Map<string, Awaited<ReturnType<typeof webhooksFor>>>();
+      for (const name of ANNOUNCES[event.type] ?? []) {
+        const hooks = await webhooksFor(deps.readStore, name, event.position);
+        if (hooks.length) listening.set(name, hooks);
+      }
+      if (listening.size === 0) return;
       const announcements = await announcementsOf(event, ctx);
       if (announcements.length === 0) return;
       const meta: RequestMeta = {
@@ -41,7 +48,7 @@ export function webhookSchedulingHandler(deps: WebhookSchedulingDeps): ReactorHa
       };
       let scheduled = 0;
       for (const a of announcements) {
-        for (const hook of await webhooksFor(deps.readStore, a.event, event.position)) {
+        for (const hook of listening.get(a.event) ?? []) {
           const { result } = await scheduleDelivery(
             deps.commands,
             {
