@@ -81,6 +81,6 @@ describe('Dashboard and loyalty segments (document 002)', () => {
     expect(revenue).toMatchObject({ id: 'revenue_6_months', labels: ['Agustus 2025', 'September 2025', 'Oktober 2025', 'November 2025', 'Desember 2025', 'Januari 2026'] });
     expect(revenue.series[0].data).toEqual([0, 0, 0, 0, 0, 1_200_000]);
     expect(revenue.series[1].data).toEqual([0, 0, 0, 0, 0, 900_000]);
-    expect(status).toMatchObject({ labels: ['Draft', 'Menunggu Pembayaran', 'Lunas', 'Jatuh Tempo', 'Dibatalkan'], series: [{ data: [0, 1, 3, 0, 0] }] });
+    expect(status).toMatchObject({ labels: ['Draft', 'Menunggu Pembayaran', 'Lunas', 'Jatuh Tempo', 'Dibatalkan', 'Dikembalikan'], series: [{ data: [0, 1, 3, 0, 0, 0] }] });
   });
 });
