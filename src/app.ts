@@ -41,8 +41,14 @@ import type { PasswordHasher } from './ports/password-hasher';
 import type { ReadStore } from './ports/read-store';
 import { allProjectors } from './projections';
 import { RebuildJobs } from './projections/engine/rebuild-jobs';
+import { CompareJobs } from './projections/engine/compare-jobs';
+import { projectorLags } from './projections/engine/projector-lag';
+import { createMetrics } from './api/metrics/metrics';
+import { instrumentEventStore } from './adapters/event-store/instrumented';
+import { acquireDataDirLock, type DataDirLock } from './adapters/data-dir-lock';
 import { createJobScheduler, type JobScheduler } from './jobs';
 import { billingApiSettings, billingCommandSettings } from './billing-wiring';
+import { dotmacApiSettings, dotmacCommandSettings } from './dotmac-wiring';
 import { webhookAdapters, webhookDeliverySettings } from './webhook-wiring';
 import { createReactors, reactorEvents, type Reactors } from './reactors';
 import { ProjectionRunner } from './projections/engine/runner';
@@ -114,11 +120,22 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const dataDir = resolve(config.DATA_DIR);
   mkdirSync(dataDir, { recursive: true });
 
-  const eventStore =
+  // Prometheus metrics of this application (GET /metrics, METRICS_TOKEN); appends and dropped
+  // subscriptions are counted by the event store's wrapper.
+  const metrics = createMetrics();
+  // The embedded read store is written by one process: this one, while it runs (the CLI checks).
+  const embeddedReadStore = !overrides.readStore && !config.MONGODB_URL && config.READ_STORE !== 'memory';
+  const dataDirLock: DataDirLock | null = embeddedReadStore ? acquireDataDirLock(dataDir, 'server') : null;
+  const eventStore = instrumentEventStore(
     overrides.eventStore ??
-    (config.EVENTSTORE_URL
-      ? openEventStoreDbStore({ connectionString: config.EVENTSTORE_URL })
-      : openSqliteEventStore({ filename: join(dataDir, 'events.db') }));
+      (config.EVENTSTORE_URL
+        ? openEventStoreDbStore({ connectionString: config.EVENTSTORE_URL })
+        : openSqliteEventStore({ filename: join(dataDir, 'events.db') })),
+    {
+      appended: (aggregate, count) => metrics.eventsAppended.inc({ aggregate }, count),
+      subscriptionDropped: () => metrics.subscriptionReconnects.inc(),
+    },
+  );
   // MONGODB_URL: read models in MongoDB and uploads in GridFS, shared by every instance (one
   // client for both, closed on stop). Unset: in-memory read models and files on this machine's disk.
   const mongo =
@@ -159,6 +176,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     routers: createRouterOsProvisioner({ timeoutMs: config.MIKROTIK_TIMEOUT_MS, tlsRejectUnauthorized: config.MIKROTIK_TLS_REJECT_UNAUTHORIZED }),
     mikrotik: { suspendedProfile: config.MIKROTIK_SUSPENDED_PROFILE },
     ...billingCommandSettings(config, clock),
+    ...dotmacCommandSettings(config),
     webhookTargets: webhookIo.targets,
   };
   // On a shared (MongoDB) read store the projections run on one instance at a time, under a lease
@@ -219,9 +237,12 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     fileUrls: new FileUrls(secret, clock),
     // Rebuilds write through the lease's fence: they run on the instance that holds the lease.
     rebuilds: new RebuildJobs({ eventStore, readStore: leased?.readStore ?? readStore, runner, logger }),
+    comparisons: new CompareJobs({ eventStore, readStore: leased?.readStore ?? readStore, registry, runner, logger }),
+    metrics,
     rateLimiter,
     settings: {
       corsOrigins: config.CORS_ORIGINS,
+      metricsToken: config.METRICS_TOKEN,
       uploadMaxBytes: config.UPLOAD_MAX_BYTES,
       readYourWritesTimeoutMs: config.READ_YOUR_WRITES_TIMEOUT_MS,
       publicUrl: config.PUBLIC_URL,
@@ -233,6 +254,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       // Document 003: 100 requests per minute per user by default.
       inventoryAdminRateLimit: { limit: config.INVENTORY_RATE_LIMIT_PER_MINUTE, windowMs: 60_000 },
       billing: billingApiSettings(config),
+      dotmac: dotmacApiSettings(config),
     },
     describeStores: async () => ({
       eventStore: { type: overrides.eventStore ? 'injected' : describeEventStore(config), head: await eventStore.headPosition() },
@@ -240,6 +262,17 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       fileStore: { type: overrides.fileStore ? 'injected' : mongo ? 'gridfs' : 'disk' },
     }),
   };
+  metrics.projections(async () => {
+    const status = deps.sync.status();
+    const lags = await projectorLags(eventStore, status, clock.now().getTime());
+    return status.projectors.map((p, i) => ({
+      projector: p.name,
+      checkpoint: p.checkpoint,
+      lagEvents: lags[i]!.events,
+      lagSeconds: lags[i]!.seconds,
+      faulted: p.faulted !== null,
+    }));
+  });
   const http = createHttpApp(deps);
   // Behind a load balancer: which X-Forwarded-For hops to believe for req.ip (rate limits, logs).
   http.set('trust proxy', config.TRUST_PROXY);
@@ -357,11 +390,13 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       await reactors.stop();
       await jobs.stop();
       await deps.rebuilds.waitAll();
+      await deps.comparisons.waitAll();
       stopSweeping?.();
       await (leased ? leased.stop() : runner.stop());
       await eventStore.close();
       await readStore.close();
       await mongo?.close();
+      dataDirLock?.release();
     },
   };
 }
