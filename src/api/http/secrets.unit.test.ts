@@ -45,6 +45,7 @@ const LOOKS_LIKE_A_CREDENTIAL = /hash|key|secret|token|pass|pwd|otp|salt|signatu
 /** Fields whose names look like a credential and are not one, each with the reason. */
 const NOT_SECRET: Record<string, string> = {
   requestHash: 'the sha256 of an Idempotency-Key request body, to tell a replay from a reuse',
+  gatewayKey: 'the idempotency key a portal payment sends to the payment gateway (a hash of the customer, invoice and Idempotency-Key, or the attempt id): it authorises nothing',
 };
 
 describe('secrets in events', () => {
