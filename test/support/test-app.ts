@@ -61,7 +61,7 @@ export async function startTestApp(
   const app = await createApp(config, {
     clock,
     eventStore,
-    readStore: process.env.TEST_READ_STORE === 'memory' ? createMemoryReadStore() : openSqliteReadStore({ filename: join(dataDir, 'read-models.db') }),
+    readStore: process.env.TEST_READ_STORE === 'memory' ? createMemoryReadStore() : openSqliteReadStore({ filename: join(dataDir, 'read-models.db'), cacheMb: 8, docCacheMb: 4 }),
     mailer,
     passwords: createScryptPasswordHasher({ cost: 2 ** 10 }),
     skipBootstrap: true,
