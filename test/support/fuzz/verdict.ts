@@ -8,7 +8,9 @@ import type { WireRequest, WireResponse } from './http-client';
  */
 
 const LEAKS: RegExp[] = [
-  /\bat [\w$.<>[\] ]+ \(?[^()\s]*:\d+:\d+\)?/, // a stack frame
+  // A stack frame: `at fn (/path/file.js:10:5)`, `at /path/file.js:10:5`, `at node:internal/x:1:2`
+  // (a location, not just any `at ... 10:07:37`: a message like "at least 1" before a timestamp).
+  /\bat (?:[\w$.<>[\] ]+ \()?(?:node:|file:|\/|[A-Za-z]:\\)[^()\s"]*:\d+:\d+\)?/,
   /at Object\.|at async |at process\./,
   /\b(TypeError|ReferenceError|RangeError|SyntaxError|URIError|EvalError|AggregateError)\b/,
   /SQLITE_|SqliteError|better-sqlite3/,

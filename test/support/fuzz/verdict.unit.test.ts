@@ -33,6 +33,14 @@ describe('the fuzz verdict on one answer', () => {
     }
   });
 
+  it('does not take a validation message followed by a timestamp for a stack frame', () => {
+    const body = { success: false, error: { code: 'VALIDATION_ERROR', details: { issue: 'limit must be at least 1' } }, timestamp: '2026-12-06T10:07:37Z' };
+    expect(verdict(req, answer(422, JSON.stringify(body)), 16_384)).toBeNull();
+    for (const frame of ['at node:internal/process/task_queues:95:5', 'at /app/server.mjs:3:1', 'at handle (file:///app/x.mjs:1:2)']) {
+      expect(verdict(req, answer(400, JSON.stringify({ message: frame })), 16_384)).toMatch(/shows/);
+    }
+  });
+
   it('does not hold against the answer what the request itself sent', () => {
     const echoing = { ...req, body: Buffer.from('{"comment":"TypeError"}') };
     expect(verdict(echoing, answer(201, '{"comment":"TypeError"}'), 16_384)).toBeNull();
