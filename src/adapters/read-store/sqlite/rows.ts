@@ -17,6 +17,9 @@ export interface StoredRow {
 /** The columns every read of whole rows selects. */
 export const ROW = 'rid, v, dates, doc';
 
+/** How much document text a collection's rows-by-id memory holds at most. */
+const RECENT_MAX_BYTES = 4 * 1024 * 1024;
+
 /**
  * Row-level reads and writes of one collection's table, with its key columns and side table kept
  * in step with each document. Statements are prepared once per table layout.
@@ -31,6 +34,16 @@ export class Rows {
   private insertSideStmt!: Statement;
   private readonly updates = new Map<string, Statement>();
   private readonly selects = new Map<string, Statement>();
+  /**
+   * Rows by id as last read (null: no such document), valid while the collection is unchanged:
+   * every write raises its data version, which empties this. The parties of a list page (its
+   * customers and users) and a document read again then cost a map lookup, not a query, until
+   * the collection's next write. After a rollback the store builds new Rows, so nothing read
+   * inside a transaction that did not commit survives it. Bounded by the text it holds.
+   */
+  private readonly recent = new Map<SqlValue, StoredRow | null>();
+  private recentVersion = -1;
+  private recentBytes = 0;
 
   constructor(
     private readonly db: Database,
@@ -53,12 +66,38 @@ export class Rows {
     this.updates.clear();
     this.selects.clear();
     this.sorting.clear();
+    this.recentVersion = -1;
     this.layout = this.schema.layoutVersion;
   }
 
   byId(idKey: SqlValue): StoredRow | undefined {
     this.prepare();
-    return this.byIdStmt.get(idKey) as StoredRow | undefined;
+    const recent = this.recentRows();
+    const known = recent.get(idKey);
+    if (known !== undefined) return known ?? undefined;
+    const row = this.byIdStmt.get(idKey) as StoredRow | undefined;
+    this.remember(idKey, row);
+    return row;
+  }
+
+  /** The rows read by id since the collection's last write. */
+  private recentRows(): Map<SqlValue, StoredRow | null> {
+    if (this.recentVersion !== this.schema.dataVersion) {
+      this.recent.clear();
+      this.recentBytes = 0;
+      this.recentVersion = this.schema.dataVersion;
+    }
+    return this.recent;
+  }
+
+  private remember(idKey: SqlValue, row: StoredRow | undefined): void {
+    const size = 64 + (row ? row.doc.length : 0);
+    if (this.recentBytes + size > RECENT_MAX_BYTES) {
+      this.recent.clear();
+      this.recentBytes = 0;
+    }
+    this.recent.set(idKey, row ?? null);
+    this.recentBytes += size;
   }
 
   private readonly sorting = new Map<string, boolean>();
@@ -87,13 +126,22 @@ export class Rows {
     return rids.map((r) => out.get(r)).filter((r): r is StoredRow => r !== undefined);
   }
 
-  /** The rows of several ids (in no particular order), with their ids. */
-  byIds(idKeys: readonly SqlValue[]): Array<StoredRow & { id: SqlValue }> {
-    const out: Array<StoredRow & { id: SqlValue }> = [];
-    for (let i = 0; i < idKeys.length; i += 500) {
-      const chunk = idKeys.slice(i, i + 500);
-      out.push(...(this.statement(`SELECT id, ${ROW} FROM {t} WHERE id IN (${chunk.map(() => '?').join(', ')})`).all(...chunk) as Array<StoredRow & { id: SqlValue }>));
+  /** The rows of several distinct ids, by id (absent: no such document). */
+  byIds(idKeys: readonly SqlValue[]): Map<SqlValue, StoredRow> {
+    const out = new Map<SqlValue, StoredRow>();
+    const recent = this.recentRows();
+    const missing: SqlValue[] = [];
+    for (const id of idKeys) {
+      const known = recent.get(id);
+      if (known === undefined) missing.push(id);
+      else if (known !== null) out.set(id, known);
     }
+    for (let i = 0; i < missing.length; i += 500) {
+      const chunk = missing.slice(i, i + 500);
+      const found = this.statement(`SELECT id, ${ROW} FROM {t} WHERE id IN (${chunk.map(() => '?').join(', ')})`).all(...chunk) as Array<StoredRow & { id: SqlValue }>;
+      for (const { id, ...row } of found) out.set(id, row);
+    }
+    for (const id of missing) this.remember(id, out.get(id));
     return out;
   }
 

@@ -358,7 +358,7 @@ export class SqliteCollection<T extends Doc = Doc> implements Collection<T> {
       return out;
     }
     const unique = [...new Set(ids)];
-    const byId = new Map(rows.byIds(unique).map((r) => [r.id, r]));
+    const byId = rows.byIds(unique);
     for (const id of unique) {
       const row = byId.get(id);
       if (row === undefined) continue;

@@ -265,6 +265,51 @@ describe('SQLite read store', () => {
       expect(await col.find({ _id: { $in: ['c', 'b'] } })).toEqual([{ _id: 'c', k: 1, n: 4 }]);
     });
 
+    it('answers documents read by _id again from memory until the collection’s next write, and keeps nothing a rollback undid', async () => {
+      const col = store.collection('parties');
+      await col.insertMany([
+        { _id: 'a', n: 1 },
+        { _id: 'b', n: 1 },
+      ]);
+      expect(await col.find({ _id: { $in: ['a', 'b', 'zz'] } }, { sort: { _id: 1 } })).toEqual([
+        { _id: 'a', n: 1 },
+        { _id: 'b', n: 1 },
+      ]);
+      // A change behind the store's back (never done in the product: the data directory's lock
+      // keeps one writer) shows that the second read runs no query.
+      const other = new Database(file());
+      const { tbl } = other.prepare(`SELECT tbl FROM _rs_collections WHERE name = 'parties'`).get() as { tbl: string };
+      other.prepare(`UPDATE ${tbl} SET doc = '{"_id":"a","n":42}', v = v + 1 WHERE id = 'a'`).run();
+      other.close();
+      expect(await col.findOne({ _id: 'a' })).toEqual({ _id: 'a', n: 1 });
+      expect(await col.find({ _id: { $in: ['a', 'b'] } }, { sort: { _id: 1 } })).toEqual([
+        { _id: 'a', n: 1 },
+        { _id: 'b', n: 1 },
+      ]);
+      // The store's own write to the collection ends it: the rows are read again.
+      await col.insertOne({ _id: 'zz', n: 7 });
+      expect(await col.find({ _id: { $in: ['a', 'zz'] } }, { sort: { _id: 1 } })).toEqual([
+        { _id: 'a', n: 42 },
+        { _id: 'zz', n: 7 },
+      ]);
+      // What a transaction wrote and then read by _id is gone with its rollback.
+      await expect(
+        store.transaction(async () => {
+          await col.updateOne({ _id: 'b' }, { $set: { n: 99 } });
+          expect(await col.find({ _id: { $in: ['a', 'b'] } }, { sort: { _id: 1 } })).toEqual([
+            { _id: 'a', n: 42 },
+            { _id: 'b', n: 99 },
+          ]);
+          throw new Error('projector failed');
+        }),
+      ).rejects.toThrow('projector failed');
+      expect(await col.findOne({ _id: 'b' })).toEqual({ _id: 'b', n: 1 });
+      expect(await col.find({ _id: { $in: ['b', 'zz'] } }, { sort: { _id: 1 } })).toEqual([
+        { _id: 'b', n: 1 },
+        { _id: 'zz', n: 7 },
+      ]);
+    });
+
     it('renames a collection over another in one step, keeping the renamed one’s indexes', async () => {
       const live = await tickets(5);
       const shadow = store.collection('tickets__rebuild');
