@@ -1,4 +1,4 @@
-import type { Success } from '../openapi/builder';
+import type { Success, SuccessHeader } from '../openapi/builder';
 import { boolean, constant, integer, nullable, object, string } from '../openapi/schema';
 import type { HeaderObject, SchemaObject } from '../openapi/types';
 import { DOTMAC_ERROR_STYLE } from './errors';
@@ -63,9 +63,17 @@ export function dotmacEnvelope(data: SchemaObject | null, options: { paginated?:
   );
 }
 
-/** A success of a 004 route: the envelope around `data`, the rate-limit headers. */
-export function dotmacSuccess(status: 200 | 201, description: string, data: SchemaObject | null, options: { paginated?: boolean } = {}): Success {
-  return { status, description, schema: dotmacEnvelope(data, options), extraHeaders: rateLimitHeaders };
+/**
+ * A success of a 004 route: the envelope around `data`, the rate-limit headers; `headers` the
+ * builder's own (`['X-Event-Stream']` on a read of one aggregate).
+ */
+export function dotmacSuccess(
+  status: 200 | 201,
+  description: string,
+  data: SchemaObject | null,
+  options: { paginated?: boolean; headers?: readonly SuccessHeader[] } = {},
+): Success {
+  return { status, description, schema: dotmacEnvelope(data, options), ...(options.headers ? { headers: options.headers } : {}), extraHeaders: rateLimitHeaders };
 }
 
 /** A success that is not JSON (a PDF), with the rate-limit headers. */

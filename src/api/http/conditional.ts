@@ -11,13 +11,22 @@ import { NotFoundError, ValidationError } from '../../domain/shared/errors';
 export const EVENT_STREAM_HEADER = 'X-Event-Stream';
 
 /**
- * ETag: the aggregate's stream revision; and `X-Event-Stream`: the stream's name as the store
- * has it (`ticket-<uuid>`), so an auditor can take any aggregate read to the audit API
- * (/api/v1/audit/streams/{stream}). Every single-aggregate read calls this.
+ * `X-Event-Stream`: the stream's name as the store has it (`ticket-<uuid>`, `invoice-12`), so an
+ * auditor can take any aggregate read to the audit API (/api/v1/audit/streams/{stream}). Every
+ * single-aggregate read sends it: through setEtag where its read model holds the stream
+ * revision, alone where it does not (declare `headers: ['X-Event-Stream']` on such a route).
+ */
+export function setEventStream(res: Response, stream: string): void {
+  res.setHeader(EVENT_STREAM_HEADER, stream);
+}
+
+/**
+ * ETag: the aggregate's stream revision (only where the read model's revision is that of the
+ * stream, so If-Match and If-None-Match mean what they say); and `X-Event-Stream` with it.
  */
 export function setEtag(res: Response, revision: number, stream: string): void {
   res.setHeader('ETag', `"${revision}"`);
-  res.setHeader(EVENT_STREAM_HEADER, stream);
+  setEventStream(res, stream);
 }
 
 /** If-Match: "3", 3 or W/"3" → 3 ("-1": a stream with no events yet); absent → undefined. */

@@ -25,7 +25,8 @@ import type {
  * `extraResponses` replaces any of these where an operation answers otherwise.
  */
 
-export type SuccessHeader = 'ETag' | 'Location';
+/** 'X-Event-Stream' for a read of one aggregate that sends no ETag; 'ETag' implies it. */
+export type SuccessHeader = 'ETag' | 'Location' | 'X-Event-Stream';
 
 export interface Success {
   status: 200 | 201 | 202;
@@ -114,9 +115,10 @@ export function operation(spec: OperationSpec): BuiltOperation {
   for (const s of spec.success) {
     const headers: Record<string, HeaderObject | ReferenceObject> = {};
     for (const h of s.headers ?? []) {
-      headers[h] = headerRef(h);
-      // An aggregate's read names its stream next to the revision (src/api/http/conditional.ts setEtag).
-      if (h === 'ETag') headers['X-Event-Stream'] = headerRef('XEventStream');
+      if (h !== 'X-Event-Stream') headers[h] = headerRef(h);
+      // A read of one aggregate names its stream (src/api/http/conditional.ts setEventStream),
+      // always next to its revision (setEtag): listed alone or implied by ETag, it is there once.
+      if (h === 'ETag' || h === 'X-Event-Stream') headers['X-Event-Stream'] = headerRef('XEventStream');
     }
     if (spec.idempotencyKey) headers['Idempotency-Replayed'] = headerRef('IdempotencyReplayed');
     Object.assign(headers, s.extraHeaders ?? {});

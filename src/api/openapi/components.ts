@@ -103,7 +103,7 @@ const headers: Record<string, HeaderObject> = {
   ETag: { description: 'The stream revision of the resource, quoted (`"3"`); send it back as If-Match.', schema: { type: 'string', pattern: '^"-?\\d+"$' } },
   Location: { description: 'Where the created resource is read.', schema: { type: 'string' } },
   XEventStream: {
-    description: 'The event stream the resource is read from, as the store names it (`ticket-<uuid>`): its full history is at /api/v1/audit/streams/{stream}. Sent with every ETag.',
+    description: 'The event stream the resource is read from, as the store names it (`ticket-<uuid>`): its full history is at /api/v1/audit/streams/{stream}. Sent by every read of one aggregate, and with every ETag.',
     schema: { type: 'string' },
   },
   IdempotencyReplayed: { description: '`true` when this is the stored answer to an earlier request with the same Idempotency-Key.', schema: { const: 'true' } },

@@ -1,10 +1,11 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { deleteBrand, registerBrand, updateBrand } from '../../../commands/billing/brands';
-import { PAYMENT_PROVIDERS } from '../../../domain/brand';
+import { brandStream, PAYMENT_PROVIDERS } from '../../../domain/brand';
 import { DuplicateError, IllegalStateError, NotFoundError } from '../../../domain/shared/errors';
 import type { BrandDoc } from '../../../projections/billing-catalog/projector';
 import { getBrand, listBrands } from '../../../projections/billing-catalog/queries';
+import { setEventStream } from '../../http/conditional';
 import { metaFor } from '../../http/context';
 import { declareRoutes, route } from '../../http/route';
 import { ref } from '../../openapi/schema';
@@ -88,9 +89,19 @@ export function brandsRouter(deps: ApiDeps, guard: Guard): Router {
         path: '/:id_brand',
         params,
         before: guard(P, 'viewCatalog'),
-        doc: { ...base, operationId: 'billingBrandGet', summary: 'A brand', success: [{ status: 200, description: 'The brand.', schema: ref('BillingBrand') }], statuses: [403, 404], roles: P.viewCatalog },
+        doc: {
+          ...base,
+          operationId: 'billingBrandGet',
+          summary: 'A brand',
+          success: [{ status: 200, description: 'The brand.', schema: ref('BillingBrand'), headers: ['X-Event-Stream'] }],
+          statuses: [403, 404],
+          roles: P.viewCatalog,
+        },
         handle: async (_req, res, { params: p }) => {
-          res.json(presentBrand(await load(p.id_brand)));
+          const doc = await load(p.id_brand);
+          // The brand id as the read model keeps it (normalised, like the stream's name).
+          setEventStream(res, brandStream(doc.id_brand));
+          res.json(presentBrand(doc));
         },
       }),
       route({

@@ -2,8 +2,9 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { recordTechnicalData, updateTechnicalData } from '../../../commands/billing/technical-data';
 import { NotFoundError, ValidationError } from '../../../domain/shared/errors';
-import { VLAN_MAX, VLAN_MIN } from '../../../domain/technical-data';
+import { technicalDataStream, VLAN_MAX, VLAN_MIN } from '../../../domain/technical-data';
 import { getDataTeknis, getDataTeknisOfPelanggan, getPelanggan } from '../../../projections/billing-customers/queries';
+import { setEventStream } from '../../http/conditional';
 import { metaFor } from '../../http/context';
 import { declareRoutes, route } from '../../http/route';
 import { ref } from '../../openapi/schema';
@@ -92,14 +93,17 @@ export function dataTeknisRouter(deps: ApiDeps, guard: Guard): Router {
           ...base,
           operationId: 'billingDataTeknisOfPelanggan',
           summary: 'A pelanggan’s technical data',
-          success: [{ status: 200, description: 'The technical data.', schema: ref('BillingDataTeknis') }],
+          description: 'X-Event-Stream names the technical data’s own stream (`technical_data-<id>`, the id of PATCH /api/data_teknis/{data_teknis_id}), not the pelanggan’s.',
+          success: [{ status: 200, description: 'The technical data.', schema: ref('BillingDataTeknis'), headers: ['X-Event-Stream'] }],
           statuses: [403, 404],
           roles: P.viewDataTeknis,
         },
         handle: async (_req, res, { params }) => {
           const doc = await getDataTeknisOfPelanggan(deps.readStore, params.pelanggan_id);
           if (!doc) throw new NotFoundError('Data teknis', String(params.pelanggan_id));
-          res.json(await present(doc));
+          const body = await present(doc);
+          setEventStream(res, technicalDataStream(doc.id));
+          res.json(body);
         },
       }),
       route({

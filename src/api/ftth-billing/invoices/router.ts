@@ -1,11 +1,13 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Router, type Request } from 'express';
 import { applyGatewayCallback, createInvoice, issueInvoice, markInvoiceOverdue, payInvoice, voidInvoice } from '../../../commands/billing/invoices';
+import { invoiceStream } from '../../../domain/invoice';
 import { DuplicateError, NotFoundError, UnauthenticatedError, ValidationError } from '../../../domain/shared/errors';
 import { runReactivations } from '../../../jobs/billing';
 import type { InvoiceDoc } from '../../../projections/billing-invoices/projector';
 import { findInvoiceByExternalId, getInvoice, listInvoices, paymentsOfInvoice } from '../../../projections/billing-invoices/queries';
 import { getPelanggan, getPelangganMany } from '../../../projections/billing-customers/queries';
+import { setEventStream } from '../../http/conditional';
 import { metaFor } from '../../http/context';
 import { idempotent } from '../../http/idempotency';
 import { declareRoutes, route } from '../../http/route';
@@ -197,12 +199,15 @@ export function invoicesRouter(deps: ApiDeps, guard: Guard): Router {
           ...base,
           operationId: 'billingInvoiceGet',
           summary: 'An invoice, with its payments',
-          success: [{ status: 200, description: 'The invoice.', schema: ref('BillingInvoiceDetail') }],
+          success: [{ status: 200, description: 'The invoice.', schema: ref('BillingInvoiceDetail'), headers: ['X-Event-Stream'] }],
           statuses: [403, 404],
           roles: P.viewInvoices,
         },
         handle: async (_req, res, { params }) => {
-          res.json(await detail(params.invoice_id));
+          const body = await detail(params.invoice_id);
+          // The stream, without an ETag: the read model's revision does not follow every invoice event (InvoiceSent).
+          setEventStream(res, invoiceStream(body.id));
+          res.json(body);
         },
       }),
       route({

@@ -2,10 +2,11 @@ import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { createSubscription, reactivateSubscription, suspendSubscription, terminateSubscription, updateSubscription } from '../../../commands/billing/subscriptions';
 import { DuplicateError, NotFoundError, ValidationError } from '../../../domain/shared/errors';
-import type { SubscriptionStatus } from '../../../domain/subscription';
+import { subscriptionStream, type SubscriptionStatus } from '../../../domain/subscription';
 import type { LanggananDoc } from '../../../projections/billing-customers/projector';
 import { getLangganan, getPelanggan, listLangganan } from '../../../projections/billing-customers/queries';
 import { SUBSCRIPTION_LABELS } from '../../../projections/billing-customers/vocabulary';
+import { setEventStream } from '../../http/conditional';
 import { metaFor } from '../../http/context';
 import { declareRoutes, route } from '../../http/route';
 import { ref } from '../../openapi/schema';
@@ -128,9 +129,18 @@ export function langgananRouter(deps: ApiDeps, guard: Guard): Router {
         path: '/:id',
         params,
         before: guard(P, 'viewCatalog'),
-        doc: { ...base, operationId: 'billingLanggananGet', summary: 'A subscription', success: [{ status: 200, description: 'The subscription.', schema: ref('BillingLangganan') }], statuses: [403, 404], roles: P.viewCatalog },
+        doc: {
+          ...base,
+          operationId: 'billingLanggananGet',
+          summary: 'A subscription',
+          success: [{ status: 200, description: 'The subscription.', schema: ref('BillingLangganan'), headers: ['X-Event-Stream'] }],
+          statuses: [403, 404],
+          roles: P.viewCatalog,
+        },
         handle: async (_req, res, { params: p }) => {
-          res.json(presentLangganan(await load(p.id)));
+          const doc = await load(p.id);
+          setEventStream(res, subscriptionStream(doc.id));
+          res.json(presentLangganan(doc));
         },
       }),
       route({

@@ -1,9 +1,11 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { archiveServicePlan, createServicePlan, updateServicePlan } from '../../../commands/billing/service-plans';
+import { servicePlanStream } from '../../../domain/service-plan';
 import { NotFoundError, ValidationError } from '../../../domain/shared/errors';
 import type { PlanDoc } from '../../../projections/billing-catalog/projector';
 import { getPlan, listPlans } from '../../../projections/billing-catalog/queries';
+import { setEventStream } from '../../http/conditional';
 import { metaFor } from '../../http/context';
 import { declareRoutes, route } from '../../http/route';
 import { ref } from '../../openapi/schema';
@@ -93,9 +95,18 @@ export function paketLayananRouter(deps: ApiDeps, guard: Guard): Router {
         path: '/:id',
         params,
         before: guard(P, 'viewCatalog'),
-        doc: { ...base, operationId: 'billingPaketGet', summary: 'A package', success: [{ status: 200, description: 'The package.', schema: ref('BillingPaket') }], statuses: [403, 404], roles: P.viewCatalog },
+        doc: {
+          ...base,
+          operationId: 'billingPaketGet',
+          summary: 'A package',
+          success: [{ status: 200, description: 'The package.', schema: ref('BillingPaket'), headers: ['X-Event-Stream'] }],
+          statuses: [403, 404],
+          roles: P.viewCatalog,
+        },
         handle: async (_req, res, { params: p }) => {
-          res.json(presentPaket(await load(p.id)));
+          const doc = await load(p.id);
+          setEventStream(res, servicePlanStream(doc.id));
+          res.json(presentPaket(doc));
         },
       }),
       route({

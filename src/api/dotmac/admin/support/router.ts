@@ -2,13 +2,16 @@ import type { Request, Router } from 'express';
 import { assignWithSla, closeTicketWithResolution } from '../../../../commands/dotmac-tickets';
 import { createArticle, publishArticle, updateArticle } from '../../../../commands/knowledge-base';
 import { createTicket } from '../../../../commands/tickets';
+import { knowledgeArticleStream } from '../../../../domain/knowledge-article';
 import { NotFoundError, ValidationError } from '../../../../domain/shared/errors';
+import { ticketStream } from '../../../../domain/ticket';
 import { canonicalTicketPriority, DOTMAC_TICKET_PRIORITIES, DOTMAC_TICKET_STATUSES, TICKET_CATEGORIES, typeOfCategory } from '../../../../domain/ticket/dotmac-vocabulary';
 import { getLangganan } from '../../../../projections/billing-customers/queries';
 import { getCustomer } from '../../../../projections/customers/queries';
 import { getSupportTicket, listSupportTickets } from '../../../../projections/dotmac-tickets/queries';
 import { getArticle, listArticles } from '../../../../projections/knowledge-base/queries';
 import { settle, type ApiDeps } from '../../../deps';
+import { setEventStream } from '../../../http/conditional';
 import { metaFor, requireAuth } from '../../../http/context';
 import { idempotent } from '../../../http/idempotency';
 import { declareRoutes, route } from '../../../http/route';
@@ -188,8 +191,19 @@ export function supportRouter(deps: ApiDeps): Router {
         path: '/tickets/:ticket_id',
         params: ticketParams,
         before: [permit('tickets.list')],
-        doc: ticketDoc('dotmacSupportTicketGet', 'One ticket', 'Comments and history: document 000 (GET /api/tickets/{id}).', 'tickets.list', dotmacSuccess(200, 'The ticket.', object({ ticket: ref('DotmacSupportTicket') })), [403, 404]),
-        handle: async (req, res, { params }) => ok(deps, req, res, { ticket: presentTicket(await ticketOf(params.ticket_id)) }),
+        doc: ticketDoc(
+          'dotmacSupportTicketGet',
+          'One ticket',
+          'Comments and history: document 000 (GET /api/tickets/{id}).',
+          'tickets.list',
+          dotmacSuccess(200, 'The ticket.', object({ ticket: ref('DotmacSupportTicket') }), { headers: ['X-Event-Stream'] }),
+          [403, 404],
+        ),
+        handle: async (req, res, { params }) => {
+          const doc = await ticketOf(params.ticket_id);
+          setEventStream(res, ticketStream(doc._id));
+          ok(deps, req, res, { ticket: presentTicket(doc) });
+        },
       }),
       route({
         method: 'put',
@@ -295,8 +309,12 @@ export function supportRouter(deps: ApiDeps): Router {
         path: '/knowledge-base/:article_id',
         params: articleParams,
         before: [permit('kb.list')],
-        doc: kbDoc('dotmacKnowledgeBaseGet', 'One article', 'With its whole content.', 'kb.list', dotmacSuccess(200, 'The article.', object({ article: ref('DotmacArticle') })), [403, 404]),
-        handle: async (req, res, { params }) => ok(deps, req, res, { article: presentArticle(await articleOf(params.article_id)) }),
+        doc: kbDoc('dotmacKnowledgeBaseGet', 'One article', 'With its whole content.', 'kb.list', dotmacSuccess(200, 'The article.', object({ article: ref('DotmacArticle') }), { headers: ['X-Event-Stream'] }), [403, 404]),
+        handle: async (req, res, { params }) => {
+          const doc = await articleOf(params.article_id);
+          setEventStream(res, knowledgeArticleStream(doc._id));
+          ok(deps, req, res, { article: presentArticle(doc) });
+        },
       }),
       route({
         method: 'put',

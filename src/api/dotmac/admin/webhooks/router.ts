@@ -1,9 +1,11 @@
 import type { Router } from 'express';
 import { createWebhook, deleteWebhook, requestRedelivery, updateWebhook } from '../../../../commands/webhooks';
 import { NotFoundError } from '../../../../domain/shared/errors';
-import { WEBHOOK_EVENTS } from '../../../../domain/webhook';
+import { WEBHOOK_EVENTS, webhookStream } from '../../../../domain/webhook';
+import { webhookDeliveryStream } from '../../../../domain/webhook-delivery';
 import { getDelivery, getWebhook, listDeliveries, listWebhooks } from '../../../../projections/webhooks/queries';
 import { settle, type ApiDeps } from '../../../deps';
+import { setEventStream } from '../../../http/conditional';
 import { metaFor } from '../../../http/context';
 import { declareRoutes, route } from '../../../http/route';
 import { array, boolean, constant, dateTime, integer, nullable, object, oneOfValues, ref, string, uuid } from '../../../openapi/schema';
@@ -151,10 +153,15 @@ export function webhooksRouter(deps: ApiDeps): Router {
           ...base,
           operationId: 'dotmacWebhookGet',
           summary: 'One webhook endpoint',
-          success: [dotmacSuccess(200, 'The webhook.', object({ webhook: ref('DotmacWebhook') }))],
+          success: [dotmacSuccess(200, 'The webhook.', object({ webhook: ref('DotmacWebhook') }), { headers: ['X-Event-Stream'] })],
           statuses: [403, 404, ...ALWAYS],
         },
-        handle: async (req, res, { params }) => ok(deps, req, res, { webhook: presentWebhook(await found(params.webhook_id)) }),
+        handle: async (req, res, { params }) => {
+          const doc = await found(params.webhook_id);
+          // The stream only: the failure counters shown change with delivery attempts, which are other streams.
+          setEventStream(res, webhookStream(doc._id));
+          ok(deps, req, res, { webhook: presentWebhook(doc) });
+        },
       }),
       route({
         method: 'put',
@@ -228,12 +235,14 @@ export function webhooksRouter(deps: ApiDeps): Router {
           ...base,
           operationId: 'dotmacWebhookDeliveryGet',
           summary: 'One delivery with its body and every attempt',
-          success: [dotmacSuccess(200, 'The delivery.', object({ delivery: deliveryDetail }))],
+          description: 'X-Event-Stream names the delivery’s own stream (`webhook_delivery-<id>`: its scheduling and every attempt), not the webhook’s.',
+          success: [dotmacSuccess(200, 'The delivery.', object({ delivery: deliveryDetail }), { headers: ['X-Event-Stream'] })],
           statuses: [403, 404, ...ALWAYS],
         },
         handle: async (req, res, { params }) => {
           const doc = await getDelivery(deps.readStore, params.delivery_id);
           if (!doc || doc.webhook_id !== params.webhook_id) throw new NotFoundError('Delivery', params.delivery_id);
+          setEventStream(res, webhookDeliveryStream(doc._id));
           ok(deps, req, res, { delivery: presentDeliveryDetail(doc) });
         },
       }),

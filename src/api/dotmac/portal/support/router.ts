@@ -1,6 +1,7 @@
 import { Router, type Request } from 'express';
 import { addTicketComment, createTicket } from '../../../../commands/tickets';
 import { NotFoundError } from '../../../../domain/shared/errors';
+import { ticketStream } from '../../../../domain/ticket';
 import { canonicalTicketPriorities, canonicalTicketPriority, canonicalTicketStatuses, DOTMAC_TICKET_PRIORITIES, DOTMAC_TICKET_STATUSES, TICKET_CATEGORIES, typeOfCategory } from '../../../../domain/ticket/dotmac-vocabulary';
 import type { TicketDoc } from '../../../../projections/tickets/projector';
 import { lookupParties } from '../../../../projections/tickets/queries';
@@ -8,6 +9,7 @@ import { getCustomer } from '../../../../projections/customers/queries';
 import { getPlans } from '../../../../projections/billing-catalog/queries';
 import { customerTicket, customerTickets } from '../../../../projections/portal-support/queries';
 import { subscriptionOfCustomer } from '../../../../projections/portal-services/queries';
+import { setEventStream } from '../../../http/conditional';
 import { metaFor } from '../../../http/context';
 import { idempotent } from '../../../http/idempotency';
 import { declareRoutes, route } from '../../../http/route';
@@ -88,9 +90,9 @@ export function portalSupportRouter(deps: ApiDeps): Router {
     return doc;
   };
 
-  const detail = async (req: Request, ticketId: string) => {
+  const detail = async (req: Request, ticketId: string, own?: TicketDoc) => {
     const portal = requirePortal(req);
-    const doc = await ownTicket(req, ticketId);
+    const doc = own ?? (await ownTicket(req, ticketId));
     const [names, service] = await Promise.all([namesFor(portal.customerId, [doc]), serviceOf(portal.customerId, doc)]);
     return presentTicketDetail(doc, names, service);
   };
@@ -184,10 +186,15 @@ export function portalSupportRouter(deps: ApiDeps): Router {
           ...base,
           operationId: 'portalTicketGet',
           summary: 'One of the customer\'s tickets with its comments (internal ones left out)',
-          success: [dotmacSuccess(200, 'The ticket.', object({ ticket: { $ref: '#/components/schemas/DotmacPortalTicketDetail' } }))],
+          success: [dotmacSuccess(200, 'The ticket.', object({ ticket: { $ref: '#/components/schemas/DotmacPortalTicketDetail' } }), { headers: ['X-Event-Stream'] })],
           statuses: [404, ...ALWAYS],
         },
-        handle: async (req, res, { params }) => ok(deps, req, res, { ticket: await detail(req, params.ticket_id) }),
+        handle: async (req, res, { params }) => {
+          const doc = await ownTicket(req, params.ticket_id);
+          const ticket = await detail(req, params.ticket_id, doc);
+          setEventStream(res, ticketStream(doc._id));
+          ok(deps, req, res, { ticket });
+        },
       }),
       route({
         method: 'post',
