@@ -22,10 +22,17 @@ export function setEventStream(res: Response, stream: string): void {
 
 /**
  * ETag: the aggregate's stream revision (only where the read model's revision is that of the
- * stream, so If-Match and If-None-Match mean what they say); and `X-Event-Stream` with it.
+ * stream, so If-Match means what it says); and `X-Event-Stream` with it.
+ *
+ * The revision is the token a write's If-Match is checked against, not a validator of the whole
+ * answer: a ticket also shows its customer's name, a pelanggan its package and technical data,
+ * which other streams change while this revision stays. So a GET that sends it back as
+ * If-None-Match (as browsers do) is answered in full: the header is dropped before Express's
+ * freshness check could turn the answer into a 304 with a stale cached body.
  */
 export function setEtag(res: Response, revision: number, stream: string): void {
   res.setHeader('ETag', `"${revision}"`);
+  delete res.req.headers['if-none-match'];
   setEventStream(res, stream);
 }
 

@@ -100,7 +100,7 @@ const schemas: Record<string, SchemaObject> = {
 };
 
 const headers: Record<string, HeaderObject> = {
-  ETag: { description: 'The stream revision of the resource, quoted (`"3"`); send it back as If-Match.', schema: { type: 'string', pattern: '^"-?\\d+"$' } },
+  ETag: { description: 'The stream revision of the resource, quoted (`"3"`); send it back as If-Match. It is not a validator of the whole answer (which also shows other streams\' data): a GET with If-None-Match is always answered in full, never 304.', schema: { type: 'string', pattern: '^"-?\\d+"$' } },
   Location: { description: 'Where the created resource is read.', schema: { type: 'string' } },
   XEventStream: {
     description: 'The event stream the resource is read from, as the store names it (`ticket-<uuid>`): its full history is at /api/v1/audit/streams/{stream}. Sent by every read of one aggregate, and with every ETag.',
