@@ -88,9 +88,10 @@ export interface App {
   stop(): Promise<void>;
 }
 
-/** The SQLite read store, saying so when it had to start empty (a machine crash in bulk mode). */
+/** The SQLite read store, saying so when it had to start empty (a machine crash in bulk mode);
+ * its WAL checkpoints run on a thread of their own, not in the commits requests wait for. */
 function openEmbeddedReadStore(filename: string, logger: Logger): ReadStore {
-  const store = openSqliteReadStore({ filename });
+  const store = openSqliteReadStore({ filename, backgroundCheckpoints: {} });
   if (store.discarded) logger.warn({ filename }, store.discarded);
   return store;
 }

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { WrongExpectedRevisionError, type ExpectedRevision } from '../../ports/event-store';
+import type { ModuleWorkerData } from '../module-worker';
 
 /**
  * The messages between the SQLite event store (main thread, sqlite-writer-thread.ts) and its
@@ -68,10 +69,8 @@ export type FromWriter =
   | { kind: 'closed' };
 
 /** What the writer thread is started with (Worker workerData). */
-export interface WriterThreadData {
+export interface WriterThreadData extends ModuleWorkerData {
   filename: string;
-  /** Absolute path of the writer module (sqlite-writer-worker.js, or .ts under jest). */
-  entry: string;
 }
 
 export function toError(error: unknown): Error {

@@ -1,5 +1,4 @@
-import path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type {
   AppendResult,
   EventMetadata,
@@ -10,6 +9,7 @@ import type {
   RecordedEvent,
 } from '../../ports/event-store';
 import { hashedMetadata } from '../../ports/hash-chain';
+import { startModuleWorker, type ModuleWorkerData } from '../module-worker';
 import type { GroupCommitStats } from './sqlite-group-commit';
 import {
   fromWireError,
@@ -32,15 +32,8 @@ import {
  * here, when the append is accepted, so the caller's objects are read synchronously as before
  * and data that is not JSON rejects just that append.
  *
- * How the writer module is loaded: the Worker runs a small inline bootstrap (`eval: true`,
- * BOOTSTRAP below) that requires the writer module sitting beside this one, with this module's
- * own extension:
- * - compiled (dist/, production): sqlite-writer-worker.js, plain `require`;
- * - under jest (tests import src/*.ts through @swc/jest): sqlite-writer-worker.ts. Worker
- *   threads do not go through jest's transform, so the bootstrap registers a `.ts` require hook
- *   that compiles with @swc/core (a dev dependency, resolved from the module's directory, never
- *   loaded in production) using the same options as jest.config.js.
- * No extra build step or copied file is needed, and tests always run the current source.
+ * The writer module runs in a module worker (../module-worker.ts says how it is loaded, compiled
+ * or under jest).
  *
  * Failure: if the thread dies (uncaught exception, unexpected exit) or a message cannot be
  * read, every pending append rejects with a WriterThreadError naming the cause, and so does
@@ -49,27 +42,6 @@ import {
  * The thread keeps the process alive only while appends are pending or a close is under way,
  * like the synchronous store before it, which held nothing open between calls.
  */
-
-const BOOTSTRAP = `
-'use strict';
-const { parentPort, workerData } = require('node:worker_threads');
-if (workerData.entry.endsWith('.ts')) {
-  const fs = require('node:fs');
-  const Module = require('node:module');
-  const swc = Module.createRequire(workerData.entry)('@swc/core');
-  Module._extensions['.ts'] = function compileTypeScript(module, filename) {
-    const { code } = swc.transformSync(fs.readFileSync(filename, 'utf8'), {
-      filename,
-      swcrc: false,
-      configFile: false,
-      jsc: { target: 'es2022', parser: { syntax: 'typescript' } },
-      module: { type: 'commonjs' },
-    });
-    module._compile(code, filename);
-  };
-}
-require(workerData.entry).runWriterThread(parentPort, workerData);
-`;
 
 /**
  * Appends accepted in one turn are sent together at the end of the turn, or as soon as this
@@ -160,9 +132,8 @@ export class SqliteWriterThread {
   private failure: WriterThreadError | undefined;
 
   constructor(private readonly options: WriterThreadOptions) {
-    const entry = path.join(__dirname, `sqlite-writer-worker${path.extname(__filename)}`);
-    const workerData: WriterThreadData = { filename: options.filename, entry };
-    this.worker = new Worker(BOOTSTRAP, { eval: true, workerData });
+    const data: Omit<WriterThreadData, keyof ModuleWorkerData> = { filename: options.filename };
+    this.worker = startModuleWorker(__dirname, 'sqlite-writer-worker', 'runWriterThread', data);
     this.worker.unref();
     this.worker.on('message', (message: FromWriter) => this.onMessage(message));
     this.worker.on('messageerror', (error) => this.fail(new WriterThreadError(`SQLite event store writer thread: unreadable message (${error.message})`, { cause: error })));

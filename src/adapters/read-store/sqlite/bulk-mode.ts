@@ -57,6 +57,8 @@ export class BulkMode {
     /** Whether a transaction is open (the pragma cannot change inside one). */
     private readonly idle: () => boolean,
     private readonly quietMs = 1000,
+    /** Told when bulk mode starts and ends (the store's checkpoints follow it). */
+    private readonly onChange: (on: boolean) => void = () => undefined,
   ) {
     // A record of this boot (the process died in bulk mode): carry on in bulk mode.
     this.on = bulkBootOf(db) === bootId();
@@ -76,6 +78,7 @@ export class BulkMode {
     this.db.prepare(`INSERT OR REPLACE INTO ${META} (key, value) VALUES ('bulk_boot', ?)`).run(bootId());
     this.db.pragma('synchronous = OFF');
     this.on = true;
+    this.onChange(true);
   }
 
   /** Makes everything durable and leaves bulk mode (when no transaction is open). */
@@ -86,6 +89,7 @@ export class BulkMode {
     this.db.pragma('wal_checkpoint(FULL)');
     this.db.prepare(`DELETE FROM ${META} WHERE key = 'bulk_boot'`).run();
     this.on = false;
+    this.onChange(false);
     this.disarm();
     return true;
   }

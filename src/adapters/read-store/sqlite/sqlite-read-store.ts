@@ -30,6 +30,7 @@ import { createIdGenerator, type IdGenerator } from '../document/ids';
 import type { PlainObject } from '../document/values';
 import { decodeDoc } from './codec';
 import { bootId, bulkBootOf, BulkMode, createMeta, formatOf, setFormat } from './bulk-mode';
+import { BackgroundCheckpointer, type CheckpointResult } from './checkpointer';
 import { CountCache } from './count-cache';
 import { DocCache } from './doc-cache';
 import { ROW, Rows, type StoredRow } from './rows';
@@ -45,7 +46,15 @@ export interface SqliteReadStoreOptions {
   /** Parsed documents kept for reads, as MiB of the JSON they were parsed from (default 32; 0: none). */
   docCacheMb?: number;
   newId?: IdGenerator;
+  /**
+   * WAL checkpoints on a thread of their own, every `intervalMs` (checkpointer.ts), instead of
+   * inside the main thread's commits; what the server uses. Off by default (tests, the CLI).
+   */
+  backgroundCheckpoints?: { intervalMs?: number; onCheckpoint?: (result: CheckpointResult) => void };
 }
+
+/** SQLite's own automatic checkpoint, in WAL pages (its default). */
+const AUTO_CHECKPOINT_PAGES = 1000;
 
 export interface SqliteReadStore extends ReadStore {
   collection<T extends Doc = Doc>(name: string): SqliteCollection<T>;
@@ -55,6 +64,8 @@ export interface SqliteReadStore extends ReadStore {
   readonly discarded: string | null;
   /** Lets SQLite gather statistics for its query planner (ANALYZE where it is worth it). */
   optimize(): void;
+  /** A WAL checkpoint on the checkpointer thread now; null without background checkpoints. */
+  checkpointNow(): Promise<CheckpointResult | null>;
 }
 
 /** What collection handles share. */
@@ -130,7 +141,25 @@ export function openSqliteReadStore(options: SqliteReadStoreOptions): SqliteRead
   let closed = false;
   let uow: UnitOfWork | null = null;
   let depth = 0;
-  const bulk = new BulkMode(db, () => depth === 0 && !db.inTransaction);
+  // With a checkpointer thread, the main connection checkpoints only in bulk mode.
+  let checkpointer: BackgroundCheckpointer | null = null;
+  const autoCheckpoints = (on: boolean) => db.pragma(`wal_autocheckpoint = ${on || checkpointer === null ? AUTO_CHECKPOINT_PAGES : 0}`);
+  const bulk = new BulkMode(db, () => depth === 0 && !db.inTransaction, undefined, autoCheckpoints);
+  if (options.backgroundCheckpoints && options.filename !== ':memory:') {
+    const { intervalMs = 1000, onCheckpoint } = options.backgroundCheckpoints;
+    checkpointer = new BackgroundCheckpointer(options.filename, {
+      intervalMs,
+      onCheckpoint,
+      paused: () => bulk.active,
+      onFailed: () => {
+        checkpointer = null;
+        if (!closed) autoCheckpoints(true);
+      },
+    });
+    // A bulk-mode FULL checkpoint waits for one the thread is running instead of giving up.
+    db.pragma('busy_timeout = 5000');
+    autoCheckpoints(bulk.active);
+  }
   let failed: unknown = null;
   let settled: { promise: Promise<void>; resolve: () => void; reject: (e: unknown) => void } | null = null;
   const counts = new CountCache();
@@ -267,6 +296,11 @@ export function openSqliteReadStore(options: SqliteReadStoreOptions): SqliteRead
       return result;
     },
 
+    async checkpointNow() {
+      open();
+      return checkpointer ? checkpointer.checkpoint() : null;
+    },
+
     optimize() {
       open();
       db.pragma('optimize');
@@ -312,6 +346,7 @@ export function openSqliteReadStore(options: SqliteReadStoreOptions): SqliteRead
       if (closed) return;
       if (depth > 0) await settled?.promise.catch(() => undefined);
       closed = true;
+      await checkpointer?.close();
       try {
         bulk.leave();
         bulk.disarm();

@@ -1,0 +1,95 @@
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type { CheckpointResult } from './checkpointer';
+import { openSqliteReadStore, type SqliteReadStore } from './sqlite-read-store';
+
+/**
+ * The read store's WAL checkpoints on their own thread (checkpointer.ts): live commits no longer
+ * copy the WAL into the database file on the main thread; the thread does, on its timer or when
+ * asked; bulk-mode commits keep SQLite's own checkpoints.
+ */
+describe('SQLite read store: background checkpoints', () => {
+  let dir: string;
+  let store: SqliteReadStore | undefined;
+  const file = () => join(dir, 'read-models.db');
+  const size = () => statSync(file()).size;
+  /** About 6 MB of documents: more WAL than SQLite's automatic checkpoint lets accumulate (~4 MB). */
+  const docs = (from: number) => Array.from({ length: 3000 }, (_, i) => ({ _id: `d${from + i}`, n: from + i, text: 'x'.repeat(2000) }));
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'isp-rs-ckpt-'));
+  });
+  afterEach(async () => {
+    await store?.close();
+    store = undefined;
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('leaves live commits in the WAL until the thread copies them into the database file', async () => {
+    store = openSqliteReadStore({ filename: file(), backgroundCheckpoints: { intervalMs: 3_600_000 } });
+    const col = store.collection('docs');
+    const before = size();
+    await store.transaction(async () => {
+      await col.insertMany(docs(0));
+    });
+    // No checkpoint ran inside that commit: the database file has not grown.
+    expect(size()).toBe(before);
+
+    const result = (await store.checkpointNow())!;
+    expect(result.busy).toBe(false);
+    expect(result.walFrames).toBeGreaterThan(1000);
+    expect(result.checkpointedFrames).toBe(result.walFrames);
+    expect(size()).toBeGreaterThan(before + 6_000_000);
+
+    // What another connection reads from the file is everything that was committed.
+    await store.close();
+    store = undefined;
+    const other = new Database(file(), { readonly: true });
+    const { tbl } = other.prepare(`SELECT tbl FROM _rs_collections WHERE name = 'docs'`).get() as { tbl: string };
+    expect((other.prepare(`SELECT count(*) AS n FROM ${tbl}`).get() as { n: number }).n).toBe(3000);
+    other.close();
+  });
+
+  it('checkpoints on its timer while live', async () => {
+    let seen: (r: CheckpointResult) => void = () => undefined;
+    const copied = new Promise<CheckpointResult>((resolve) => (seen = resolve));
+    store = openSqliteReadStore({
+      filename: file(),
+      backgroundCheckpoints: { intervalMs: 5, onCheckpoint: (r) => r.checkpointedFrames > 1000 && seen(r) },
+    });
+    const col = store.collection('docs');
+    await store.transaction(async () => {
+      await col.insertMany(docs(0));
+    });
+    const result = await copied;
+    expect(result.checkpointedFrames).toBe(result.walFrames);
+  });
+
+  it('leaves the checkpoints of bulk-mode commits to SQLite, and has nothing to copy after them', async () => {
+    store = openSqliteReadStore({ filename: file(), backgroundCheckpoints: { intervalMs: 3_600_000 } });
+    const col = store.collection('docs');
+    const before = size();
+    await store.transaction(
+      async () => {
+        await col.insertMany(docs(0));
+      },
+      { bulk: true },
+    );
+    // SQLite's own checkpoint ran at that commit.
+    expect(size()).toBeGreaterThan(before + 6_000_000);
+    const result = (await store.checkpointNow())!;
+    expect(result.checkpointedFrames).toBe(result.walFrames);
+  });
+
+  it('is off unless asked for: the main connection checkpoints as SQLite does', async () => {
+    store = openSqliteReadStore({ filename: file() });
+    const before = size();
+    await store.transaction(async () => {
+      await store!.collection('docs').insertMany(docs(0));
+    });
+    expect(size()).toBeGreaterThan(before + 6_000_000);
+    expect(await store.checkpointNow()).toBeNull();
+  });
+});
