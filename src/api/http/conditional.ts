@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import { z } from 'zod';
 import { NotFoundError, ValidationError } from '../../domain/shared/errors';
 
 /**
@@ -48,6 +49,9 @@ export function ifMatch(req: Request): number | undefined {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const isUuid = (s: string): boolean => UUID.test(s);
+
+/** A UUID path parameter of a declared route, lowercased as the ids are stored (as uuidParam does). */
+export const uuidPathParam = () => z.uuid().overwrite((s) => s.toLowerCase());
 
 /** A path id that is not a UUID names nothing: 404, like an unknown one. */
 export function uuidParam(req: Request, entity: string, name = 'id'): string {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DOTMAC_TICKET_PRIORITIES, DOTMAC_TICKET_STATUSES, TICKET_CATEGORIES } from '../../../../domain/ticket/dotmac-vocabulary';
+import { uuidPathParam } from '../../../http/conditional';
 import { calendarDate, numericId, pageQuery, queryBoolean } from '../../envelope';
 
 const enumOf = <T extends readonly [string, ...string[]]>(values: T) => z.enum(values, { error: () => `must be one of: ${values.join(', ')}` });
@@ -29,7 +30,7 @@ export const createTicketBody = z.object({
   service_id: numericId.optional(),
 });
 
-export const ticketParams = z.object({ ticket_id: z.uuid() });
+export const ticketParams = z.object({ ticket_id: uuidPathParam() });
 
 /** PUT /api/v1/support/tickets/{id}/assign. */
 export const assignBody = z.object({
@@ -66,4 +67,4 @@ export const createArticleBody = z.object({ ...articleFields, tags: articleField
 export const updateArticleBody = z
   .object({ title: articleFields.title.optional(), content: articleFields.content.optional(), category: articleFields.category.optional(), tags: articleFields.tags.optional() })
   .refine((b) => Object.values(b).some((v) => v !== undefined), { message: 'Give at least one of title, content, category, tags.', path: ['body'] });
-export const articleParams = z.object({ article_id: z.uuid() });
+export const articleParams = z.object({ article_id: uuidPathParam() });

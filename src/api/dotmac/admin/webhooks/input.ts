@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { WEBHOOK_EVENTS } from '../../../../domain/webhook';
+import { uuidPathParam } from '../../../http/conditional';
 import { pageQuery, queryBoolean } from '../../envelope';
 
 const url = z.string().trim().min(1, 'The url is required.').max(2048, 'The url may not be longer than 2048 characters.');
@@ -24,8 +25,8 @@ export const updateBody = z
   .object({ url: url.optional(), events: events.optional(), secret: secret.optional(), active: z.boolean().optional(), description: description.optional() })
   .refine((b) => Object.values(b).some((v) => v !== undefined), { message: 'Give at least one of url, events, secret, active, description.', path: ['body'] });
 
-export const webhookParams = z.object({ webhook_id: z.uuid() });
-export const deliveryParams = z.object({ webhook_id: z.uuid(), delivery_id: z.uuid() });
+export const webhookParams = z.object({ webhook_id: uuidPathParam() });
+export const deliveryParams = z.object({ webhook_id: uuidPathParam(), delivery_id: uuidPathParam() });
 
 export const listQuery = pageQuery.extend({ active: queryBoolean.optional() });
 export const deliveriesQuery = pageQuery.extend({

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DOTMAC_TICKET_PRIORITIES, DOTMAC_TICKET_STATUSES, TICKET_CATEGORIES } from '../../../../domain/ticket/dotmac-vocabulary';
+import { uuidPathParam } from '../../../http/conditional';
 import { pageQuery } from '../../envelope';
 import { serviceIdInput } from '../../usage/input';
 
@@ -19,6 +20,6 @@ export const createTicketBody = z.object({
   service_id: serviceIdInput.nullable().optional(),
 });
 
-export const ticketParams = z.object({ ticket_id: z.uuid().describe('The ticket id.') });
+export const ticketParams = z.object({ ticket_id: uuidPathParam().describe('The ticket id.') });
 
 export const commentBody = z.object({ message: text('message', 5000) });
