@@ -27,7 +27,7 @@ import {
   type NamedDoc,
   type ReferenceDoc,
 } from './reference-projector';
-import { searchKeyFilter, unindexed } from './search-keys';
+import { searchKeyFilter } from './search-keys';
 
 /**
  * Queries on the inventory read models. Every list is one indexed find for the page plus one
@@ -47,25 +47,27 @@ async function page<T extends { _id: string }>(readStore: ReadStore, name: strin
 }
 
 /**
- * A page of a list with an optional search. Without one, or for a narrow one, a single indexed
- * find. A broad search (many matches among what the other filters select) is walked in the
- * list's order instead, each document checked, stopping after the page: looking the matches up
- * by their search keys and sorting them all costs as many as they are (on the embedded SQLite
- * store a multikey index cannot give them in list order), walking costs about
- * (skip + limit) / (the share that matches). The walk is chosen when it is the cheaper of the
- * two, from the two totals (counted on indexes, cached by the stores): when
- * matches² > (skip + limit) × candidates.
+ * A page of a list with an optional search: one find with the search's key conditions. How a
+ * broad search is answered is the store's choice, from its own counts: the embedded SQLite store
+ * walks the list's sort index and checks each row against the multikey side table (a correlated
+ * EXISTS, no document read) once the matches are many, and looks the keys up when they are few
+ * (sqlite-collection.ts planElements). On the 100,000-device bench data that took 0.35 ms for
+ * `search=dell` (20,000 matches, page 2), against 0.64 ms when this function walked the list
+ * itself, checking each document's keys with `$elemMatch`, as it did before.
  */
 async function searchedPage<T extends { _id: string }>(readStore: ReadStore, name: string, base: Filter, search: string | undefined, sort: SortSpec, p: Page) {
   if (search === undefined || search.trim() === '') return page<T>(readStore, name, base, sort, p);
   const s = searchKeyFilter(search);
   if (s === null) return { items: [] as T[], total: 0 };
-  const col = readStore.collection<T & { [k: string]: unknown }>(name);
   const filter = { ...base, ...s };
-  const [total, candidates] = await Promise.all([col.countDocuments(filter), col.countDocuments(base)]);
+  const col = readStore.collection<T & { [k: string]: unknown }>(name);
+  // The total first (an indexed count, cached until the collection's next write): a search that
+  // matches nothing, or a page past the end, costs no find. SQLite, not knowing the key lookup is
+  // empty, may walk the other filters' index in list order instead (~1 ms over 8,000 active
+  // assignments for a word nobody has).
+  const total = await col.countDocuments(filter);
   if (total === 0 || p.skip >= total) return { items: [] as T[], total };
-  const walk = total * total > (p.skip + p.limit) * candidates;
-  const items = await col.find(walk ? { ...base, ...unindexed(s) } : filter, { sort, skip: p.skip, limit: p.limit });
+  const items = await col.find(filter, { sort, skip: p.skip, limit: p.limit });
   return { items: items as T[], total };
 }
 

@@ -89,19 +89,3 @@ export function searchKeyFilter(search: string, field = SEARCH_KEYS): Filter | n
   }
   return conditions.length === 1 ? conditions[0]! : { $and: conditions };
 }
-
-/**
- * The same search without an index to narrow it: every condition on the keys as `$elemMatch`,
- * which read stores check on each document instead of looking it up. A broad search (a large
- * share of the list) is cheaper walked in the list's order, checking each document, than looked
- * up and sorted whole: see `searchedPage` in queries.ts.
- */
-export function unindexed(filter: Filter, field = SEARCH_KEYS): Filter {
-  const conditions = Array.isArray(filter.$and) ? (filter.$and as Filter[]) : [filter];
-  return {
-    $and: conditions.map((c) => {
-      const v = c[field];
-      return { [field]: { $elemMatch: typeof v === 'string' ? { $eq: v } : v } };
-    }),
-  };
-}
