@@ -6,13 +6,14 @@ import {
   createTicket,
   updateTicket,
 } from '../../../commands/tickets';
-import type { CommandResult } from '../../../commands/handle-command';
+import type { RequestMeta } from '../../../commands/context';
+import type { CommandResult, HandleOptions } from '../../../commands/handle-command';
 import { ForbiddenError, NotFoundError } from '../../../domain/shared/errors';
-import { ticketStream, type TicketState } from '../../../domain/ticket';
+import { ticketStream, type TicketActor, type TicketState } from '../../../domain/ticket';
 import { listTickets, customerIdsOfUser, lookupParties } from '../../../projections/tickets/queries';
 import { authenticate } from '../../http/authenticate';
 import { ifMatch, setEtag } from '../../http/conditional';
-import { metaFor, requireAuth } from '../../http/context';
+import { metaFor, requireAuth, type AuthContext } from '../../http/context';
 import { idempotent } from '../../http/idempotency';
 import { declareRoutes, route } from '../../http/route';
 import { pagination as paginationSchema } from '../../openapi/components';
@@ -52,6 +53,23 @@ export function ticketsRouter(deps: ApiDeps): Router {
     const doc = await visibleTicket(deps, requireAuth(req), ticketId);
     setEtag(res, doc.revision, ticketStream(doc._id));
     ok(res, { ticket: await presentDetail(deps, doc, fileUrlFor(deps, req), requireAuth(req)) }, status);
+  };
+
+  /**
+   * A write to one ticket: the caller must see it; `run` calls the command as the caller, with
+   * the request's metadata and If-Match (it may refuse first, from the caller's role); the
+   * answer is the ticket after it.
+   */
+  const writeTicket = async (
+    req: Request,
+    res: Response,
+    id: string,
+    run: (by: TicketActor, meta: RequestMeta, options: HandleOptions, auth: AuthContext) => Promise<CommandResult<TicketState>>,
+  ) => {
+    const auth = requireAuth(req);
+    await visibleTicket(deps, auth, id);
+    const result = await run({ userId: auth.userId, role: auth.role }, metaFor(req), { ifMatch: ifMatch(req) }, auth);
+    await answer(req, res, id, result);
   };
 
   declareRoutes(
@@ -187,26 +205,24 @@ export function ticketsRouter(deps: ApiDeps): Router {
           success: [{ status: 200, description: 'The ticket after the change.', schema: ticketAnswer, headers: ['ETag'] }],
           roles: P.update,
         },
-        handle: async (req, res, { params: { id }, body }) => {
-          const auth = requireAuth(req);
-          await visibleTicket(deps, auth, id);
-          const result = await updateTicket(
-            commands,
-            id,
-            {
-              title: body.title,
-              description: body.description,
-              priority: body.priority,
-              type: body.type,
-              location: body.location,
-              scheduledAt: body.scheduled_at,
-            },
-            { userId: auth.userId, role: auth.role },
-            metaFor(req),
-            { ifMatch: ifMatch(req) },
-          );
-          await answer(req, res, id, result);
-        },
+        handle: (req, res, { params: { id }, body }) =>
+          writeTicket(req, res, id, (by, meta, options) =>
+            updateTicket(
+              commands,
+              id,
+              {
+                title: body.title,
+                description: body.description,
+                priority: body.priority,
+                type: body.type,
+                location: body.location,
+                scheduledAt: body.scheduled_at,
+              },
+              by,
+              meta,
+              options,
+            ),
+          ),
       }),
       route({
         method: 'post',
@@ -225,19 +241,10 @@ export function ticketsRouter(deps: ApiDeps): Router {
           success: [{ status: 200, description: 'The ticket after the assignment.', schema: ticketAnswer, headers: ['ETag'] }],
           roles: P.assign,
         },
-        handle: async (req, res, { params: { id }, body }) => {
-          const auth = requireAuth(req);
-          await visibleTicket(deps, auth, id);
-          const result = await assignTicket(
-            commands,
-            id,
-            { technicianId: body.technician_id, scheduledAt: body.scheduled_at, notes: body.notes },
-            { userId: auth.userId, role: auth.role },
-            metaFor(req),
-            { ifMatch: ifMatch(req) },
-          );
-          await answer(req, res, id, result);
-        },
+        handle: (req, res, { params: { id }, body }) =>
+          writeTicket(req, res, id, (by, meta, options) =>
+            assignTicket(commands, id, { technicianId: body.technician_id, scheduledAt: body.scheduled_at, notes: body.notes }, by, meta, options),
+          ),
       }),
       route({
         method: 'put',
@@ -257,22 +264,13 @@ export function ticketsRouter(deps: ApiDeps): Router {
           roles: P.changeStatus,
           rolesNote: 'a technician: their own tickets',
         },
-        handle: async (req, res, { params: { id }, body }) => {
-          const auth = requireAuth(req);
-          await visibleTicket(deps, auth, id);
-          if (body.rating !== null && !allows(P, 'rate', auth.role)) {
-            throw new ForbiddenError('You do not have permission to rate a ticket');
-          }
-          const result = await changeTicketStatus(
-            commands,
-            id,
-            { status: body.status, notes: body.notes, attachments: body.attachments, rating: body.rating },
-            { userId: auth.userId, role: auth.role },
-            metaFor(req),
-            { ifMatch: ifMatch(req) },
-          );
-          await answer(req, res, id, result);
-        },
+        handle: (req, res, { params: { id }, body }) =>
+          writeTicket(req, res, id, (by, meta, options, auth) => {
+            if (body.rating !== null && !allows(P, 'rate', auth.role)) {
+              throw new ForbiddenError('You do not have permission to rate a ticket');
+            }
+            return changeTicketStatus(commands, id, { status: body.status, notes: body.notes, attachments: body.attachments, rating: body.rating }, by, meta, options);
+          }),
       }),
       route({
         method: 'post',
