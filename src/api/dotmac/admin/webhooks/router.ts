@@ -18,6 +18,21 @@ import { presentDelivery, presentDeliveryDetail, presentWebhook } from './presen
 
 const base = { ...dotmacDoc, tag: ADMIN_TAGS.webhooks, ...rolesDoc('webhooks.manage') };
 
+/** A delivery as the list shows it; its detail adds the payload and the attempt log. */
+const DELIVERY_FIELDS = {
+  id: uuid('The message id: the `webhook-id` header of every attempt.'),
+  webhook_id: uuid(),
+  event: oneOfValues(WEBHOOK_EVENTS),
+  status: oneOfValues(['pending', 'delivered', 'failed']),
+  attempts: integer(),
+  next_attempt_at: nullable(dateTime()),
+  last_status_code: nullable(integer()),
+  last_error: nullable(string()),
+  delivered_at: nullable(dateTime()),
+  created_at: dateTime(),
+  updated_at: dateTime(),
+};
+
 const components = {
   ...DOTMAC_COMPONENTS,
   tags: [
@@ -45,34 +60,12 @@ const components = {
       created_at: dateTime(),
       updated_at: dateTime(),
     }),
-    DotmacWebhookDelivery: object({
-      id: uuid('The message id: the `webhook-id` header of every attempt.'),
-      webhook_id: uuid(),
-      event: oneOfValues(WEBHOOK_EVENTS),
-      status: oneOfValues(['pending', 'delivered', 'failed']),
-      attempts: integer(),
-      next_attempt_at: nullable(dateTime()),
-      last_status_code: nullable(integer()),
-      last_error: nullable(string()),
-      delivered_at: nullable(dateTime()),
-      created_at: dateTime(),
-      updated_at: dateTime(),
-    }),
+    DotmacWebhookDelivery: object(DELIVERY_FIELDS),
   },
 };
 
 const deliveryDetail = object({
-  id: uuid(),
-  webhook_id: uuid(),
-  event: oneOfValues(WEBHOOK_EVENTS),
-  status: oneOfValues(['pending', 'delivered', 'failed']),
-  attempts: integer(),
-  next_attempt_at: nullable(dateTime()),
-  last_status_code: nullable(integer()),
-  last_error: nullable(string()),
-  delivered_at: nullable(dateTime()),
-  created_at: dateTime(),
-  updated_at: dateTime(),
+  ...DELIVERY_FIELDS,
   payload: object({ event: oneOfValues(WEBHOOK_EVENTS), timestamp: dateTime(), tenant_id: string(), data: { type: 'object' }, webhook_id: uuid() }, { description: 'The body sent, byte for byte the same on every attempt.' }),
   attempt_log: array(
     object({
