@@ -4,7 +4,7 @@ import { userDecider, userStream, type UserState } from '../domain/user';
 import { InvalidCredentialsError, UnauthenticatedError, ValidationError } from '../domain/shared/errors';
 import type { Mailer } from '../ports/mailer';
 import type { PasswordHasher } from '../ports/password-hasher';
-import type { RequestMeta } from './context';
+import type { CommandDeps, RequestMeta } from './context';
 import { handleCommand, loadAggregate } from './handle-command';
 import { lookupUnique } from './reservations';
 import type { UserCommandDeps } from './users';
@@ -106,22 +106,32 @@ export async function refreshSession(
     }, meta);
     throw new UnauthenticatedError('Session is no longer valid', 'revoked');
   }
+  return { user, ...(await rotateRefreshToken(deps, input.sessionId, input.presentedTokenId, deps.refreshTtlSeconds, now, meta)) };
+}
+
+/**
+ * The refresh step both token families share (staff here, the portal in portal-accounts.ts),
+ * once the session's owner is known to be still valid: the presented refresh token is replaced
+ * by a new one; a token presented a second time revokes the session (reuse detection).
+ */
+export async function rotateRefreshToken(
+  deps: CommandDeps,
+  sessionId: string,
+  presentedTokenId: string,
+  refreshTtlSeconds: number,
+  now: string,
+  meta: RequestMeta,
+): Promise<{ session: SessionState; refreshTokenId: string; position: number }> {
   const refreshTokenId = deps.ids.uuid();
   const result = await handleCommand(
     deps,
     sessionDecider,
-    sessionStream(input.sessionId),
-    {
-      type: 'RotateRefreshToken',
-      presentedTokenId: input.presentedTokenId,
-      refreshTokenId,
-      expiresAt: new Date(Date.parse(now) + deps.refreshTtlSeconds * 1000).toISOString(),
-      now,
-    },
+    sessionStream(sessionId),
+    { type: 'RotateRefreshToken', presentedTokenId, refreshTokenId, expiresAt: new Date(Date.parse(now) + refreshTtlSeconds * 1000).toISOString(), now },
     meta,
   );
   if (result.state.revoked) throw new UnauthenticatedError('Refresh token was already used; the session is revoked', 'revoked');
-  return { user, session: result.state, refreshTokenId, position: result.position! };
+  return { session: result.state, refreshTokenId, position: result.position! };
 }
 
 export async function logout(deps: AuthDeps, input: { sessionId: string }, meta: RequestMeta): Promise<number | null> {

@@ -18,6 +18,7 @@ import { DuplicateError, InvalidCredentialsError, NotFoundError, Unauthenticated
 import type { PasswordHasher } from '../ports/password-hasher';
 import type { SecretBox } from '../ports/secret-box';
 import type { Totp } from '../ports/totp';
+import { rotateRefreshToken } from './auth';
 import type { RequestMeta } from './context';
 import { handleCommand, loadAggregate, type CommandResult } from './handle-command';
 import { lookupUnique, releaseUnique, reserveUnique } from './reservations';
@@ -270,22 +271,8 @@ export async function refreshPortalSession(
     await handleCommand(deps, sessionDecider, sessionStream(input.sessionId), { type: 'RevokeSession', reason: 'password_changed', now }, meta);
     throw new UnauthenticatedError('Session is no longer valid', 'revoked');
   }
-  const refreshTokenId = deps.ids.uuid();
-  const result = await handleCommand(
-    deps,
-    sessionDecider,
-    sessionStream(input.sessionId),
-    {
-      type: 'RotateRefreshToken',
-      presentedTokenId: input.presentedTokenId,
-      refreshTokenId,
-      expiresAt: new Date(Date.parse(now) + input.refreshTtlSeconds * 1000).toISOString(),
-      now,
-    },
-    meta,
-  );
-  if (result.state.revoked) throw new UnauthenticatedError('Refresh token was already used; the session is revoked', 'revoked');
-  return { account, session: result.state, refreshTokenId, rememberMe: input.rememberMe, position: result.position! };
+  const rotated = await rotateRefreshToken(deps, input.sessionId, input.presentedTokenId, input.refreshTtlSeconds, now, meta);
+  return { account, ...rotated, rememberMe: input.rememberMe };
 }
 
 export async function logoutPortal(deps: PortalCommandDeps, input: { sessionId: string }, meta: RequestMeta): Promise<number | null> {
