@@ -10,15 +10,18 @@
  *     on no read models, so start-up builds every read model from the whole log in one pass: a
  *     full rebuild of every projection (events/s reported). Then stopped and started again: the
  *     restart resumes from the stored checkpoints (time to /health 200 reported).
- *  3. autocannon, in this process, against: the bare handler; create and filtered list of service
- *     requests (document 001); create ticket and the ticket list with every documented filter,
- *     narrow and broad (document 000), and the other lists of document 000.
+ *  3. autocannon, in this process, against: the bare handler, and the same handler answering a
+ *     ticket-list page saved from the product (what sending that page costs with no other work);
+ *     create and filtered list of service requests (document 001); create ticket and the ticket
+ *     list with every documented filter, narrow and broad (document 000), and the other lists of
+ *     document 000.
  *  4. Projection lag (event to read model) under that load, from the runner's own measurement.
  *  5. A rebuild of each projection through the ops API (the live ones keep serving), events/s.
  *  6. Resident memory of the product process with everything loaded.
- *  7. Durable single-event appends per second on the SQLite store, and, when EMMETT_DIR points at
- *     an install of @event-driven-io/emmett-sqlite (see bench/emmett-append.ts), Emmett's rate
- *     measured the same way.
+ *  7. Durable single-event appends per second on the SQLite store, the disk's own floor for them
+ *     (bench/disk-floor.ts), and, when EMMETT_DIR points at an install of
+ *     @event-driven-io/emmett-sqlite (see bench/emmett-append.ts), Emmett's rate measured the
+ *     same way.
  *
  *  8. Documents 003 and 002 on data directories of their own (bench/inventory.ts: BENCH_DEVICES
  *     devices, default 100000; bench/billing.ts: BENCH_PELANGGAN pelanggan, default 100000, with
@@ -31,7 +34,7 @@
  * (optional: preload into that folder and keep it; when it already holds a log, skip the preload
  * and measure on that log, which is how one investigates a single figure without waiting again).
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type autocannon from 'autocannon';
@@ -39,6 +42,7 @@ import Database from 'better-sqlite3';
 import { runBillingBench } from './billing';
 import { BARE, killStarted, load as loadWith, PRODUCT, productEnv, rssMb, startProcess, table, waitHealthy, type LoadResult } from './harness';
 import { runInventoryBench } from './inventory';
+import { formatDiskFloor, measureDiskFloor } from './disk-floor';
 import { formatAppendBench, runAppendBench } from './event-store-append';
 import { formatEmmettBench, runEmmettBench } from './emmett-append';
 import { preload } from './preload';
@@ -123,6 +127,9 @@ async function benchIds(url: string, auth: Record<string, string>): Promise<Benc
  * Every documented filter of the ticket list (document 000), alone and combined, narrow (a few
  * matches) and broad (tens of thousands), each on page 3 with its total; and the other lists.
  */
+/** The list page the bare handler also answers, to show what serialising and sending it costs alone. */
+const SAVED_PAGE = '/api/tickets?status=closed&page=3&limit=20';
+
 function listScenarios(ids: BenchIds): Array<[string, string]> {
   const page = 'page=3&limit=20';
   const day = new Date(Date.now() - 120 * 86_400_000).toISOString().slice(0, 10);
@@ -201,10 +208,22 @@ async function main(): Promise<void> {
     const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
     const ids = await benchIds(server.url, auth);
     const customerId = ids.customer;
-    const bare = await startProcess(BARE, {});
+    // The same bare handler also answers a real page of the ticket list, saved from the product.
+    const pageDir = mkdtempSync(join(tmpdir(), 'isp-bench-page-'));
+    const pageFile = join(pageDir, 'page.json');
+    const pageText = await (await fetch(`${server.url}${SAVED_PAGE}`, { headers: auth })).text();
+    writeFileSync(pageFile, pageText);
+    const bare = await startProcess(BARE, { BARE_PAGE_FILE: pageFile });
 
     const results: LoadResult[] = [];
     results.push(await load('bare express handler', { url: `${bare.url}/` }));
+    results.push(
+      await load(`bare express handler answering a saved ticket-list page (${SAVED_PAGE}, ${Math.round(pageText.length / 1024)} KB), no other work`, {
+        url: `${bare.url}/page`,
+        duration: LIST_SECONDS,
+      }),
+    );
+    rmSync(pageDir, { recursive: true, force: true });
     results.push(
       await load('001 create service request (POST /api/services)', {
         url: `${server.url}/api/services`,
@@ -275,13 +294,17 @@ async function main(): Promise<void> {
     say('');
     const appends = await runAppendBench({ durationMs: 5000 });
     say(formatAppendBench(appends));
+    const floor = measureDiskFloor();
+    say(formatDiskFloor(floor));
     if (process.env.EMMETT_DIR) {
       say('');
       const emmett = await runEmmettBench({ emmettDir: process.env.EMMETT_DIR, durationMs: 5000 });
       say(formatEmmettBench(emmett));
       const ours = appends.scenarios.find((x) => x.writers === 1)!.eventsPerSecond;
       const theirs = emmett.scenarios.find((x) => x.writers === 1)!.eventsPerSecond;
-      say(`sequential single-event durable appends: ${ours} vs Emmett ${theirs} events/s = ${(ours / theirs).toFixed(1)}x`);
+      const times = (n: number) => `${(n / theirs).toFixed(1)}x`;
+      say(`sequential single-event durable appends: ${ours} vs Emmett ${theirs} events/s = ${times(ours)}`);
+      say(`  (the disk's floor above is ${times(floor.bareCommitsPerSecond)} Emmett's rate on a one-column table, ${times(floor.schemaCommitsPerSecond)} with the event store's schema)`);
     }
 
     // Documents 003 and 002 on data of their own, each against a bare handler of its own run.
