@@ -147,6 +147,10 @@ export const ticketsProjector: Projector = {
       { keys: { priority: 1, created_at: -1, number: -1 } },
       { keys: { type: 1, created_at: -1, number: -1 } },
       { keys: { technician_id: 1, created_at: -1, number: -1 } },
+      // A technician's tickets of one status (what they are working on now): without it the page
+      // walks every ticket the technician ever had to find the few in progress, and an empty
+      // answer walks them all (1,000 tickets: 0.55 ms of SQL against 0.05).
+      { keys: { technician_id: 1, status: 1, created_at: -1, number: -1 } },
       { keys: { customer_id: 1, created_at: -1, number: -1 } },
       { keys: { scheduled_at: 1, number: 1 } },
       // The SLA job: open, not yet breached tickets by deadline (breaches due, warnings due).
