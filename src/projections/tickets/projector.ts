@@ -152,6 +152,11 @@ export const ticketsProjector: Projector = {
       // answer walks them all (1,000 tickets: 0.55 ms of SQL against 0.05).
       { keys: { technician_id: 1, status: 1, created_at: -1, number: -1 } },
       { keys: { customer_id: 1, created_at: -1, number: -1 } },
+      // The same for a customer's tickets of one status (the portal's and the dispatcher's usual
+      // filter): a customer with 28,000 tickets and none closed took 23 ms of SQL for an empty
+      // page and as much for its total. Priority and type on a customer or a technician are still
+      // checked on the entity's tickets in order (docs/benchmarks.md).
+      { keys: { customer_id: 1, status: 1, created_at: -1, number: -1 } },
       { keys: { scheduled_at: 1, number: 1 } },
       // The SLA job: open, not yet breached tickets by deadline (breaches due, warnings due).
       { keys: { open: 1, overdue: 1, sla_deadline: 1 } },
