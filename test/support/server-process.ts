@@ -17,11 +17,12 @@ export interface ServerProcess {
 
 /**
  * Starts the real server process (`node dist/src/main.js`, as `npm start` does after building)
- * on a free port (PORT=0) and resolves once it logs where it listens.
+ * on a free port (PORT=0) and resolves once it logs where it listens. `nodeArgs` go to node
+ * before the entry (e.g. a --require hook).
  */
-export async function startServer(env: Record<string, string>, timeoutMs = 20_000): Promise<ServerProcess> {
+export async function startServer(env: Record<string, string>, timeoutMs = 20_000, nodeArgs: readonly string[] = []): Promise<ServerProcess> {
   if (!existsSync(SERVER_ENTRY)) throw new Error(`${SERVER_ENTRY} is missing: run \`npm run build\` (npm test does it first)`);
-  const proc = spawn(process.execPath, [SERVER_ENTRY], {
+  const proc = spawn(process.execPath, [...nodeArgs, SERVER_ENTRY], {
     env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

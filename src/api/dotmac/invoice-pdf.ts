@@ -1,7 +1,6 @@
 import { PassThrough, type Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import PDFDocument from 'pdfkit';
-import { pdfText } from '../technician-management/reports/pdf';
+import { newPdfDocument, pdfText } from '../technician-management/reports/pdf';
 import type { DotmacInvoiceDoc } from '../../projections/dotmac-invoices/projector';
 import { minorDigits } from './money';
 import { INVOICE_STATUS_004 } from './vocabulary';
@@ -49,7 +48,7 @@ const lastDay = (period: string): string => {
 export const servicePeriodOf = (given: string | null, period: string): string => given ?? `${period}-01 to ${lastDay(period)}`;
 
 export async function renderInvoicePdf(invoice: DotmacInvoiceDoc, parties: InvoicePdfParties, out: Writable): Promise<void> {
-  const doc = new PDFDocument({
+  const doc = newPdfDocument({
     size: 'A4',
     margin: MARGIN,
     info: { Title: `Invoice ${invoice.number}`, Author: parties.seller, CreationDate: parties.generatedAt, ModDate: parties.generatedAt },

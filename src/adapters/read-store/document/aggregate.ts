@@ -7,15 +7,7 @@
  * before the first stage that might write into its input ($set, $addFields, $unwind, ...) the
  * stream is deep-copied. Results are always deep-copied.
  */
-import { Aggregator } from 'mingo/aggregator';
-import { Context } from 'mingo/core';
-import { Lazy, type Iterator } from 'mingo/lazy';
-import * as accumulatorOperators from 'mingo/operators/accumulator';
-import * as expressionOperators from 'mingo/operators/expression';
-import * as pipelineOperators from 'mingo/operators/pipeline';
-import * as projectionOperators from 'mingo/operators/projection';
-import * as queryOperators from 'mingo/operators/query';
-import * as windowOperators from 'mingo/operators/window';
+import type { Iterator } from 'mingo/lazy';
 import type { AnyObject, Options, PipelineOperator } from 'mingo/types';
 import { cloneValue } from './clone';
 import { compileFilter, UnsupportedOperatorError, type Predicate } from './filter';
@@ -35,8 +27,39 @@ export interface AggregationEngine {
   run(input: Iterable<unknown>, pipeline: Pipeline): unknown[];
 }
 
+/**
+ * mingo's modules, required on the first aggregation instead of at import: they take about
+ * 150 ms to load, which every start of the server paid before it could answer /health.
+ */
+function loadMingo() {
+  return {
+    Aggregator: (require('mingo/aggregator') as typeof import('mingo/aggregator')).Aggregator,
+    Context: (require('mingo/core') as typeof import('mingo/core')).Context,
+    Lazy: (require('mingo/lazy') as typeof import('mingo/lazy')).Lazy,
+    accumulatorOperators: require('mingo/operators/accumulator') as typeof import('mingo/operators/accumulator'),
+    expressionOperators: require('mingo/operators/expression') as typeof import('mingo/operators/expression'),
+    pipelineOperators: require('mingo/operators/pipeline') as typeof import('mingo/operators/pipeline'),
+    projectionOperators: require('mingo/operators/projection') as typeof import('mingo/operators/projection'),
+    queryOperators: require('mingo/operators/query') as typeof import('mingo/operators/query'),
+    windowOperators: require('mingo/operators/window') as typeof import('mingo/operators/window'),
+  };
+}
+
 /** `resolveCollection` gives the documents of another collection, for $lookup. */
 export function createAggregationEngine(resolveCollection: (name: string) => PlainObject[]): AggregationEngine {
+  let ready: { run: AggregationEngine['run'] } | null = null;
+  return {
+    run(input: Iterable<unknown>, pipeline: Pipeline): unknown[] {
+      validate(pipeline);
+      ready ??= mingoEngine(resolveCollection);
+      return ready.run(input, pipeline);
+    },
+  };
+}
+
+function mingoEngine(resolveCollection: (name: string) => PlainObject[]): AggregationEngine {
+  const { Aggregator, Context, Lazy, accumulatorOperators, expressionOperators, pipelineOperators, projectionOperators, queryOperators, windowOperators } =
+    loadMingo();
   const $match = (coll: Iterator, expr: AnyObject, options: Options): Iterator => {
     let pred: Predicate;
     try {
@@ -67,7 +90,6 @@ export function createAggregationEngine(resolveCollection: (name: string) => Pla
 
   return {
     run(input: Iterable<unknown>, pipeline: Pipeline): unknown[] {
-      validate(pipeline);
       const firstWriter = pipeline.findIndex((stage) => !isReadOnly(stage));
       let stream: Iterator = Lazy(input);
       const head = firstWriter === -1 ? pipeline : pipeline.slice(0, firstWriter);
