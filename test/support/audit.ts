@@ -2,7 +2,8 @@ import type { TestApp, TestUser } from './test-app';
 
 /** Fixtures of the audit API tests (src/api/audit/): records made through the HTTP APIs, as users make them. */
 
-export const auth = (u: { token: string }) => ({ Authorization: `Bearer ${u.token}` });
+import { auth } from './test-app';
+export { auth };
 
 let customers = 0;
 

@@ -7,7 +7,8 @@ import { startTestApp, type TestApp, type TestUser } from './test-app';
  */
 export const CALLBACK_TOKEN = 'test-callback-token-0123456789';
 
-export const auth = (u: { token: string }) => ({ Authorization: `Bearer ${u.token}` });
+import { auth } from './test-app';
+export { auth };
 
 export function startBillingApp(env: Record<string, string> = {}, options: Parameters<typeof startTestApp>[1] = {}): Promise<TestApp> {
   return startTestApp({ XENDIT_CALLBACK_TOKEN: CALLBACK_TOKEN, BILLING_TIME_ZONE: 'Asia/Jakarta', ...env }, options);

@@ -3,7 +3,8 @@ import { payInvoice } from '../../src/commands/billing/invoices';
 import type { TestApp } from './test-app';
 
 /** Fixtures of document 004's admin API tests: customers and invoices made through the admin API, payments through the billing commands. */
-export const auth = (u: { token: string }) => ({ Authorization: `Bearer ${u.token}` });
+import { auth } from './test-app';
+export { auth };
 
 let n = 0;
 

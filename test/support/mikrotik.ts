@@ -10,7 +10,8 @@ import type { RouterOsStandIn } from './routeros-standin';
 
 /** Helpers for document 002's Mikrotik API tests: a bearer header, a server registered through HTTP pointing at a stand-in. */
 
-export const bearer = (u: { token: string }) => ({ Authorization: `Bearer ${u.token}` });
+import { auth as bearer } from './test-app';
+export { bearer };
 
 let counter = 0;
 

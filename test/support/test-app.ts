@@ -108,6 +108,18 @@ export async function startTestApp(
   };
 }
 
+/** The Authorization header of a signed-in user (every staff API test's requests). */
+export const auth = (u: { token: string }) => ({ Authorization: `Bearer ${u.token}` });
+/** A repair ticket opened through POST /api/tickets by `by` for `customerId`; its id. */
+export async function openRepairTicket(t: TestApp, by: { token: string }, customerId: string): Promise<string> {
+  const res = await t.http
+    .post('/api/tickets')
+    .set(auth(by))
+    .send({ customer_id: customerId, type: 'repair', priority: 'normal', title: 'Slow line', description: 'Slow since Monday', location: { lat: -6.2, lng: 106.8 } });
+  if (res.status !== 201) throw new Error(`ticket fixture: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.data.ticket.id as string;
+}
+
 let customerCounter = 0;
 
 /**
@@ -123,7 +135,7 @@ export async function customerWithLogin(
   const email = `pelanggan.${customerCounter}@example.com`;
   const res = await t.http
     .post('/api/customers')
-    .set({ Authorization: `Bearer ${by.token}` })
+    .set(auth(by))
     .send({
       full_name: `Pelanggan ${customerCounter}`,
       phone: `0813${String(customerCounter).padStart(8, '0')}`,

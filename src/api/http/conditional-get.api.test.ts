@@ -1,6 +1,4 @@
-import { customerWithLogin, startTestApp, type TestApp, type TestUser } from '../../../test/support/test-app';
-
-const auth = (u: { token: string }) => ({ Authorization: `Bearer ${u.token}` });
+import { auth, customerWithLogin, openRepairTicket, startTestApp, type TestApp, type TestUser } from '../../../test/support/test-app';
 
 /**
  * Use case: a browser (or any HTTP cache) sends back the ETag it was given as If-None-Match. A
@@ -20,12 +18,7 @@ describe('conditional GET of an aggregate read', () => {
 
   it('answers a ticket in full to If-None-Match with its ETag, after its customer was renamed', async () => {
     const { customerId } = await customerWithLogin(t, manager);
-    const created = await t.http
-      .post('/api/tickets')
-      .set(auth(manager))
-      .send({ customer_id: customerId, type: 'repair', priority: 'normal', title: 'Slow line', description: 'Slow since Monday', location: { lat: -6.2, lng: 106.8 } });
-    expect(created.status).toBe(201);
-    const id = created.body.data.ticket.id as string;
+    const id = await openRepairTicket(t, manager, customerId);
 
     const first = await t.http.get(`/api/tickets/${id}`).set(auth(manager));
     expect(first.status).toBe(200);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHttpApp } from '../http-app';
-import { startTestApp, customerWithLogin, type TestApp, type TestUser } from '../../../test/support/test-app';
+import { auth, startTestApp, customerWithLogin, type TestApp, type TestUser } from '../../../test/support/test-app';
 import request from 'supertest';
 import { RouterOsStandIn } from '../../../test/support/routeros-standin';
 import { provisionablePelanggan } from '../../../test/support/mikrotik';
@@ -23,7 +23,6 @@ import { HTTP_METHODS, type OpenApiDocument, type OperationObject, type Paramete
  */
 
 type Json = unknown;
-const auth = (u: { token: string }) => ({ Authorization: `Bearer ${u.token}` });
 const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64, 7)]);
 
 /** Resolves a local JSON pointer (#/components/schemas/X) in the document. */

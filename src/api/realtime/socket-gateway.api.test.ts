@@ -1,5 +1,5 @@
 import { io as connect, type Socket } from 'socket.io-client';
-import { customerWithLogin, startTestApp, type TestApp, type TestUser } from '../../../test/support/test-app';
+import { auth, customerWithLogin, startTestApp, type TestApp, type TestUser } from '../../../test/support/test-app';
 
 /**
  * socket.io (document 000 "WebSocket Events") on the real HTTP server of the whole product,
@@ -17,8 +17,6 @@ interface Client {
   received: Received;
   next(name: string, predicate?: (payload: any) => boolean, timeoutMs?: number): Promise<any>;
 }
-
-const auth = (u: { token: string }) => ({ Authorization: `Bearer ${u.token}` });
 
 describe('socket.io gateway (document 000)', () => {
   let t: TestApp;

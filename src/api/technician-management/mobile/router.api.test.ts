@@ -1,7 +1,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Role } from '../../../domain/user';
-import { customerWithLogin, startTestApp, type TestApp, type TestUser } from '../../../../test/support/test-app';
+import { auth, customerWithLogin, startTestApp, type TestApp, type TestUser } from '../../../../test/support/test-app';
 import { ALL_ROLES } from '../permissions';
 import { MOBILE_PERMISSIONS } from './permissions';
 import { decodeSyncToken, encodeSyncToken } from './sync-token';
@@ -13,7 +13,6 @@ import { decodeSyncToken, encodeSyncToken } from './sync-token';
  */
 
 type Caller = { token: string; userId: string };
-const auth = (u: { token: string }) => ({ Authorization: `Bearer ${u.token}` });
 const UNKNOWN = '7d0c3c53-0000-4000-8000-000000000000';
 const DEVICE = { platform: 'android', version: '1.4.2', device_id: 'pixel-7-abc' };
 const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(200, 7)]);

@@ -1,7 +1,7 @@
 import type { Role } from '../../../domain/user';
 import { runSlaJob } from '../../../jobs/sla';
 import { notificationStream } from '../../../domain/notification';
-import { customerWithLogin, startTestApp, type TestApp, type TestUser } from '../../../../test/support/test-app';
+import { auth, customerWithLogin, startTestApp, type TestApp, type TestUser } from '../../../../test/support/test-app';
 import { ALL_ROLES, OPERATIONAL_ROLES } from '../permissions';
 import { NOTIFICATION_PERMISSIONS } from './permissions';
 
@@ -12,7 +12,6 @@ import { NOTIFICATION_PERMISSIONS } from './permissions';
  */
 
 type Caller = { token: string; userId: string };
-const auth = (u: { token: string }) => ({ Authorization: `Bearer ${u.token}` });
 const UNKNOWN = '7d0c3c53-0000-4000-8000-000000000000';
 
 interface NotificationBody {

@@ -3,12 +3,10 @@ import { parse } from 'csv-parse/sync';
 import type { Response } from 'supertest';
 import { runSlaJob } from '../../../jobs/sla';
 import { TICKET_REPORT_COLUMNS } from '../../../projections/reports/queries';
-import { startTestApp, type TestApp, type TestUser } from '../../../../test/support/test-app';
+import { auth, startTestApp, type TestApp, type TestUser } from '../../../../test/support/test-app';
 import { ALL_ROLES } from '../permissions';
 import { csvCell } from './csv';
 import { PDF_LAYOUT, ticketsPdfPageCount } from './pdf';
-
-const auth = (u: { token: string }) => ({ Authorization: `Bearer ${u.token}` });
 
 /** Collects a binary body (PDF) into a Buffer (supertest's parser for Node responses). */
 function binary(res: NodeJS.ReadableStream, done: (err: Error | null, body: Buffer) => void): void {

@@ -1,6 +1,4 @@
-import { customerWithLogin, startTestApp, type TestApp, type TestUser } from '../../../../test/support/test-app';
-
-const auth = (u: { token: string }) => ({ Authorization: `Bearer ${u.token}` });
+import { auth, customerWithLogin, openRepairTicket, startTestApp, type TestApp, type TestUser } from '../../../../test/support/test-app';
 
 /**
  * Use case: staff mark a comment internal (`is_internal: true`, for document 004) on document
@@ -19,12 +17,7 @@ describe('internal ticket comments (document 000 with 004 is_internal)', () => {
 
   it('keeps internal comments from the customer, shows them to staff', async () => {
     const { customerId, user: customer } = await customerWithLogin(t, manager);
-    const created = await t.http
-      .post('/api/tickets')
-      .set(auth(manager))
-      .send({ customer_id: customerId, type: 'repair', priority: 'normal', title: 'Slow line', description: 'Slow since Monday', location: { lat: -6.2, lng: 106.8 } });
-    expect(created.status).toBe(201);
-    const id = created.body.data.ticket.id as string;
+    const id = await openRepairTicket(t, manager, customerId);
     expect((await t.http.post(`/api/tickets/${id}/comments`).set(auth(manager)).send({ comment: 'We are on it' })).status).toBe(201);
     const internal = await t.http.post(`/api/tickets/${id}/comments`).set(auth(manager)).send({ comment: 'Suspect the customer resold the line', is_internal: true });
     expect(internal.status).toBe(201);

@@ -4,11 +4,10 @@ import { handleCommand } from '../../../commands/handle-command';
 import { ticketStream } from '../../../domain/ticket';
 import { userDecider, userStream, type Role } from '../../../domain/user';
 import { runSlaJob } from '../../../jobs/sla';
-import { startTestApp, type TestApp, type TestUser } from '../../../../test/support/test-app';
+import { auth, startTestApp, type TestApp, type TestUser } from '../../../../test/support/test-app';
 import { ALL_ROLES, OPERATIONAL_ROLES } from '../permissions';
 
 type Token = { token: string; userId: string };
-const auth = (u: { token: string }) => ({ Authorization: `Bearer ${u.token}` });
 const UNKNOWN = '7d0c3c53-0000-4000-8000-000000000000';
 const T0 = '2026-01-15T12:00:00.000Z';
 const at = (hours: number) => new Date(Date.parse(T0) + hours * 3_600_000).toISOString();

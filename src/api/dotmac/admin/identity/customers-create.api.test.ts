@@ -1,4 +1,4 @@
-import { startTestApp, type TestApp, type TestUser } from '../../../../../test/support/test-app';
+import { auth, startTestApp, type TestApp, type TestUser } from '../../../../../test/support/test-app';
 import type { Role } from '../../../../domain/user';
 import { allows } from '../permissions';
 
@@ -10,8 +10,7 @@ import { allows } from '../permissions';
 describe('POST /api/v1/identity/customers (document 004)', () => {
   let t: TestApp;
   let cs: TestUser;
-  const auth = (u: { token: string }) => ({ Authorization: `Bearer ${u.token}` });
-  let n = 0;
+    let n = 0;
   const body = (over: Record<string, unknown> = {}) => {
     n++;
     return {

@@ -1,4 +1,4 @@
-import { startTestApp, type TestApp, type TestUser } from '../../../../../test/support/test-app';
+import { auth, startTestApp, type TestApp, type TestUser } from '../../../../../test/support/test-app';
 import type { Role } from '../../../../domain/user';
 import { allows } from '../permissions';
 
@@ -6,8 +6,7 @@ import { allows } from '../permissions';
 describe('GET /api/v1/identity/customers (document 004)', () => {
   let t: TestApp;
   let cs: TestUser;
-  const auth = (u: { token: string }) => ({ Authorization: `Bearer ${u.token}` });
-  const list = (q = '') => t.http.get(`/api/v1/identity/customers${q}`).set(auth(cs));
+    const list = (q = '') => t.http.get(`/api/v1/identity/customers${q}`).set(auth(cs));
   const numbers = (res: { body: { data: { customers: Array<{ customer_number: string }> } } }) => res.body.data.customers.map((c) => c.customer_number);
   const create = async (first: string, type: string, email: string) => {
     t.clock.advance(1000);

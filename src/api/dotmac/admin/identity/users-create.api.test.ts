@@ -1,4 +1,4 @@
-import { startTestApp, type TestApp, type TestUser } from '../../../../../test/support/test-app';
+import { auth, startTestApp, type TestApp, type TestUser } from '../../../../../test/support/test-app';
 import type { Role } from '../../../../domain/user';
 import { allows } from '../permissions';
 
@@ -7,8 +7,7 @@ describe('POST /api/v1/identity/users (document 004)', () => {
   let t: TestApp;
   let admin: TestUser;
   let superAdmin: TestUser;
-  const auth = (u: { token: string }) => ({ Authorization: `Bearer ${u.token}` });
-  let n = 0;
+    let n = 0;
   const body = (over: Record<string, unknown> = {}) => {
     n++;
     return { username: `new_user${n}`, email: `user${n}@isp.com`, password: 'secure_password', first_name: 'John', last_name: 'Doe', roles: ['support'], phone: '+1-555-0123', timezone: 'America/New_York', ...over };

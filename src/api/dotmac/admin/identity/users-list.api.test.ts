@@ -1,4 +1,4 @@
-import { startTestApp, type TestApp, type TestUser } from '../../../../../test/support/test-app';
+import { auth, startTestApp, type TestApp, type TestUser } from '../../../../../test/support/test-app';
 import type { Role } from '../../../../domain/user';
 import { allows } from '../permissions';
 
@@ -7,8 +7,7 @@ describe('GET /api/v1/identity/users (document 004)', () => {
   let t: TestApp;
   let admin: TestUser;
   let root: TestUser;
-  const auth = (u: { token: string }) => ({ Authorization: `Bearer ${u.token}` });
-  const list = (q = '') => t.http.get(`/api/v1/identity/users${q}`).set(auth(admin));
+    const list = (q = '') => t.http.get(`/api/v1/identity/users${q}`).set(auth(admin));
   const ids = (res: { body: { data: { users: Array<{ id: string }> } } }) => res.body.data.users.map((u) => u.id);
 
   let support: string;

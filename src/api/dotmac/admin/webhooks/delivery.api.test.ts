@@ -1,6 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startTestApp, type TestApp, type TestUser } from '../../../../../test/support/test-app';
+import { auth, startTestApp, type TestApp, type TestUser } from '../../../../../test/support/test-app';
 import { verify } from '../../../../reactors/webhooks/signature';
 
 /**
@@ -12,8 +12,6 @@ import { verify } from '../../../../reactors/webhooks/signature';
  */
 
 const SECRET = 'receiver_secret_value';
-const auth = (u: { token: string }) => ({ Authorization: `Bearer ${u.token}` });
-
 interface Received {
   headers: IncomingHttpHeaders;
   body: string;

@@ -1,4 +1,4 @@
-import { startTestApp, type TestApp, type TestUser } from '../../../../../test/support/test-app';
+import { auth, startTestApp, type TestApp, type TestUser } from '../../../../../test/support/test-app';
 import type { Role } from '../../../../domain/user';
 import { allows } from '../permissions';
 
@@ -8,7 +8,6 @@ import { allows } from '../permissions';
  * loopback and link-local targets refused unless allowed) and the role matrix.
  */
 
-const auth = (u: { token: string }) => ({ Authorization: `Bearer ${u.token}` });
 const ALL_ROLES: Role[] = ['super_admin', 'manager', 'supervisor', 'customer_service', 'technician', 'customer', 'auditor'];
 
 describe('Webhooks API: managing endpoints (document 004)', () => {
