@@ -89,8 +89,8 @@ describe('portal services and usage', () => {
     for (const path of [`/${other.subscriptionId}/usage`, '/999999/usage', '/abc/usage']) {
       const res = await get(path);
       expect({ path, status: res.status }).toEqual({ path, status: 404 });
-      expect(res.body.error.code).toBe('RESOURCE_NOT_FOUND');
-      expect(JSON.stringify(res.body)).not.toContain('999');
+      // The whole error: nothing of the service, nor the id asked for, is echoed back.
+      expect(res.body.error).toEqual({ code: 'RESOURCE_NOT_FOUND', message: expect.stringMatching(/^(Service|Resource) not found$/), details: {} });
     }
   });
 });
