@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
@@ -42,6 +42,7 @@ import { projectorLags } from './projections/engine/projector-lag';
 import { createMetrics } from './api/metrics/metrics';
 import { instrumentEventStore } from './adapters/event-store/instrumented';
 import { acquireDataDirLock, type DataDirLock } from './adapters/data-dir-lock';
+import { createUuidV7Generator } from './adapters/ids/uuid-v7';
 import { createJobScheduler, type JobScheduler } from './jobs';
 import { billingApiSettings, billingCommandSettings } from './billing-wiring';
 import { dotmacApiSettings, dotmacCommandSettings } from './dotmac-wiring';
@@ -123,7 +124,7 @@ const memoryAdapter = () => require('./adapters/read-store/memory/memory-read-st
 export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
   const logger = overrides.logger ?? silentLogger;
   const clock = overrides.clock ?? systemClock;
-  const ids = overrides.ids ?? { uuid: randomUUID };
+  const ids = overrides.ids ?? createUuidV7Generator();
   const dataDir = resolve(config.DATA_DIR);
   mkdirSync(dataDir, { recursive: true });
 
