@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay, performance, type EventLoopUtilization } from 'node:perf_hooks';
 import { openSqliteEventStore } from '../src/adapters/event-store/sqlite';
+import { createUuidV7Generator } from '../src/adapters/ids/uuid-v7';
 import type { NewEvent } from '../src/ports/event-store';
 
 /**
@@ -56,9 +57,12 @@ export interface AppendBenchResult {
   scenarios: AppendBenchScenario[];
 }
 
+/** Event ids as the product makes them (time-ordered). */
+const eventIds = createUuidV7Generator();
+
 function benchEvent(writer: number, revision: number): NewEvent {
   return {
-    id: randomUUID(),
+    id: eventIds.uuid(),
     type: 'TicketCommentAdded',
     data: {
       ticketId: `TKT-${writer.toString().padStart(6, '0')}`,
