@@ -69,4 +69,18 @@ describe('copies', () => {
     expect(full.a).not.toBe(doc.a);
     expect(() => compileProjection({ a: 1, z: 0 })).toThrow(/mix/);
   });
+
+  it('excludes whole top-level fields into a deep copy that keeps the field order', () => {
+    const when = new Date(5);
+    const doc = { _id: 'x', a: { b: [1, { c: 2 }] }, comments: [{ t: 'hi' }], at: when, history: [], n: null, z: 0 };
+    const out = compileProjection({ comments: 0, history: 0 })(doc);
+    expect(Object.keys(out)).toEqual(['_id', 'a', 'at', 'n', 'z']);
+    expect(out).toEqual({ _id: 'x', a: { b: [1, { c: 2 }] }, at: new Date(5), n: null, z: 0 });
+    expect(out.a).not.toBe(doc.a);
+    expect((out.a as { b: unknown[] }).b[1]).not.toBe(doc.a.b[1]);
+    expect(out.at).not.toBe(when);
+    // Five fields go the general way, with the same answer.
+    expect(compileProjection({ a: 0, comments: 0, at: 0, history: 0, n: 0 })(doc)).toEqual({ _id: 'x', z: 0 });
+    expect(compileProjection({ _id: 0, a: 0, comments: 0, at: 0 })(doc)).toEqual({ history: [], n: null, z: 0 });
+  });
 });
