@@ -142,6 +142,7 @@ function listScenarios(ids: BenchIds): Array<[string, string]> {
     ['000 ticket list, status=new&priority=high&customer_id=<skewed customer> (broad)', `/api/tickets?status=new&priority=high&customer_id=${ids.bigCustomer}&${page}`],
     ['000 ticket list, customer_id=<skewed customer> (broad)', `/api/tickets?customer_id=${ids.bigCustomer}&${page}`],
     ['000 ticket list, customer_id=<skewed customer>&status=closed (none of its tickets)', `/api/tickets?customer_id=${ids.bigCustomer}&status=closed&page=1&limit=20`],
+    ['000 ticket list, customer_id=<skewed customer>&priority=low (100 of its tickets, its oldest)', `/api/tickets?customer_id=${ids.bigCustomer}&priority=low&page=2&limit=20`],
     ['000 ticket list, customer_id=<ordinary customer> (narrow)', `/api/tickets?customer_id=${ids.customer}&page=1&limit=20`],
     ['000 ticket list, technician_id', `/api/tickets?technician_id=${ids.technician}&${page}`],
     ['000 ticket list, status=in_progress&technician_id', `/api/tickets?status=in_progress&technician_id=${ids.technician}&page=1&limit=20`],

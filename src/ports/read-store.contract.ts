@@ -507,6 +507,28 @@ export function readStoreContract(adapterName: string, setup: () => Promise<Read
         expect(await c.countDocuments({ status: 'open' })).toBe(1);
       });
 
+      it('dropIndexes drops indexes by name, skips names of none, and frees a unique key', async () => {
+        const c = fresh();
+        await c.createIndexes([{ keys: { status: 1, created_at: -1 } }, { keys: { email: 1 }, unique: true }, { keys: { n: 1 }, name: 'by_n' }]);
+        await c.insertOne({ _id: 'a', status: 'open', email: 'a@x', n: 1, created_at: 1 });
+        await expect(c.insertOne({ _id: 'b', email: 'a@x' })).rejects.toBeInstanceOf(DuplicateKeyError);
+        await c.dropIndexes(['email_1', 'by_n', 'no_such_index']);
+        await c.dropIndexes(['email_1']);
+        const neverMade = freshName('never-made');
+        await store.collection(neverMade).dropIndexes(['status_1']);
+        expect(await store.listCollections()).not.toContain(neverMade);
+        await c.insertOne({ _id: 'b', status: 'open', email: 'a@x', n: 2, created_at: 2 });
+        expect(await c.find({ status: 'open' }, { sort: { created_at: -1 } })).toEqual([
+          { _id: 'b', status: 'open', email: 'a@x', n: 2, created_at: 2 },
+          { _id: 'a', status: 'open', email: 'a@x', n: 1, created_at: 1 },
+        ]);
+        // The index still declared keeps working, and a dropped one can be declared again.
+        expect(await c.countDocuments({ n: 2 })).toBe(1);
+        await expect(c.createIndexes([{ keys: { email: 1 }, unique: true }])).rejects.toBeInstanceOf(DuplicateKeyError);
+        await c.createIndexes([{ keys: { n: 1 }, name: 'by_n' }]);
+        expect(await c.countDocuments({ n: 1 })).toBe(1);
+      });
+
       it('a unique index rejects a taken key on insert, update and upsert, leaving data unchanged', async () => {
         const c = fresh();
         await c.createIndexes([{ keys: { email: 1 }, unique: true }]);

@@ -50,6 +50,9 @@ export interface Collection<T extends Doc = Doc> {
   readonly name: string;
   /** Idempotent: creating an index that exists is a no-op. */
   createIndexes(specs: readonly IndexSpec[]): Promise<void>;
+  /** Drops the indexes of these names (as created: given, or the keys joined); a name that
+   * names no index is skipped. For indexes an earlier version of the code declared. */
+  dropIndexes(names: readonly string[]): Promise<void>;
   /** Throws DuplicateKeyError when _id or a unique index key is taken. */
   insertOne(doc: T): Promise<void>;
   insertMany(docs: readonly T[]): Promise<void>;

@@ -368,6 +368,15 @@ export async function startFakeMongo(options: FakeMongoOptions = {}): Promise<Fa
         }
         return { ok: 1 };
       }
+      case 'dropindexes': {
+        if (!(await s.listCollections()).includes(coll())) return nsNotFound();
+        const index = String(body.index);
+        if (!s.collection(coll()).indexSpecs().some((spec) => spec.name === index)) {
+          return { ok: 0, code: 27, codeName: 'IndexNotFound', errmsg: `index not found with name [${index}]` };
+        }
+        await s.collection(coll()).dropIndexes([index]);
+        return { ok: 1 };
+      }
       case 'listindexes': {
         if (!(await s.listCollections()).includes(coll())) return nsNotFound();
         const indexes = s.collection(coll()).indexSpecs().map((spec) => ({ v: 2, key: spec.keys, name: spec.name, ...(spec.unique ? { unique: true } : {}) }));

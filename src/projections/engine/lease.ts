@@ -309,6 +309,7 @@ export function fenceReadStore(store: ReadStore, writable: () => boolean, leaseN
       return {
         name: inner.name,
         createIndexes: (specs) => write(() => inner.createIndexes(specs)),
+        dropIndexes: (names) => write(() => inner.dropIndexes(names)),
         insertOne: (doc) => write(() => inner.insertOne(doc)),
         insertMany: (docs) => write(() => inner.insertMany(docs)),
         findOne: (filter, options) => inner.findOne(filter, options),
@@ -326,6 +327,7 @@ export function fenceReadStore(store: ReadStore, writable: () => boolean, leaseN
     return {
       name: inner.name,
       createIndexes: (specs) => write(() => inner.createIndexes(specs)),
+      dropIndexes: (names) => write(() => inner.dropIndexes(names)),
       insertOne: (doc) => write(() => inner.insertOne({ ...doc, [TERM_FIELD]: term() })),
       insertMany: (docs) =>
         write(() => {

@@ -33,6 +33,12 @@ export interface Projector {
   version?: number;
   handles: readonly string[];
   collections: Record<string, readonly IndexSpec[]>;
+  /**
+   * Names of indexes an earlier version of this code declared on its collections and no longer
+   * does, by collection: dropped at start, after the declared ones are made, so a replaced index
+   * stops costing every write. The documents do not change, so no rebuild is needed.
+   */
+  retiredIndexes?: Record<string, readonly string[]>;
   apply(event: ProjectedEvent, ctx: ProjectorContext): Promise<void>;
 }
 

@@ -102,6 +102,13 @@ describe('ProjectionRunner', () => {
     expect((await reads.collection('counters').findOne({ _id: 'k' }))?.total).toBe(11);
   });
 
+  it('drops at start the indexes a projector retired, after making the ones it declares', async () => {
+    await reads.collection('counters').createIndexes([{ keys: { total: 1 } }, { keys: { name: 1 } }]);
+    await runner([{ ...counters, retiredIndexes: { counters: ['total_1', 'name_1', 'never_made_1'] } }]).start();
+    const names = (reads as ReturnType<typeof createMemoryReadStore>).collection('counters').indexSpecs().map((s) => s.name);
+    expect(names).toEqual(['_id_', 'total_-1']);
+  });
+
   it('is idempotent: events redelivered after a lost checkpoint change nothing', async () => {
     for (let i = 0; i < 10; i++) await count(store, 'k', 2);
     const first = runner();

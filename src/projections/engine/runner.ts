@@ -143,6 +143,9 @@ export class ProjectionRunner {
     // Every declared index exists from the start (on SQLite, adding key columns later would
     // rewrite the table; MongoDB maintains them through a replay at little cost).
     await createIndexes(readStore, this.projectors, () => true);
+    for (const p of this.projectors) {
+      for (const [name, retired] of Object.entries(p.retiredIndexes ?? {})) await readStore.collection(name).dropIndexes(retired);
+    }
     const stored = await readStore.collection<CheckpointDoc>(CHECKPOINTS).find({});
     const byName = new Map(stored.map((d) => [d._id, d]));
     for (const p of this.projectors) {

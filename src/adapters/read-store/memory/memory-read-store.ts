@@ -133,6 +133,11 @@ export function createMemoryReadStore(options: { newId?: IdGenerator } = {}): Me
           st.indexes.push(ix);
         }
       },
+      async dropIndexes(names: readonly string[]): Promise<void> {
+        open();
+        const st = states.get(name);
+        if (st) st.indexes = st.indexes.filter((i) => !names.includes(i.name));
+      },
       async insertOne(doc: T): Promise<void> {
         insert(doc);
       },

@@ -227,6 +227,20 @@ class MongoCollectionHandle<T extends Doc> implements Collection<T> {
     await this.run((c) => c.createIndexes(descriptions));
   }
 
+  async dropIndexes(names: readonly string[]): Promise<void> {
+    for (const name of names) {
+      await this.run(async (c) => {
+        try {
+          await c.dropIndex(name);
+        } catch (err) {
+          // IndexNotFound (27) or NamespaceNotFound (26): nothing to drop.
+          const code = (err as { code?: unknown }).code;
+          if (code !== 27 && code !== 26) throw err;
+        }
+      });
+    }
+  }
+
   async insertOne(doc: T): Promise<void> {
     const copy = withId(doc, this.newId);
     await this.write((c, bound) => c.insertOne(copy, bound));

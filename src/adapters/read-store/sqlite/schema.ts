@@ -183,6 +183,15 @@ export class CollectionSchema {
     this.db.exec(`CREATE INDEX IF NOT EXISTS ${q(`${this.table}:${ix.name}${ix.unique ? ':q' : ''}`)} ON ${this.table} (${cols(false)})`);
   }
 
+  /** Drops a declared index; its key columns stay (other indexes may name them). Statements
+   * are prepared again, since their plans may have used it. */
+  dropSqlIndex(ix: StoredIndex): void {
+    this.db.exec(`DROP INDEX IF EXISTS ${q(`${this.table}:${ix.name}`)}`);
+    this.db.exec(`DROP INDEX IF EXISTS ${q(`${this.table}:${ix.name}:q`)}`);
+    this.indexes = this.indexes.filter((i) => i !== ix);
+    this.layoutVersion++;
+  }
+
   dropTables(): void {
     this.db.exec(`DROP TABLE IF EXISTS ${this.table}`);
     this.db.exec(`DROP TABLE IF EXISTS ${this.sideTable}`);

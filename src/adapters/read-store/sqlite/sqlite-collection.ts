@@ -79,6 +79,17 @@ export class SqliteCollection<T extends Doc = Doc> implements Collection<T> {
     });
   }
 
+  async dropIndexes(names: readonly string[]): Promise<void> {
+    this.store.atomically(() => {
+      const rows = this.store.rowsFor(this.name);
+      const gone = rows?.schema.indexes.filter((ix) => names.includes(ix.name)) ?? [];
+      if (rows === undefined || gone.length === 0) return;
+      this.store.uow?.flush(rows);
+      for (const ix of gone) rows.schema.dropSqlIndex(ix);
+      rows.schema.save();
+    });
+  }
+
   async insertOne(doc: T): Promise<void> {
     this.store.write(() => this.insertSync(doc));
   }
