@@ -46,6 +46,9 @@ async function pool(count: number, concurrency: number, work: (i: number) => Pro
   );
 }
 
+/** The login of the preload's technician number i (0-based). */
+export const technicianLogin = (i: number) => ({ email: `tech${i}@bench.example`, password: 'bench-password' });
+
 export async function preload(dataDir: string, plan: PreloadPlan, onProgress: (line: string) => void): Promise<PreloadResult> {
   const eventStore = openSqliteEventStore({ filename: join(dataDir, 'events.db') });
   // A clock that moves a little with every command, so timestamps spread over time as in real use.
@@ -92,7 +95,7 @@ export async function preload(dataDir: string, plan: PreloadPlan, onProgress: (l
   await pool(plan.technicians, 8, async (i) => {
     const { userId } = await registerUser(
       deps,
-      { email: `tech${i}@bench.example`, password: 'bench-password', role: 'technician', profile: { full_name: `Teknisi ${i}`, phone: `0812${i}` } },
+      { ...technicianLogin(i), role: 'technician', profile: { full_name: `Teknisi ${i}`, phone: `0812${i}` } },
       meta(),
     );
     technicians.push(userId);

@@ -45,7 +45,7 @@ import { runInventoryBench } from './inventory';
 import { formatDiskFloor, measureDiskFloor } from './disk-floor';
 import { formatAppendBench, runAppendBench } from './event-store-append';
 import { formatEmmettBench, runEmmettBench } from './emmett-append';
-import { preload } from './preload';
+import { preload, technicianLogin } from './preload';
 
 const TICKETS = Number(process.env.BENCH_TICKETS ?? 100_000);
 const SKEWED = Number(process.env.BENCH_SKEWED ?? 20_000);
@@ -258,6 +258,19 @@ async function main(): Promise<void> {
     for (const [name, path] of listScenarios(ids)) {
       results.push(await load(name, { url: `${server.url}${path}`, headers: auth, duration: LIST_SECONDS }));
     }
+    // A technician's own notifications (2,000 in the preload: assigned, status changed), by a type they never get.
+    const technician = await json<{ token: string }>(`${server.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(technicianLogin(1)),
+    });
+    results.push(
+      await load("000 notification list of a technician, type=ticket_comment (none of their 2,000)", {
+        url: `${server.url}/api/notifications?type=ticket_comment&page=1&limit=20`,
+        headers: { authorization: `Bearer ${technician.token}` },
+        duration: LIST_SECONDS,
+      }),
+    );
     const base = results[0]!.rps;
     say('');
     table(results, base, say);

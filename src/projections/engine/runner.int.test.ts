@@ -109,6 +109,24 @@ describe('ProjectionRunner', () => {
     expect(names).toEqual(['_id_', 'total_-1']);
   });
 
+  it("leaves a replaced version's collections as they are: its rebuild brings the new indexes", async () => {
+    for (let i = 0; i < 20; i++) await count(store, `k${i % 3}`);
+    const first = runner();
+    await first.start();
+    await first.whenCaughtUp();
+    await first.stop();
+    const v2: Projector = { ...counters, version: 2, collections: { counters: [{ keys: { total: -1, name: 1 } }] }, retiredIndexes: { counters: ['total_-1'] } };
+    const second = runner([v2]);
+    await second.start();
+    await second.whenCaughtUp();
+    const specs = () => (reads as ReturnType<typeof createMemoryReadStore>).collection('counters').indexSpecs().map((s) => s.name);
+    expect(second.staleVersions()).toEqual([v2]);
+    expect(specs()).toEqual(['_id_', 'total_-1']);
+    await rebuildProjector({ eventStore: store, readStore: reads, runner: second, projector: v2, pageSize: 64 });
+    expect(second.staleVersions()).toEqual([]);
+    expect(specs()).toEqual(['_id_', 'total_-1_name_1']);
+  });
+
   it('is idempotent: events redelivered after a lost checkpoint change nothing', async () => {
     for (let i = 0; i < 10; i++) await count(store, 'k', 2);
     const first = runner();

@@ -140,12 +140,6 @@ export class ProjectionRunner {
 
   async start(): Promise<void> {
     const { readStore } = this.options;
-    // Every declared index exists from the start (on SQLite, adding key columns later would
-    // rewrite the table; MongoDB maintains them through a replay at little cost).
-    await createIndexes(readStore, this.projectors, () => true);
-    for (const p of this.projectors) {
-      for (const [name, retired] of Object.entries(p.retiredIndexes ?? {})) await readStore.collection(name).dropIndexes(retired);
-    }
     const stored = await readStore.collection<CheckpointDoc>(CHECKPOINTS).find({});
     const byName = new Map(stored.map((d) => [d._id, d]));
     for (const p of this.projectors) {
@@ -154,6 +148,16 @@ export class ProjectionRunner {
       // A projector that never ran builds its documents with the code's version from the start.
       this.versions.set(p.name, checkpoint ? (checkpoint.version ?? 1) : versionOf(p));
       this.applied.set(p.name, 0);
+    }
+    // Every declared index exists from the start (on SQLite, adding key columns later would
+    // rewrite the table; MongoDB maintains them through a replay at little cost), and retired
+    // ones are dropped. Not on the collections of a version that is about to be replaced: its
+    // rebuild makes the new version's tables with their indexes beside it, and changing the
+    // old ones first (a new key column rewrites a SQLite table) would only delay the start.
+    const current = this.projectors.filter((p) => this.versions.get(p.name) === versionOf(p));
+    await createIndexes(readStore, current, () => true);
+    for (const p of current) {
+      for (const [name, retired] of Object.entries(p.retiredIndexes ?? {})) await readStore.collection(name).dropIndexes(retired);
     }
     this.position = Math.min(...this.projectors.map((p) => this.checkpoints.get(p.name)!), Infinity);
     if (!Number.isFinite(this.position)) this.position = 0;

@@ -69,6 +69,8 @@ const NOTIFYING: ReadonlySet<string> = new Set([
  */
 export const notificationsProjector: Projector = {
   name: 'notifications',
+  // 2: the (user_id, type) index, whose key column needs the table built anew.
+  version: 2,
   handles: [
     'TicketCreated',
     'TicketUpdated',
@@ -91,12 +93,13 @@ export const notificationsProjector: Projector = {
   collections: {
     [NOTIFICATIONS]: [
       // GET /api/notifications: the caller's, newest first, optionally by is_read (its own index:
-      // the unread count is on every list). A `type` filter is checked on the user's entries in
-      // order: one user's notifications are a few thousand at most, and an index per filter would
-      // cost ~120 bytes per notification (a tenth of the embedded default's heap) and time on
-      // every write and rebuild. Kept few for that reason.
+      // the unread count is on every list) or by type. Without the type index a type filter was
+      // checked on the user's notifications one by one: a technician with 2,000 asking for a type
+      // they never get was answered at 191 req/s (p99 989 ms) against 1,960 without the filter.
+      // Each index costs every notification one more B-tree insert; kept to these.
       { keys: { user_id: 1, ...NOTIFICATION_SORT } },
       { keys: { user_id: 1, is_read: 1, ...NOTIFICATION_SORT } },
+      { keys: { user_id: 1, type: 1, ...NOTIFICATION_SORT } },
       // The live feed: the notifications an event caused.
       { keys: { source_event_id: 1 } },
       // Mobile sync: what changed between two log positions (a sync by time walks the same
