@@ -507,6 +507,15 @@ export function readStoreContract(adapterName: string, setup: () => Promise<Read
         expect(await c.countDocuments({ status: 'open' })).toBe(1);
       });
 
+      it('an index declared on a collection that already holds documents covers all of them', async () => {
+        const c = fresh();
+        await c.insertMany(Array.from({ length: 2500 }, (_, i) => ({ _id: `d${i}`, grade: i % 7, tags: [`t${i % 5}`, 'all'] })));
+        await c.createIndexes([{ keys: { grade: 1 } }, { keys: { tags: 1 } }]);
+        expect(await c.countDocuments({ grade: 3 })).toBe(357);
+        expect(await c.countDocuments({ tags: 't4' })).toBe(500);
+        expect((await c.find({ grade: 6, tags: 't0' }, { sort: { _id: 1 }, limit: 3 })).map((d) => d._id)).toEqual(['d1000', 'd1035', 'd1070']);
+      });
+
       it('dropIndexes drops indexes by name, skips names of none, and frees a unique key', async () => {
         const c = fresh();
         await c.createIndexes([{ keys: { status: 1, created_at: -1 } }, { keys: { email: 1 }, unique: true }, { keys: { n: 1 }, name: 'by_n' }]);

@@ -196,13 +196,16 @@ export class Rows {
   /** Fills new key columns from every stored document (after schema.addFields). */
   backfillColumns(paths: readonly string[]): void {
     this.prepare();
-    const rows = this.db.prepare(`SELECT ${ROW} FROM ${this.schema.table}`).all() as StoredRow[];
+    // In chunks of rows, so a large table is not read into memory at once.
+    const chunk = this.db.prepare(`SELECT ${ROW} FROM ${this.schema.table} WHERE rid > ? ORDER BY rid LIMIT 1000`);
     const indexes = paths.map((p) => this.schema.fields.indexOf(p));
     const set = this.db.prepare(`UPDATE ${this.schema.table} SET ${indexes.map((i) => `k${i} = ?`).join(', ')} WHERE rid = ?`);
-    for (const row of rows) {
-      const keys = this.keysFor(decodeDoc(row.doc, row.dates));
-      set.run(...indexes.map((i) => keys.columns[i]!), row.rid);
-      for (const i of indexes) for (const k of keys.elements[i] ?? []) this.insertSideStmt.run(i, k, row.rid);
+    for (let rows = chunk.all(0) as StoredRow[]; rows.length > 0; rows = chunk.all(rows[rows.length - 1]!.rid) as StoredRow[]) {
+      for (const row of rows) {
+        const keys = this.keysFor(decodeDoc(row.doc, row.dates));
+        set.run(...indexes.map((i) => keys.columns[i]!), row.rid);
+        for (const i of indexes) for (const k of keys.elements[i] ?? []) this.insertSideStmt.run(i, k, row.rid);
+      }
     }
   }
 
