@@ -1,5 +1,6 @@
 import type { Filter, ReadStore } from '../../ports/read-store';
 import { ACTIVITY_LOGS, ACTIVITY_SORT, type ActivityDoc } from './projector';
+import { pageWithTotal } from '../engine/page';
 
 export interface ActivityQuery {
   userId?: number;
@@ -27,6 +28,6 @@ export function activityFilter(q: Omit<ActivityQuery, 'skip' | 'limit'>): Filter
 export async function listActivity(readStore: ReadStore, q: ActivityQuery): Promise<{ items: ActivityDoc[]; total: number }> {
   const col = readStore.collection<ActivityDoc>(ACTIVITY_LOGS);
   const filter = activityFilter(q);
-  const [items, total] = await Promise.all([col.find(filter, { sort: ACTIVITY_SORT, skip: q.skip, limit: q.limit }), col.countDocuments(filter)]);
+  const { items, total } = await pageWithTotal(col, filter, { sort: ACTIVITY_SORT, skip: q.skip, limit: q.limit });
   return { items, total };
 }

@@ -1,5 +1,6 @@
 import type { ReadStore } from '../../ports/read-store';
 import { AUDIT_CUSTOMER_STREAMS, AUDIT_EVENTS, type AuditEventDoc, type CustomerStreamDoc } from './projector';
+import { pageWithTotal } from '../engine/page';
 
 /** One page of the events recorded with a request or correlation id, in log order, and how many there are. */
 export async function eventsByLookupId(
@@ -8,10 +9,7 @@ export async function eventsByLookupId(
   page: { skip: number; limit: number },
 ): Promise<{ items: AuditEventDoc[]; total: number }> {
   const col = readStore.collection<AuditEventDoc>(AUDIT_EVENTS);
-  const [items, total] = await Promise.all([
-    col.find({ ids: id }, { sort: { position: 1 }, skip: page.skip, limit: page.limit }),
-    col.countDocuments({ ids: id }),
-  ]);
+  const { items, total } = await pageWithTotal(col, { ids: id }, { sort: { position: 1 }, skip: page.skip, limit: page.limit });
   return { items, total };
 }
 

@@ -1,9 +1,10 @@
 import type { ReadStore } from '../../ports/read-store';
 import { BILLING_BRANDS, BILLING_PLANS, type BrandDoc, type PlanDoc } from './projector';
+import { pageWithTotal } from '../engine/page';
 
 export async function listBrands(readStore: ReadStore, page: { skip: number; limit: number }): Promise<{ items: BrandDoc[]; total: number }> {
   const col = readStore.collection<BrandDoc>(BILLING_BRANDS);
-  const [items, total] = await Promise.all([col.find({}, { sort: { id_brand: 1 }, skip: page.skip, limit: page.limit }), col.countDocuments({})]);
+  const { items, total } = await pageWithTotal(col, {}, { sort: { id_brand: 1 }, skip: page.skip, limit: page.limit });
   return { items, total };
 }
 
@@ -17,7 +18,7 @@ export async function listPlans(
 ): Promise<{ items: PlanDoc[]; total: number }> {
   const col = readStore.collection<PlanDoc>(BILLING_PLANS);
   const filter = q.brandId ? { id_brand: q.brandId.trim().toUpperCase() } : {};
-  const [items, total] = await Promise.all([col.find(filter, { sort: { id: -1 }, skip: q.skip, limit: q.limit }), col.countDocuments(filter)]);
+  const { items, total } = await pageWithTotal(col, filter, { sort: { id: -1 }, skip: q.skip, limit: q.limit });
   return { items, total };
 }
 

@@ -11,6 +11,7 @@ import {
   type PelangganDoc,
 } from './projector';
 import type { Segment } from './vocabulary';
+import { pageWithTotal } from '../engine/page';
 
 export interface PelangganFilter {
   /** Word-prefix search over nama, email and no_telp. */
@@ -58,7 +59,7 @@ export function pelangganFilter(q: PelangganFilter): Filter {
 export async function listPelanggan(readStore: ReadStore, q: PelangganFilter & { skip: number; limit: number }): Promise<{ items: PelangganDoc[]; total: number }> {
   const col = readStore.collection<PelangganDoc>(BILLING_PELANGGAN);
   const filter = pelangganFilter(q);
-  const [items, total] = await Promise.all([col.find(filter, { sort: PELANGGAN_SORT, skip: q.skip, limit: q.limit }), col.countDocuments(filter)]);
+  const { items, total } = await pageWithTotal(col, filter, { sort: PELANGGAN_SORT, skip: q.skip, limit: q.limit });
   return { items, total };
 }
 
@@ -122,7 +123,7 @@ export function getClosedPelanggan(readStore: ReadStore, pelangganId: number): P
 export async function listBySegment(readStore: ReadStore, q: { segmen?: Segment; skip: number; limit: number }): Promise<{ items: PelangganDoc[]; total: number }> {
   const col = readStore.collection<PelangganDoc>(BILLING_PELANGGAN);
   const filter: Filter = q.segmen ? { segmen: q.segmen } : {};
-  const [items, total] = await Promise.all([col.find(filter, { sort: PELANGGAN_SORT, skip: q.skip, limit: q.limit }), col.countDocuments(filter)]);
+  const { items, total } = await pageWithTotal(col, filter, { sort: PELANGGAN_SORT, skip: q.skip, limit: q.limit });
   return { items, total };
 }
 
@@ -138,7 +139,7 @@ export async function listLangganan(
   const filter: Filter = {};
   if (q.pelangganId !== undefined) filter.pelanggan_id = q.pelangganId;
   if (q.status !== undefined) filter.status = q.status;
-  const [items, total] = await Promise.all([col.find(filter, { sort: { id: -1 }, skip: q.skip, limit: q.limit }), col.countDocuments(filter)]);
+  const { items, total } = await pageWithTotal(col, filter, { sort: { id: -1 }, skip: q.skip, limit: q.limit });
   return { items, total };
 }
 

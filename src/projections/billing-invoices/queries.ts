@@ -1,6 +1,7 @@
 import type { InvoiceStatus } from '../../domain/invoice';
 import type { Filter, ReadStore } from '../../ports/read-store';
 import { BILLING_INVOICES, BILLING_PAYMENTS, BILLING_REVENUE_DAILY, type InvoiceDoc, type PaymentDoc, type RevenueDailyDoc } from './projector';
+import { pageWithTotal } from '../engine/page';
 
 export interface InvoiceListQuery {
   pelangganId?: number;
@@ -24,7 +25,7 @@ export function invoiceFilter(q: Omit<InvoiceListQuery, 'skip' | 'limit'>): Filt
 export async function listInvoices(readStore: ReadStore, q: InvoiceListQuery): Promise<{ items: InvoiceDoc[]; total: number }> {
   const col = readStore.collection<InvoiceDoc>(BILLING_INVOICES);
   const filter = invoiceFilter(q);
-  const [items, total] = await Promise.all([col.find(filter, { sort: INVOICE_SORT, skip: q.skip, limit: q.limit }), col.countDocuments(filter)]);
+  const { items, total } = await pageWithTotal(col, filter, { sort: INVOICE_SORT, skip: q.skip, limit: q.limit });
   return { items, total };
 }
 

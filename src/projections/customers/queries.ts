@@ -1,6 +1,7 @@
 import type { Filter, ReadStore, SortSpec } from '../../ports/read-store';
 import { CUSTOMERS, type CustomerDoc } from './projector';
 import { searchFilter } from './search';
+import { pageWithTotal } from '../engine/page';
 
 export interface CustomerListQuery {
   /** Word-prefix search on name, phone, email and nik (see ./search.ts). */
@@ -35,10 +36,7 @@ export function customerListFilter(q: Omit<CustomerListQuery, 'skip' | 'limit'>)
 export async function listCustomers(readStore: ReadStore, q: CustomerListQuery): Promise<{ items: CustomerDoc[]; total: number }> {
   const filter = customerListFilter(q);
   const col = readStore.collection<CustomerDoc>(CUSTOMERS);
-  const [items, total] = await Promise.all([
-    col.find(filter, { sort: CUSTOMER_LIST_SORT, skip: q.skip, limit: q.limit }),
-    col.countDocuments(filter),
-  ]);
+  const { items, total } = await pageWithTotal(col, filter, { sort: CUSTOMER_LIST_SORT, skip: q.skip, limit: q.limit });
   return { items, total };
 }
 

@@ -1,6 +1,7 @@
 import type { InvoiceStatus } from '../../domain/invoice';
 import type { Filter, ReadStore } from '../../ports/read-store';
 import { DOTMAC_ADMIN_INVOICES, DOTMAC_PAYMENTS, type AdminInvoiceDoc, type AdminPaymentDoc, type PaymentStatus } from './projector';
+import { pageWithTotal } from '../engine/page';
 
 export interface AdminInvoiceQuery {
   customerId?: string;
@@ -22,7 +23,7 @@ export async function listAdminInvoices(readStore: ReadStore, q: AdminInvoiceQue
   if (q.from || q.to) filter.issue_date = { ...(q.from ? { $gte: q.from } : {}), ...(q.to ? { $lte: q.to } : {}) };
   if (q.minTotal !== undefined || q.maxTotal !== undefined) filter.total = { ...(q.minTotal !== undefined ? { $gte: q.minTotal } : {}), ...(q.maxTotal !== undefined ? { $lte: q.maxTotal } : {}) };
   const col = readStore.collection<AdminInvoiceDoc>(DOTMAC_ADMIN_INVOICES);
-  const [items, total] = await Promise.all([col.find(filter, { sort: { issue_date: -1, id: -1 }, skip: q.skip, limit: q.limit }), col.countDocuments(filter)]);
+  const { items, total } = await pageWithTotal(col, filter, { sort: { issue_date: -1, id: -1 }, skip: q.skip, limit: q.limit });
   return { items, total };
 }
 
@@ -44,7 +45,7 @@ export async function listPayments(readStore: ReadStore, q: PaymentQuery): Promi
   if (q.invoiceId !== undefined) filter.invoice_id = q.invoiceId;
   if (q.status) filter.status = q.status;
   const col = readStore.collection<AdminPaymentDoc>(DOTMAC_PAYMENTS);
-  const [items, total] = await Promise.all([col.find(filter, { sort: { payment_date: -1, id: -1 }, skip: q.skip, limit: q.limit }), col.countDocuments(filter)]);
+  const { items, total } = await pageWithTotal(col, filter, { sort: { payment_date: -1, id: -1 }, skip: q.skip, limit: q.limit });
   return { items, total };
 }
 

@@ -1,6 +1,7 @@
 import type { Filter, ReadStore } from '../../ports/read-store';
 import { searchFilter } from '../customers/search';
 import { DOTMAC_CUSTOMERS, type AccountStatus, type DotmacCustomerDoc } from './projector';
+import { pageWithTotal } from '../engine/page';
 
 export interface DotmacCustomerQuery {
   customerType?: string;
@@ -17,7 +18,7 @@ export async function listDotmacCustomers(readStore: ReadStore, q: DotmacCustome
   const search = q.search ? searchFilter(q.search) : null;
   if (search) Object.assign(filter, search);
   const col = readStore.collection<DotmacCustomerDoc>(DOTMAC_CUSTOMERS);
-  const [items, total] = await Promise.all([col.find(filter, { sort: { created_at: -1, number: -1 }, skip: q.skip, limit: q.limit }), col.countDocuments(filter)]);
+  const { items, total } = await pageWithTotal(col, filter, { sort: { created_at: -1, number: -1 }, skip: q.skip, limit: q.limit });
   return { items, total };
 }
 

@@ -1,6 +1,7 @@
 import type { InvoiceStatus } from '../../domain/invoice';
 import type { Filter, ReadStore } from '../../ports/read-store';
 import { DOTMAC_INVOICES, type DotmacInvoiceWithLines } from './projector';
+import { pageWithTotal } from '../engine/page';
 
 export interface CustomerInvoiceQuery {
   customerId: string;
@@ -27,7 +28,7 @@ export function customerInvoiceFilter(q: Omit<CustomerInvoiceQuery, 'skip' | 'li
 export async function listCustomerInvoices(readStore: ReadStore, q: CustomerInvoiceQuery): Promise<{ items: DotmacInvoiceWithLines[]; total: number }> {
   const col = readStore.collection<DotmacInvoiceWithLines>(DOTMAC_INVOICES);
   const filter = customerInvoiceFilter(q);
-  const [items, total] = await Promise.all([col.find(filter, { sort: SORT, skip: q.skip, limit: q.limit }), col.countDocuments(filter)]);
+  const { items, total } = await pageWithTotal(col, filter, { sort: SORT, skip: q.skip, limit: q.limit });
   return { items, total };
 }
 

@@ -1,6 +1,7 @@
 import type { Filter, ReadStore } from '../../ports/read-store';
 import { BILLING_PLANS, type PlanDoc } from '../billing-catalog/projector';
 import { BILLING_LANGGANAN, type LanggananDoc } from '../billing-customers/projector';
+import { pageWithTotal } from '../engine/page';
 
 /**
  * Document 004's service catalog and service instances are document 002's packages and
@@ -11,7 +12,7 @@ import { BILLING_LANGGANAN, type LanggananDoc } from '../billing-customers/proje
 export async function listCatalog(readStore: ReadStore, q: { serviceType?: string; skip: number; limit: number }): Promise<{ items: PlanDoc[]; total: number }> {
   const filter: Filter = q.serviceType ? (q.serviceType === 'internet' ? { $or: [{ service_type: 'internet' }, { service_type: { $exists: false } }] } : { service_type: q.serviceType }) : {};
   const col = readStore.collection<PlanDoc>(BILLING_PLANS);
-  const [items, total] = await Promise.all([col.find(filter, { sort: { id: -1 }, skip: q.skip, limit: q.limit }), col.countDocuments(filter)]);
+  const { items, total } = await pageWithTotal(col, filter, { sort: { id: -1 }, skip: q.skip, limit: q.limit });
   return { items, total };
 }
 
@@ -24,6 +25,6 @@ export async function listInstances(
   if (q.planId !== undefined) filter.paket_layanan_id = q.planId;
   if (q.status) filter.status = q.status;
   const col = readStore.collection<LanggananDoc>(BILLING_LANGGANAN);
-  const [items, total] = await Promise.all([col.find(filter, { sort: { id: -1 }, skip: q.skip, limit: q.limit }), col.countDocuments(filter)]);
+  const { items, total } = await pageWithTotal(col, filter, { sort: { id: -1 }, skip: q.skip, limit: q.limit });
   return { items, total };
 }

@@ -1,6 +1,7 @@
 import type { Filter, ReadStore } from '../../ports/read-store';
 import type { DotmacTicketPriority, DotmacTicketStatus, TicketCategory } from '../../domain/ticket/dotmac-vocabulary';
 import { DOTMAC_TICKETS, type DotmacTicketDoc } from './projector';
+import { pageWithTotal } from '../engine/page';
 
 export interface SupportTicketQuery {
   status?: DotmacTicketStatus;
@@ -24,7 +25,7 @@ export async function listSupportTickets(readStore: ReadStore, q: SupportTicketQ
   if (q.slaBreach !== undefined) filter.sla_breached = q.slaBreach;
   if (q.createdFrom || q.createdTo) filter.created_at = { ...(q.createdFrom ? { $gte: q.createdFrom } : {}), ...(q.createdTo ? { $lte: q.createdTo } : {}) };
   const col = readStore.collection<DotmacTicketDoc>(DOTMAC_TICKETS);
-  const [items, total] = await Promise.all([col.find(filter, { sort: { created_at: -1, number: -1 }, skip: q.skip, limit: q.limit }), col.countDocuments(filter)]);
+  const { items, total } = await pageWithTotal(col, filter, { sort: { created_at: -1, number: -1 }, skip: q.skip, limit: q.limit });
   return { items, total };
 }
 

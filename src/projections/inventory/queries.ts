@@ -28,6 +28,7 @@ import {
   type ReferenceDoc,
 } from './reference-projector';
 import { searchKeyFilter } from './search-keys';
+import { pageWithTotal } from '../engine/page';
 
 /**
  * Queries on the inventory read models. Every list is one indexed find for the page plus one
@@ -42,7 +43,7 @@ export interface Page {
 
 async function page<T extends { _id: string }>(readStore: ReadStore, name: string, filter: Filter, sort: SortSpec, p: Page) {
   const col = readStore.collection<T & { [k: string]: unknown }>(name);
-  const [items, total] = await Promise.all([col.find(filter, { sort, skip: p.skip, limit: p.limit }), col.countDocuments(filter)]);
+  const { items, total } = await pageWithTotal(col, filter, { sort, skip: p.skip, limit: p.limit });
   return { items: items as T[], total };
 }
 
@@ -61,13 +62,10 @@ async function searchedPage<T extends { _id: string }>(readStore: ReadStore, nam
   if (s === null) return { items: [] as T[], total: 0 };
   const filter = { ...base, ...s };
   const col = readStore.collection<T & { [k: string]: unknown }>(name);
-  // The total first (an indexed count, cached until the collection's next write): a search that
-  // matches nothing, or a page past the end, costs no find. SQLite, not knowing the key lookup is
-  // empty, may walk the other filters' index in list order instead (~1 ms over 8,000 active
-  // assignments for a word nobody has).
-  const total = await col.countDocuments(filter);
-  if (total === 0 || p.skip >= total) return { items: [] as T[], total };
-  const items = await col.find(filter, { sort, skip: p.skip, limit: p.limit });
+  // The total first (pageWithTotal): a search that matches nothing, or a page past the end, costs
+  // no find. SQLite, not knowing the key lookup is empty, may walk the other filters' index in
+  // list order instead (~1 ms over 8,000 active assignments for a word nobody has).
+  const { items, total } = await pageWithTotal(col, filter, { sort, skip: p.skip, limit: p.limit });
   return { items: items as T[], total };
 }
 

@@ -1,6 +1,7 @@
 import type { Filter, ReadStore } from '../../ports/read-store';
 import { searchFilter } from '../customers/search';
 import { KB_ARTICLES, type KbArticleDoc } from './projector';
+import { pageWithTotal } from '../engine/page';
 
 export async function listArticles(
   readStore: ReadStore,
@@ -13,7 +14,7 @@ export async function listArticles(
   const search = q.search ? searchFilter(q.search) : null;
   if (search) Object.assign(filter, search);
   const col = readStore.collection<KbArticleDoc>(KB_ARTICLES);
-  const [items, total] = await Promise.all([col.find(filter, { sort: { created_at: -1, _id: -1 }, skip: q.skip, limit: q.limit }), col.countDocuments(filter)]);
+  const { items, total } = await pageWithTotal(col, filter, { sort: { created_at: -1, _id: -1 }, skip: q.skip, limit: q.limit });
   return { items, total };
 }
 

@@ -1,5 +1,6 @@
 import type { ReadStore } from '../../ports/read-store';
 import { MIKROTIK_SERVERS, type MikrotikServerDoc } from './projector';
+import { pageWithTotal } from '../engine/page';
 
 /** GET /api/mikrotik_servers/: servers not removed, by id, through the (removed, id) index. */
 export async function listMikrotikServers(
@@ -8,7 +9,7 @@ export async function listMikrotikServers(
 ): Promise<{ items: MikrotikServerDoc[]; total: number }> {
   const col = readStore.collection<MikrotikServerDoc>(MIKROTIK_SERVERS);
   const filter = { removed: false };
-  const [items, total] = await Promise.all([col.find(filter, { sort: { id: 1 }, skip: q.skip, limit: q.limit }), col.countDocuments(filter)]);
+  const { items, total } = await pageWithTotal(col, filter, { sort: { id: 1 }, skip: q.skip, limit: q.limit });
   return { items, total };
 }
 

@@ -354,9 +354,9 @@ describe('notifications projector', () => {
     it.each([
       ['user', { user_id: 'u-1' }, 'user_id_1_created_at_-1_source_position_-1'],
       ['user + is_read', { user_id: 'u-1', is_read: false }, 'user_id_1_is_read_1_created_at_-1_source_position_-1'],
-      ['user + type', { user_id: 'u-1', type: 'sla_warning' }, 'user_id_1_type_1_created_at_-1_source_position_-1'],
+      ['user + type', { user_id: 'u-1', type: 'sla_warning' }, 'user_id_1_type_1_created_at_-1_source_position_-1_is_read_1'],
       // Both filters: one of the two indexes, the other field checked by SQL on its entries.
-      ['user + is_read + type', { user_id: 'u-1', is_read: true, type: 'ticket_comment' }, expect.stringMatching(/^user_id_1_(is_read|type)_1_created_at_-1_source_position_-1$/)],
+      ['user + is_read + type', { user_id: 'u-1', is_read: true, type: 'ticket_comment' }, expect.stringMatching(/^user_id_1_(is_read|type)_1_created_at_-1_source_position_-1/)],
     ])('serves the list by %s in index order', async (_name, filter, index) => {
       expect(summarizePlan(notifications().explain(filter, page))).toEqual({ exact: true, indexes: [index], sideTableSearches: 0, sideTableChecks: 0, fullScans: [], tempSort: false });
       expect(await notifications().find(filter, page)).toHaveLength(10);
@@ -367,11 +367,11 @@ describe('notifications projector', () => {
         indexes: ['user_id_1_is_read_1_created_at_-1_source_position_-1'],
         fullScans: [],
       });
-      expect(summarizePlan(notifications().explainCount({ user_id: 'u-2', type: 'sla_warning' }))).toMatchObject({
-        exact: true,
-        indexes: ['user_id_1_type_1_created_at_-1_source_position_-1'],
-        fullScans: [],
-      });
+      for (const filter of [{ user_id: 'u-2', type: 'sla_warning' }, { user_id: 'u-2', type: 'sla_warning', is_read: false }]) {
+        const count = notifications().explainCount(filter);
+        expect(count.plan).toEqual([expect.stringMatching(/USING COVERING INDEX d\d+:user_id_1_type_1_created_at_-1_source_position_-1_is_read_1 /)]);
+        expect(summarizePlan(count)).toMatchObject({ exact: true, fullScans: [] });
+      }
       const range = { user_id: 'u-2', _pos: { $gt: 100, $lte: 130 } };
       expect(summarizePlan(notifications().explain(range))).toMatchObject({ exact: true, indexes: ['user_id_1__pos_1'], fullScans: [] });
       expect(await notifications().countDocuments(range)).toBe(10);

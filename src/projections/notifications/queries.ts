@@ -2,6 +2,7 @@ import type { Filter, ReadStore } from '../../ports/read-store';
 import { APPLIED_POSITION } from '../engine/projector';
 import { rangeFilter, type SyncRange } from './sync-range';
 import { NOTIFICATION_SORT, NOTIFICATIONS, type NotificationDoc } from './projector';
+import { pageWithTotal } from '../engine/page';
 
 /** Queries on the notifications read model (the notifications API, the live feed, mobile sync). */
 
@@ -27,9 +28,8 @@ export async function listNotifications(
 ): Promise<{ items: NotificationDoc[]; total: number; unread: number }> {
   const col = readStore.collection<NotificationDoc>(NOTIFICATIONS);
   const filter = notificationFilter(q);
-  const [items, total, unread] = await Promise.all([
-    col.find(filter, { sort: NOTIFICATION_SORT, skip: q.skip, limit: q.limit }),
-    col.countDocuments(filter),
+  const [{ items, total }, unread] = await Promise.all([
+    pageWithTotal(col, filter, { sort: NOTIFICATION_SORT, skip: q.skip, limit: q.limit }),
     countUnread(readStore, q.userId),
   ]);
   return { items, total, unread };

@@ -1,6 +1,7 @@
 import type { ReadStore } from '../../ports/read-store';
 import { BILLING_PAYMENTS, type PaymentDoc } from '../billing-invoices/projector';
 import { PORTAL_CARD_PAYMENTS, PORTAL_PAYMENT_METHODS, type CardPaymentDoc, type PaymentMethodDoc } from './projector';
+import { pageWithTotal } from '../engine/page';
 
 export function paymentMethodsOf(readStore: ReadStore, customerId: string): Promise<PaymentMethodDoc[]> {
   return readStore.collection<PaymentMethodDoc>(PORTAL_PAYMENT_METHODS).find({ customer_id: customerId }, { sort: { customer_id: 1, saved_at: 1 } });
@@ -14,7 +15,7 @@ export function cardsOfPayments(readStore: ReadStore, paymentIds: readonly numbe
 export async function paymentsPageOf(readStore: ReadStore, pelangganId: number, page: { skip: number; limit: number }): Promise<{ items: Array<PaymentDoc & { refunded_amount?: number }>; total: number }> {
   const col = readStore.collection<PaymentDoc & { refunded_amount?: number }>(BILLING_PAYMENTS);
   const filter = { pelanggan_id: pelangganId };
-  const [items, total] = await Promise.all([col.find(filter, { sort: { pelanggan_id: 1, id: -1 }, skip: page.skip, limit: page.limit }), col.countDocuments(filter)]);
+  const { items, total } = await pageWithTotal(col, filter, { sort: { pelanggan_id: 1, id: -1 }, skip: page.skip, limit: page.limit });
   return { items, total };
 }
 

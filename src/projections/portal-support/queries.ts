@@ -2,6 +2,7 @@ import type { TicketPriority, TicketStatus } from '../../domain/ticket';
 import type { Filter, ReadStore } from '../../ports/read-store';
 import { DETAIL_FIELDS, TICKETS, type TicketDoc } from '../tickets/projector';
 import { DEFAULT_TICKET_SORT } from '../tickets/queries';
+import { pageWithTotal } from '../engine/page';
 
 /**
  * The customer portal's reads of the tickets read model (the same tickets the technicians work
@@ -20,7 +21,7 @@ export async function customerTickets(
   if (f.priorities) filter.priority = f.priorities.length === 1 ? f.priorities[0] : { $in: [...f.priorities] };
   const col = readStore.collection<TicketDoc>(TICKETS);
   const projection = Object.fromEntries(DETAIL_FIELDS.map((k) => [k, 0 as const]));
-  const [items, total] = await Promise.all([col.find(filter, { sort: DEFAULT_TICKET_SORT, skip: page.skip, limit: page.limit, projection }), col.countDocuments(filter)]);
+  const { items, total } = await pageWithTotal(col, filter, { sort: DEFAULT_TICKET_SORT, skip: page.skip, limit: page.limit, projection });
   return { items, total };
 }
 

@@ -1,6 +1,7 @@
 import type { Filter, ReadStore, SortSpec } from '../../ports/read-store';
 import type { ServiceRequestStatus } from '../../domain/service-request';
 import { SERVICE_REQUESTS, type ServiceRequestDoc, type ServiceRequestSummary } from './projector';
+import { pageWithTotal } from '../engine/page';
 
 export const SORTABLE_FIELDS = [
   'created_at',
@@ -49,11 +50,8 @@ export async function listServiceRequests(
   // id breaks ties so pages are stable when many requests share a sort value.
   const sort: SortSpec = q.sort === 'id' ? { id: dir } : { [q.sort]: dir, id: dir };
   const col = readStore.collection<ServiceRequestSummary>(SERVICE_REQUESTS);
-  const [items, total] = await Promise.all([
-    // Lists do not show the timeline; leaving it out keeps each page cheap to copy and send.
-    col.find(filter, { sort, skip: q.skip, limit: q.limit, projection: { timeline: 0 } }),
-    col.countDocuments(filter),
-  ]);
+  // Lists do not show the timeline; leaving it out keeps each page cheap to copy and send.
+  const { items, total } = await pageWithTotal(col, filter, { sort, skip: q.skip, limit: q.limit, projection: { timeline: 0 } });
   return { items, total };
 }
 

@@ -2,6 +2,7 @@ import type { Filter, ReadStore } from '../../ports/read-store';
 import { withoutBookkeeping } from '../engine/projector';
 import { TECHNICIAN_PERFORMANCE, type TechnicianPerformanceDoc } from './performance-projector';
 import { TECHNICIANS, type TechnicianDoc } from './profile-projector';
+import { pageWithTotal } from '../engine/page';
 
 export interface TechnicianListQuery {
   /** Only this technician (a technician who may not see the others). */
@@ -32,10 +33,7 @@ export async function listTechnicians(
   for (const skill of new Set((q.skills ?? []).map((s) => s.toLowerCase()))) and.push({ skill_keys: skill });
   if (and.length > 0) filter.$and = and;
   const col = readStore.collection<TechnicianDoc>(TECHNICIANS);
-  const [items, total] = await Promise.all([
-    col.find(filter, { sort: { name_key: 1, number: 1 }, skip: q.skip, limit: q.limit }),
-    col.countDocuments(filter),
-  ]);
+  const { items, total } = await pageWithTotal(col, filter, { sort: { name_key: 1, number: 1 }, skip: q.skip, limit: q.limit });
   return { items: items.map((d) => withoutBookkeeping(d) as TechnicianDoc), total };
 }
 

@@ -2,6 +2,7 @@ import type { TicketPriority, TicketStatus, TicketType } from '../../domain/tick
 import type { Doc, Filter, ReadStore, SortSpec } from '../../ports/read-store';
 import { USERS, type UserDoc } from '../users/projector';
 import { DETAIL_FIELDS, TICKETS, type TicketDoc } from './projector';
+import { pageWithTotal } from '../engine/page';
 
 /**
  * Queries on the tickets read model, for the tickets API and for anyone else who needs tickets
@@ -84,11 +85,7 @@ export async function listTickets(
   const filter = ticketFilter(f, scope);
   if (filter === null) return { items: [], total: 0 };
   const col = readStore.collection<TicketDoc>(TICKETS);
-  const [items, total] = await Promise.all([
-    col.find(filter, { sort: DEFAULT_TICKET_SORT, skip: page.skip, limit: page.limit, projection: LIST_PROJECTION }),
-    col.countDocuments(filter),
-  ]);
-  return { items, total };
+  return pageWithTotal(col, filter, { sort: DEFAULT_TICKET_SORT, skip: page.skip, limit: page.limit, projection: LIST_PROJECTION });
 }
 
 /** A customer's tickets (GET /api/customers/:id/tickets). */

@@ -1,6 +1,7 @@
 import type { Filter, ReadStore, SortSpec } from '../../ports/read-store';
 import { searchFilter } from '../customers/search';
 import { USERS, type UserDoc } from './projector';
+import { pageWithTotal } from '../engine/page';
 
 export function findUserById(readStore: ReadStore, userId: string): Promise<UserDoc | null> {
   return readStore.collection<UserDoc>(USERS).findOne({ _id: userId });
@@ -31,9 +32,6 @@ export function userListFilter(q: Omit<UserListQuery, 'skip' | 'limit'>): Filter
 export async function listUsers(readStore: ReadStore, q: UserListQuery): Promise<{ items: UserDoc[]; total: number }> {
   const filter = userListFilter(q);
   const col = readStore.collection<UserDoc>(USERS);
-  const [items, total] = await Promise.all([
-    col.find(filter, { sort: USER_LIST_SORT, skip: q.skip, limit: q.limit }),
-    col.countDocuments(filter),
-  ]);
+  const { items, total } = await pageWithTotal(col, filter, { sort: USER_LIST_SORT, skip: q.skip, limit: q.limit });
   return { items, total };
 }
