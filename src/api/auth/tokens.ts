@@ -186,11 +186,11 @@ export class TokenService {
   }
 
   /**
-   * Tokens already verified, by audience and token text, with their claims. A client
-   * sends the same access token with every request until it expires, and checking its HMAC and
-   * decoding it again took 21 µs of each request (0.3 µs from here). The answer for the same text, key and
-   * audience cannot change, except by expiring, which each use still checks against the clock;
-   * a revoked session is refused after this, by its session lookup. Only successes are kept, at
+   * Tokens already verified, by audience and token text, with their claims. A client sends the
+   * same access token with every request until it expires, and checking its HMAC and decoding it
+   * again took 21 µs of each request (0.3 µs from here). The answer for the same text, key and
+   * audience cannot change, except by expiring, which each use still checks against the clock; a
+   * revoked session is refused after this, by its session lookup. Only successes are kept, at
    * most {@link VERIFIED_MAX} (the oldest are forgotten first). Each caller gets its own copy.
    */
   private readonly verified = new Map<string, Readonly<Record<string, unknown>>>();
