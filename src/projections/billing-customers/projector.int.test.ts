@@ -147,6 +147,19 @@ describe('billing read models', () => {
       }
     });
 
+    it("the customer report's counts of a segment with a status or a brand are counted in an index alone", () => {
+      const col = sqlite.store.collection<PelangganDoc>(BILLING_PELANGGAN);
+      for (const filter of [
+        { segmen: 'setia', status: 'Aktif' },
+        { segmen: 'setia', id_brand: 'ARTA' },
+        { segmen: 'setia', status: 'Aktif', id_brand: 'ARTA' },
+      ]) {
+        const count = col.explainCount(filter);
+        expect([filter, count.plan]).toEqual([filter, [expect.stringMatching(/USING COVERING INDEX d\d+:segmen_1_status_1_id_brand_1 /)]]);
+        expect(summarizePlan(count)).toMatchObject({ exact: true, fullScans: [] });
+      }
+    });
+
     it('pelanggan: search and alamat read the token indexes, not the table, and find the right ones', async () => {
       const col = sqlite.store.collection<PelangganDoc>(BILLING_PELANGGAN);
       // A narrow token search drives from the token index and sorts its few matches (or, with a
