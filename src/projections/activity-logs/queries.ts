@@ -28,6 +28,5 @@ export function activityFilter(q: Omit<ActivityQuery, 'skip' | 'limit'>): Filter
 export async function listActivity(readStore: ReadStore, q: ActivityQuery): Promise<{ items: ActivityDoc[]; total: number }> {
   const col = readStore.collection<ActivityDoc>(ACTIVITY_LOGS);
   const filter = activityFilter(q);
-  const { items, total } = await pageWithTotal(col, filter, { sort: ACTIVITY_SORT, skip: q.skip, limit: q.limit });
-  return { items, total };
+  return pageWithTotal(col, filter, { sort: ACTIVITY_SORT, skip: q.skip, limit: q.limit });
 }

@@ -9,8 +9,7 @@ export async function eventsByLookupId(
   page: { skip: number; limit: number },
 ): Promise<{ items: AuditEventDoc[]; total: number }> {
   const col = readStore.collection<AuditEventDoc>(AUDIT_EVENTS);
-  const { items, total } = await pageWithTotal(col, { ids: id }, { sort: { position: 1 }, skip: page.skip, limit: page.limit });
-  return { items, total };
+  return pageWithTotal(col, { ids: id }, { sort: { position: 1 }, skip: page.skip, limit: page.limit });
 }
 
 /** The streams whose events name the customer, in the order they first did (the customer's own stream first). */

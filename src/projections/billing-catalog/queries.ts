@@ -4,8 +4,7 @@ import { pageWithTotal } from '../engine/page';
 
 export async function listBrands(readStore: ReadStore, page: { skip: number; limit: number }): Promise<{ items: BrandDoc[]; total: number }> {
   const col = readStore.collection<BrandDoc>(BILLING_BRANDS);
-  const { items, total } = await pageWithTotal(col, {}, { sort: { id_brand: 1 }, skip: page.skip, limit: page.limit });
-  return { items, total };
+  return pageWithTotal(col, {}, { sort: { id_brand: 1 }, skip: page.skip, limit: page.limit });
 }
 
 export function getBrand(readStore: ReadStore, brandId: string): Promise<BrandDoc | null> {
@@ -18,8 +17,7 @@ export async function listPlans(
 ): Promise<{ items: PlanDoc[]; total: number }> {
   const col = readStore.collection<PlanDoc>(BILLING_PLANS);
   const filter = q.brandId ? { id_brand: q.brandId.trim().toUpperCase() } : {};
-  const { items, total } = await pageWithTotal(col, filter, { sort: { id: -1 }, skip: q.skip, limit: q.limit });
-  return { items, total };
+  return pageWithTotal(col, filter, { sort: { id: -1 }, skip: q.skip, limit: q.limit });
 }
 
 export function getPlan(readStore: ReadStore, planId: number): Promise<PlanDoc | null> {

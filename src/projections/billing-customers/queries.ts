@@ -59,8 +59,7 @@ export function pelangganFilter(q: PelangganFilter): Filter {
 export async function listPelanggan(readStore: ReadStore, q: PelangganFilter & { skip: number; limit: number }): Promise<{ items: PelangganDoc[]; total: number }> {
   const col = readStore.collection<PelangganDoc>(BILLING_PELANGGAN);
   const filter = pelangganFilter(q);
-  const { items, total } = await pageWithTotal(col, filter, { sort: PELANGGAN_SORT, skip: q.skip, limit: q.limit });
-  return { items, total };
+  return pageWithTotal(col, filter, { sort: PELANGGAN_SORT, skip: q.skip, limit: q.limit });
 }
 
 /**
@@ -123,8 +122,7 @@ export function getClosedPelanggan(readStore: ReadStore, pelangganId: number): P
 export async function listBySegment(readStore: ReadStore, q: { segmen?: Segment; skip: number; limit: number }): Promise<{ items: PelangganDoc[]; total: number }> {
   const col = readStore.collection<PelangganDoc>(BILLING_PELANGGAN);
   const filter: Filter = q.segmen ? { segmen: q.segmen } : {};
-  const { items, total } = await pageWithTotal(col, filter, { sort: PELANGGAN_SORT, skip: q.skip, limit: q.limit });
-  return { items, total };
+  return pageWithTotal(col, filter, { sort: PELANGGAN_SORT, skip: q.skip, limit: q.limit });
 }
 
 export function countPelanggan(readStore: ReadStore, filter: Filter = {}): Promise<number> {
@@ -139,8 +137,7 @@ export async function listLangganan(
   const filter: Filter = {};
   if (q.pelangganId !== undefined) filter.pelanggan_id = q.pelangganId;
   if (q.status !== undefined) filter.status = q.status;
-  const { items, total } = await pageWithTotal(col, filter, { sort: { id: -1 }, skip: q.skip, limit: q.limit });
-  return { items, total };
+  return pageWithTotal(col, filter, { sort: { id: -1 }, skip: q.skip, limit: q.limit });
 }
 
 export function getLangganan(readStore: ReadStore, id: number): Promise<LanggananDoc | null> {

@@ -25,8 +25,7 @@ export function invoiceFilter(q: Omit<InvoiceListQuery, 'skip' | 'limit'>): Filt
 export async function listInvoices(readStore: ReadStore, q: InvoiceListQuery): Promise<{ items: InvoiceDoc[]; total: number }> {
   const col = readStore.collection<InvoiceDoc>(BILLING_INVOICES);
   const filter = invoiceFilter(q);
-  const { items, total } = await pageWithTotal(col, filter, { sort: INVOICE_SORT, skip: q.skip, limit: q.limit });
-  return { items, total };
+  return pageWithTotal(col, filter, { sort: INVOICE_SORT, skip: q.skip, limit: q.limit });
 }
 
 export function getInvoice(readStore: ReadStore, invoiceId: number): Promise<InvoiceDoc | null> {

@@ -36,8 +36,7 @@ export function customerListFilter(q: Omit<CustomerListQuery, 'skip' | 'limit'>)
 export async function listCustomers(readStore: ReadStore, q: CustomerListQuery): Promise<{ items: CustomerDoc[]; total: number }> {
   const filter = customerListFilter(q);
   const col = readStore.collection<CustomerDoc>(CUSTOMERS);
-  const { items, total } = await pageWithTotal(col, filter, { sort: CUSTOMER_LIST_SORT, skip: q.skip, limit: q.limit });
-  return { items, total };
+  return pageWithTotal(col, filter, { sort: CUSTOMER_LIST_SORT, skip: q.skip, limit: q.limit });
 }
 
 export function getCustomer(readStore: ReadStore, customerId: string): Promise<CustomerDoc | null> {

@@ -23,8 +23,7 @@ export async function listAdminInvoices(readStore: ReadStore, q: AdminInvoiceQue
   if (q.from || q.to) filter.issue_date = { ...(q.from ? { $gte: q.from } : {}), ...(q.to ? { $lte: q.to } : {}) };
   if (q.minTotal !== undefined || q.maxTotal !== undefined) filter.total = { ...(q.minTotal !== undefined ? { $gte: q.minTotal } : {}), ...(q.maxTotal !== undefined ? { $lte: q.maxTotal } : {}) };
   const col = readStore.collection<AdminInvoiceDoc>(DOTMAC_ADMIN_INVOICES);
-  const { items, total } = await pageWithTotal(col, filter, { sort: { issue_date: -1, id: -1 }, skip: q.skip, limit: q.limit });
-  return { items, total };
+  return pageWithTotal(col, filter, { sort: { issue_date: -1, id: -1 }, skip: q.skip, limit: q.limit });
 }
 
 export function getAdminInvoice(readStore: ReadStore, invoiceId: number): Promise<AdminInvoiceDoc | null> {
@@ -45,8 +44,7 @@ export async function listPayments(readStore: ReadStore, q: PaymentQuery): Promi
   if (q.invoiceId !== undefined) filter.invoice_id = q.invoiceId;
   if (q.status) filter.status = q.status;
   const col = readStore.collection<AdminPaymentDoc>(DOTMAC_PAYMENTS);
-  const { items, total } = await pageWithTotal(col, filter, { sort: { payment_date: -1, id: -1 }, skip: q.skip, limit: q.limit });
-  return { items, total };
+  return pageWithTotal(col, filter, { sort: { payment_date: -1, id: -1 }, skip: q.skip, limit: q.limit });
 }
 
 export function getPayment(readStore: ReadStore, paymentId: number): Promise<AdminPaymentDoc | null> {

@@ -18,8 +18,7 @@ export async function listDotmacCustomers(readStore: ReadStore, q: DotmacCustome
   const search = q.search ? searchFilter(q.search) : null;
   if (search) Object.assign(filter, search);
   const col = readStore.collection<DotmacCustomerDoc>(DOTMAC_CUSTOMERS);
-  const { items, total } = await pageWithTotal(col, filter, { sort: { created_at: -1, number: -1 }, skip: q.skip, limit: q.limit });
-  return { items, total };
+  return pageWithTotal(col, filter, { sort: { created_at: -1, number: -1 }, skip: q.skip, limit: q.limit });
 }
 
 export function getDotmacCustomer(readStore: ReadStore, customerId: string): Promise<DotmacCustomerDoc | null> {

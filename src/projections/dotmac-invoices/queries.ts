@@ -28,8 +28,7 @@ export function customerInvoiceFilter(q: Omit<CustomerInvoiceQuery, 'skip' | 'li
 export async function listCustomerInvoices(readStore: ReadStore, q: CustomerInvoiceQuery): Promise<{ items: DotmacInvoiceWithLines[]; total: number }> {
   const col = readStore.collection<DotmacInvoiceWithLines>(DOTMAC_INVOICES);
   const filter = customerInvoiceFilter(q);
-  const { items, total } = await pageWithTotal(col, filter, { sort: SORT, skip: q.skip, limit: q.limit });
-  return { items, total };
+  return pageWithTotal(col, filter, { sort: SORT, skip: q.skip, limit: q.limit });
 }
 
 /** What the summary needs of every invoice the customer sees (a customer has a few dozen). */

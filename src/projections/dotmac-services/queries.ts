@@ -12,8 +12,7 @@ import { pageWithTotal } from '../engine/page';
 export async function listCatalog(readStore: ReadStore, q: { serviceType?: string; skip: number; limit: number }): Promise<{ items: PlanDoc[]; total: number }> {
   const filter: Filter = q.serviceType ? (q.serviceType === 'internet' ? { $or: [{ service_type: 'internet' }, { service_type: { $exists: false } }] } : { service_type: q.serviceType }) : {};
   const col = readStore.collection<PlanDoc>(BILLING_PLANS);
-  const { items, total } = await pageWithTotal(col, filter, { sort: { id: -1 }, skip: q.skip, limit: q.limit });
-  return { items, total };
+  return pageWithTotal(col, filter, { sort: { id: -1 }, skip: q.skip, limit: q.limit });
 }
 
 export async function listInstances(
@@ -25,6 +24,5 @@ export async function listInstances(
   if (q.planId !== undefined) filter.paket_layanan_id = q.planId;
   if (q.status) filter.status = q.status;
   const col = readStore.collection<LanggananDoc>(BILLING_LANGGANAN);
-  const { items, total } = await pageWithTotal(col, filter, { sort: { id: -1 }, skip: q.skip, limit: q.limit });
-  return { items, total };
+  return pageWithTotal(col, filter, { sort: { id: -1 }, skip: q.skip, limit: q.limit });
 }

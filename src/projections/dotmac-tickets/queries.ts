@@ -25,8 +25,7 @@ export async function listSupportTickets(readStore: ReadStore, q: SupportTicketQ
   if (q.slaBreach !== undefined) filter.sla_breached = q.slaBreach;
   if (q.createdFrom || q.createdTo) filter.created_at = { ...(q.createdFrom ? { $gte: q.createdFrom } : {}), ...(q.createdTo ? { $lte: q.createdTo } : {}) };
   const col = readStore.collection<DotmacTicketDoc>(DOTMAC_TICKETS);
-  const { items, total } = await pageWithTotal(col, filter, { sort: { created_at: -1, number: -1 }, skip: q.skip, limit: q.limit });
-  return { items, total };
+  return pageWithTotal(col, filter, { sort: { created_at: -1, number: -1 }, skip: q.skip, limit: q.limit });
 }
 
 export function getSupportTicket(readStore: ReadStore, ticketId: string): Promise<DotmacTicketDoc | null> {

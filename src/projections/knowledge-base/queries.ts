@@ -14,8 +14,7 @@ export async function listArticles(
   const search = q.search ? searchFilter(q.search) : null;
   if (search) Object.assign(filter, search);
   const col = readStore.collection<KbArticleDoc>(KB_ARTICLES);
-  const { items, total } = await pageWithTotal(col, filter, { sort: { created_at: -1, _id: -1 }, skip: q.skip, limit: q.limit });
-  return { items, total };
+  return pageWithTotal(col, filter, { sort: { created_at: -1, _id: -1 }, skip: q.skip, limit: q.limit });
 }
 
 export function getArticle(readStore: ReadStore, articleId: string): Promise<KbArticleDoc | null> {

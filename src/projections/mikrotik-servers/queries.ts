@@ -9,8 +9,7 @@ export async function listMikrotikServers(
 ): Promise<{ items: MikrotikServerDoc[]; total: number }> {
   const col = readStore.collection<MikrotikServerDoc>(MIKROTIK_SERVERS);
   const filter = { removed: false };
-  const { items, total } = await pageWithTotal(col, filter, { sort: { id: 1 }, skip: q.skip, limit: q.limit });
-  return { items, total };
+  return pageWithTotal(col, filter, { sort: { id: 1 }, skip: q.skip, limit: q.limit });
 }
 
 /** A server that exists and is not removed, or null. */

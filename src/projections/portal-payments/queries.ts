@@ -15,8 +15,7 @@ export function cardsOfPayments(readStore: ReadStore, paymentIds: readonly numbe
 export async function paymentsPageOf(readStore: ReadStore, pelangganId: number, page: { skip: number; limit: number }): Promise<{ items: Array<PaymentDoc & { refunded_amount?: number }>; total: number }> {
   const col = readStore.collection<PaymentDoc & { refunded_amount?: number }>(BILLING_PAYMENTS);
   const filter = { pelanggan_id: pelangganId };
-  const { items, total } = await pageWithTotal(col, filter, { sort: { pelanggan_id: 1, id: -1 }, skip: page.skip, limit: page.limit });
-  return { items, total };
+  return pageWithTotal(col, filter, { sort: { pelanggan_id: 1, id: -1 }, skip: page.skip, limit: page.limit });
 }
 
 export function paymentById(readStore: ReadStore, paymentId: number): Promise<(PaymentDoc & { refunded_amount?: number }) | null> {

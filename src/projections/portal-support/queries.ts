@@ -21,8 +21,7 @@ export async function customerTickets(
   if (f.priorities) filter.priority = f.priorities.length === 1 ? f.priorities[0] : { $in: [...f.priorities] };
   const col = readStore.collection<TicketDoc>(TICKETS);
   const projection = Object.fromEntries(DETAIL_FIELDS.map((k) => [k, 0 as const]));
-  const { items, total } = await pageWithTotal(col, filter, { sort: DEFAULT_TICKET_SORT, skip: page.skip, limit: page.limit, projection });
-  return { items, total };
+  return pageWithTotal(col, filter, { sort: DEFAULT_TICKET_SORT, skip: page.skip, limit: page.limit, projection });
 }
 
 /** One ticket, only if it is the customer's (else null: another customer's ticket names nothing). */

@@ -51,8 +51,7 @@ export async function listServiceRequests(
   const sort: SortSpec = q.sort === 'id' ? { id: dir } : { [q.sort]: dir, id: dir };
   const col = readStore.collection<ServiceRequestSummary>(SERVICE_REQUESTS);
   // Lists do not show the timeline; leaving it out keeps each page cheap to copy and send.
-  const { items, total } = await pageWithTotal(col, filter, { sort, skip: q.skip, limit: q.limit, projection: { timeline: 0 } });
-  return { items, total };
+  return pageWithTotal(col, filter, { sort, skip: q.skip, limit: q.limit, projection: { timeline: 0 } });
 }
 
 export function getServiceRequest(readStore: ReadStore, requestId: number): Promise<ServiceRequestDoc | null> {

@@ -164,7 +164,7 @@ export const ticketsProjector: Projector = {
       // A customer may have tens of thousands of tickets (a reseller), a technician has far fewer:
       // a customer's tickets of one priority or type are read straight from their own range
       // rather than checked in the customer's (20,000 tickets, 100 of the priority asked for:
-      // 91 -> 299 req/s with the fields at the end of the customer index alone).
+      // 91 req/s before, 299 with the fields at the end of the customer index, 971 with these).
       { keys: { customer_id: 1, priority: 1, created_at: -1, number: -1 } },
       { keys: { customer_id: 1, type: 1, created_at: -1, number: -1 } },
       { keys: { scheduled_at: 1, number: 1 } },

@@ -32,6 +32,5 @@ export function userListFilter(q: Omit<UserListQuery, 'skip' | 'limit'>): Filter
 export async function listUsers(readStore: ReadStore, q: UserListQuery): Promise<{ items: UserDoc[]; total: number }> {
   const filter = userListFilter(q);
   const col = readStore.collection<UserDoc>(USERS);
-  const { items, total } = await pageWithTotal(col, filter, { sort: USER_LIST_SORT, skip: q.skip, limit: q.limit });
-  return { items, total };
+  return pageWithTotal(col, filter, { sort: USER_LIST_SORT, skip: q.skip, limit: q.limit });
 }

@@ -5,8 +5,7 @@ import { pageWithTotal } from '../engine/page';
 export async function listWebhooks(readStore: ReadStore, q: { active?: boolean; skip: number; limit: number }): Promise<{ items: WebhookDoc[]; total: number }> {
   const col = readStore.collection<WebhookDoc>(WEBHOOKS);
   const filter: Filter = q.active === undefined ? {} : { active: q.active };
-  const { items, total } = await pageWithTotal(col, filter, { sort: { created_at: -1, _id: -1 }, skip: q.skip, limit: q.limit });
-  return { items, total };
+  return pageWithTotal(col, filter, { sort: { created_at: -1, _id: -1 }, skip: q.skip, limit: q.limit });
 }
 
 export function getWebhook(readStore: ReadStore, webhookId: string): Promise<WebhookDoc | null> {
@@ -37,8 +36,7 @@ export async function listDeliveries(readStore: ReadStore, q: DeliveryListQuery)
   // Served by (webhook_id, status, ...) or (webhook_id, event, ...); both given: the status index, the event checked on it.
   if (q.status) filter.status = q.status;
   if (q.event) filter.event = q.event;
-  const { items, total } = await pageWithTotal(col, filter, { sort: { source_position: -1, _id: -1 }, skip: q.skip, limit: q.limit });
-  return { items, total };
+  return pageWithTotal(col, filter, { sort: { source_position: -1, _id: -1 }, skip: q.skip, limit: q.limit });
 }
 
 export function getDelivery(readStore: ReadStore, deliveryId: string): Promise<DeliveryDoc | null> {
