@@ -1,4 +1,4 @@
-import { openTempSqliteReadStore, project, summarizePlan, type TempSqliteReadStore } from '../../../test/support/sqlite-plans';
+import { gatherStatistics, openTempSqliteReadStore, project, summarizePlan, type TempSqliteReadStore } from '../../../test/support/sqlite-plans';
 import { ACTIVITY_LOGS, ACTIVITY_SORT, activityLogsProjector, type ActivityDoc } from './projector';
 import { activityFilter, listActivity } from './queries';
 
@@ -21,9 +21,7 @@ describe('activity logs: indexes (on the SQLite read store, the embedded default
       pelanggan_id: i % 50,
     })) as unknown as ActivityDoc[];
     await sqlite.store.collection(ACTIVITY_LOGS).insertMany(docs);
-    // The statistics the store gathers (PRAGMA optimize, for tables queried since it opened).
-    await sqlite.store.collection(ACTIVITY_LOGS).countDocuments({ user_id: 1 });
-    sqlite.store.optimize();
+    await gatherStatistics(sqlite.store, ACTIVITY_LOGS);
   });
   afterAll(() => sqlite.dispose());
 
