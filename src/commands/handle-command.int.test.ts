@@ -116,6 +116,26 @@ describe('handleCommand under contention', () => {
     expect((await real.readStream(STREAM)).map((e) => e.type)).toEqual(['NoteAdded', 'BoardClosed']);
   });
 
+  it('reads nothing for a stream named by a fresh id, and reads and re-decides when it existed after all', async () => {
+    const reads: string[] = [];
+    const counting = new Proxy(real, {
+      get: (target, prop, receiver) =>
+        prop === 'readStream'
+          ? (...args: Parameters<EventStore['readStream']>) => (reads.push(args[0]), target.readStream(...args))
+          : Reflect.get(target, prop, receiver),
+    });
+    const countingDeps = { ...deps, eventStore: counting };
+    const fresh = await handleCommand(countingDeps, board, 'board-new', { type: 'AddNote', text: 'first' }, meta(), { newStream: true });
+    expect([fresh.revision, reads]).toEqual([0, []]);
+
+    await handleCommand(countingDeps, board, 'board-old', { type: 'Close' }, meta());
+    reads.length = 0;
+    const refused = handleCommand(countingDeps, board, 'board-old', { type: 'AddNote', text: 'not new' }, meta(), { newStream: true, retry: { baseDelayMs: 0 } });
+    await expect(refused).rejects.toBeInstanceOf(IllegalStateError);
+    expect(reads).toEqual(['board-old']);
+    expect((await real.readStream('board-old')).map((e) => e.type)).toEqual(['BoardClosed']);
+  });
+
   it('answers ConflictError once every attempt lost to another instance, and appends nothing of its own', async () => {
     await add('first');
     interloper.push(...Array.from({ length: 4 }, () => () => foreign('NoteAdded', { text: 'elsewhere' })));

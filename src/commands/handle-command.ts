@@ -11,13 +11,17 @@ export interface LoadedAggregate<State> {
   events: RecordedEvent[];
 }
 
-/** Reads a stream, upcasts old event shapes and folds them into the aggregate's state. */
+/**
+ * Reads a stream, upcasts old event shapes and folds them into the aggregate's state. The store
+ * may answer from the events it committed itself (`cached`): a command decides on what was
+ * committed, and an append that raced another instance is refused by its expected revision.
+ */
 export async function loadAggregate<State, Event extends DomainEvent>(
   deps: Pick<CommandDeps, 'eventStore' | 'registry'>,
   decider: Pick<Decider<State, unknown, Event>, 'initialState' | 'evolve'>,
   streamName: string,
 ): Promise<LoadedAggregate<State>> {
-  const events = await deps.eventStore.readStream(streamName);
+  const events = await deps.eventStore.readStream(streamName, { cached: true });
   let state = decider.initialState();
   for (const e of events) {
     const data = deps.registry.upcast(e.type, e.metadata.schemaVersion, e.data);
@@ -55,6 +59,10 @@ export const DEFAULT_RETRY: RetryPolicy = { attempts: 10, baseDelayMs: 5, maxDel
 export interface HandleOptions {
   /** From If-Match: the command only applies to this exact revision, else 412. */
   ifMatch?: number;
+  /** The stream is named by an id made for this command: nothing is read, the command is decided
+   * on the initial state and appended expecting no stream (a stream that did exist after all is
+   * read and the command decided again, as after any lost race). */
+  newStream?: boolean;
   retry?: Partial<RetryPolicy>;
 }
 
@@ -113,7 +121,9 @@ async function decideAndAppend<State, Command, Event extends DomainEvent>(
   options: HandleOptions,
 ): Promise<CommandResult<State>> {
   const policy: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry };
-  let loaded = await loadAggregate(deps, decider, streamName);
+  let loaded: LoadedAggregate<State> = options.newStream
+    ? { state: decider.initialState(), revision: -1, events: [] }
+    : await loadAggregate(deps, decider, streamName);
   for (let attempt = 1; ; attempt++) {
     if (options.ifMatch !== undefined && options.ifMatch !== loaded.revision) {
       throw new PreconditionFailedError(options.ifMatch, loaded.revision);

@@ -45,6 +45,8 @@ export async function submitServiceRequest(
       now: deps.clock.now().toISOString(),
     },
     meta,
+    // A sequence number is never handed out twice.
+    { newStream: true },
   );
   return { requestId, code, result };
 }

@@ -95,6 +95,7 @@ export async function createTicket(
     ticketStream(ticketId),
     { ...base, number, ticketNumber: ticketNumber(number), customerExists: true, now: deps.clock.now().toISOString() },
     meta,
+    { newStream: true },
   );
   return { ticketId, number, ticketNumber: ticketNumber(number), result };
 }

@@ -151,7 +151,10 @@ export function eventStoreContract(
       });
     });
 
-    describe('readStream', () => {
+    describe.each([
+      ['readStream', {}],
+      ['readStream, cached', { cached: true }],
+    ] as const)('%s', (_, read) => {
       let stream: string;
       let appended: RecordedEvent[];
 
@@ -169,32 +172,43 @@ export function eventStoreContract(
       const revisions = (events: RecordedEvent[]) => events.map((e) => e.revision);
 
       it('reads forwards from revision 0 by default', async () => {
-        const events = await store.readStream(stream);
+        const events = await store.readStream(stream, read);
         expect(revisions(events)).toEqual([0, 1, 2, 3, 4]);
         expect(events).toEqual(appended);
       });
 
       it('reads forwards from a revision, with a maximum count', async () => {
-        expect(revisions(await store.readStream(stream, { fromRevision: 2 }))).toEqual([2, 3, 4]);
-        expect(revisions(await store.readStream(stream, { maxCount: 2 }))).toEqual([0, 1]);
-        expect(revisions(await store.readStream(stream, { fromRevision: 1, maxCount: 2 }))).toEqual([1, 2]);
-        expect(await store.readStream(stream, { fromRevision: 5 })).toEqual([]);
+        expect(revisions(await store.readStream(stream, { ...read, fromRevision: 2 }))).toEqual([2, 3, 4]);
+        expect(revisions(await store.readStream(stream, { ...read, maxCount: 2 }))).toEqual([0, 1]);
+        expect(revisions(await store.readStream(stream, { ...read, fromRevision: 1, maxCount: 2 }))).toEqual([1, 2]);
+        expect(await store.readStream(stream, { ...read, fromRevision: 5 })).toEqual([]);
       });
 
       it('reads backwards from the end by default', async () => {
-        expect(revisions(await store.readStream(stream, { direction: 'backwards' }))).toEqual([4, 3, 2, 1, 0]);
-        expect(revisions(await store.readStream(stream, { direction: 'backwards', maxCount: 1 }))).toEqual([4]);
+        expect(revisions(await store.readStream(stream, { ...read, direction: 'backwards' }))).toEqual([4, 3, 2, 1, 0]);
+        expect(revisions(await store.readStream(stream, { ...read, direction: 'backwards', maxCount: 1 }))).toEqual([4]);
       });
 
       it('reads backwards from a revision, with a maximum count', async () => {
-        expect(revisions(await store.readStream(stream, { direction: 'backwards', fromRevision: 3, maxCount: 2 }))).toEqual([3, 2]);
-        expect(revisions(await store.readStream(stream, { direction: 'backwards', fromRevision: 0 }))).toEqual([0]);
+        expect(revisions(await store.readStream(stream, { ...read, direction: 'backwards', fromRevision: 3, maxCount: 2 }))).toEqual([3, 2]);
+        expect(revisions(await store.readStream(stream, { ...read, direction: 'backwards', fromRevision: 0 }))).toEqual([0]);
       });
 
       it('returns [] for a stream that does not exist, in both directions', async () => {
         const missing = streamName('missing');
-        expect(await store.readStream(missing)).toEqual([]);
-        expect(await store.readStream(missing, { direction: 'backwards' })).toEqual([]);
+        expect(await store.readStream(missing, read)).toEqual([]);
+        expect(await store.readStream(missing, { ...read, direction: 'backwards' })).toEqual([]);
+        await store.appendToStream(missing, [newEvent('Late')], { expectedRevision: 'no_stream' });
+        expect((await store.readStream(missing, read)).map((e) => e.type)).toEqual(['Late']);
+      });
+
+      it('reads the events appended after an earlier read, as the log holds them', async () => {
+        await store.readStream(stream, read);
+        await store.appendToStream(stream, [newEvent('Step', { i: 5 }), newEvent('Step', { i: 6 })], { expectedRevision: 4 });
+        const events = await store.readStream(stream, read);
+        expect(events.map((e) => e.data)).toEqual([0, 1, 2, 3, 4, 5, 6].map((i) => ({ i })));
+        expect(events).toEqual(await store.readStream(stream));
+        expect(revisions(await store.readStream(stream, { ...read, direction: 'backwards', maxCount: 2 }))).toEqual([6, 5]);
       });
     });
 

@@ -71,6 +71,13 @@ export interface ReadStreamOptions {
   /** Inclusive start revision. Forwards default 0; backwards default the last event. */
   fromRevision?: number;
   maxCount?: number;
+  /**
+   * The store may answer from what it keeps in memory of the events it committed (the embedded
+   * SQLite store does: sqlite-committed-cache.ts), the same events as in its file unless the file
+   * was changed behind its back. Commands and views ask for it; audits, which must see the file,
+   * do not. Stores without such memory read as usual.
+   */
+  cached?: boolean;
 }
 
 export interface ReadAllOptions {

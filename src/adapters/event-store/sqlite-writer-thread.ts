@@ -10,6 +10,7 @@ import type {
 } from '../../ports/event-store';
 import { hashedMetadata } from '../../ports/hash-chain';
 import { startModuleWorker, type ModuleWorkerData } from '../module-worker';
+import type { CommittedAppend } from './sqlite-committed-cache';
 import type { GroupCommitStats } from './sqlite-group-commit';
 import {
   fromWireError,
@@ -109,8 +110,9 @@ function recordedEvents(append: PendingAppend, result: Extract<WireAppendResult,
 
 export interface WriterThreadOptions {
   filename: string;
-  /** After every transaction that wrote events, once its appends are settled. */
-  onCommitted(): void;
+  /** After every transaction that wrote events, with its appends in commit order, in the same
+   * turn as their promises settle (before any code awaiting them runs). */
+  onCommitted(appends: CommittedAppend[]): void;
   /** Once, when the thread failed (never after a clean close). */
   onFailed(error: WriterThreadError): void;
 }
@@ -230,6 +232,7 @@ export class SqliteWriterThread {
       this.closedCleanly = true;
       return;
     }
+    const committed: CommittedAppend[] = [];
     for (const result of message.results) {
       const pending = this.inFlight.get(result.seq);
       if (!pending) continue;
@@ -237,7 +240,9 @@ export class SqliteWriterThread {
       if (result.ok) {
         this.counters.appends++;
         this.counters.events += pending.events.length;
-        pending.resolve({ nextExpectedRevision: result.nextExpectedRevision, position: result.position, events: recordedEvents(pending, result) });
+        const events = recordedEvents(pending, result);
+        committed.push({ events, dataJson: pending.events.map((e) => e.wire.dataJson) });
+        pending.resolve({ nextExpectedRevision: result.nextExpectedRevision, position: result.position, events });
       } else {
         this.counters.rejected++;
         pending.reject(fromWireError(result.error));
@@ -246,7 +251,7 @@ export class SqliteWriterThread {
     if (message.wrote) {
       this.counters.commits++;
       this.counters.largestBatch = Math.max(this.counters.largestBatch, message.results.length);
-      this.options.onCommitted();
+      this.options.onCommitted(committed);
     }
     this.updateRef();
   }

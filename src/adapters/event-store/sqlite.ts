@@ -10,6 +10,7 @@ import type {
 } from '../../ports/event-store';
 import { StoreClosedError, assertValidAppend } from './local-record';
 import { LocalSubscription, type LocalLog } from './local-subscription';
+import { CommittedEvents, type CommittedCacheLimits } from './sqlite-committed-cache';
 import type { GroupCommitStats } from './sqlite-group-commit';
 import { openEventDatabase } from './sqlite-schema';
 import { NO_LIMIT, prepareStatements, rowToEvent } from './sqlite-statements';
@@ -38,10 +39,14 @@ export { WriterThreadError } from './sqlite-writer-thread';
 export interface SqliteEventStoreOptions {
   /** Path of the database file (created if missing). */
   filename: string;
+  /** How many committed events are kept in memory for the reads that follow (sqlite-committed-cache.ts). */
+  committedCache?: CommittedCacheLimits;
 }
 
 export interface SqliteEventStoreStats extends GroupCommitStats {
   headPosition: number;
+  /** Reads (subscription pages, cached stream reads) answered from memory, and from the file. */
+  reads: { memory: number; file: number };
 }
 
 export interface SqliteEventStore extends EventStore {
@@ -57,6 +62,15 @@ function limitOf(maxCount: number | undefined): number {
 
 function typeFilter(eventTypes: readonly string[] | undefined): string | undefined {
   return eventTypes && eventTypes.length > 0 ? JSON.stringify(eventTypes) : undefined;
+}
+
+/** A read of a whole stream held in memory (rows[i] has revision i). */
+function sliceStream<T>(rows: readonly T[], forwards: boolean, from: number, limit: number): T[] {
+  const count = limit === NO_LIMIT ? rows.length : limit;
+  if (forwards) return rows.slice(from, from + count);
+  const end = Math.min(from, rows.length - 1) + 1;
+  if (end <= 0) return [];
+  return rows.slice(Math.max(0, end - count), end).reverse();
 }
 
 const writerThreads = new WeakMap<SqliteEventStore, SqliteWriterThread>();
@@ -75,12 +89,15 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): SqliteEv
   let closed = false;
   let closing: Promise<void> | undefined;
   let headAtClose = 0;
+  const committed = new CommittedEvents(s.headPosition.get()!, options.committedCache);
+  const reads = { memory: 0, file: 0 };
 
   let writer: SqliteWriterThread;
   try {
     writer = new SqliteWriterThread({
       filename: options.filename,
-      onCommitted: () => {
+      onCommitted: (appends) => {
+        committed.committed(appends);
         for (const sub of subscriptions) sub.notify();
       },
       // The live subscriptions read the log again, find it failed and report it through onError.
@@ -105,23 +122,36 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): SqliteEv
   const localLog: LocalLog = {
     readRange(after, upTo, maxCount, eventTypes) {
       ensureWritable();
+      const held = committed.range(after, upTo, maxCount, eventTypes ? new Set(eventTypes) : undefined);
+      if (held !== undefined) {
+        reads.memory++;
+        return held.map(rowToEvent);
+      }
+      reads.file++;
       const types = typeFilter(eventTypes);
       const rows = types ? s.rangeTyped.all(after, upTo, types, maxCount) : s.range.all(after, upTo, maxCount);
       return rows.map(rowToEvent);
     },
+    // What the subscriptions have been told of: every commit is reported before they are woken.
     headPosition() {
       ensureWritable();
-      return s.headPosition.get()!;
+      return committed.head ?? s.headPosition.get()!;
     },
   };
 
   function readStream(streamName: string, options: ReadStreamOptions): RecordedEvent[] {
     ensureUsable();
     const limit = limitOf(options.maxCount);
-    const rows =
-      (options.direction ?? 'forwards') === 'forwards'
-        ? s.streamForwards.all(streamName, Math.max(0, options.fromRevision ?? 0), limit)
-        : s.streamBackwards.all(streamName, options.fromRevision ?? Number.MAX_SAFE_INTEGER, limit);
+    const forwards = (options.direction ?? 'forwards') === 'forwards';
+    const from = forwards ? Math.max(0, options.fromRevision ?? 0) : (options.fromRevision ?? Number.MAX_SAFE_INTEGER);
+    const held = options.cached ? committed.stream(streamName) : undefined;
+    if (held !== undefined) {
+      reads.memory++;
+      return sliceStream(held, forwards, from, limit).map(rowToEvent);
+    }
+    reads.file++;
+    const rows = forwards ? s.streamForwards.all(streamName, from, limit) : s.streamBackwards.all(streamName, from, limit);
+    if (options.cached && forwards && from === 0 && (limit === NO_LIMIT || rows.length < limit)) committed.remember(streamName, rows);
     return rows.map(rowToEvent);
   }
 
@@ -162,7 +192,7 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): SqliteEv
       return localLog.headPosition();
     },
     stats() {
-      return { ...writer.stats(), headPosition: closed ? headAtClose : s.headPosition.get()! };
+      return { ...writer.stats(), headPosition: closed ? headAtClose : s.headPosition.get()!, reads: { ...reads } };
     },
     close() {
       closing ??= (async () => {

@@ -128,7 +128,7 @@ export async function readTicketHistory(
   ticketId: string,
   revision: number,
 ): Promise<TicketHistoryEntry[]> {
-  const events = await deps.eventStore.readStream(ticketStream(ticketId), { maxCount: revision + 1 });
+  const events = await deps.eventStore.readStream(ticketStream(ticketId), { maxCount: revision + 1, cached: true });
   return events.flatMap((e) =>
     historyOf({ id: e.id, metadata: e.metadata, type: e.type, data: deps.registry.upcast(e.type, e.metadata.schemaVersion, e.data) } as HistoryEvent),
   );

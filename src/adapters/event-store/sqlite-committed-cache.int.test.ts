@@ -1,0 +1,85 @@
+import Database from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { NewEvent, RecordedEvent } from '../../ports/event-store';
+import { openSqliteEventStore, type SqliteEventStore } from './sqlite';
+
+const newEvent = (type: string, data: Record<string, unknown> = {}): NewEvent => ({
+  id: randomUUID(),
+  type,
+  data,
+  metadata: { actor: null, requestId: 'req', correlationId: 'corr', causationId: 'cause', timestamp: '2026-12-06T10:00:00.000Z', schemaVersion: 1 },
+});
+
+describe('the SQLite event store answers reads that follow its own commits from memory', () => {
+  let dir: string;
+  let filename: string;
+  let store: SqliteEventStore;
+
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'committed-cache-'));
+    filename = path.join(dir, 'events.db');
+  });
+
+  afterEach(async () => {
+    await store.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('reads a stream from the file once after a restart, then from memory, following new appends', async () => {
+    store = openSqliteEventStore({ filename });
+    await store.appendToStream('invoice-1', [newEvent('Issued', { amount: 1000 }), newEvent('Sent')]);
+    await store.close();
+
+    store = openSqliteEventStore({ filename });
+    const first = await store.readStream('invoice-1', { cached: true });
+    expect(store.stats().reads).toEqual({ memory: 0, file: 1 });
+    await store.appendToStream('invoice-1', [newEvent('Paid', { amount: 1000 })], { expectedRevision: 1 });
+    const second = await store.readStream('invoice-1', { cached: true });
+    expect(store.stats().reads).toEqual({ memory: 1, file: 1 });
+
+    expect(second.map((e) => e.type)).toEqual(['Issued', 'Sent', 'Paid']);
+    expect(second.slice(0, 2)).toEqual(first);
+    // The same events, field for field, as a read of the file.
+    expect(second).toEqual(await store.readStream('invoice-1'));
+    // Every reader gets its own objects.
+    expect(second[0]!.data).not.toBe((await store.readStream('invoice-1', { cached: true }))[0]!.data);
+  });
+
+  it('delivers to subscriptions from memory what a read of the file gives, also past the size it keeps', async () => {
+    store = openSqliteEventStore({ filename, committedCache: { recentEvents: 4, streamEvents: 100, eventsPerStream: 10 } });
+    await store.appendToStream('before-1', [newEvent('Old', { n: 0 })]);
+    const live: RecordedEvent[] = [];
+    const subscription = store.subscribeToAll({ fromPosition: 0 }, { onEvents: (events) => void live.push(...events) });
+    for (let i = 1; i <= 30; i++) await store.appendToStream(`s-${i % 3}`, [newEvent('New', { n: i }), newEvent('Also', { n: i })]);
+    // A second subscriber that starts late reads the older part from the file.
+    const late: RecordedEvent[] = [];
+    const lateSubscription = store.subscribeToAll({ fromPosition: 0, eventTypes: ['Also'] }, { onEvents: (events) => void late.push(...events) });
+    const head = await store.headPosition();
+    while (live.at(-1)?.position !== head || late.at(-1)?.position !== head) await new Promise((r) => setImmediate(r));
+    await subscription.stop();
+    await lateSubscription.stop();
+
+    const all = await store.readAll({});
+    expect(live).toEqual(all);
+    expect(late).toEqual(all.filter((e) => e.type === 'Also'));
+    expect(store.stats().reads.memory).toBeGreaterThan(0);
+    expect(store.stats().reads.file).toBeGreaterThan(0);
+  });
+
+  it('reads without `cached` (audits) see the file, even when it was changed behind the store', async () => {
+    store = openSqliteEventStore({ filename });
+    await store.appendToStream('asset-1', [newEvent('A', { v: 1 })]);
+    expect((await store.readStream('asset-1', { cached: true }))[0]!.data).toEqual({ v: 1 });
+    const raw = new Database(filename);
+    try {
+      raw.prepare("UPDATE events SET data = '{\"v\":2}' WHERE stream = 'asset-1'").run();
+    } finally {
+      raw.close();
+    }
+    expect((await store.readStream('asset-1'))[0]!.data).toEqual({ v: 2 });
+    expect((await store.readStream('asset-1', { cached: true }))[0]!.data).toEqual({ v: 1 });
+  });
+});
