@@ -12,8 +12,9 @@
  *     restart resumes from the stored checkpoints (time to /health 200 reported).
  *  3. autocannon, in this process, against: the bare handler, and the same handler answering a
  *     ticket-list page saved from the product (what sending that page costs with no other work);
- *     create and filtered list of service requests (document 001); create ticket and the ticket
- *     list with every documented filter, narrow and broad (document 000), and the other lists of
+ *     create and filtered list of service requests (document 001); create ticket, a comment and
+ *     the detail of existing tickets (spread over 100 open ones), and the ticket list with every
+ *     documented filter, narrow and broad (document 000), and the other lists of
  *     document 000.
  *  4. Projection lag (event to read model) under that load, from the runner's own measurement.
  *  5. A rebuild of each projection through the ops API (the live ones keep serving), events/s.
@@ -253,6 +254,28 @@ async function main(): Promise<void> {
           description: 'LOS merah',
           location: { lat: -6.2, lng: 106.8 },
         }),
+      }),
+    );
+    // Writes and reads of existing tickets, spread over 100 open ones (one ticket would only
+    // measure its stream's queue): a comment, and the detail with its history from the log.
+    const open = await json<{ data: { tickets: Array<{ id: string }> } }>(`${server.url}/api/tickets?status=in_progress&limit=100&page=1`, { headers: auth });
+    const spread = (path: (id: string) => string): Pick<autocannon.Request, 'setupRequest'> => {
+      let next = 0;
+      return { setupRequest: (req) => ({ ...req, path: path(open.data.tickets[next++ % open.data.tickets.length]!.id) }) };
+    };
+    results.push(
+      await load('000 add a comment (POST /api/tickets/:id/comments, over 100 open tickets)', {
+        url: server.url,
+        headers: auth,
+        requests: [{ method: 'POST', body: JSON.stringify({ comment: 'Sudah dicek di lokasi' }), ...spread((id) => `/api/tickets/${id}/comments`) }],
+      }),
+    );
+    results.push(
+      await load('000 ticket detail (GET /api/tickets/:id with its history, over 100 tickets)', {
+        url: server.url,
+        headers: auth,
+        duration: LIST_SECONDS,
+        requests: [{ method: 'GET', ...spread((id) => `/api/tickets/${id}`) }],
       }),
     );
     for (const [name, path] of listScenarios(ids)) {

@@ -48,6 +48,17 @@ describe('the SQLite event store answers reads that follow its own commits from 
     expect(second[0]!.data).not.toBe((await store.readStream('invoice-1', { cached: true }))[0]!.data);
   });
 
+  it('holds a stream after a cached read of its first revisions (as a ticket history reads), and answers that read alone', async () => {
+    store = openSqliteEventStore({ filename });
+    await store.appendToStream('ticket-1', [newEvent('Opened'), newEvent('Assigned'), newEvent('Noted')]);
+    await store.close();
+
+    store = openSqliteEventStore({ filename });
+    expect((await store.readStream('ticket-1', { cached: true, maxCount: 2 })).map((e) => e.type)).toEqual(['Opened', 'Assigned']);
+    expect((await store.readStream('ticket-1', { cached: true, maxCount: 3 })).map((e) => e.type)).toEqual(['Opened', 'Assigned', 'Noted']);
+    expect(store.stats().reads).toEqual({ memory: 1, file: 1 });
+  });
+
   it('delivers to subscriptions from memory what a read of the file gives, also past the size it keeps', async () => {
     store = openSqliteEventStore({ filename, committedCache: { recentEvents: 4, streamEvents: 100, eventsPerStream: 10 } });
     await store.appendToStream('before-1', [newEvent('Old', { n: 0 })]);

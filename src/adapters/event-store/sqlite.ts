@@ -150,8 +150,13 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): SqliteEv
       return sliceStream(held, forwards, from, limit).map(rowToEvent);
     }
     reads.file++;
+    if (options.cached && forwards && from === 0) {
+      // Read whole, so that it can be held (a history read asks for the revisions its read model shows).
+      const whole = s.streamForwards.all(streamName, 0, NO_LIMIT);
+      committed.remember(streamName, whole);
+      return sliceStream(whole, true, 0, limit).map(rowToEvent);
+    }
     const rows = forwards ? s.streamForwards.all(streamName, from, limit) : s.streamBackwards.all(streamName, from, limit);
-    if (options.cached && forwards && from === 0 && (limit === NO_LIMIT || rows.length < limit)) committed.remember(streamName, rows);
     return rows.map(rowToEvent);
   }
 
