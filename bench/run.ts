@@ -13,7 +13,7 @@
  *  3. autocannon, in this process, against: the bare handler, and the same handler answering a
  *     ticket-list page saved from the product (what sending that page costs with no other work);
  *     create and filtered list of service requests (document 001); create ticket, a comment and
- *     the detail of existing tickets (spread over 100 open ones), and the ticket list with every
+ *     the detail of existing tickets (spread over 1,000 open ones), and the ticket list with every
  *     documented filter, narrow and broad (document 000), and the other lists of
  *     document 000.
  *  4. Projection lag (event to read model) under that load, from the runner's own measurement.
@@ -256,22 +256,27 @@ async function main(): Promise<void> {
         }),
       }),
     );
-    // Writes and reads of existing tickets, spread over 100 open ones (one ticket would only
-    // measure its stream's queue): a comment, and the detail with its history from the log.
-    const open = await json<{ data: { tickets: Array<{ id: string }> } }>(`${server.url}/api/tickets?status=in_progress&limit=100&page=1`, { headers: auth });
+    // Writes and reads of existing tickets, spread over 1,000 open ones (one ticket would only
+    // measure its stream's queue, and a few would grow long histories run after run on a kept
+    // log): a comment, and the detail with its history from the log.
+    const open: string[] = [];
+    for (let page = 1; page <= 10; page++) {
+      const listed = await json<{ data: { tickets: Array<{ id: string }> } }>(`${server.url}/api/tickets?status=in_progress&limit=100&page=${page}`, { headers: auth });
+      open.push(...listed.data.tickets.map((t) => t.id));
+    }
     const spread = (path: (id: string) => string): Pick<autocannon.Request, 'setupRequest'> => {
       let next = 0;
-      return { setupRequest: (req) => ({ ...req, path: path(open.data.tickets[next++ % open.data.tickets.length]!.id) }) };
+      return { setupRequest: (req) => ({ ...req, path: path(open[next++ % open.length]!) }) };
     };
     results.push(
-      await load('000 add a comment (POST /api/tickets/:id/comments, over 100 open tickets)', {
+      await load('000 add a comment (POST /api/tickets/:id/comments, over 1,000 open tickets)', {
         url: server.url,
         headers: auth,
         requests: [{ method: 'POST', body: JSON.stringify({ comment: 'Sudah dicek di lokasi' }), ...spread((id) => `/api/tickets/${id}/comments`) }],
       }),
     );
     results.push(
-      await load('000 ticket detail (GET /api/tickets/:id with its history, over 100 tickets)', {
+      await load('000 ticket detail (GET /api/tickets/:id with its history, over 1,000 tickets)', {
         url: server.url,
         headers: auth,
         duration: LIST_SECONDS,

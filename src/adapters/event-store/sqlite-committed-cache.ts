@@ -29,7 +29,7 @@ export interface CommittedCacheLimits {
   eventsPerStream: number;
 }
 
-export const DEFAULT_COMMITTED_CACHE: CommittedCacheLimits = { recentEvents: 2048, streamEvents: 10_000, eventsPerStream: 200 };
+export const DEFAULT_COMMITTED_CACHE: CommittedCacheLimits = { recentEvents: 2048, streamEvents: 10_000, eventsPerStream: 500 };
 
 /** One committed append, as the writer thread reports it. */
 export interface CommittedAppend {
