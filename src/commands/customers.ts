@@ -135,6 +135,7 @@ export async function registerCustomer(
         now: deps.clock.now().toISOString(),
       },
       meta,
+      { newStream: true },
     );
     return { customerId, number, code, userId, result };
   } catch (err) {

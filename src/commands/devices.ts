@@ -81,6 +81,7 @@ export async function registerDevice(
         deviceStream(deviceId),
         { type: 'RegisterDevice', deviceId, number, details: { ...rest, categoryId: categoryId! }, now: nowOf(deps) },
         meta,
+        { newStream: true },
       );
       return { deviceId, number, result };
     } catch (err) {

@@ -69,6 +69,7 @@ export async function createItem(
       inventoryItemStream(itemId),
       { type: 'CreateItem', itemId, number, details: detailsOf(deps, input) as ItemDetails, initialQuantity: input.stockQuantity, now: nowOf(deps) },
       meta,
+      { newStream: true },
     );
     return { itemId, number, result };
   } catch (err) {

@@ -97,6 +97,7 @@ export async function createInvoice(deps: BillingCommandDeps, input: CreateInvoi
         now: now.toISOString(),
       },
       meta,
+      { newStream: true },
     );
   } catch (err) {
     if (onePerPeriod) await releaseUnique(deps, INVOICE_PERIOD, periodKey(input.customerId, input.period), owner, meta);
