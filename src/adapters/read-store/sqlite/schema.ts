@@ -22,6 +22,7 @@
 import type { Database } from 'better-sqlite3';
 import type { IndexSpec } from '../../../ports/read-store';
 import { splitPath } from '../document/paths';
+import { retireTable } from './retired-tables';
 
 export const CATALOGUE = '_rs_collections';
 
@@ -192,10 +193,11 @@ export class CollectionSchema {
     this.layoutVersion++;
   }
 
-  dropTables(): void {
-    this.db.exec(`DROP TABLE IF EXISTS ${this.table}`);
-    this.db.exec(`DROP TABLE IF EXISTS ${this.sideTable}`);
+  /** Takes the collection out of the catalogue; its tables are emptied and dropped later, a
+   * little at a time (retired-tables.ts). */
+  retire(): void {
     this.db.prepare(`DELETE FROM ${CATALOGUE} WHERE tbl = ?`).run(this.table);
+    retireTable(this.db, this.table);
   }
 
   rename(to: string): void {

@@ -34,6 +34,7 @@ import { BackgroundCheckpointer, type CheckpointResult } from './checkpointer';
 import { CountCache } from './count-cache';
 import { DocCache } from './doc-cache';
 import { ROW, Rows, type StoredRow } from './rows';
+import { createRetiredList, TableReaper, type TableReaperOptions } from './retired-tables';
 import { CATALOGUE, CollectionSchema, createCatalogue, FORMAT, loadSchemas } from './schema';
 import { SqliteCollection } from './sqlite-collection';
 import { UnitOfWork } from './unit-of-work';
@@ -51,6 +52,8 @@ export interface SqliteReadStoreOptions {
    * inside the main thread's commits; what the server uses. Off by default (tests, the CLI).
    */
   backgroundCheckpoints?: { intervalMs?: number; onCheckpoint?: (result: CheckpointResult) => void };
+  /** How the tables of dropped and replaced collections are emptied (retired-tables.ts). */
+  retiredTables?: TableReaperOptions;
 }
 
 /** SQLite's own automatic checkpoint, in WAL pages (its default). */
@@ -66,6 +69,8 @@ export interface SqliteReadStore extends ReadStore {
   optimize(): void;
   /** A WAL checkpoint on the checkpointer thread now; null without background checkpoints. */
   checkpointNow(): Promise<CheckpointResult | null>;
+  /** The tables of dropped and replaced collections still being emptied, a step at a time. */
+  readonly retired: Pick<TableReaper, 'pending' | 'step' | 'drain'>;
 }
 
 /** What collection handles share. */
@@ -100,6 +105,7 @@ function connect(filename: string, cacheMb: number): Database.Database {
   db.pragma('temp_store = MEMORY');
   createCatalogue(db);
   createMeta(db);
+  createRetiredList(db);
   return db;
 }
 
@@ -160,6 +166,9 @@ export function openSqliteReadStore(options: SqliteReadStoreOptions): SqliteRead
     db.pragma('busy_timeout = 5000');
     autoCheckpoints(bulk.active);
   }
+  const reaper = new TableReaper(db, () => depth === 0 && !db.inTransaction, options.retiredTables);
+  // Left by an earlier run: carry on.
+  reaper.schedule();
   let failed: unknown = null;
   let settled: { promise: Promise<void>; resolve: () => void; reject: (e: unknown) => void } | null = null;
   const counts = new CountCache();
@@ -314,7 +323,8 @@ export function openSqliteReadStore(options: SqliteReadStoreOptions): SqliteRead
     async dropCollection(name: string): Promise<void> {
       const rows = internals.rowsFor(name);
       if (rows === undefined) return;
-      internals.write(() => rows.schema.dropTables());
+      internals.write(() => rows.schema.retire());
+      reaper.schedule();
       rowsByName.delete(name);
       counts.forget(rows.schema);
       docs.forgetTable(rows.schema.table);
@@ -330,10 +340,11 @@ export function openSqliteReadStore(options: SqliteReadStoreOptions): SqliteRead
       const target = rowsByName.get(to);
       uow?.flush(source);
       internals.write(() => {
-        if (target) target.schema.dropTables();
+        if (target) target.schema.retire();
         source.schema.rename(to);
       });
       if (target) {
+        reaper.schedule();
         counts.forget(target.schema);
         docs.forgetTable(target.schema.table);
         uow?.forget(target);
@@ -346,6 +357,7 @@ export function openSqliteReadStore(options: SqliteReadStoreOptions): SqliteRead
       if (closed) return;
       if (depth > 0) await settled?.promise.catch(() => undefined);
       closed = true;
+      reaper.close();
       await checkpointer?.close();
       try {
         bulk.leave();
@@ -359,5 +371,7 @@ export function openSqliteReadStore(options: SqliteReadStoreOptions): SqliteRead
     get discarded() {
       return discarded;
     },
+
+    retired: reaper,
   };
 }
