@@ -61,6 +61,14 @@ export interface ReceivedSentence {
   words: string[];
 }
 
+/**
+ * A loopback port nothing listens on, for "connection refused". Not a port freed a moment ago:
+ * the kernel may hand that to a server of a test running beside (it happened, and the connection
+ * was accepted and closed instead of refused). Port 1 is below the range the kernel hands out
+ * for port 0, where every test listens.
+ */
+export const REFUSED_PORT = 1;
+
 export const STANDIN_CERT_PATH = join(__dirname, 'fixtures', 'routeros-standin.crt');
 
 export class RouterOsStandIn {

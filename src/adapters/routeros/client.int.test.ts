@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
-import { RouterOsStandIn, STANDIN_CERT_PATH } from '../../../test/support/routeros-standin';
+import { REFUSED_PORT, RouterOsStandIn, STANDIN_CERT_PATH } from '../../../test/support/routeros-standin';
 import { connectAndLogin, RouterOsClient } from './client';
 import { RouterOsError, RouterOsTrapError } from './errors';
 
@@ -32,15 +32,6 @@ const failure = async (p: Promise<unknown>): Promise<RouterOsError> => {
   }
   throw new Error('expected the promise to reject');
 };
-
-/** A port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 beforeEach(async () => {
   router = await RouterOsStandIn.start();
@@ -99,7 +90,7 @@ describe('login', () => {
 
 describe('connection errors', () => {
   it('a refused connection is a connection error naming the address', async () => {
-    const port = await closedPort();
+    const port = REFUSED_PORT;
     const err = await failure(RouterOsClient.connect({ host: '127.0.0.1', port }));
     expect(err.kind).toBe('connection');
     expect(err.message).toBe(`connection refused by 127.0.0.1:${port}`);

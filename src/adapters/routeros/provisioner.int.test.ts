@@ -1,4 +1,4 @@
-import { RouterOsStandIn } from '../../../test/support/routeros-standin';
+import { REFUSED_PORT, RouterOsStandIn } from '../../../test/support/routeros-standin';
 import { RouterUnavailableError, type RouterSession, type RouterTarget } from '../../ports/router-provisioner';
 import { createRouterOsProvisioner } from './provisioner';
 
@@ -94,8 +94,7 @@ it('works the same on a router older than 7.18 (no !empty) with the challenge lo
 
 describe('failures become RouterUnavailableError with a message safe to record', () => {
   it('connection refused', async () => {
-    const port = router.port;
-    await router.stop();
+    const port = REFUSED_PORT;
     const err = await rejection(provisioner.open({ ...target(), port }));
     expect([err.kind, err.message]).toEqual(['connection', `connection refused by 127.0.0.1:${port}`]);
   });

@@ -1,7 +1,6 @@
-import { createServer, type AddressInfo } from 'node:net';
 import { startTestApp, type TestApp, type TestUser } from '../../../../test/support/test-app';
 import { bearer, registerServerFor } from '../../../../test/support/mikrotik';
-import { RouterOsStandIn } from '../../../../test/support/routeros-standin';
+import { REFUSED_PORT, RouterOsStandIn } from '../../../../test/support/routeros-standin';
 import type { Role } from '../../../domain/user';
 
 /** POST /api/mikrotik_servers/{id}/test against a RouterOS stand-in on loopback (document 002). */
@@ -59,10 +58,7 @@ it('a refused login is a 200 with success false and the router’s reason, recor
 });
 
 it('an address nothing listens on is offline: connection refused', async () => {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
+  const port = REFUSED_PORT;
   const { id } = await registerServerFor(t, admin, { ...router, port });
   const res = await t.http.post(`/api/mikrotik_servers/${id}/test`).set(bearer(admin));
   expect([res.status, res.body.success, res.body.message]).toEqual([200, false, `connection refused by 127.0.0.1:${port}`]);
