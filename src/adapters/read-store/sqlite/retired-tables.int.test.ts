@@ -145,4 +145,24 @@ describe('TableReaper', () => {
       db.close();
     }
   });
+
+  it('stops stepping in the background when a step fails, and leaves the table listed', async () => {
+    const db = new Database(':memory:');
+    createRetiredList(db);
+    db.exec('CREATE TABLE d2 (rid INTEGER PRIMARY KEY, doc TEXT)');
+    db.exec("INSERT INTO d2 (doc) VALUES ('x')");
+    retireTable(db, 'd2');
+    // A write refused by the file (as a full disk would): the step throws.
+    db.pragma('query_only = ON');
+    const reaper = new TableReaper(db, () => true, { delayMs: 0 });
+    try {
+      reaper.schedule();
+      for (let i = 0; i < 50 && reaper.failed === null; i++) await new Promise((r) => setTimeout(r, 0));
+      expect(String(reaper.failed)).toMatch(/readonly/i);
+      expect(reaper.pending()).toEqual(['d2']);
+    } finally {
+      reaper.close();
+      db.close();
+    }
+  });
 });

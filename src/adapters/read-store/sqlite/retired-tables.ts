@@ -41,6 +41,8 @@ export class TableReaper {
   private readonly chunkRows: number;
   private readonly delayMs: number;
   private lastStepMs = 0;
+  /** Why background steps stopped, if a step failed. */
+  failed: unknown = null;
 
   constructor(
     private readonly db: Database,
@@ -67,7 +69,15 @@ export class TableReaper {
         this.schedule();
         return;
       }
-      if (this.step()) this.schedule();
+      let more: boolean;
+      try {
+        more = this.step();
+      } catch (error) {
+        // Not worth failing the process for: the tables stay listed, and the next start goes on.
+        this.failed = error;
+        return;
+      }
+      if (more) this.schedule();
     }, Math.max(this.delayMs, 2 * this.lastStepMs));
     this.timer.unref();
   }
