@@ -1,31 +1,21 @@
 import Database from 'better-sqlite3';
-import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import type { NewEvent, RecordedEvent } from '../../ports/event-store';
+import type { RecordedEvent } from '../../ports/event-store';
+import { newEvent, tempEventStoreFile } from '../../../test/support/sqlite-event-store';
 import { openSqliteEventStore, type SqliteEventStore } from './sqlite';
 
-const newEvent = (type: string, data: Record<string, unknown> = {}): NewEvent => ({
-  id: randomUUID(),
-  type,
-  data,
-  metadata: { actor: null, requestId: 'req', correlationId: 'corr', causationId: 'cause', timestamp: '2026-12-06T10:00:00.000Z', schemaVersion: 1 },
-});
-
 describe('the SQLite event store answers reads that follow its own commits from memory', () => {
-  let dir: string;
+  let temp: ReturnType<typeof tempEventStoreFile>;
   let filename: string;
   let store: SqliteEventStore;
 
   beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'committed-cache-'));
-    filename = path.join(dir, 'events.db');
+    temp = tempEventStoreFile('committed-cache-');
+    filename = temp.filename;
   });
 
   afterEach(async () => {
     await store.close();
-    fs.rmSync(dir, { recursive: true, force: true });
+    temp.remove();
   });
 
   it('reads a stream from the file once after a restart, then from memory, following new appends', async () => {

@@ -1,32 +1,25 @@
 import Database from 'better-sqlite3';
-import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { WrongExpectedRevisionError, type AppendResult, type NewEvent } from '../../ports/event-store';
+import { WrongExpectedRevisionError, type AppendResult } from '../../ports/event-store';
 import { verifyChain } from '../../ports/hash-chain';
 import { StoreClosedError } from './local-record';
+import { newEvent, tempEventStoreFile } from '../../../test/support/sqlite-event-store';
 import { openSqliteEventStore, type SqliteEventStore } from './sqlite';
 
 /** Group commit: many appends share one transaction, yet each is checked and settles on its own. */
 
-function newEvent(type: string, data: Record<string, unknown> = {}): NewEvent {
-  return { id: randomUUID(), type, data, metadata: { timestamp: new Date().toISOString(), schemaVersion: 1 } };
-}
-
-let dir: string;
+let temp: ReturnType<typeof tempEventStoreFile>;
 let filename: string;
 let store: SqliteEventStore;
 
 beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'event-store-group-'));
-  filename = path.join(dir, 'events.db');
+  temp = tempEventStoreFile('event-store-group-');
+  filename = temp.filename;
   store = openSqliteEventStore({ filename });
 });
 
 afterEach(async () => {
   await store.close();
-  fs.rmSync(dir, { recursive: true, force: true });
+  temp.remove();
 });
 
 describe('SQLite group commit', () => {

@@ -10,12 +10,9 @@ import { verifyChain } from '../../ports/hash-chain';
 import { StoreClosedError } from './local-record';
 import { WriterThreadError, openSqliteEventStore, writerThreadOf, type SqliteEventStore } from './sqlite';
 import { FLUSH_AT } from './sqlite-writer-thread';
+import { newEvent } from '../../../test/support/sqlite-event-store';
 
 /** The writer thread: commits happen there, reads here, and its failure never leaves a caller hanging. */
-
-function newEvent(type: string, data: Record<string, unknown> = {}): NewEvent {
-  return { id: randomUUID(), type, data, metadata: { timestamp: new Date().toISOString(), schemaVersion: 1 } };
-}
 
 let dir: string;
 let filename: string;

@@ -91,6 +91,16 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): SqliteEv
   let headAtClose = 0;
   const committed = new CommittedEvents(s.headPosition.get()!, options.committedCache);
   const reads = { memory: 0, file: 0 };
+  // A subscription passes the same list of types on every read: its set is made once.
+  const typeSets = new WeakMap<readonly string[], ReadonlySet<string>>();
+  const typeSet = (types: readonly string[]): ReadonlySet<string> => {
+    let set = typeSets.get(types);
+    if (set === undefined) {
+      set = new Set(types);
+      typeSets.set(types, set);
+    }
+    return set;
+  };
 
   let writer: SqliteWriterThread;
   try {
@@ -122,7 +132,7 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): SqliteEv
   const localLog: LocalLog = {
     readRange(after, upTo, maxCount, eventTypes) {
       ensureWritable();
-      const held = committed.range(after, upTo, maxCount, eventTypes ? new Set(eventTypes) : undefined);
+      const held = committed.range(after, upTo, maxCount, eventTypes ? typeSet(eventTypes) : undefined);
       if (held !== undefined) {
         reads.memory++;
         return held.map(rowToEvent);
