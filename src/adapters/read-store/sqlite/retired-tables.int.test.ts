@@ -108,7 +108,7 @@ describe('SQLite read store: retired tables', () => {
 
   it('empties retired tables in the background after a swap', async () => {
     await store.close();
-    store = openSqliteReadStore({ filename: file(), retiredTables: { chunkRows: 10, delayMs: 0 } });
+    store = openSqliteReadStore({ filename: file(), retiredTables: { chunkRows: 10, delayMs: 0, busy: () => 0 } });
     await fill('live', 35);
     await fill('scratch', 1);
     const old = tableOf('live');
@@ -143,6 +143,102 @@ describe('TableReaper', () => {
     } finally {
       reaper.close();
       db.close();
+    }
+  });
+
+  /** An in-memory database with one retired table of `n` rows and no indexes left. */
+  const retiredRows = (n: number): Database.Database => {
+    const db = new Database(':memory:');
+    createRetiredList(db);
+    db.exec('CREATE TABLE d3 (rid INTEGER PRIMARY KEY, doc TEXT)');
+    db.prepare('INSERT INTO d3 (doc) SELECT value FROM json_each(?)').run(JSON.stringify(Array.from({ length: n }, (_, i) => `doc ${i}`)));
+    retireTable(db, 'd3');
+    return db;
+  };
+  const rowsLeft = (db: Database.Database) => (db.prepare('SELECT count(*) AS n FROM d3').get() as { n: number }).n;
+
+  it('shrinks the rows per step in proportion when steps take longer than the target, and doubles them back when quick', () => {
+    const db = retiredRows(10_000);
+    // Each step takes `stepMs` by this clock (read before and after it).
+    let stepMs = 40;
+    let clock = 0;
+    let reads = 0;
+    const now = () => (reads++ % 2 === 0 ? clock : (clock += stepMs));
+    const reaper = new TableReaper(db, () => true, { chunkRows: 2000, targetStepMs: 10, delayMs: 0, now });
+    try {
+      const deletedByStep = (): number => {
+        const before = rowsLeft(db);
+        reaper.step();
+        return before - rowsLeft(db);
+      };
+      // 40 ms against a 10 ms target: a quarter of the rows each time, down to the floor of 50.
+      expect([deletedByStep(), deletedByStep(), deletedByStep(), deletedByStep()]).toEqual([2000, 500, 125, 50]);
+      expect(reaper.rowsPerStep).toBe(50);
+      // Quick steps (under half the target): doubled, up to the most per step.
+      stepMs = 2;
+      expect([deletedByStep(), deletedByStep(), deletedByStep()]).toEqual([50, 100, 200]);
+      for (let i = 0; i < 6; i++) reaper.step();
+      expect(reaper.rowsPerStep).toBe(2000);
+    } finally {
+      reaper.close();
+      db.close();
+    }
+  });
+
+  it('waits twice the length of a step before the next one, eight times while the event loop is busy', () => {
+    jest.useFakeTimers();
+    const db = retiredRows(1_000);
+    let clock = 0;
+    let reads = 0;
+    // Every step takes 5 ms by this clock.
+    const now = () => (reads++ % 2 === 0 ? clock : (clock += 5));
+    let busy = 0;
+    const reaper = new TableReaper(db, () => true, { chunkRows: 100, targetStepMs: 10, delayMs: 1, now, busy: () => busy });
+    try {
+      reaper.schedule();
+      jest.advanceTimersByTime(1);
+      expect(rowsLeft(db)).toBe(900);
+      // Idle loop: the next step after 2 × 5 ms.
+      jest.advanceTimersByTime(9);
+      expect(rowsLeft(db)).toBe(900);
+      jest.advanceTimersByTime(1);
+      expect(rowsLeft(db)).toBe(800);
+      // The loop was busy: 8 × 5 ms.
+      busy = 0.9;
+      // (the pause after the step just taken was chosen when it was scheduled, idle: 10 ms)
+      jest.advanceTimersByTime(10);
+      expect(rowsLeft(db)).toBe(700);
+      jest.advanceTimersByTime(39);
+      expect(rowsLeft(db)).toBe(700);
+      jest.advanceTimersByTime(1);
+      expect(rowsLeft(db)).toBe(600);
+    } finally {
+      reaper.close();
+      db.close();
+      jest.useRealTimers();
+    }
+  });
+
+  it('drops no index while the event loop is busy, and drops it once the loop is quiet', () => {
+    jest.useFakeTimers();
+    const db = retiredRows(100);
+    db.exec('CREATE INDEX x3 ON d3 (doc)');
+    let busy = 0.9;
+    const reaper = new TableReaper(db, () => true, { chunkRows: 100, delayMs: 1, busy: () => busy });
+    const index = () => db.prepare(`SELECT name FROM sqlite_master WHERE name = 'x3'`).get();
+    try {
+      reaper.schedule();
+      jest.advanceTimersByTime(1_000);
+      expect(index()).toBeDefined();
+      expect(rowsLeft(db)).toBe(100);
+      busy = 0.2;
+      jest.advanceTimersByTime(1_000);
+      expect(index()).toBeUndefined();
+      expect(reaper.pending()).toEqual([]);
+    } finally {
+      reaper.close();
+      db.close();
+      jest.useRealTimers();
     }
   });
 
