@@ -49,6 +49,7 @@ import { dotmacApiSettings, dotmacCommandSettings } from './dotmac-wiring';
 import { webhookAdapters, webhookDeliverySettings } from './webhook-wiring';
 import { createReactors, reactorEvents, type Reactors } from './reactors';
 import { ProjectionRunner } from './projections/engine/runner';
+import { AggregateStates } from './commands/aggregate-states';
 
 /**
  * The composition root: the only place that picks adapters and wires the product together.
@@ -173,6 +174,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     registry,
     clock,
     ids,
+    states: new AggregateStates(),
     passwords,
     mailer,
     secrets,

@@ -2,6 +2,7 @@ import type { Actor, EventStore, NewEvent } from '../ports/event-store';
 import type { Clock, IdGenerator } from '../ports/clock';
 import type { EventRegistry } from '../domain/shared/events';
 import type { DomainEvent } from '../domain/shared/decider';
+import type { AggregateStates } from './aggregate-states';
 
 /** What every command needs from the outside world; built once by the composition root. */
 export interface CommandDeps {
@@ -9,6 +10,9 @@ export interface CommandDeps {
   registry: EventRegistry;
   clock: Clock;
   ids: IdGenerator;
+  /** States loaded before, folded up to a revision (aggregate-states.ts); without it, every load
+   * folds the whole stream. */
+  states?: AggregateStates;
 }
 
 /** Who asked and in answer to what: copied into every event's metadata. */

@@ -8,26 +8,42 @@ export interface LoadedAggregate<State> {
   state: State;
   /** Revision of the stream's last event; -1 when the stream does not exist. */
   revision: number;
-  events: RecordedEvent[];
 }
 
 /**
  * Reads a stream, upcasts old event shapes and folds them into the aggregate's state. The store
  * may answer from the events it committed itself (`cached`): a command decides on what was
  * committed, and an append that raced another instance is refused by its expected revision.
+ * With `deps.states`, a state loaded before is brought up to date with the events after its
+ * revision only, and the result is held for the next load (aggregate-states.ts); such a state is
+ * frozen and must not be changed in place.
  */
 export async function loadAggregate<State, Event extends DomainEvent>(
-  deps: Pick<CommandDeps, 'eventStore' | 'registry'>,
+  deps: Pick<CommandDeps, 'eventStore' | 'registry' | 'states'>,
   decider: Pick<Decider<State, unknown, Event>, 'initialState' | 'evolve'>,
   streamName: string,
 ): Promise<LoadedAggregate<State>> {
-  const events = await deps.eventStore.readStream(streamName, { cached: true });
-  let state = decider.initialState();
+  const held = deps.states?.get<State>(decider, streamName);
+  const from: LoadedAggregate<State> = held ?? { state: decider.initialState(), revision: -1 };
+  const events = await deps.eventStore.readStream(streamName, { cached: true, fromRevision: from.revision + 1 });
+  const loaded = fold(deps, decider, from, events);
+  if (events.length > 0) deps.states?.put(decider, streamName, loaded.state, loaded.revision);
+  return loaded;
+}
+
+/** The state after `events`, the events that follow `from` in its stream. */
+function fold<State, Event extends DomainEvent>(
+  deps: Pick<CommandDeps, 'registry'>,
+  decider: Pick<Decider<State, unknown, Event>, 'evolve'>,
+  from: LoadedAggregate<State>,
+  events: readonly RecordedEvent[],
+): LoadedAggregate<State> {
+  let state = from.state;
   for (const e of events) {
     const data = deps.registry.upcast(e.type, e.metadata.schemaVersion, e.data);
     state = decider.evolve(state, { type: e.type, data } as Event);
   }
-  return { state, revision: events.length ? events[events.length - 1]!.revision : -1, events };
+  return { state, revision: events.length ? events[events.length - 1]!.revision : from.revision };
 }
 
 export interface CommandResult<State> {
@@ -80,16 +96,7 @@ async function catchUp<State, Event extends DomainEvent>(
   loaded: LoadedAggregate<State>,
 ): Promise<LoadedAggregate<State>> {
   const newer = await deps.eventStore.readStream(streamName, { fromRevision: loaded.revision + 1 });
-  let state = loaded.state;
-  for (const e of newer) {
-    const data = deps.registry.upcast(e.type, e.metadata.schemaVersion, e.data);
-    state = decider.evolve(state, { type: e.type, data } as Event);
-  }
-  return {
-    state,
-    revision: newer.length ? newer[newer.length - 1]!.revision : loaded.revision,
-    events: [...loaded.events, ...newer],
-  };
+  return fold(deps, decider, loaded, newer);
 }
 
 /**
@@ -122,7 +129,7 @@ async function decideAndAppend<State, Command, Event extends DomainEvent>(
 ): Promise<CommandResult<State>> {
   const policy: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry };
   let loaded: LoadedAggregate<State> = options.newStream
-    ? { state: decider.initialState(), revision: -1, events: [] }
+    ? { state: decider.initialState(), revision: -1 }
     : await loadAggregate(deps, decider, streamName);
   for (let attempt = 1; ; attempt++) {
     if (options.ifMatch !== undefined && options.ifMatch !== loaded.revision) {

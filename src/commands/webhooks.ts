@@ -167,6 +167,8 @@ export async function requestRedelivery(deps: CommandDeps, webhookId: string, de
 
 export async function loadDelivery(deps: Pick<CommandDeps, 'eventStore' | 'registry'>, deliveryId: string): Promise<{ state: WebhookDeliveryState; payload: Record<string, unknown> | null }> {
   const loaded = await loadAggregate(deps, webhookDeliveryDecider, webhookDeliveryStream(deliveryId));
-  const scheduled = loaded.events.find((e) => e.type === 'WebhookDeliveryScheduled');
+  // The payload is not part of the state: it is read from the event that scheduled the delivery.
+  const [first] = await deps.eventStore.readStream(webhookDeliveryStream(deliveryId), { cached: true, maxCount: 1 });
+  const scheduled = first?.type === 'WebhookDeliveryScheduled' ? first : undefined;
   return { state: loaded.state, payload: scheduled ? (scheduled.data.payload as Record<string, unknown>) : null };
 }

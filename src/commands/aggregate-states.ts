@@ -1,0 +1,48 @@
+/**
+ * The states commands last loaded, by stream, each with the revision it was folded up to: a
+ * snapshot kept in memory. Loading an aggregate again reads only the events after that revision
+ * and folds them onto it, instead of reading and folding the whole stream; a ticket with a few
+ * hundred comments cost each command on it a read of all of them.
+ *
+ * Nothing here can be out of date in a way that matters: the log is append-only, so a state at
+ * revision r plus the events after r is the state of the whole stream, whoever wrote them (another
+ * instance included), and an append still expects the revision the command decided on. The
+ * states are frozen, deeply: a fold or a decision that changed a state in place, instead of
+ * returning a new one, would otherwise change the snapshot behind its revision.
+ *
+ * Bounded by count, least recently used first. Made by the composition root, one per process.
+ */
+export class AggregateStates {
+  private readonly held = new Map<string, { decider: object; state: unknown; revision: number }>();
+
+  constructor(private readonly maxStreams = 10_000) {}
+
+  get size(): number {
+    return this.held.size;
+  }
+
+  /** The state held for this stream, folded by this decider. */
+  get<State>(decider: object, stream: string): { state: State; revision: number } | undefined {
+    const entry = this.held.get(stream);
+    if (entry === undefined || entry.decider !== decider) return undefined;
+    // Most recently used last.
+    this.held.delete(stream);
+    this.held.set(stream, entry);
+    return { state: entry.state as State, revision: entry.revision };
+  }
+
+  /** Holds a state folded from the stored events up to `revision` (frozen from here on). */
+  put<State>(decider: object, stream: string, state: State, revision: number): void {
+    if (revision < 0) return;
+    this.held.delete(stream);
+    this.held.set(stream, { decider, state: deepFreeze(state), revision });
+    if (this.held.size > this.maxStreams) this.held.delete(this.held.keys().next().value as string);
+  }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return value;
+  Object.freeze(value);
+  for (const inner of Object.values(value as object)) deepFreeze(inner);
+  return value;
+}
