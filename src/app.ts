@@ -50,6 +50,7 @@ import { webhookAdapters, webhookDeliverySettings } from './webhook-wiring';
 import { createReactors, reactorEvents, type Reactors } from './reactors';
 import { ProjectionRunner } from './projections/engine/runner';
 import { AggregateStates } from './commands/aggregate-states';
+import { HeldHistories } from './projections/tickets/held-histories';
 
 /**
  * The composition root: the only place that picks adapters and wires the product together.
@@ -244,6 +245,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
           ready: () => runner.caughtUp && bootstrapped,
           status: () => runner.status(),
         },
+    ticketHistories: new HeldHistories(),
     fileUrls: new FileUrls(secret, clock),
     // Rebuilds write through the lease's fence: they run on the instance that holds the lease.
     rebuilds: new RebuildJobs({ eventStore, readStore: leased?.readStore ?? readStore, runner, logger }),

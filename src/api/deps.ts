@@ -14,6 +14,7 @@ import type { TokenService } from './auth/tokens';
 import type { LoginRateLimitSettings } from './http/rate-limit';
 import type { BillingApiSettings } from './ftth-billing/settings';
 import type { DotmacApiSettings } from './dotmac/settings';
+import type { HeldHistories } from '../projections/tickets/held-histories';
 
 /** Read-your-writes: wait until the read models have applied everything up to a log position. */
 export interface ReadModelSync {
@@ -32,6 +33,8 @@ export interface ApiDeps {
   tokens: TokenService;
   idempotency: IdempotencyKeys;
   sync: ReadModelSync;
+  /** Ticket history entries already derived from the log (held-histories.ts). */
+  ticketHistories?: HeldHistories;
   fileUrls: FileUrls;
   rebuilds: RebuildJobs;
   /** Rebuilt-equals-live checks started through /api/v1/ops (src/projections/engine/compare.ts). */

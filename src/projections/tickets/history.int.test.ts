@@ -1,7 +1,8 @@
 import { createMemoryEventStore } from '../../adapters/event-store/memory';
 import { EventRegistry } from '../../domain/shared/events';
 import { ticketStream, type TicketEvent } from '../../domain/ticket';
-import type { EventStore, JsonObject } from '../../ports/event-store';
+import type { EventStore, JsonObject, ReadStreamOptions } from '../../ports/event-store';
+import { HeldHistories } from './held-histories';
 import { readTicketHistory } from './history';
 
 /** Given a ticket's stream, when its history is read up to a revision, then exactly those events' entries. */
@@ -75,5 +76,76 @@ describe('readTicketHistory', () => {
   it('stops at the revision the read model shows, so history and document agree', async () => {
     const history = await readTicketHistory({ eventStore: store, registry }, 't1', 1);
     expect(history.map((h) => h.action)).toEqual(['created', 'assigned', 'status_changed']);
+  });
+
+  describe('with held histories', () => {
+    /** Each readStream of the history: from which revision, how many events it got. */
+    let reads: Array<[number | undefined, number]>;
+    let spied: EventStore;
+    beforeEach(() => {
+      reads = [];
+      spied = new Proxy(store, {
+        get(target, prop, receiver) {
+          if (prop !== 'readStream') return Reflect.get(target, prop, receiver);
+          return async (stream: string, options?: ReadStreamOptions) => {
+            const read = await target.readStream(stream, options);
+            reads.push([options?.fromRevision, read.length]);
+            return read;
+          };
+        },
+      });
+    });
+    const whole = (revision: number) => readTicketHistory({ eventStore: store, registry }, 't1', revision);
+
+    it('derives each event once: later reads read only the events after the last one held', async () => {
+      const histories = new HeldHistories();
+      const deps = { eventStore: spied, registry, histories };
+      expect(await readTicketHistory(deps, 't1', 1)).toEqual(await whole(1));
+      expect(await readTicketHistory(deps, 't1', 2)).toEqual(await whole(2));
+      // An earlier revision (a read model behind the log) is cut from what is held.
+      expect(await readTicketHistory(deps, 't1', 0)).toEqual(await whole(0));
+      expect(await readTicketHistory(deps, 't1', 2)).toEqual(await whole(2));
+      expect(reads).toEqual([
+        [0, 2],
+        [2, 1],
+      ]);
+      expect(histories.entryCount).toBe(4);
+    });
+
+    it('folds in events appended later, and two reads at once hold each entry once', async () => {
+      const histories = new HeldHistories();
+      const deps = { eventStore: spied, registry, histories };
+      await readTicketHistory(deps, 't1', 0);
+      await store.appendToStream(ticketStream('t1'), [
+        {
+          id: '00000000-0000-4000-8000-000000000009',
+          type: 'TicketCommentAdded',
+          data: { ticketId: 't1', commentId: 'cm-2', comment: 'Fixed', attachments: [], author: TECH, createdAt: at(9) },
+          metadata: { timestamp: at(9), schemaVersion: 1, actor: TECH },
+        },
+      ]);
+      const [a, b] = await Promise.all([readTicketHistory(deps, 't1', 3), readTicketHistory(deps, 't1', 3)]);
+      expect(a).toEqual(await whole(3));
+      expect(b).toEqual(a);
+      expect(a.map((h) => h.action)).toEqual(['created', 'assigned', 'status_changed', 'commented', 'commented']);
+      expect(histories.entryCount).toBe(5);
+    });
+
+    it('holds at most so many entries, the least recently shown ticket forgotten first', () => {
+      const histories = new HeldHistories(40);
+      const entry = (id: string) => [{ id, action: 'commented', field: null, old_value: null, new_value: 'x', notes: null, user_id: 'u', user_role: 'technician', created_at: at(0) }];
+      histories.extend('a', 0, [entry('a0'), entry('a1'), entry('a2')]);
+      histories.extend('b', 0, [entry('b0'), entry('b1')]);
+      expect(histories.upTo('a', 2)?.map((e) => e.id)).toEqual(['a0', 'a1', 'a2']);
+      // Over a tenth of the bound: not held at all.
+      histories.extend('c', 0, [entry('c0'), entry('c1'), entry('c2'), entry('c3'), entry('c4')]);
+      expect(histories.upTo('c', 0)).toBeUndefined();
+      for (let i = 0; i < 12; i++) histories.extend(`t${i}`, 0, [entry('x'), entry('y'), entry('z')]);
+      expect(histories.entryCount).toBeLessThanOrEqual(40);
+      expect(histories.upTo('b', 0)).toBeUndefined();
+      // A tail that does not follow what is held is ignored.
+      histories.extend('t11', 5, [entry('late')]);
+      expect(histories.revisionOf('t11')).toBe(2);
+    });
   });
 });

@@ -4,6 +4,7 @@ import type { EventRegistry } from '../../domain/shared/events';
 import { ticketStream } from '../../domain/ticket';
 import type { ProjectedEvent } from '../engine/projector';
 import { derivedUuid } from './derived-id';
+import type { HeldHistories } from './held-histories';
 
 /** One entry of a ticket's history; each ticket event yields one or more. */
 export interface TicketHistoryEntry {
@@ -121,15 +122,27 @@ export function historyOf(event: HistoryEvent): TicketHistoryEntry[] {
  * A ticket's history, read from its stream up to `revision` (the read model's revision, so the
  * history matches the rest of the document shown with it). It is derived from the events each
  * time it is shown rather than kept in the read model: an auditor sees exactly what the log
- * holds, and the read model stays small (the history was most of a ticket document).
+ * holds, and the read model stays small (the history was most of a ticket document). With
+ * `histories`, the entries already derived are reused and only the events after them are read
+ * (held-histories.ts).
  */
 export async function readTicketHistory(
-  deps: { eventStore: EventStore; registry: Pick<EventRegistry, 'upcast'> },
+  deps: { eventStore: EventStore; registry: Pick<EventRegistry, 'upcast'>; histories?: HeldHistories },
   ticketId: string,
   revision: number,
 ): Promise<TicketHistoryEntry[]> {
-  const events = await deps.eventStore.readStream(ticketStream(ticketId), { maxCount: revision + 1, cached: true });
-  return events.flatMap((e) =>
+  const held = deps.histories?.upTo(ticketId, revision);
+  if (held !== undefined) return held;
+  const from = (deps.histories?.revisionOf(ticketId) ?? -1) + 1;
+  const events = await deps.eventStore.readStream(ticketStream(ticketId), { fromRevision: from, maxCount: revision + 1 - from, cached: true });
+  const entriesByEvent = events.map((e) =>
     historyOf({ id: e.id, metadata: e.metadata, type: e.type, data: deps.registry.upcast(e.type, e.metadata.schemaVersion, e.data) } as HistoryEvent),
   );
+  if (deps.histories === undefined || from === 0) {
+    deps.histories?.extend(ticketId, from, entriesByEvent);
+    return entriesByEvent.flat();
+  }
+  deps.histories.extend(ticketId, from, entriesByEvent);
+  // The earlier entries are held; a ticket forgotten in between is read whole.
+  return deps.histories.upTo(ticketId, revision) ?? readTicketHistory({ ...deps, histories: undefined }, ticketId, revision);
 }

@@ -44,7 +44,8 @@ export async function presentPage(deps: ApiDeps, docs: readonly TicketDoc[]) {
 
 /** The history of each ticket, read from its stream up to the revision the document shows. */
 export function historiesOf(deps: ApiDeps, docs: readonly TicketDoc[]): Promise<TicketHistoryEntry[][]> {
-  return Promise.all(docs.map((d) => readTicketHistory(deps.commands, d.id, d.revision)));
+  const from = { eventStore: deps.commands.eventStore, registry: deps.commands.registry, histories: deps.ticketHistories };
+  return Promise.all(docs.map((d) => readTicketHistory(from, d.id, d.revision)));
 }
 
 export async function presentDetail(deps: ApiDeps, doc: TicketDoc, fileUrl: (fileId: string) => string, viewer?: Pick<AuthContext, 'role'>) {
