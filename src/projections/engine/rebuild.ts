@@ -23,12 +23,46 @@ export interface RebuildOptions {
   readStore: ReadStore;
   runner: ProjectionRunner;
   projector: Projector;
+  /** Events read from the log at a time (default 2,000). */
   pageSize?: number;
+  /** Longest stretch of the event loop a transaction of the rebuild aims at, in ms (default 100). */
+  sliceMs?: number;
   onProgress?: (p: RebuildProgress) => void;
   now?: () => Date;
   /** Stops the rebuild between pages (it fails with 'interrupted'; the live model keeps serving). */
   signal?: AbortSignal;
 }
+
+/** Events between two looks at the clock within a slice. */
+const SLICE_CHECK = 25;
+
+/**
+ * How long a slice may spend applying events so that the whole transaction takes about the
+ * target: the documents are written to the store at its commit, after the events are applied,
+ * and writing and committing took twice as long as applying did (a slice applying for 100 ms
+ * held the loop for about 300). So the applying time is the target times the share applying had
+ * of the last transaction, between a tenth of the target and the whole of it.
+ */
+export class SliceBudget {
+  applyMs: number;
+
+  constructor(private readonly targetMs: number) {
+    this.applyMs = targetMs;
+  }
+
+  /** After a transaction: how long applying its events took, and the whole transaction. */
+  record(appliedMs: number, totalMs: number): void {
+    const share = totalMs > 0 ? Math.min(1, appliedMs / totalMs) : 1;
+    this.applyMs = Math.max(this.targetMs / 10, this.targetMs * share);
+  }
+}
+
+/**
+ * A turn of the event loop. An embedded store answers reads and writes without waiting on I/O:
+ * without these turns a rebuild would hold the loop for its whole duration, and every request
+ * (the live read models keep serving) would wait for the rebuild to end.
+ */
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * Rebuilds one projector from position zero into new collections while the live ones keep
@@ -40,6 +74,7 @@ export async function rebuildProjector(options: RebuildOptions): Promise<Rebuild
   const { eventStore, readStore, runner, projector } = options;
   const now = options.now ?? (() => new Date());
   const pageSize = options.pageSize ?? 2000;
+  const budget = new SliceBudget(options.sliceMs ?? 100);
   const started = now();
   const suffix = `__rebuild_${started.getTime()}`;
   const shadow = new Map(Object.keys(projector.collections).map((name) => [name, `${name}${suffix}`]));
@@ -66,22 +101,29 @@ export async function rebuildProjector(options: RebuildOptions): Promise<Rebuild
         maxCount: pageSize,
       });
       const inRange = page.filter((e) => e.position <= target);
-      // One transaction per page (where the store has them): a page's documents are written
-      // once, however many of its events touch them.
-      await runner.inTransaction(async () => {
-        for (const raw of inRange) {
-          const error = await runner.applyWithRetry(projector, runner.upcast(raw), ctx);
-          if (error) throw new Error(`event ${raw.type} at position ${raw.position}: ${error.message}`);
-          progress.processed++;
-        }
-      }, { bulk: true });
-      const last = inRange[inRange.length - 1];
-      if (last) progress.position = last.position;
-      report();
-      // An embedded store answers reads and writes without waiting on I/O: without this turn
-      // of the event loop a rebuild would hold it for its whole duration, and every request
-      // (the live read models keep serving) would wait for the rebuild to end.
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      await turn();
+      // One transaction per slice of the page (where the store has them): a slice's documents
+      // are written once, however many of its events touch them. A slice aims at `sliceMs`, its
+      // commit included (SliceBudget): it is one stretch of the event loop that every request
+      // waits for, and with whole pages of 2,000 events `/health` waited 0.4–0.5 s at times.
+      for (let next = 0; next < inRange.length; ) {
+        const sliceStarted = now().getTime();
+        let appliedMs = 0;
+        await runner.inTransaction(async () => {
+          while (next < inRange.length) {
+            const raw = inRange[next++]!;
+            const error = await runner.applyWithRetry(projector, runner.upcast(raw), ctx);
+            if (error) throw new Error(`event ${raw.type} at position ${raw.position}: ${error.message}`);
+            progress.processed++;
+            if (next % SLICE_CHECK === 0 && now().getTime() - sliceStarted >= budget.applyMs) break;
+          }
+          appliedMs = now().getTime() - sliceStarted;
+        }, { bulk: true });
+        budget.record(appliedMs, now().getTime() - sliceStarted);
+        progress.position = inRange[next - 1]!.position;
+        report();
+        await turn();
+      }
       if (inRange.length < page.length || page.length < pageSize) {
         progress.position = Math.max(progress.position, target);
         return;

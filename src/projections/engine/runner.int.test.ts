@@ -127,6 +127,33 @@ describe('ProjectionRunner', () => {
     expect(specs()).toEqual(['_id_', 'total_-1_name_1']);
   });
 
+  it('rebuilds in transactions of about a tenth of a second each, however many events that is', async () => {
+    for (let i = 0; i < 3000; i++) await count(store, `k${i % 7}`);
+    const live = runner();
+    await live.start();
+    await live.whenCaughtUp();
+    // Each reading of the clock moves it by `step` ms; the rebuild reads it at the start of a
+    // transaction and after every 25 events.
+    let clock = Date.parse('2026-01-01T00:00:00.000Z');
+    let step = 10;
+    const now = () => new Date((clock += step));
+    const processed: number[] = [];
+    const onProgress = (p: { processed: number }) => {
+      processed.push(p.processed);
+      // From the third transaction on, every 25 events take 50 ms.
+      if (processed.length === 3) step = 50;
+    };
+    const done = await rebuildProjector({ eventStore: store, readStore: reads, runner: live, projector: counters, now, onProgress });
+    expect(done.state).toBe('done');
+    expect(done.processed).toBe(3000);
+    const sizes = processed.slice(1).map((n, i) => n - processed[i]!).filter((n) => n > 0);
+    // 250 events while 25 take 10 ms, then 50 events while 25 take 50 ms; pages of 2,000 are cut.
+    expect(sizes.slice(0, 5)).toEqual([250, 250, 50, 50, 50]);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(3000);
+    expect((await reads.collection('counters').findOne({ _id: 'k0' }))?.total).toBe(429);
+    await live.stop();
+  });
+
   it('is idempotent: events redelivered after a lost checkpoint change nothing', async () => {
     for (let i = 0; i < 10; i++) await count(store, 'k', 2);
     const first = runner();

@@ -108,6 +108,8 @@ async function rebuildOnFiles(ctx: CliContext): Promise<number> {
         runner,
         projector: runner.projector(name)!,
         pageSize: ctx.args.pageSize,
+        // Nothing else is served here: whole pages per transaction, not slices of a tenth of a second.
+        sliceMs: 60_000,
         signal: ctx.signal,
         onProgress: (q) => bar.update(q.position, q.target, `${int.format(q.processed)} events`),
       });
