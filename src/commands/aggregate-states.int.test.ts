@@ -101,6 +101,13 @@ describe('loadAggregate with held states', () => {
     expect(reads.map((r) => r.fromRevision)).toEqual([0, 0]);
   });
 
+  it('keeps the later of two states of one stream (two loads at once)', () => {
+    const states = new AggregateStates();
+    states.put(board, 'board-1', { notes: ['a', 'b'] }, 1);
+    states.put(board, 'board-1', { notes: ['a'] }, 0);
+    expect(states.get(board, 'board-1')).toEqual({ state: { notes: ['a', 'b'] }, revision: 1 });
+  });
+
   it('holds at most so many streams, forgetting the least recently loaded first', async () => {
     deps.states = new AggregateStates(2);
     for (const s of ['board-1', 'board-2', 'board-3']) await store.appendToStream(s, note(s));

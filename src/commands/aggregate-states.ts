@@ -31,9 +31,12 @@ export class AggregateStates {
     return { state: entry.state as State, revision: entry.revision };
   }
 
-  /** Holds a state folded from the stored events up to `revision` (frozen from here on). */
+  /** Holds a state folded from the stored events up to `revision` (frozen from here on), unless
+   * a later one is held already (two loads of one stream at once). */
   put<State>(decider: object, stream: string, state: State, revision: number): void {
     if (revision < 0) return;
+    const current = this.held.get(stream);
+    if (current !== undefined && current.decider === decider && current.revision > revision) return;
     this.held.delete(stream);
     this.held.set(stream, { decider, state: deepFreeze(state), revision });
     if (this.held.size > this.maxStreams) this.held.delete(this.held.keys().next().value as string);
