@@ -5,6 +5,8 @@ interface Held {
   entries: TicketHistoryEntry[];
   /** ends[r]: how many entries events 0..r yield; ends.length - 1 is the last revision held. */
   ends: number[];
+  /** Where the ticket is in the list of held tickets. */
+  slot: number;
 }
 
 /**
@@ -15,14 +17,23 @@ interface Held {
  * the event ids), and the log is append-only, so what is held stays true.
  *
  * Bounded by entries in all, 30,000 by default (an entry takes about 700 bytes of heap, so about
- * 21 MB; least recently shown tickets are forgotten first); a ticket with more entries than a
- * tenth of that is not held. Made by the composition root, one per process.
+ * 21 MB); a ticket with more entries than a tenth of that is not held. Past the bound a ticket
+ * picked at random is forgotten, not the least recently shown: tickets shown in turn (a
+ * technician's app going through its list, the bench's round robin) with a little more history
+ * than is held would each be forgotten just before being shown again, and nothing would be
+ * reused; at random, most of what is held still is. Made by the composition root, one per
+ * process.
  */
 export class HeldHistories {
   private readonly held = new Map<string, Held>();
+  /** The held tickets, for picking one at random. */
+  private readonly ids: string[] = [];
   private total = 0;
 
-  constructor(private readonly maxEntries = 30_000) {}
+  constructor(
+    private readonly maxEntries = 30_000,
+    private readonly random: () => number = Math.random,
+  ) {}
 
   get entryCount(): number {
     return this.total;
@@ -37,9 +48,6 @@ export class HeldHistories {
   upTo(ticketId: string, revision: number): TicketHistoryEntry[] | undefined {
     const held = this.held.get(ticketId);
     if (held === undefined || revision >= held.ends.length) return undefined;
-    // Most recently shown last.
-    this.held.delete(ticketId);
-    this.held.set(ticketId, held);
     return held.entries.slice(0, revision < 0 ? 0 : held.ends[revision]);
   }
 
@@ -52,8 +60,9 @@ export class HeldHistories {
     let held = this.held.get(ticketId);
     if (held === undefined) {
       if (from !== 0) return;
-      held = { entries: [], ends: [] };
+      held = { entries: [], ends: [], slot: this.ids.length };
       this.held.set(ticketId, held);
+      this.ids.push(ticketId);
     }
     const before = held.entries.length;
     entriesByEvent.forEach((entries, i) => {
@@ -63,7 +72,11 @@ export class HeldHistories {
     });
     this.total += held.entries.length - before;
     if (held.entries.length > this.maxEntries / 10) this.forget(ticketId);
-    while (this.total > this.maxEntries) this.forget(this.held.keys().next().value as string);
+    while (this.total > this.maxEntries) {
+      // Not the ticket just extended, unless it is the only one.
+      const pick = this.ids[Math.floor(this.random() * this.ids.length)]!;
+      this.forget(pick === ticketId && this.ids.length > 1 ? this.ids[(held.slot + 1) % this.ids.length]! : pick);
+    }
   }
 
   private forget(ticketId: string): void {
@@ -71,5 +84,11 @@ export class HeldHistories {
     if (held === undefined) return;
     this.held.delete(ticketId);
     this.total -= held.entries.length;
+    // The last held ticket takes its slot.
+    const last = this.ids.pop()!;
+    if (last !== ticketId) {
+      this.ids[held.slot] = last;
+      this.held.get(last)!.slot = held.slot;
+    }
   }
 }

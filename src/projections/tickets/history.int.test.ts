@@ -131,21 +131,49 @@ describe('readTicketHistory', () => {
       expect(histories.entryCount).toBe(5);
     });
 
-    it('holds at most so many entries, the least recently shown ticket forgotten first', () => {
-      const histories = new HeldHistories(40);
-      const entry = (id: string) => [{ id, action: 'commented', field: null, old_value: null, new_value: 'x', notes: null, user_id: 'u', user_role: 'technician', created_at: at(0) }];
-      histories.extend('a', 0, [entry('a0'), entry('a1'), entry('a2')]);
-      histories.extend('b', 0, [entry('b0'), entry('b1')]);
-      expect(histories.upTo('a', 2)?.map((e) => e.id)).toEqual(['a0', 'a1', 'a2']);
-      // Over a tenth of the bound: not held at all.
-      histories.extend('c', 0, [entry('c0'), entry('c1'), entry('c2'), entry('c3'), entry('c4')]);
-      expect(histories.upTo('c', 0)).toBeUndefined();
-      for (let i = 0; i < 12; i++) histories.extend(`t${i}`, 0, [entry('x'), entry('y'), entry('z')]);
-      expect(histories.entryCount).toBeLessThanOrEqual(40);
-      expect(histories.upTo('b', 0)).toBeUndefined();
+    const entry = (id: string) => [{ id, action: 'commented', field: null, old_value: null, new_value: 'x', notes: null, user_id: 'u', user_role: 'technician', created_at: at(0) }];
+    /** A ticket's two events, one entry each. */
+    const twoEvents = (t: string) => [entry(`${t}-0`), entry(`${t}-1`)];
+
+    it('holds at most so many entries, forgetting a ticket picked at random, never the one just added', () => {
+      let pick = 0;
+      const histories = new HeldHistories(20, () => pick);
+      for (let i = 0; i < 10; i++) histories.extend(`t${i}`, 0, twoEvents(`t${i}`));
+      expect(histories.entryCount).toBe(20);
+      // Over the bound: the ticket the random number points at (the first) is forgotten.
+      histories.extend('t10', 0, twoEvents('t10'));
+      expect(histories.entryCount).toBe(20);
+      expect(histories.upTo('t0', 1)).toBeUndefined();
+      expect(histories.upTo('t10', 1)?.map((e) => e.id)).toEqual(['t10-0', 't10-1']);
+      // Pointing at the ticket just added: the next one is forgotten instead.
+      pick = 0.999;
+      histories.extend('t11', 0, twoEvents('t11'));
+      expect(histories.upTo('t11', 1)).toBeDefined();
+      expect(histories.upTo('t10', 1)).toBeUndefined();
+      expect(histories.entryCount).toBe(20);
+      // A ticket with more than a tenth of the bound is not held at all.
+      histories.extend('big', 0, [entry('b0'), entry('b1'), entry('b2')]);
+      expect(histories.upTo('big', 0)).toBeUndefined();
       // A tail that does not follow what is held is ignored.
       histories.extend('t11', 5, [entry('late')]);
-      expect(histories.revisionOf('t11')).toBe(2);
+      expect(histories.revisionOf('t11')).toBe(1);
+    });
+
+    it('still reuses most of what it holds when more tickets than it holds are shown in turn', () => {
+      // A fixed sequence of pseudo-random numbers.
+      let seed = 7;
+      const random = () => ((seed = (seed * 48271) % 2147483647) / 2147483647);
+      const histories = new HeldHistories(20, random);
+      let reused = 0;
+      for (let round = 0; round < 20; round++) {
+        // 12 tickets of 2 entries (24), shown one after the other: 10 fit.
+        for (let i = 0; i < 12; i++) {
+          if (histories.upTo(`t${i}`, 1) !== undefined) reused++;
+          else histories.extend(`t${i}`, 0, twoEvents(`t${i}`));
+        }
+      }
+      // The least recently shown would have been forgotten every time: nothing reused.
+      expect(reused).toBeGreaterThan(0.5 * 12 * 19);
     });
   });
 });
