@@ -1,6 +1,6 @@
 import { startTestApp, type TestApp, type TestUser } from '../../../../test/support/test-app';
 import { bearer, registerServerFor } from '../../../../test/support/mikrotik';
-import { RouterOsStandIn } from '../../../../test/support/routeros-standin';
+import { REFUSED_PORT, RouterOsStandIn } from '../../../../test/support/routeros-standin';
 import type { Role } from '../../../domain/user';
 
 /** GET /api/mikrotik_servers/health: every server probed now (document 002). */
@@ -59,13 +59,13 @@ it('reports each server online or offline with why, records nothing, and leaves 
   expect(await t.eventStore.headPosition()).toBe(head);
 });
 
-it('a router that went away shows offline on the next check', async () => {
-  const gone = await RouterOsStandIn.start();
-  const s = await registerServerFor(t, admin, gone, { name: 'POP Vanishing' });
-  await gone.stop();
+it('a router that does not listen (gone, or not yet there) shows offline, with why', async () => {
+  // Registered where nothing listens (a port below the ephemeral range, which no parallel
+  // test's server can take, unlike the port of a stand-in stopped a moment ago).
+  const s = await registerServerFor(t, admin, { ...up, port: REFUSED_PORT }, { name: 'POP Vanishing' });
   const res = await t.http.get('/api/mikrotik_servers/health').set(bearer(admin));
   const entry = res.body.data.find((d: { id: number }) => d.id === s.id);
-  expect([entry.status, entry.error]).toEqual(['offline', `connection refused by 127.0.0.1:${gone.port}`]);
+  expect([entry.status, entry.error]).toEqual(['offline', `connection refused by 127.0.0.1:${REFUSED_PORT}`]);
 });
 
 it.each<[Role, number]>([
