@@ -2,8 +2,9 @@ import { z } from 'zod';
 import { createMemoryEventStore } from '../adapters/event-store/memory';
 import type { Decider } from '../domain/shared/decider';
 import { defineEvent, EventRegistry, type EventOf } from '../domain/shared/events';
-import type { EventStore, NewEvent, ReadStreamOptions } from '../ports/event-store';
+import type { EventStore, NewEvent } from '../ports/event-store';
 import { ManualClock, sequentialIds } from '../../test/support/clock';
+import { spyOnStreamReads, type StreamRead } from '../../test/support/event-store-spy';
 import { AggregateStates } from './aggregate-states';
 import { systemMeta, type CommandDeps } from './context';
 import { handleCommand, loadAggregate } from './handle-command';
@@ -31,22 +32,11 @@ const note = (text: string): NewEvent[] => [
 describe('loadAggregate with held states', () => {
   let store: EventStore;
   /** What each readStream of the commands asked for, and how many events it got. */
-  let reads: Array<{ stream: string; fromRevision: number | undefined; got: number }>;
+  let reads: StreamRead[];
   let deps: CommandDeps;
 
   beforeEach(() => {
-    const real = createMemoryEventStore();
-    reads = [];
-    store = new Proxy(real, {
-      get(target, prop, receiver) {
-        if (prop !== 'readStream') return Reflect.get(target, prop, receiver);
-        return async (stream: string, options?: ReadStreamOptions) => {
-          const events = await target.readStream(stream, options);
-          reads.push({ stream, fromRevision: options?.fromRevision, got: events.length });
-          return events;
-        };
-      },
-    });
+    ({ store, reads } = spyOnStreamReads(createMemoryEventStore()));
     deps = {
       eventStore: store,
       registry: new EventRegistry([NoteAdded]),

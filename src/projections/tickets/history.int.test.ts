@@ -1,7 +1,8 @@
 import { createMemoryEventStore } from '../../adapters/event-store/memory';
 import { EventRegistry } from '../../domain/shared/events';
 import { ticketStream, type TicketEvent } from '../../domain/ticket';
-import type { EventStore, JsonObject, ReadStreamOptions } from '../../ports/event-store';
+import type { EventStore, JsonObject } from '../../ports/event-store';
+import { spyOnStreamReads, type StreamRead } from '../../../test/support/event-store-spy';
 import { HeldHistories } from './held-histories';
 import { readTicketHistory } from './history';
 
@@ -80,20 +81,10 @@ describe('readTicketHistory', () => {
 
   describe('with held histories', () => {
     /** Each readStream of the history: from which revision, how many events it got. */
-    let reads: Array<[number | undefined, number]>;
+    let reads: StreamRead[];
     let spied: EventStore;
     beforeEach(() => {
-      reads = [];
-      spied = new Proxy(store, {
-        get(target, prop, receiver) {
-          if (prop !== 'readStream') return Reflect.get(target, prop, receiver);
-          return async (stream: string, options?: ReadStreamOptions) => {
-            const read = await target.readStream(stream, options);
-            reads.push([options?.fromRevision, read.length]);
-            return read;
-          };
-        },
-      });
+      ({ store: spied, reads } = spyOnStreamReads(store));
     });
     const whole = (revision: number) => readTicketHistory({ eventStore: store, registry }, 't1', revision);
 
@@ -105,7 +96,7 @@ describe('readTicketHistory', () => {
       // An earlier revision (a read model behind the log) is cut from what is held.
       expect(await readTicketHistory(deps, 't1', 0)).toEqual(await whole(0));
       expect(await readTicketHistory(deps, 't1', 2)).toEqual(await whole(2));
-      expect(reads).toEqual([
+      expect(reads.map((r) => [r.fromRevision, r.got])).toEqual([
         [0, 2],
         [2, 1],
       ]);

@@ -156,15 +156,16 @@ describe('TableReaper', () => {
     return db;
   };
   const rowsLeft = (db: Database.Database) => (db.prepare('SELECT count(*) AS n FROM d3').get() as { n: number }).n;
+  /** A clock by which every step takes `stepMs` (the reaper reads it before and after a step). */
+  const stepClock = (stepMs: number) => {
+    const clock = { stepMs, now: 0, reads: 0 };
+    return Object.assign(clock, { read: () => (clock.reads++ % 2 === 0 ? clock.now : (clock.now += clock.stepMs)) });
+  };
 
   it('shrinks the rows per step in proportion when steps take longer than the target, and doubles them back when quick', () => {
     const db = retiredRows(10_000);
-    // Each step takes `stepMs` by this clock (read before and after it).
-    let stepMs = 40;
-    let clock = 0;
-    let reads = 0;
-    const now = () => (reads++ % 2 === 0 ? clock : (clock += stepMs));
-    const reaper = new TableReaper(db, () => true, { chunkRows: 2000, targetStepMs: 10, delayMs: 0, now });
+    const clock = stepClock(40);
+    const reaper = new TableReaper(db, () => true, { chunkRows: 2000, targetStepMs: 10, delayMs: 0, now: clock.read });
     try {
       const deletedByStep = (): number => {
         const before = rowsLeft(db);
@@ -175,7 +176,7 @@ describe('TableReaper', () => {
       expect([deletedByStep(), deletedByStep(), deletedByStep(), deletedByStep()]).toEqual([2000, 500, 125, 50]);
       expect(reaper.rowsPerStep).toBe(50);
       // Quick steps (under half the target): doubled, up to the most per step.
-      stepMs = 2;
+      clock.stepMs = 2;
       expect([deletedByStep(), deletedByStep(), deletedByStep()]).toEqual([50, 100, 200]);
       for (let i = 0; i < 6; i++) reaper.step();
       expect(reaper.rowsPerStep).toBe(2000);
@@ -188,30 +189,27 @@ describe('TableReaper', () => {
   it('waits twice the length of a step before the next one, eight times while the event loop is busy', () => {
     jest.useFakeTimers();
     const db = retiredRows(1_000);
-    let clock = 0;
-    let reads = 0;
-    // Every step takes 5 ms by this clock.
-    const now = () => (reads++ % 2 === 0 ? clock : (clock += 5));
+    // Every step takes 5 ms.
+    const clock = stepClock(5);
     let busy = 0;
-    const reaper = new TableReaper(db, () => true, { chunkRows: 100, targetStepMs: 10, delayMs: 1, now, busy: () => busy });
+    const reaper = new TableReaper(db, () => true, { chunkRows: 100, targetStepMs: 10, delayMs: 1, now: clock.read, busy: () => busy });
+    /** After `ms` more, `left` rows remain. */
+    const after = (ms: number, left: number) => {
+      jest.advanceTimersByTime(ms);
+      expect(rowsLeft(db)).toBe(left);
+    };
     try {
       reaper.schedule();
-      jest.advanceTimersByTime(1);
-      expect(rowsLeft(db)).toBe(900);
+      after(1, 900);
       // Idle loop: the next step after 2 × 5 ms.
-      jest.advanceTimersByTime(9);
-      expect(rowsLeft(db)).toBe(900);
-      jest.advanceTimersByTime(1);
-      expect(rowsLeft(db)).toBe(800);
+      after(9, 900);
+      after(1, 800);
       // The loop was busy: 8 × 5 ms.
       busy = 0.9;
       // (the pause after the step just taken was chosen when it was scheduled, idle: 10 ms)
-      jest.advanceTimersByTime(10);
-      expect(rowsLeft(db)).toBe(700);
-      jest.advanceTimersByTime(39);
-      expect(rowsLeft(db)).toBe(700);
-      jest.advanceTimersByTime(1);
-      expect(rowsLeft(db)).toBe(600);
+      after(10, 700);
+      after(39, 700);
+      after(1, 600);
     } finally {
       reaper.close();
       db.close();
