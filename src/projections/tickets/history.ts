@@ -138,11 +138,9 @@ export async function readTicketHistory(
   const entriesByEvent = events.map((e) =>
     historyOf({ id: e.id, metadata: e.metadata, type: e.type, data: deps.registry.upcast(e.type, e.metadata.schemaVersion, e.data) } as HistoryEvent),
   );
-  if (deps.histories === undefined || from === 0) {
-    deps.histories?.extend(ticketId, from, entriesByEvent);
-    return entriesByEvent.flat();
-  }
-  deps.histories.extend(ticketId, from, entriesByEvent);
-  // The earlier entries are held; a ticket forgotten in between is read whole.
-  return deps.histories.upTo(ticketId, revision) ?? readTicketHistory({ ...deps, histories: undefined }, ticketId, revision);
+  deps.histories?.extend(ticketId, from, entriesByEvent);
+  if (from === 0) return entriesByEvent.flat();
+  // The earlier entries are held (from > 0 only with held histories); a ticket forgotten in
+  // between is read whole.
+  return deps.histories!.upTo(ticketId, revision) ?? readTicketHistory({ ...deps, histories: undefined }, ticketId, revision);
 }

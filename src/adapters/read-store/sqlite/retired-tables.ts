@@ -22,8 +22,9 @@ import type { Database } from 'better-sqlite3';
  * Each step is followed by a pause of at least twice its length (at most a third of the thread),
  * or eight times its length when the event loop was busy more than half of the time since the
  * last step (at most a ninth): under a create load the reaper had taken 29% of the main thread.
- * While the loop is that busy no index is dropped at all (the step nothing bounds); on a server
- * that is never below half busy the tables wait, listed, for a quieter moment or the next start.
+ * While the loop is that busy no index is dropped at all (the step nothing bounds; the load is
+ * looked at again every quarter of a second); on a server that is never below half busy the
+ * tables wait, listed, for a quieter moment or the next start.
  * The list is in the file, so a restart resumes the work; a retired table is never read again.
  */
 
@@ -51,6 +52,9 @@ export interface TableReaperOptions {
   /** Milliseconds, for the step times (default performance.now). */
   now?: () => number;
 }
+
+/** How long an index drop waits before the loop's load is looked at again. */
+const DEFERRED_INDEX_DROP_MS = 250;
 
 /** Fewest rows a step deletes, however slow the rows are. */
 const MIN_ROWS = 50;
@@ -107,15 +111,20 @@ export class TableReaper {
   }
 
   /** Starts (or keeps) stepping in the background while tables are waiting. */
-  schedule(): void {
+  schedule(delayMs: number = this.pauseMs()): void {
     if (this.closed || this.timer !== null) return;
     this.timer = setTimeout(() => {
       this.timer = null;
       if (this.closed) return;
       this.loopBusy = this.busy() > 0.5;
       // An index drop is the one step that cannot be made shorter: not while requests are queuing.
-      if (!this.idle() || (this.loopBusy && this.nextDropsIndex())) {
+      if (!this.idle()) {
         this.schedule();
+        return;
+      }
+      if (this.loopBusy && this.nextDropsIndex()) {
+        // Looked at again a while later, not at the pace of steps: a busy server is not polled.
+        this.schedule(DEFERRED_INDEX_DROP_MS);
         return;
       }
       let more: boolean;
@@ -127,7 +136,7 @@ export class TableReaper {
         return;
       }
       if (more) this.schedule();
-    }, this.pauseMs());
+    }, delayMs);
     this.timer.unref();
   }
 
