@@ -84,6 +84,13 @@ export interface ReadStore {
    * commit for speed, as long as a crash never leaves documents and checkpoints apart.
    */
   transaction?<R>(fn: () => Promise<R>, options?: { bulk?: boolean }): Promise<R>;
+  /**
+   * Told once, when the projections' first catch-up is over (before the service reports itself
+   * ready): a store that put work off during it does that work now (the embedded SQLite store
+   * creates the indexes it deferred while building a new file). Stores without such work leave
+   * it out.
+   */
+  caughtUp?(): Promise<void>;
   close(): Promise<void>;
 }
 

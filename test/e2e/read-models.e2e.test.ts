@@ -75,6 +75,28 @@ describe('server process: durable read models', () => {
     }
   };
 
+  /**
+   * Per collection, its declared indexes and the SQLite indexes of its table (a first build
+   * creates the non-unique ones when it is over; a build stopped before that gets them at the
+   * next open).
+   */
+  const indexesOf = (dataDir: string): Map<string, { declared: string[]; inFile: string[] }> => {
+    const db = new Database(join(dataDir, 'read-models.db'), { readonly: true });
+    try {
+      const out = new Map<string, { declared: string[]; inFile: string[] }>();
+      for (const { name, tbl, indexes } of db.prepare('SELECT name, tbl, indexes FROM _rs_collections').all() as Array<{ name: string; tbl: string; indexes: string }>) {
+        const inFile = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND name LIKE ?`).pluck().all(tbl, `${tbl}:%`) as string[];
+        out.set(name, {
+          declared: (JSON.parse(indexes) as Array<{ name: string }>).map((ix) => ix.name).sort(),
+          inFile: [...new Set(inFile.map((n) => n.slice(tbl.length + 1).replace(/:q$/, '')))].sort(),
+        });
+      }
+      return out;
+    } finally {
+      db.close();
+    }
+  };
+
   const storedCheckpoints = (dataDir: string): Map<string, number> => {
     const db = new Database(join(dataDir, 'read-models.db'), { readonly: true });
     try {
@@ -157,6 +179,12 @@ describe('server process: durable read models', () => {
     const rebuilt = await start(fresh);
     await waitUntilHealthy(rebuilt.url, 60_000);
     await rebuilt.stop('SIGTERM');
+
+    // Every declared index exists in both files, the resumed one's made at its restart.
+    for (const indexes of [indexesOf(fresh), indexesOf(dataDir)]) {
+      expect(indexes.get('tickets')?.declared.length).toBeGreaterThan(3);
+      for (const [name, { declared, inFile }] of indexes) expect({ name, inFile }).toEqual({ name, inFile: declared });
+    }
 
     const resumed = readModels(dataDir);
     const fromScratch = readModels(fresh);

@@ -101,6 +101,8 @@ export class ProjectionRunner {
   private waiters: Waiter[] = [];
   private running = false;
   private caughtUpOnce = false;
+  /** Caught up once, waiting for the read store's deferred work before saying so. */
+  private finishingCatchUp = false;
   private drops = 0;
   private readonly lag = new LagWindow();
   private lastFullPersist = 0;
@@ -312,11 +314,15 @@ export class ProjectionRunner {
           this.live = true;
           this.advance(position);
           this.drops = 0;
-          if (!this.caughtUpOnce) {
-            this.caughtUpOnce = true;
-            for (const l of this.caughtUpListeners.splice(0)) l();
+          if (!this.caughtUpOnce && !this.finishingCatchUp) {
+            this.finishingCatchUp = true;
             const applied = Object.fromEntries(this.projectors.map((p) => [p.name, this.applied.get(p.name) ?? 0]));
-            logger.info({ position: this.position, applied }, 'projections caught up (events applied per projector since start)');
+            const at = this.position;
+            void this.storeCaughtUp().then((storeWorkMs) => {
+              this.caughtUpOnce = true;
+              for (const l of this.caughtUpListeners.splice(0)) l();
+              logger.info({ position: at, applied, storeWorkMs }, 'projections caught up (events applied per projector since start)');
+            });
           }
         },
         onError: (error) => {
@@ -333,6 +339,22 @@ export class ProjectionRunner {
         },
       },
     );
+  }
+
+  /**
+   * Tells the read store the first catch-up is over (ReadStore.caughtUp) and waits for the work
+   * it put off (the runner counts as caught up after it); how long that took. A failure is
+   * logged: what the store put off is then done by the queries that need it.
+   */
+  private async storeCaughtUp(): Promise<number> {
+    const { readStore, logger } = this.options;
+    const t0 = performance.now();
+    try {
+      await readStore.caughtUp?.();
+    } catch (err) {
+      logger.error({ err: err instanceof Error ? err.message : String(err) }, 'read store: the work put off until the catch-up was over failed');
+    }
+    return Math.round(performance.now() - t0);
   }
 
   private async handleBatch(events: RecordedEvent[]): Promise<void> {

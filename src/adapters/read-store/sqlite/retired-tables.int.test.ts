@@ -15,7 +15,8 @@ describe('SQLite read store: retired tables', () => {
   let store: SqliteReadStore;
   const file = () => join(dir, 'read-models.db');
   // Steps are driven by the tests; the background schedule waits far longer than a test runs.
-  const open = () => openSqliteReadStore({ filename: file(), retiredTables: { chunkRows: 10, delayMs: 60_000 } });
+  // Indexes created as they are declared: the steps below drop them one at a time.
+  const open = () => openSqliteReadStore({ filename: file(), deferIndexes: false, retiredTables: { chunkRows: 10, delayMs: 60_000 } });
 
   const tableOf = (name: string): string => {
     const db = new Database(file(), { readonly: true });
@@ -108,7 +109,7 @@ describe('SQLite read store: retired tables', () => {
 
   it('empties retired tables in the background after a swap', async () => {
     await store.close();
-    store = openSqliteReadStore({ filename: file(), retiredTables: { chunkRows: 10, delayMs: 0, busy: () => 0 } });
+    store = openSqliteReadStore({ filename: file(), deferIndexes: false, retiredTables: { chunkRows: 10, delayMs: 0, busy: () => 0 } });
     await fill('live', 35);
     await fill('scratch', 1);
     const old = tableOf('live');

@@ -72,6 +72,12 @@ export class CollectionSchema {
   layoutVersion = 0;
   /** Bumped on every write: cached counts are only valid for the version they were made at. */
   dataVersion = 0;
+  /**
+   * Declared (non-unique) indexes that exist only in the catalogue so far: declared during the
+   * first build of a new file, they are created when it is over, or before a query that could
+   * use them (sqlite-read-store.ts, `caughtUp`).
+   */
+  deferred: StoredIndex[] = [];
 
   constructor(
     private readonly db: Database,
@@ -158,6 +164,7 @@ export class CollectionSchema {
     this.fields = fields;
     this.index();
     for (const ix of this.indexes) this.createSqlIndex(ix);
+    this.deferred = [];
     this.layoutVersion++;
     this.save();
     return added;
@@ -184,12 +191,28 @@ export class CollectionSchema {
     this.db.exec(`CREATE INDEX IF NOT EXISTS ${q(`${this.table}:${ix.name}${ix.unique ? ':q' : ''}`)} ON ${this.table} (${cols(false)})`);
   }
 
+  /** Creates up to `count` of the deferred indexes. Statements are prepared again, so their
+   * plans can use them. */
+  createDeferredIndexes(count = Infinity): void {
+    if (this.deferred.length === 0) return;
+    for (const ix of this.deferred.slice(0, count)) this.createSqlIndex(ix);
+    this.deferred = this.deferred.slice(count);
+    this.layoutVersion++;
+  }
+
+  /** Takes the declared indexes the file does not have as deferred; `existing`: the names of
+   * the file's indexes. */
+  noteMissingIndexes(existing: ReadonlySet<string>): void {
+    this.deferred = this.indexes.filter((ix) => !existing.has(`${this.table}:${ix.name}`));
+  }
+
   /** Drops a declared index; its key columns stay (other indexes may name them). Statements
    * are prepared again, since their plans may have used it. */
   dropSqlIndex(ix: StoredIndex): void {
     this.db.exec(`DROP INDEX IF EXISTS ${q(`${this.table}:${ix.name}`)}`);
     this.db.exec(`DROP INDEX IF EXISTS ${q(`${this.table}:${ix.name}:q`)}`);
     this.indexes = this.indexes.filter((i) => i !== ix);
+    this.deferred = this.deferred.filter((i) => i !== ix);
     this.layoutVersion++;
   }
 
@@ -204,6 +227,11 @@ export class CollectionSchema {
     this.db.prepare(`UPDATE ${CATALOGUE} SET name = ? WHERE tbl = ?`).run(to, this.table);
     this.name = to;
   }
+}
+
+/** The names of the file's SQLite indexes. */
+export function sqlIndexNames(db: Database): Set<string> {
+  return new Set((db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index'`).pluck().all() as string[]));
 }
 
 export function loadSchemas(db: Database): CollectionSchema[] {

@@ -67,6 +67,12 @@ export class SqliteCollection<T extends Doc = Doc> implements Collection<T> {
       const added = schema.addFields([...new Set(fresh.flatMap((ix) => ix.keys.map(([p]) => p)).filter((p) => p !== '_id'))]);
       if (added.length) rows.backfillColumns(added);
       for (const ix of fresh) {
+        if (!ix.unique && this.store.defersIndexes) {
+          // Created when the first build is over, or before a query (sqlite-read-store.ts).
+          schema.deferred.push(ix);
+          schema.indexes.push(ix);
+          continue;
+        }
         try {
           schema.createSqlIndex(ix);
         } catch (err) {
@@ -144,6 +150,7 @@ export class SqliteCollection<T extends Doc = Doc> implements Collection<T> {
     const pinned = this.pinned(filter);
     if (pinned) return this.pinnedCandidates(pinned, filter!, 'read').length;
     this.store.uow?.flush(rows);
+    this.store.indexed(rows);
     return this.count(rows, filter);
   }
 
@@ -277,6 +284,7 @@ export class SqliteCollection<T extends Doc = Doc> implements Collection<T> {
       if (rows === undefined) return { deletedCount: 0 };
       if (!this.pinned(filter)) {
         this.store.uow?.flush(rows);
+        this.store.indexed(rows);
         const t = translateFilter(rows.schema, filter);
         if (t.exact && rows.schema.multikey.size === 0) {
           const n = rows.statement(`DELETE FROM {t}${where(t)}`).run(...t.params).changes;
@@ -321,6 +329,7 @@ export class SqliteCollection<T extends Doc = Doc> implements Collection<T> {
   explain(filter: Filter, options: FindOptions = {}): { sql: string; exact: boolean; sortedBySql: boolean; plan: string[] } {
     const rows = this.store.rowsFor(this.name);
     if (rows === undefined) return { sql: '', exact: true, sortedBySql: true, plan: [] };
+    this.store.indexed(rows);
     const order = translateSort(rows.schema, options.sort);
     const t = this.planElements(rows, filter, translateFilter(rows.schema, filter), order, (options.skip ?? 0) + (options.limit ?? 0));
     const sql = `SELECT ${ROW} FROM {t}${where(t)}${order ? ` ORDER BY ${order}` : ''}`;
@@ -332,6 +341,7 @@ export class SqliteCollection<T extends Doc = Doc> implements Collection<T> {
   explainCount(filter?: Filter): { sql: string; exact: boolean; plan: string[] } {
     const rows = this.store.rowsFor(this.name);
     if (rows === undefined) return { sql: '', exact: true, plan: [] };
+    this.store.indexed(rows);
     const t = translateFilter(rows.schema, filter);
     const sql = t.exact ? `SELECT count(*) FROM {t}${where(t)}` : `SELECT ${ROW} FROM {t}${where(t)}`;
     const plan = (rows.statement(`EXPLAIN QUERY PLAN ${sql}`).all(...t.params) as Array<{ detail: string }>).map((r) => r.detail);
@@ -415,6 +425,7 @@ export class SqliteCollection<T extends Doc = Doc> implements Collection<T> {
       return found.slice(skip, limit ? skip + limit : undefined);
     }
     this.store.uow?.flush(rows);
+    this.store.indexed(rows);
     return this.query(filter, options.sort, skip, limit, purpose);
   }
 

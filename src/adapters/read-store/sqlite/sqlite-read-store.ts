@@ -35,7 +35,7 @@ import { CountCache } from './count-cache';
 import { DocCache } from './doc-cache';
 import { ROW, Rows, type StoredRow } from './rows';
 import { createRetiredList, TableReaper, type TableReaperOptions } from './retired-tables';
-import { CATALOGUE, CollectionSchema, createCatalogue, FORMAT, loadSchemas } from './schema';
+import { CATALOGUE, CollectionSchema, createCatalogue, FORMAT, loadSchemas, sqlIndexNames } from './schema';
 import { SqliteCollection } from './sqlite-collection';
 import { UnitOfWork } from './unit-of-work';
 
@@ -54,6 +54,13 @@ export interface SqliteReadStoreOptions {
   backgroundCheckpoints?: { intervalMs?: number; onCheckpoint?: (result: CheckpointResult) => void };
   /** How the tables of dropped and replaced collections are emptied (retired-tables.ts). */
   retiredTables?: TableReaperOptions;
+  /**
+   * On a file with no read models yet (a first start, or one after the file was discarded), the
+   * non-unique indexes declared are created when the first catch-up is over (`caughtUp`), each
+   * in one pass over its table, instead of being kept up to date through every insert of the
+   * build; a query that could use them creates its collection's at once (default true).
+   */
+  deferIndexes?: boolean;
 }
 
 /** SQLite's own automatic checkpoint, in WAL pages (its default). */
@@ -71,6 +78,11 @@ export interface SqliteReadStore extends ReadStore {
   checkpointNow(): Promise<CheckpointResult | null>;
   /** The tables of dropped and replaced collections still being emptied, a step at a time. */
   readonly retired: Pick<TableReaper, 'pending' | 'step' | 'drain'>;
+  /** The first catch-up is over: no more indexes are deferred, and the deferred ones are created,
+   * one at a time between transactions; resolves when they all are. */
+  caughtUp(): Promise<void>;
+  /** Whether indexes declared now are deferred (a new file, before its first catch-up). */
+  readonly defersIndexes: boolean;
 }
 
 /** What collection handles share. */
@@ -89,6 +101,10 @@ export interface StoreInternals {
   /** Runs a change of layout all or nothing (a savepoint inside an open transaction); on
    * failure the layouts are read again from the catalogue. */
   atomically<R>(fn: () => R): R;
+  /** Whether non-unique indexes declared now are deferred (SqliteReadStoreOptions.deferIndexes). */
+  readonly defersIndexes: boolean;
+  /** Before a query that may use the collection's indexes: its deferred ones are created. */
+  indexed(rows: Rows): void;
 }
 
 const NAME = /^[^$\0]+$/;
@@ -135,14 +151,28 @@ export function openSqliteReadStore(options: SqliteReadStoreOptions): SqliteRead
     db = connect(options.filename, cacheMb);
   }
   setFormat(db, FORMAT);
+  const isNew = (db.prepare(`SELECT count(*) AS n FROM ${CATALOGUE}`).get() as { n: number }).n === 0;
+  let defersIndexes = options.deferIndexes !== false && isNew;
 
   const docs = new DocCache((options.docCacheMb ?? 32) * 1024 * 1024);
   const rowsByName = new Map<string, Rows>();
+  // The catalogue and the file are the truth (at open, and after a rollback, which may have undone
+  // the creation of a deferred index): what is declared and not in the file is deferred.
   const loadAll = () => {
     rowsByName.clear();
-    for (const schema of loadSchemas(db)) rowsByName.set(schema.name, new Rows(db, schema, docs));
+    const existing = sqlIndexNames(db);
+    for (const schema of loadSchemas(db)) {
+      schema.noteMissingIndexes(existing);
+      rowsByName.set(schema.name, new Rows(db, schema, docs));
+    }
   };
   loadAll();
+  // A build that stopped before its deferred indexes were created: they are created now.
+  if (!isNew) {
+    db.transaction(() => {
+      for (const rows of rowsByName.values()) rows.schema.createDeferredIndexes();
+    })();
+  }
 
   let closed = false;
   let uow: UnitOfWork | null = null;
@@ -210,6 +240,13 @@ export function openSqliteReadStore(options: SqliteReadStoreOptions): SqliteRead
       open();
       if (db.inTransaction) return fn();
       return db.transaction(fn)();
+    },
+    get defersIndexes() {
+      return defersIndexes;
+    },
+    indexed(rows) {
+      if (rows.schema.deferred.length === 0) return;
+      internals.atomically(() => rows.schema.createDeferredIndexes());
     },
     atomically(fn) {
       open();
@@ -370,6 +407,26 @@ export function openSqliteReadStore(options: SqliteReadStoreOptions): SqliteRead
 
     get discarded() {
       return discarded;
+    },
+
+    async caughtUp() {
+      open();
+      defersIndexes = false;
+      // One index at a time, between transactions, with a turn of the event loop between two.
+      for (const rows of [...rowsByName.values()]) {
+        while (rows.schema.deferred.length > 0) {
+          while (depth > 0) await settled?.promise.catch(() => undefined);
+          if (closed) return;
+          // Dropped or replaced meanwhile: its table is being retired.
+          if (rowsByName.get(rows.schema.name) !== rows) break;
+          internals.atomically(() => rows.schema.createDeferredIndexes(1));
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+      }
+    },
+
+    get defersIndexes() {
+      return defersIndexes;
     },
 
     retired: reaper,
