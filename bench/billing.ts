@@ -1,23 +1,42 @@
 /**
- * Figures for document 002's lists and CSV export (a script, not a test), against DESIGN.md §9:
- * a filtered, paginated list at least 40% of a bare Express handler's rate with p99 under 50 ms,
- * filters matching a few documents or tens of thousands, totals included; the export streamed in
- * bounded memory.
+ * Figures for document 002's lists, writes and CSV export (a script, not a test), against
+ * DESIGN.md §9: a filtered, paginated list at least 40% of a bare Express handler's rate with p99
+ * under 50 ms, filters matching a few documents or tens of thousands, totals included; the
+ * export streamed in bounded memory.
  *
  *   npm run build && node dist/bench/billing.js [pelanggan=10000] [invoicesPerPelanggan=3]
  *
  * The product runs in its own process (dist/src/main.js) on a data directory preloaded through
  * the command layer (bench/billing-preload.ts), so start-up replays the whole log into every
- * read model. autocannon in this process measures the bare handler and each list; the export is
- * read to its end while the product's resident memory is sampled. `npm run bench` runs it too
+ * read model. autocannon in this process measures the bare handler, each list, then each write
+ * (same connections and seconds, one table); the export is read to its end, after the lists and
+ * before the writes, while the product's resident memory is sampled. `npm run bench` runs it too
  * (`runBillingBench`, BENCH_PELANGGAN); BENCH_SECONDS, BENCH_CONNECTIONS and BENCH_DATA_DIR work
- * as they do there.
+ * as they do there. The document's rate limits are off for the run (BILLING_RATE_LIMIT_GENERAL=0,
+ * BILLING_RATE_LIMIT_EXPORT=0): one token sends thousands of requests a minute.
+ *
+ * The write scenarios send only valid requests (the table's non-2xx column must read 0; anything
+ * else is a bug in the scenario), and nothing a kept data directory's earlier runs have taken:
+ *
+ *  - create pelanggan (POST /api/pelanggan/): `no_ktp` and `email` are unique, so each request
+ *    has its own, made from the run's start in epoch seconds (10 digits) and the request's number
+ *    (6 digits): no_ktp `<seconds><n>`, email `w<seconds>-<n>@bench-tulis.example` (the preload's
+ *    no_ktp begin with 3171).
+ *  - create invoice (POST /api/invoices/): one invoice per pelanggan and periode, so request n is
+ *    for pelanggan n mod K (K: up to 2,000 pelanggan ids read from the list) and the periode
+ *    n div K months after the first month from 2100-01 that has no invoice yet (looked up with
+ *    GET /api/invoices/?periode=; the preload's months end at 2026-01), so every (pelanggan,
+ *    periode) pair is new, in this run and against every earlier one.
+ *  - pay invoice (PATCH /api/invoices/{id}/status to Lunas, an allowed step from Menunggu
+ *    Pembayaran): each invoice the create scenario just made, once. They are a bounded pool
+ *    (autocannon's maxOverallRequests): when the run uses them all before its seconds are up,
+ *    the row says so and its req/s is the payments over the time they took.
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BARE, killStarted, load, PRODUCT, productEnv, rssMb, startProcess, table, waitHealthy, type LoadResult } from './harness';
-import { benchPeriods, preloadBilling } from './billing-preload';
+import { BARE, call, fresh, killStarted, load, loadPool, PRODUCT, productEnv, rssMb, startProcess, table, waitHealthy, type LoadResult } from './harness';
+import { BENCH_BRANDS, benchPeriods, preloadBilling } from './billing-preload';
 
 export interface BillingBenchOptions {
   pelanggan: number;
@@ -34,10 +53,120 @@ export interface BillingBenchResult {
   startupMs: number;
   rssMb: number;
   lists: LoadResult[];
+  writes: LoadResult[];
   export: { rows: number; bytes: number; ms: number; rssBeforeMb: number; rssPeakMb: number };
 }
 
 const ADMIN = { email: 'bench-billing@example.com', password: 'bench-password-1' };
+
+/** YYYY-MM of month index m counted from 2100-01 (the write scenarios' invoices; the preload's are before 2026-02). */
+const futureMonth = (m: number): string => `${2100 + Math.floor(m / 12)}-${String((m % 12) + 1).padStart(2, '0')}`;
+const LAST_MONTH = (9999 - 2100) * 12 + 11;
+
+/** The write scenarios (see the header), each measured like a list. */
+export async function billingWrites(url: string, auth: Record<string, string>, defaults: { connections: number; seconds: number }, say: (line: string) => void): Promise<LoadResult[]> {
+  const run = Math.floor(Date.now() / 1000);
+  const headers = { ...auth, 'content-type': 'application/json' };
+  const results: LoadResult[] = [];
+
+  // Setup, not measured: pelanggan ids to invoice, and the first month from 2100-01 no earlier run has used.
+  const ids: number[] = [];
+  for (let skip = 0; skip < 2000; skip += 100) {
+    const page = await call<{ data: Array<{ id: number; id_brand: string | null }>; total_count: number }>(url, 'GET', `/api/pelanggan/?skip=${skip}&limit=100&fields=id,id_brand`, headers);
+    ids.push(...page.data.filter((p) => p.id_brand).map((p) => p.id));
+    if (skip + 100 >= page.total_count) break;
+  }
+  const used = async (m: number) => (await call<{ total_count: number }>(url, 'GET', `/api/invoices/?periode=${futureMonth(m)}&limit=1`, headers)).total_count > 0;
+  // The months used so far are a prefix (each run takes the ones after the last): gallop, then bisect.
+  let free = 0;
+  if (await used(0)) {
+    let lo = 0;
+    let hi = 1;
+    while (await used(hi)) {
+      lo = hi;
+      hi = Math.min(hi * 2, LAST_MONTH);
+      if (lo === LAST_MONTH) throw new Error('setup: every month up to 9999-12 has bench invoices');
+    }
+    while (hi - lo > 1) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (await used(mid)) lo = mid;
+      else hi = mid;
+    }
+    free = hi;
+  }
+  say(`write setup: run ${run}; invoices over ${ids.length} pelanggan from periode ${futureMonth(free)}`);
+
+  results.push(
+    await load(
+      '002 create pelanggan (POST /api/pelanggan/)',
+      {
+        url,
+        headers,
+        requests: [
+          fresh('POST', (n) => ({
+            path: '/api/pelanggan/',
+            body: {
+              nama: `Pelanggan Tulis ${run} ${n}`,
+              email: `w${run}-${n}@bench-tulis.example`,
+              no_telp: `0857${String(n % 100_000_000).padStart(8, '0')}`,
+              no_ktp: `${run}${String(n % 1_000_000).padStart(6, '0')}`,
+              alamat: `Jl. Cempaka No. ${n}`,
+              id_brand: BENCH_BRANDS[n % BENCH_BRANDS.length],
+              tanggal_instalasi: '2025-06-01',
+            },
+          })),
+        ],
+      },
+      defaults,
+    ),
+  );
+
+  const invoices: number[] = [];
+  results.push(
+    await load(
+      `002 create invoice (POST /api/invoices/, periode from ${futureMonth(free)})`,
+      {
+        url,
+        headers,
+        requests: [
+          fresh(
+            'POST',
+            (n) => {
+              const periode = futureMonth(Math.min(free + Math.floor(n / ids.length), LAST_MONTH));
+              return {
+                path: '/api/invoices/',
+                body: {
+                  pelanggan_id: ids[n % ids.length],
+                  periode,
+                  tanggal_jatuh_tempo: `${periode}-20`,
+                  items: [{ deskripsi: `Internet 50Mbps (${periode})`, jumlah: 1, harga: 300_000 }],
+                },
+              };
+            },
+            (body) => invoices.push((JSON.parse(body) as { id: number }).id),
+          ),
+        ],
+      },
+      defaults,
+    ),
+  );
+
+  if (invoices.length < defaults.connections) {
+    say(`002 pay invoice: left out, only ${invoices.length} new invoices for ${defaults.connections} connections`);
+  } else {
+    results.push(
+      await loadPool(
+        '002 pay invoice (PATCH /api/invoices/{id}/status, Lunas, the invoices just created)',
+        url,
+        headers,
+        fresh('PATCH', (n) => ({ path: `/api/invoices/${invoices[n % invoices.length]}/status`, body: { status_invoice: 'Lunas', metode_pembayaran: 'Transfer Bank' } })),
+        invoices.length,
+        defaults,
+      ),
+    );
+  }
+  return results;
+}
 
 /** Preloads (unless the data directory already holds a log), starts the product, measures. */
 export async function runBillingBench(o: BillingBenchOptions): Promise<BillingBenchResult> {
@@ -86,11 +215,8 @@ export async function runBillingBench(o: BillingBenchOptions): Promise<BillingBe
       [`invoices, periode ${periods[0]} + Lunas`, `/api/invoices/?periode=${periods[0]}&status_invoice=Lunas`],
     ];
     for (const [name, path] of scenarios) lists.push(await load(name, { url: `${server.url}${path}`, headers }, defaults));
-    await bare.stop();
-    o.say('');
-    table(lists, lists[0]!.rps, o.say);
 
-    // The export, read to its end while the product's memory is sampled.
+    // The export (on the data the lists saw, before the writes), read to its end while the product's memory is sampled.
     const rssBeforeMb = rssMb(server.proc.pid!);
     let rssPeakMb = rssBeforeMb;
     const sampler = setInterval(() => (rssPeakMb = Math.max(rssPeakMb, rssMb(server.proc.pid!))), 20);
@@ -105,10 +231,15 @@ export async function runBillingBench(o: BillingBenchOptions): Promise<BillingBe
     const ms = Date.now() - t0;
     clearInterval(sampler);
     rows = Math.max(0, rows - 1); // the header
+
+    const writes = await billingWrites(server.url, headers, defaults, o.say);
+    await bare.stop();
+    o.say('');
+    table([...lists, ...writes], lists[0]!.rps, o.say);
     o.say('');
     o.say(`CSV export of ${rows} rows (${(bytes / 1024 / 1024).toFixed(1)} MB) in ${(ms / 1000).toFixed(2)} s; product resident memory ${rssBeforeMb} MB before, ${rssPeakMb} MB at most while streaming`);
     await server.stop();
-    return { events, startupMs, rssMb: rss, lists, export: { rows, bytes, ms, rssBeforeMb, rssPeakMb } };
+    return { events, startupMs, rssMb: rss, lists, writes, export: { rows, bytes, ms, rssBeforeMb, rssPeakMb } };
   } finally {
     killStarted();
     if (!o.dataDir) rmSync(dataDir, { recursive: true, force: true });

@@ -1,7 +1,8 @@
 /**
  * What every benchmark script shares: starting the product (or the bare handler) in its own
  * process and stopping it, waiting for /health, reading a process's resident memory, one
- * autocannon run reduced to its figures, and the table the figures are printed in. Every process
+ * autocannon run reduced to its figures, and the table the figures are printed in; for write
+ * scenarios, setup calls, a body made anew for every request, and bounded pools of requests. Every process
  * started is remembered so that a failed run stops them too.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -124,4 +125,57 @@ export function productEnv(dataDir: string, admin: { email: string; password: st
     JOBS_ENABLED: 'false',
     ...extra,
   };
+}
+
+export type Defaults = { connections: number; seconds: number };
+export type Headers = Record<string, string>;
+
+/** A setup request (not measured): JSON in and out; anything but a 2xx stops the run, with the answer. */
+export async function call<T>(url: string, method: string, path: string, headers: Headers, body?: unknown): Promise<T> {
+  const res = await fetch(`${url}${path}`, { method, headers: { ...headers, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`setup: ${method} ${path} answered ${res.status}: ${text.slice(0, 500)}`);
+  return JSON.parse(text) as T;
+}
+
+/**
+ * A write request whose path and body are made anew for every request sent (autocannon calls
+ * setupRequest once per request), with `onCreated` given the body of every 2xx answer.
+ */
+export function fresh(method: 'POST' | 'PATCH', make: (n: number) => { path: string; body: unknown }, onCreated?: (body: string) => void): autocannon.Request {
+  let n = 0;
+  return {
+    method,
+    setupRequest: (req) => {
+      const next = make(n++);
+      return { ...req, path: next.path, body: JSON.stringify(next.body) };
+    },
+    ...(onCreated ? { onResponse: (status: number, body: string) => (status >= 200 && status < 300 ? onCreated(body) : undefined) } : {}),
+  };
+}
+
+/**
+ * A write scenario over a bounded pool of prepared requests (each valid once): the same
+ * connections and seconds, but no more than `pool` requests (autocannon's maxOverallRequests).
+ * When the pool runs out before the seconds are up, the name says so and req/s is the answers
+ * over the time from the start to the last answer (autocannon's per-second average would count
+ * the last, partial second as a whole one).
+ */
+export async function loadPool(name: string, url: string, headers: Headers, request: autocannon.Request, pool: number, defaults: Defaults): Promise<LoadResult> {
+  let answered = 0;
+  let last = 0;
+  const inner = request.onResponse;
+  const counted: autocannon.Request = {
+    ...request,
+    onResponse: (status, body, context, resHeaders) => {
+      answered++;
+      last = performance.now();
+      if (typeof inner === 'function') inner(status, body, context, resHeaders);
+    },
+  };
+  const t0 = performance.now();
+  const r = await load(name, { url, headers, maxOverallRequests: pool, requests: [counted] }, defaults);
+  if (answered < pool) return r;
+  const seconds = (last - t0) / 1000;
+  return { ...r, name: `${name} [all ${pool} prepared requests, in ${seconds.toFixed(1)} s]`, rps: Math.round(answered / seconds) };
 }

@@ -24,10 +24,13 @@
  *     @event-driven-io/emmett-sqlite (see bench/emmett-append.ts), Emmett's rate measured the
  *     same way.
  *
- *  8. Documents 003 and 002 on data directories of their own (bench/inventory.ts: BENCH_DEVICES
+ *  8. Documents 003, 002 and 004 on data directories of their own (bench/inventory.ts: BENCH_DEVICES
  *     devices, default 100000; bench/billing.ts: BENCH_PELANGGAN pelanggan, default 100000, with
- *     BENCH_INVOICES_PER_PELANGGAN invoices each, default 3): their lists, narrow and broad, and
- *     the CSV export, each against a bare handler measured in the same run. 0 leaves one out.
+ *     BENCH_INVOICES_PER_PELANGGAN invoices each, default 3; bench/dotmac.ts: BENCH_DOTMAC
+ *     customers, default 20000, with service instances, BENCH_DOTMAC_INVOICES_PER_CUSTOMER
+ *     invoices each, default 2, tickets and two portal accounts): their lists, narrow and broad,
+ *     the CSV export (002), and document 004's admin and portal creates, each against a bare
+ *     handler measured in the same run. 0 leaves one out.
  *
  * Environment: BENCH_TICKETS (default 100000), BENCH_SKEWED (default 20000), BENCH_REQUESTS
  * (default 20000), BENCH_SECONDS per write scenario (default 10), BENCH_LIST_SECONDS per list
@@ -41,6 +44,7 @@ import { join } from 'node:path';
 import type autocannon from 'autocannon';
 import Database from 'better-sqlite3';
 import { runBillingBench } from './billing';
+import { runDotmacBench } from './dotmac';
 import { BARE, killStarted, load as loadWith, PRODUCT, productEnv, rssMb, startProcess, table, waitHealthy, type LoadResult } from './harness';
 import { runInventoryBench } from './inventory';
 import { formatDiskFloor, measureDiskFloor } from './disk-floor';
@@ -58,6 +62,8 @@ const KEEP_DIR = process.env.BENCH_DATA_DIR;
 const DEVICES = Number(process.env.BENCH_DEVICES ?? 100_000);
 const PELANGGAN = Number(process.env.BENCH_PELANGGAN ?? 100_000);
 const INVOICES_PER_PELANGGAN = Number(process.env.BENCH_INVOICES_PER_PELANGGAN ?? 3);
+const DOTMAC = Number(process.env.BENCH_DOTMAC ?? 20_000);
+const DOTMAC_INVOICES_PER_CUSTOMER = Number(process.env.BENCH_DOTMAC_INVOICES_PER_CUSTOMER ?? 2);
 
 const load = (name: string, opts: autocannon.Options): Promise<LoadResult> => loadWith(name, opts, { connections: CONNECTIONS, seconds: SECONDS });
 const ADMIN = { email: 'bench@example.com', password: 'bench-password-1' };
@@ -350,7 +356,7 @@ async function main(): Promise<void> {
       say(`  (the disk's floor above is ${times(floor.bareCommitsPerSecond)} Emmett's rate on a one-column table, ${times(floor.schemaCommitsPerSecond)} with the event store's schema)`);
     }
 
-    // Documents 003 and 002 on data of their own, each against a bare handler of its own run.
+    // Documents 003, 002 and 004 on data of their own, each against a bare handler of its own run.
     const subDir = (name: string) => (KEEP_DIR ? join(KEEP_DIR, name) : undefined);
     if (DEVICES > 0) {
       say('');
@@ -364,6 +370,17 @@ async function main(): Promise<void> {
         seconds: LIST_SECONDS,
         connections: CONNECTIONS,
         dataDir: subDir('billing'),
+        say,
+      });
+    }
+    if (DOTMAC > 0) {
+      say('');
+      await runDotmacBench({
+        customers: DOTMAC,
+        invoicesPerCustomer: DOTMAC_INVOICES_PER_CUSTOMER,
+        seconds: LIST_SECONDS,
+        connections: CONNECTIONS,
+        dataDir: subDir('dotmac'),
         say,
       });
     }
