@@ -130,6 +130,29 @@ describe('SQLite read store', () => {
       expect(await col.countDocuments({ tags: { $in: ['wireless', 'none'] } })).toBe(25);
       expect((await col.find({ tags: 'fiber' }, { sort: { number: 1 }, limit: 2 })).map((d) => d._id)).toEqual(['t0', 't1']);
     });
+
+    it('drives a search of several words by the word with the fewest elements, and checks a far broader one row by row', async () => {
+      const col = store.collection('people');
+      await col.createIndexes([{ keys: { search_tokens: 1 } }, { keys: { number: -1 } }]);
+      await col.insertMany(
+        Array.from({ length: 300 }, (_, i) => ({ _id: `p${i}`, number: i, search_tokens: [i % 2 ? 'budi' : 'ani', 'santoso', String(i)] })),
+      );
+      const words = (...w: string[]) => ({ $and: w.map((x) => ({ search_tokens: { $regex: `^${x}` } })) });
+      const sort = { number: -1 as const };
+
+      // "santoso" names all 300, "17" eleven (17, 170–179): the narrow word drives, the broad one is a check.
+      const narrow = col.explain(words('santoso', '17'), { sort, limit: 5 });
+      expect(narrow.sql).toMatch(/^SELECT .* WHERE \(rid IN \(SELECT rid FROM \{side\} .*\) AND \(EXISTS \(SELECT 1 FROM \{side\} WHERE \{side\}\.rid = \{t\}\.rid /);
+      expect((await col.find(words('santoso', '17'), { sort, limit: 5 })).map((d) => d.number)).toEqual([179, 178, 177, 176, 175]);
+      expect(await col.countDocuments(words('santoso', '17'))).toBe(11);
+
+      // "1" names 111 (1, 10–19, 100–199), "budi" 150, "santoso" 300: none is far broader than the driver.
+      const even = col.explain(words('budi', 'santoso', '1'));
+      expect(even.sql.match(/rid IN \(SELECT rid FROM \{side\}/g)).toHaveLength(3);
+      expect(even.sql).not.toContain('EXISTS');
+      const expected = Array.from({ length: 300 }, (_, i) => i).filter((i) => i % 2 && String(i).startsWith('1'));
+      expect((await col.find(words('budi', 'santoso', '1'), { sort })).map((d) => d.number)).toEqual(expected.reverse());
+    });
   });
 
   describe('transactions', () => {

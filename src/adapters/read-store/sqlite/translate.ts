@@ -25,6 +25,10 @@ export interface Translated {
   sql: string | null;
   params: SqlValue[];
   exact: boolean;
+  /** The conditions `sql` joins with AND, when there are several (their params in order). */
+  parts?: readonly Translated[];
+  /** A lookup of a multikey field's elements in the side table: `rid IN (SELECT rid FROM {side} WHERE f = ? AND …)`. */
+  lookup?: true;
 }
 
 const ALL: Translated = { sql: null, params: [], exact: true };
@@ -42,17 +46,19 @@ function targetOf(schema: CollectionSchema, path: string): Target {
 }
 
 function and(parts: readonly Translated[]): Translated {
-  const sqls: string[] = [];
+  const kept: Translated[] = [];
   const params: SqlValue[] = [];
   let exact = true;
   for (const p of parts) {
     exact &&= p.exact;
     if (p.sql === null) continue;
-    sqls.push(p.sql);
+    // Nested conjunctions are flattened, so each lookup is a part of its own.
+    kept.push(...(p.parts ?? [p]));
     params.push(...p.params);
   }
-  if (sqls.length === 0) return { sql: null, params, exact };
-  return { sql: sqls.length === 1 ? sqls[0]! : sqls.map((s) => `(${s})`).join(' AND '), params, exact };
+  if (kept.length === 0) return { sql: null, params, exact };
+  if (kept.length === 1) return { ...kept[0]!, exact };
+  return { sql: kept.map((p) => `(${p.sql!})`).join(' AND '), params, exact, parts: kept };
 }
 
 export function translateFilter(schema: CollectionSchema, filter: Filter | undefined): Translated {
@@ -137,7 +143,7 @@ function field(schema: CollectionSchema, path: string, condition: unknown): Tran
 }
 
 function elements(target: { field: number }, condition: string, params: SqlValue[], exact: boolean): Translated {
-  return { sql: `rid IN (SELECT rid FROM {side} WHERE f = ? AND ${condition})`, params: [target.field, ...params], exact };
+  return { sql: `rid IN (SELECT rid FROM {side} WHERE f = ? AND ${condition})`, params: [target.field, ...params], exact, lookup: true };
 }
 
 function equals(target: Exclude<Target, null>, value: unknown): Translated {
