@@ -412,16 +412,15 @@ export function openSqliteReadStore(options: SqliteReadStoreOptions): SqliteRead
     async caughtUp() {
       open();
       defersIndexes = false;
-      // One index at a time, between transactions, with a turn of the event loop between two.
-      for (const rows of [...rowsByName.values()]) {
-        while (rows.schema.deferred.length > 0) {
-          while (depth > 0) await settled?.promise.catch(() => undefined);
-          if (closed) return;
-          // Dropped or replaced meanwhile: its table is being retired.
-          if (rowsByName.get(rows.schema.name) !== rows) break;
-          internals.atomically(() => rows.schema.createDeferredIndexes(1));
-          await new Promise((resolve) => setImmediate(resolve));
-        }
+      // One index at a time, between transactions, with a turn of the event loop between two;
+      // the collections are looked up again each time (a swap or a rollback may replace them).
+      for (;;) {
+        while (depth > 0) await settled?.promise.catch(() => undefined);
+        if (closed) return;
+        const rows = [...rowsByName.values()].find((r) => r.schema.deferred.length > 0);
+        if (rows === undefined) return;
+        internals.atomically(() => rows.schema.createDeferredIndexes(1));
+        await new Promise((resolve) => setImmediate(resolve));
       }
     },
 
