@@ -154,6 +154,42 @@ describe('ProjectionRunner', () => {
     await live.stop();
   });
 
+  it('catches up in transactions of about a tenth of a second each, letting the event loop turn between two', async () => {
+    for (let i = 0; i < 600; i++) await count(store, `k${i % 7}`);
+    // Each reading of the clock moves it by 10 ms: the runner reads it at the start of a
+    // transaction and after every 25 events.
+    let clock = 0;
+    let turned = false;
+    const sizes: number[] = [];
+    const sliced: ReadStore = {
+      collection: (name) => reads.collection(name),
+      listCollections: () => reads.listCollections(),
+      dropCollection: (name) => reads.dropCollection(name),
+      renameCollection: (from, to) => reads.renameCollection(from, to),
+      close: () => reads.close(),
+      async transaction(fn) {
+        const before = r.position;
+        const result = await fn();
+        sizes.push(r.position - before);
+        // The event loop turned since the catch-up began (the first slice's setImmediate).
+        if (sizes.filter((n) => n > 0).length === 2) expect(turned).toBe(true);
+        return result;
+      },
+    };
+    const r = new ProjectionRunner({ eventStore: store, readStore: sliced, registry, projectors: [counters], logger: silentLogger, batchSize: 1000, now: () => (clock += 10) });
+    runners.push(r);
+    const started = r.start();
+    setImmediate(() => (turned = true));
+    await started;
+    await r.whenCaughtUp();
+    const slices = sizes.filter((n) => n > 0);
+    // One batch of 600 events read at once, applied in slices of a few hundred.
+    expect(slices.length).toBeGreaterThanOrEqual(3);
+    expect(slices.every((n) => n <= 250)).toBe(true);
+    expect(slices.reduce((a, b) => a + b, 0)).toBe(600);
+    expect((await reads.collection('counters').findOne({ _id: 'k0' }))?.total).toBe(86);
+  });
+
   it('is idempotent: events redelivered after a lost checkpoint change nothing', async () => {
     for (let i = 0; i < 10; i++) await count(store, 'k', 2);
     const first = runner();

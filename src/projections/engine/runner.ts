@@ -4,6 +4,7 @@ import type { Logger } from '../../ports/logger';
 import type { EventRegistry } from '../../domain/shared/events';
 import { FilteredProgress } from './filtered-progress';
 import { LagWindow, type LagSummary } from './lag';
+import { SLICE_CHECK, SliceBudget, turn } from './slices';
 import type { ProjectedEvent, Projector, ProjectorContext } from './projector';
 
 export const CHECKPOINTS = '_projection_checkpoints';
@@ -61,11 +62,14 @@ export interface ProjectionRunnerOptions {
   projectors: readonly Projector[];
   logger: Logger;
   batchSize?: number;
+  /** About how long one transaction of a batch takes, commit included (default 100 ms): a
+   * longer batch is applied in several, with a turn of the event loop between two. */
+  sliceMs?: number;
   /** Delay before resubscribing after the n-th consecutive drop. */
   resubscribeDelayMs?: (attempt: number) => number;
   /** Attempts per event and projector before the projector is marked faulted. */
   maxApplyAttempts?: number;
-  /** Wall-clock milliseconds, for the projection lag (default Date.now). */
+  /** Wall-clock milliseconds, for the projection lag and the length of transactions (default Date.now). */
   now?: () => number;
   /** With a store whose filtered subscriptions checkpoint only periodically (EventStoreDB): how
    * long a read-your-writes wait gives the subscription before the runner looks for itself
@@ -105,6 +109,7 @@ export class ProjectionRunner {
   private finishingCatchUp = false;
   private drops = 0;
   private readonly lag = new LagWindow();
+  private readonly slices: SliceBudget;
   private lastFullPersist = 0;
   private resubscribeTimer: NodeJS.Timeout | null = null;
   private gate: Promise<void> | null = null;
@@ -121,6 +126,7 @@ export class ProjectionRunner {
   position = 0;
 
   constructor(private readonly options: ProjectionRunnerOptions) {
+    this.slices = new SliceBudget(options.sliceMs ?? 100);
     this.projectors = options.projectors;
     for (const p of this.projectors) {
       for (const t of p.handles) {
@@ -357,46 +363,75 @@ export class ProjectionRunner {
     return Math.round(performance.now() - t0);
   }
 
+  /**
+   * Applies a batch read from the log in transactions of about `sliceMs` each, commit included
+   * (slices.ts), with a turn of the event loop between two: a catch-up batch of thousands of
+   * events would otherwise hold every request (and /health) for seconds. The documents of a
+   * slice and the checkpoints that cover them commit together.
+   */
   private async handleBatch(events: RecordedEvent[]): Promise<void> {
+    // A pause (a rebuild's swap) waits for the whole batch: the gate is looked at before it only.
     if (this.gate) await this.gate;
-    // The documents of a batch and the checkpoints that cover them commit together.
-    const applied = await this.inTransaction(() => this.applyBatch(events), { bulk: !this.live });
-    this.release();
-    if (this.caughtUpOnce) {
-      const now = (this.options.now ?? Date.now)();
-      for (const timestamp of applied) this.lag.record(now - Date.parse(timestamp));
+    const now = this.options.now ?? Date.now;
+    for (let from = 0; from < events.length; ) {
+      const started = now();
+      let appliedMs = 0;
+      const slice = await this.inTransaction(
+        async () => {
+          const done = await this.applyBatch(events, from, started + this.slices.applyMs);
+          appliedMs = now() - started;
+          return done;
+        },
+        { bulk: !this.live },
+      );
+      this.slices.record(appliedMs, now() - started);
+      from = slice.next;
+      this.release();
+      if (this.caughtUpOnce) {
+        const now = (this.options.now ?? Date.now)();
+        for (const timestamp of slice.applied) this.lag.record(now - Date.parse(timestamp));
+      }
+      if (from < events.length) await turn();
     }
   }
 
-  private async applyBatch(events: RecordedEvent[]): Promise<string[]> {
+  /** Applies events[from…] until `deadline` (looked at every SLICE_CHECK events); the index of
+   * the first event left, and the timestamps of those applied. */
+  private async applyBatch(events: RecordedEvent[], from: number, deadline: number): Promise<{ next: number; applied: string[] }> {
     const ctx: ProjectorContext = { collection: (name) => this.options.readStore.collection(name) };
     const applied: string[] = [];
-    for (const raw of events) {
-      if (raw.position <= this.position) continue;
-      const interested = this.byType.get(raw.type);
-      if (interested) {
-        const event = this.upcast(raw);
-        applied.push(event.metadata.timestamp);
-        for (const p of interested) {
-          if ((this.checkpoints.get(p.name) ?? 0) >= event.position || this.faults.get(p.name)) continue;
-          const error = await this.applyWithRetry(p, event, ctx);
-          if (error) {
-            this.faults.set(p.name, { position: event.position, eventType: event.type, error: error.message });
-            this.options.logger.error(
-              { projector: p.name, position: event.position, eventType: event.type, err: error.message },
-              'projector faulted; it is skipped until rebuilt',
-            );
-            continue;
-          }
-          this.checkpoints.set(p.name, event.position);
-          this.applied.set(p.name, (this.applied.get(p.name) ?? 0) + 1);
-          this.dirty.add(p.name);
-        }
-      }
-      this.position = raw.position;
+    let next = from;
+    while (next < events.length) {
+      const raw = events[next++]!;
+      if (raw.position > this.position) await this.applyEvent(raw, ctx, applied);
+      if ((next - from) % SLICE_CHECK === 0 && (this.options.now ?? Date.now)() >= deadline) break;
     }
     await this.persistCheckpoints(false);
-    return applied;
+    return { next, applied };
+  }
+
+  private async applyEvent(raw: RecordedEvent, ctx: ProjectorContext, applied: string[]): Promise<void> {
+    const interested = this.byType.get(raw.type);
+    if (interested) {
+      const event = this.upcast(raw);
+      applied.push(event.metadata.timestamp);
+      for (const p of interested) {
+        if ((this.checkpoints.get(p.name) ?? 0) >= event.position || this.faults.get(p.name)) continue;
+        const error = await this.applyWithRetry(p, event, ctx);
+        if (error) {
+          this.faults.set(p.name, { position: event.position, eventType: event.type, error: error.message });
+          this.options.logger.error(
+            { projector: p.name, position: event.position, eventType: event.type, err: error.message },
+            'projector faulted; it is skipped until rebuilt',
+          );
+          continue;
+        }
+        this.checkpoints.set(p.name, event.position);
+        this.applied.set(p.name, (this.applied.get(p.name) ?? 0) + 1);
+        this.dirty.add(p.name);
+      }
+    }
+    this.position = raw.position;
   }
 
   private advance(position: number): void {
