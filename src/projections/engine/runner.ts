@@ -388,8 +388,8 @@ export class ProjectionRunner {
       from = slice.next;
       this.release();
       if (this.caughtUpOnce) {
-        const now = (this.options.now ?? Date.now)();
-        for (const timestamp of slice.applied) this.lag.record(now - Date.parse(timestamp));
+        const at = now();
+        for (const timestamp of slice.applied) this.lag.record(at - Date.parse(timestamp));
       }
       if (from < events.length) await turn();
     }
