@@ -5,21 +5,15 @@
  * (the older months mostly paid, some overdue, the newest issued), so the lists have narrow
  * and broad filters (one pelanggan; a whole periode; every Lunas invoice). Used by bench/billing.ts.
  */
-import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { openSqliteEventStore } from '../src/adapters/event-store/sqlite';
-import { createScryptPasswordHasher } from '../src/adapters/crypto/scrypt-password-hasher';
-import { createAesSecretBox } from '../src/adapters/crypto/aes-secret-box';
-import { createSimulatedGateway } from '../src/adapters/payments/simulated-gateway';
 import { registerBrand } from '../src/commands/billing/brands';
-import type { BillingCommandDeps } from '../src/commands/billing/deps';
 import { createInvoice, markInvoiceOverdue, payInvoice } from '../src/commands/billing/invoices';
 import { createServicePlan } from '../src/commands/billing/service-plans';
 import { systemMeta } from '../src/commands/context';
 import { registerCustomer } from '../src/commands/customers';
-import { systemEvents } from '../src/commands/system-events';
-import { createEventRegistry } from '../src/domain';
 import type { Clock } from '../src/ports/clock';
+import { billingBenchDeps, pool, progressReport } from './preload-kit';
 
 export interface BillingPreloadPlan {
   pelanggan: number;
@@ -36,15 +30,6 @@ export interface BillingPreloadResult {
 
 export const BENCH_BRANDS = ['JAKINET', 'ARTA'] as const;
 
-async function pool(count: number, concurrency: number, work: (i: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(concurrency, count) }, async () => {
-      while (next < count) await work(next++);
-    }),
-  );
-}
-
 /** The `n` months up to 2026-01, oldest first. */
 export function benchPeriods(n: number): string[] {
   return Array.from({ length: n }, (_, i) => new Date(Date.UTC(2026, 0 - (n - 1 - i), 1)).toISOString().slice(0, 7));
@@ -55,21 +40,11 @@ export async function preloadBilling(dataDir: string, plan: BillingPreloadPlan, 
   // Time moves a little with every command, ending about now (2026-01-20 in business days).
   let t = Date.parse('2026-01-20T03:00:00.000Z') - 30 * 86_400_000;
   const clock: Clock = { now: () => new Date((t += 7)) };
-  const deps: BillingCommandDeps = {
-    eventStore,
-    registry: createEventRegistry(systemEvents),
-    clock,
-    ids: { uuid: randomUUID },
-    passwords: createScryptPasswordHasher({ cost: 2 ** 10 }),
-    secrets: createAesSecretBox('bench-secrets-key-'.padEnd(48, 'k')),
-    paymentGateway: () => createSimulatedGateway({ baseUrl: 'http://localhost', clock }),
-    billing: { currency: 'IDR', timeZone: 'Asia/Jakarta', suspendAfterDays: 7 },
-  };
+  const deps = billingBenchDeps(eventStore, clock);
   const meta = () => systemMeta(deps.ids, 'bench');
   const concurrency = plan.concurrency ?? 64;
   const started = Date.now();
-  const report = (what: string) =>
-    eventStore.headPosition().then((head) => onProgress(`  preload: ${what}, ${head} events, ${Math.round((Date.now() - started) / 1000)} s`));
+  const report = progressReport(eventStore, 'preload', onProgress);
 
   for (const brand of BENCH_BRANDS) {
     await registerBrand(deps, { brandId: brand, name: brand, gateway: { provider: 'simulated' } }, meta());

@@ -35,7 +35,7 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BARE, call, fresh, killStarted, load, loadPool, PRODUCT, productEnv, rssMb, startProcess, table, waitHealthy, type LoadResult } from './harness';
+import { BARE, call, fresh, killStarted, load, loadPool, loadWrite, PRODUCT, productEnv, rssMb, startProcess, table, waitHealthy, type LoadResult } from './harness';
 import { BENCH_BRANDS, benchPeriods, preloadBilling } from './billing-preload';
 
 export interface BillingBenchOptions {
@@ -97,56 +97,48 @@ export async function billingWrites(url: string, auth: Record<string, string>, d
   say(`write setup: run ${run}; invoices over ${ids.length} pelanggan from periode ${futureMonth(free)}`);
 
   results.push(
-    await load(
+    await loadWrite(
       '002 create pelanggan (POST /api/pelanggan/)',
-      {
-        url,
-        headers,
-        requests: [
-          fresh('POST', (n) => ({
-            path: '/api/pelanggan/',
-            body: {
-              nama: `Pelanggan Tulis ${run} ${n}`,
-              email: `w${run}-${n}@bench-tulis.example`,
-              no_telp: `0857${String(n % 100_000_000).padStart(8, '0')}`,
-              no_ktp: `${run}${String(n % 1_000_000).padStart(6, '0')}`,
-              alamat: `Jl. Cempaka No. ${n}`,
-              id_brand: BENCH_BRANDS[n % BENCH_BRANDS.length],
-              tanggal_instalasi: '2025-06-01',
-            },
-          })),
-        ],
-      },
+      url,
+      headers,
+      fresh('POST', (n) => ({
+        path: '/api/pelanggan/',
+        body: {
+          nama: `Pelanggan Tulis ${run} ${n}`,
+          email: `w${run}-${n}@bench-tulis.example`,
+          no_telp: `0857${String(n % 100_000_000).padStart(8, '0')}`,
+          no_ktp: `${run}${String(n % 1_000_000).padStart(6, '0')}`,
+          alamat: `Jl. Cempaka No. ${n}`,
+          id_brand: BENCH_BRANDS[n % BENCH_BRANDS.length],
+          tanggal_instalasi: '2025-06-01',
+        },
+      })),
       defaults,
     ),
   );
 
   const invoices: number[] = [];
   results.push(
-    await load(
+    await loadWrite(
       `002 create invoice (POST /api/invoices/, periode from ${futureMonth(free)})`,
-      {
-        url,
-        headers,
-        requests: [
-          fresh(
-            'POST',
-            (n) => {
-              const periode = futureMonth(Math.min(free + Math.floor(n / ids.length), LAST_MONTH));
-              return {
-                path: '/api/invoices/',
-                body: {
-                  pelanggan_id: ids[n % ids.length],
-                  periode,
-                  tanggal_jatuh_tempo: `${periode}-20`,
-                  items: [{ deskripsi: `Internet 50Mbps (${periode})`, jumlah: 1, harga: 300_000 }],
-                },
-              };
+      url,
+      headers,
+      fresh(
+        'POST',
+        (n) => {
+          const periode = futureMonth(Math.min(free + Math.floor(n / ids.length), LAST_MONTH));
+          return {
+            path: '/api/invoices/',
+            body: {
+              pelanggan_id: ids[n % ids.length],
+              periode,
+              tanggal_jatuh_tempo: `${periode}-20`,
+              items: [{ deskripsi: `Internet 50Mbps (${periode})`, jumlah: 1, harga: 300_000 }],
             },
-            (body) => invoices.push((JSON.parse(body) as { id: number }).id),
-          ),
-        ],
-      },
+          };
+        },
+        (body) => invoices.push((JSON.parse(body) as { id: number }).id),
+      ),
       defaults,
     ),
   );

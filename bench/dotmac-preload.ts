@@ -31,11 +31,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { createAesSecretBox } from '../src/adapters/crypto/aes-secret-box';
-import { createScryptPasswordHasher } from '../src/adapters/crypto/scrypt-password-hasher';
 import { openSqliteEventStore } from '../src/adapters/event-store/sqlite';
 import { createOtplibTotp } from '../src/adapters/otp/otplib-totp';
-import { createSimulatedGateway } from '../src/adapters/payments/simulated-gateway';
 import { registerBrand } from '../src/commands/billing/brands';
 import type { BillingCommandDeps } from '../src/commands/billing/deps';
 import { createInvoice, markInvoiceOverdue, payInvoice } from '../src/commands/billing/invoices';
@@ -44,14 +41,13 @@ import { createSubscription, suspendSubscription, terminateSubscription } from '
 import { systemMeta } from '../src/commands/context';
 import { registerCustomer } from '../src/commands/customers';
 import { changePortalPassword, createPortalAccount, DEFAULT_PORTAL_ACCOUNT_SETTINGS, type PortalCommandDeps } from '../src/commands/portal-accounts';
-import { systemEvents } from '../src/commands/system-events';
 import { assignTicket, changeTicketStatus, createTicket, recordSlaBreach, type TicketCommandDeps } from '../src/commands/tickets';
 import { registerUser } from '../src/commands/users';
-import { createEventRegistry } from '../src/domain';
 import type { CustomerType } from '../src/domain/customer';
 import { DEFAULT_SLA_HOURS, DEFAULT_SLA_WARNING_PERCENT, type TicketPriority } from '../src/domain/ticket';
 import { typeOfCategory, type TicketCategory } from '../src/domain/ticket/dotmac-vocabulary';
 import type { Clock } from '../src/ports/clock';
+import { billingBenchDeps, pool, progressReport } from './preload-kit';
 
 export interface DotmacPreloadPlan {
   customers: number;
@@ -124,15 +120,6 @@ export function dotmacPeriods(n: number, before = 0): string[] {
   return Array.from({ length: n }, (_, k) => new Date(Date.UTC(end.getUTCFullYear(), end.getUTCMonth() - before - (n - k), 1)).toISOString().slice(0, 7));
 }
 
-async function pool(count: number, concurrency: number, work: (i: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(concurrency, count) }, async () => {
-      while (next < count) await work(next++);
-    }),
-  );
-}
-
 const lastDay = (period: string): string => {
   const [y, m] = period.split('-').map(Number) as [number, number];
   return new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
@@ -152,15 +139,7 @@ export async function preloadDotmac(dataDir: string, plan: DotmacPreloadPlan, on
   };
   const at = <T>(time: number, work: () => Promise<T>): Promise<T> => times.run({ t: time }, work);
   const deps: BillingCommandDeps & TicketCommandDeps & PortalCommandDeps = {
-    eventStore,
-    registry: createEventRegistry(systemEvents),
-    clock,
-    ids: { uuid: randomUUID },
-    // Cheap hashes for the generated accounts (the parameters travel with each hash).
-    passwords: createScryptPasswordHasher({ cost: 2 ** 10 }),
-    secrets: createAesSecretBox('bench-secrets-key-'.padEnd(48, 'k')),
-    paymentGateway: () => createSimulatedGateway({ baseUrl: 'http://localhost', clock }),
-    billing: { currency: 'IDR', timeZone: 'Asia/Jakarta', suspendAfterDays: 7 },
+    ...billingBenchDeps(eventStore, clock),
     sla: { hours: DEFAULT_SLA_HOURS, warningPercent: DEFAULT_SLA_WARNING_PERCENT },
     totp: createOtplibTotp(),
     portal: DEFAULT_PORTAL_ACCOUNT_SETTINGS,
@@ -169,8 +148,7 @@ export async function preloadDotmac(dataDir: string, plan: DotmacPreloadPlan, on
   const admin = { userId: 'bench-admin', role: 'super_admin' };
   const concurrency = plan.concurrency ?? 64;
   const started = Date.now();
-  const report = (what: string) =>
-    eventStore.headPosition().then((head) => onProgress(`  preload: ${what}, ${head} events, ${Math.round((Date.now() - started) / 1000)} s`));
+  const report = progressReport(eventStore, 'preload', onProgress);
 
   // The catalog: per brand a plan for each customer type.
   const plans = new Map<string, number>();

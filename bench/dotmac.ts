@@ -61,7 +61,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type autocannon from 'autocannon';
-import { BARE, call, fresh, killStarted, load, PRODUCT, productEnv, rssMb, startProcess, table, waitHealthy, type LoadResult } from './harness';
+import { BARE, call, fresh, killStarted, load, loadWrite, PRODUCT, productEnv, rssMb, startProcess, table, waitHealthy, type LoadResult } from './harness';
 import { billedCustomer, customerName, dotmacPeriods, PORTAL_PASSWORD, PORTAL_READER, PORTAL_WRITER, PRELOAD_END, preloadDotmac, RESIDENTIAL_PLAN, SURNAMES } from './dotmac-preload';
 
 export interface DotmacBenchOptions {
@@ -205,9 +205,9 @@ export async function runDotmacBench(o: DotmacBenchOptions): Promise<DotmacBench
     // Writes: a fresh body per request; the run id keeps them apart from any earlier run's.
     const runId = `${Date.now().toString(36)}${process.pid.toString(36)}`;
     const dueDate = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
-    const post = (path: string, body: (n: number) => unknown): autocannon.Request[] => [fresh('POST', (n) => ({ path, body: body(n) }))];
+    const post = (path: string, body: (n: number) => unknown): autocannon.Request => fresh('POST', (n) => ({ path, body: body(n) }));
     const target = (n: number) => writeTargets[n % writeTargets.length]!;
-    const writes: Array<[string, autocannon.Request[], Record<string, string>]> = [
+    const writes: Array<[string, autocannon.Request, Record<string, string>]> = [
       [
         '004 create customer (POST /api/v1/identity/customers, unique email)',
         post('/api/v1/identity/customers', (n) => ({
@@ -260,7 +260,7 @@ export async function runDotmacBench(o: DotmacBenchOptions): Promise<DotmacBench
       const { pagination } = await call<{ pagination?: { total: number } }>(url, 'GET', path, headers ?? admin);
       results.push(await load(pagination ? `${name}: ${pagination.total} match` : name, { url: `${url}${path}`, headers: headers ?? admin }, defaults));
     }
-    for (const [name, requests, headers] of writes) results.push(await load(name, { url, headers, requests }, defaults));
+    for (const [name, request, headers] of writes) results.push(await loadWrite(name, url, headers, request, defaults));
     await bare.stop();
     say('');
     table(results, results[0]!.rps, say);

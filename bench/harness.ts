@@ -154,6 +154,11 @@ export function fresh(method: 'POST' | 'PATCH', make: (n: number) => { path: str
   };
 }
 
+/** A write scenario: one request made anew each time (`fresh`), with the usual connections and seconds. */
+export function loadWrite(name: string, url: string, headers: Headers, request: autocannon.Request, defaults: Defaults): Promise<LoadResult> {
+  return load(name, { url, headers, requests: [request] }, defaults);
+}
+
 /**
  * A write scenario over a bounded pool of prepared requests (each valid once): the same
  * connections and seconds, but no more than `pool` requests (autocannon's maxOverallRequests).

@@ -20,6 +20,7 @@ import { registerUser, type UserCommandDeps } from '../src/commands/users';
 import { createEventRegistry } from '../src/domain';
 import { CustodyRuleError } from '../src/domain/device/errors';
 import type { Clock } from '../src/ports/clock';
+import { pool, progressReport } from './preload-kit';
 
 export interface InventoryPreloadPlan {
   devices: number;
@@ -48,15 +49,6 @@ export const BRANDS = [
 export const CATEGORY_COUNT = 10;
 export const BRANCH_COUNT = 20;
 
-async function pool(count: number, concurrency: number, work: (i: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(concurrency, count) }, async () => {
-      while (next < count) await work(next++);
-    }),
-  );
-}
-
 /** The serial number of preloaded device i (bench scenarios search for one). */
 export const benchSerial = (i: number): string => `SN-${String(i).padStart(7, '0')}`;
 
@@ -77,8 +69,7 @@ export async function preloadInventory(dataDir: string, plan: InventoryPreloadPl
   const concurrency = plan.concurrency ?? 64;
   const employeesWanted = plan.employees ?? Math.max(100, Math.ceil(plan.devices / 20));
   const started = Date.now();
-  const report = (what: string) =>
-    eventStore.headPosition().then((head) => onProgress(`  inventory preload: ${what}, ${head} events, ${Math.round((Date.now() - started) / 1000)} s`));
+  const report = progressReport(eventStore, 'inventory preload', onProgress);
 
   const main = await createNamedRecord(deps, 'main_branch', 'Kantor Pusat Bench', meta());
   const branches: number[] = [];

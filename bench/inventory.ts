@@ -37,7 +37,7 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BARE, call, fresh, killStarted, load, loadPool, PRODUCT, productEnv, rssMb, startProcess, table, waitHealthy, type Defaults, type Headers, type LoadResult } from './harness';
+import { BARE, call, fresh, killStarted, load, loadPool, loadWrite, PRODUCT, productEnv, rssMb, startProcess, table, waitHealthy, type Defaults, type Headers, type LoadResult } from './harness';
 import { BRANDS, benchSerial, preloadInventory } from './inventory-preload';
 
 export { preloadInventory } from './inventory-preload';
@@ -143,39 +143,35 @@ export async function inventoryWrites(url: string, auth: Headers, defaults: Defa
   // 003: create devices; the ones created are the next scenario's free devices.
   const created: Array<{ deviceId: number; category: number }> = [];
   results.push(
-    await load(
+    await loadWrite(
       '003 create device (POST /api/v1/admin/devices)',
-      {
-        url,
-        headers,
-        requests: [
-          fresh(
-            'POST',
-            (n) => {
-              const [brand, model] = BRANDS[n % BRANDS.length]!;
-              return {
-                path: '/api/v1/admin/devices',
-                body: {
-                  brand,
-                  brand_name: model,
-                  serial_number: `WSN-${run}-${n}`,
-                  asset_code: `W${run}-${n}`,
-                  bribox_id: categories[n % WRITE_CATEGORIES],
-                  condition: 'Baik',
-                  spec1: 'Intel Core i5',
-                  spec2: '16 GB',
-                  spec3: '512 GB SSD',
-                  dev_date: '2025-01-15',
-                },
-              };
+      url,
+      headers,
+      fresh(
+        'POST',
+        (n) => {
+          const [brand, model] = BRANDS[n % BRANDS.length]!;
+          return {
+            path: '/api/v1/admin/devices',
+            body: {
+              brand,
+              brand_name: model,
+              serial_number: `WSN-${run}-${n}`,
+              asset_code: `W${run}-${n}`,
+              bribox_id: categories[n % WRITE_CATEGORIES],
+              condition: 'Baik',
+              spec1: 'Intel Core i5',
+              spec2: '16 GB',
+              spec3: '512 GB SSD',
+              dev_date: '2025-01-15',
             },
-            (body) => {
-              const d = (JSON.parse(body) as { data: { deviceId: number; assetCode: string } }).data;
-              created.push({ deviceId: d.deviceId, category: Number(d.assetCode.slice(d.assetCode.lastIndexOf('-') + 1)) % WRITE_CATEGORIES });
-            },
-          ),
-        ],
-      },
+          };
+        },
+        (body) => {
+          const d = (JSON.parse(body) as { data: { deviceId: number; assetCode: string } }).data;
+          created.push({ deviceId: d.deviceId, category: Number(d.assetCode.slice(d.assetCode.lastIndexOf('-') + 1)) % WRITE_CATEGORIES });
+        },
+      ),
       defaults,
     ),
   );
@@ -207,36 +203,28 @@ export async function inventoryWrites(url: string, auth: Headers, defaults: Defa
 
   // 000: create items, each with its own SKU.
   results.push(
-    await load(
+    await loadWrite(
       '000 create item (POST /api/inventory/items)',
-      {
-        url,
-        headers,
-        requests: [
-          fresh('POST', (n) => ({
-            path: '/api/inventory/items',
-            body: { name: `Patch cord bench ${n}`, category: 'Cable', sku: `WSKU-${run}-${n}`, description: 'Bench item', unit_price: 25000, stock_quantity: 100, min_stock_level: 10 },
-          })),
-        ],
-      },
+      url,
+      headers,
+      fresh('POST', (n) => ({
+        path: '/api/inventory/items',
+        body: { name: `Patch cord bench ${n}`, category: 'Cable', sku: `WSKU-${run}-${n}`, description: 'Bench item', unit_price: 25000, stock_quantity: 100, min_stock_level: 10 },
+      })),
       defaults,
     ),
   );
 
   // 000: one unit of stock to a technician for a ticket, over 16 items, 8 technicians and 8 tickets.
   results.push(
-    await load(
+    await loadWrite(
       '000 assign stock (POST /api/inventory/assignments, 1 unit, over 16 items)',
-      {
-        url,
-        headers,
-        requests: [
-          fresh('POST', (n) => ({
-            path: '/api/inventory/assignments',
-            body: { item_id: stock[n % stock.length], technician_id: technicians[n % technicians.length], ticket_id: tickets[n % tickets.length], quantity: 1, notes: 'Bench' },
-          })),
-        ],
-      },
+      url,
+      headers,
+      fresh('POST', (n) => ({
+        path: '/api/inventory/assignments',
+        body: { item_id: stock[n % stock.length], technician_id: technicians[n % technicians.length], ticket_id: tickets[n % tickets.length], quantity: 1, notes: 'Bench' },
+      })),
       defaults,
     ),
   );

@@ -18,6 +18,7 @@ import { registerUser } from '../src/commands/users';
 import { createEventRegistry } from '../src/domain';
 import { DEFAULT_SLA_HOURS, DEFAULT_SLA_WARNING_PERCENT, TICKET_PRIORITIES, TICKET_TYPES } from '../src/domain/ticket';
 import type { Clock } from '../src/ports/clock';
+import { pool, progressReport } from './preload-kit';
 
 export interface PreloadPlan {
   serviceRequests: number;
@@ -34,16 +35,6 @@ export interface PreloadPlan {
 export interface PreloadResult {
   events: number;
   seconds: number;
-}
-
-/** Runs `work(i)` for i in [0, count) on `concurrency` pipelines. */
-async function pool(count: number, concurrency: number, work: (i: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(concurrency, count) }, async () => {
-      while (next < count) await work(next++);
-    }),
-  );
 }
 
 /** The login of the preload's technician number i (0-based). */
@@ -70,8 +61,7 @@ export async function preload(dataDir: string, plan: PreloadPlan, onProgress: (l
   const admin = { userId: 'bench-admin', role: 'super_admin' };
   const concurrency = plan.concurrency ?? 64;
   const started = Date.now();
-  const report = (what: string) =>
-    eventStore.headPosition().then((head) => onProgress(`  preload: ${what}, ${head} events, ${Math.round((Date.now() - started) / 1000)} s`));
+  const report = progressReport(eventStore, 'preload', onProgress);
 
   await pool(plan.serviceRequests, concurrency, async (i) => {
     await submitServiceRequest(
