@@ -15,6 +15,24 @@ export class DocCache {
 
   constructor(private readonly maxBytes: number) {}
 
+  /** Whether documents are held at all (a size of 0 turns the cache off). */
+  get enabled(): boolean {
+    return this.maxBytes > 0;
+  }
+
+  /**
+   * The document of row `rid` if it is held at version `v`, without the row's text: a page whose
+   * documents are all held is then read as rowids and versions only.
+   */
+  held(table: string, rid: number, v: number): PlainObject | undefined {
+    const key = `${table}:${rid}`;
+    const hit = this.entries.get(key);
+    if (hit === undefined || hit.v !== v) return undefined;
+    this.entries.delete(key);
+    this.entries.set(key, hit);
+    return hit.doc;
+  }
+
   /** The document of a row, parsed once per version. */
   docOf(table: string, row: StoredRow): PlainObject {
     if (this.maxBytes <= 0) return decodeDoc(row.doc, row.dates);

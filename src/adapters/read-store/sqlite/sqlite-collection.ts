@@ -429,6 +429,32 @@ export class SqliteCollection<T extends Doc = Doc> implements Collection<T> {
     return this.query(filter, options.sort, skip, limit, purpose);
   }
 
+  /**
+   * A page to read, from its rows' ids and versions: the documents the parse cache holds at that
+   * version are taken from it, and only the others' text is read from the table. A page polled
+   * again, or of long documents (tickets with many comments, which a list leaves out), no longer
+   * copies every document's text out of SQLite for each request.
+   */
+  private readPage(rows: Rows, heads: ReadonlyArray<{ rid: number; v: number }>): Candidate[] {
+    const docs = this.store.docs;
+    const table = rows.schema.table;
+    const found: Array<PlainObject | undefined> = heads.map((h) => docs.held(table, h.rid, h.v));
+    const missing = heads.filter((_, i) => found[i] === undefined).map((h) => h.rid);
+    if (missing.length > 0) {
+      const read = new Map(rows.byRids(missing).map((row) => [row.rid, row]));
+      heads.forEach((h, i) => {
+        const row = read.get(h.rid);
+        if (found[i] === undefined && row !== undefined) found[i] = docs.docOf(table, row);
+      });
+    }
+    const out: Candidate[] = [];
+    heads.forEach((h, i) => {
+      const doc = found[i];
+      if (doc !== undefined) out.push({ rid: h.rid, id: null, doc, entry: null, shared: true });
+    });
+    return out;
+  }
+
   private query(filter: Filter, sort: SortSpec | undefined, skip: number, limit: number, purpose: Purpose): Candidate[] {
     const rows = this.store.rowsFor(this.name)!;
     const order = translateSort(rows.schema, sort);
@@ -440,6 +466,10 @@ export class SqliteCollection<T extends Doc = Doc> implements Collection<T> {
         : (row: StoredRow): Candidate => ({ rid: row.rid, id: null, doc: decodeDoc(row.doc, row.dates), entry: null, shared: false });
     if (t.exact && order !== null) {
       const page = limit ? ` LIMIT ${limit} OFFSET ${skip}` : skip ? ` LIMIT -1 OFFSET ${skip}` : '';
+      if (purpose === 'read' && limit && this.store.docs.enabled) {
+        const heads = rows.statement(`SELECT rid, v FROM {t}${where(t)}${order ? ` ORDER BY ${order}` : ''}${page}`).all(...t.params);
+        return this.readPage(rows, heads as Array<{ rid: number; v: number }>);
+      }
       const sql = `SELECT ${ROW} FROM {t}${where(t)}${order ? ` ORDER BY ${order}` : ''}${page}`;
       if (order && limit && rows.sorts(sql, t.params)) {
         // SQLite sorts the matches: sort their rowids only, then read the page's documents.

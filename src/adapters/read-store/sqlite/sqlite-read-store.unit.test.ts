@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { bootId } from './bulk-mode';
+import { Rows } from './rows';
 import { openSqliteReadStore, type SqliteReadStore } from './sqlite-read-store';
 
 /**
@@ -286,6 +287,40 @@ describe('SQLite read store', () => {
       await col.deleteMany({ k: 1 });
       await col.insertOne({ _id: 'c', k: 1, n: 4 });
       expect(await col.find({ _id: { $in: ['c', 'b'] } })).toEqual([{ _id: 'c', k: 1, n: 4 }]);
+    });
+
+    it('reads a page as rowids and versions, and the text of only the rows the parse cache does not hold at that version', async () => {
+      const col = await tickets(12);
+      const page = () => col.find({ status: 'new' }, { sort: { created_at: -1, number: -1 }, skip: 1, limit: 2 });
+      const textsRead = jest.spyOn(Rows.prototype, 'byRids');
+      expect((await page()).map((d) => d.number)).toEqual([4, 0]);
+      expect(textsRead.mock.calls.map(([rids]) => rids.length)).toEqual([2]);
+      expect((await page()).map((d) => d.number)).toEqual([4, 0]);
+      expect(textsRead).toHaveBeenCalledTimes(1);
+      // Behind the store's back (as in the test below): new text at the same version is not read,
+      // new text at a new version is.
+      const other = new Database(file());
+      const { tbl } = other.prepare(`SELECT tbl FROM _rs_collections WHERE name = 'tickets'`).get() as { tbl: string };
+      const edit = (id: string, title: string, bump: number) => {
+        const { doc } = other.prepare(`SELECT doc FROM ${tbl} WHERE id = ?`).get(id) as { doc: string };
+        other.prepare(`UPDATE ${tbl} SET doc = ?, v = v + ? WHERE id = ?`).run(JSON.stringify({ ...JSON.parse(doc), title }), bump, id);
+      };
+      edit('t4', 'same version', 0);
+      edit('t0', 'new version', 1);
+      other.close();
+      expect((await page()).map((d) => [d.number, d.title])).toEqual([
+        [4, undefined],
+        [0, 'new version'],
+      ]);
+      expect(textsRead.mock.calls.map(([rids]) => rids.length)).toEqual([2, 1]);
+      textsRead.mockRestore();
+      // The store's own writes always raise the version.
+      await col.updateOne({ _id: 't4' }, { $set: { title: 'updated' } });
+      await col.deleteOne({ _id: 't0' });
+      expect((await page()).map((d) => [d.number, d.title])).toEqual([[4, 'updated']]);
+      const [read] = await page();
+      read!.title = 'the caller’s copy';
+      expect((await page())[0]!.title).toBe('updated');
     });
 
     it('answers documents read by _id again from memory until the collection’s next write, and keeps nothing a rollback undid', async () => {
