@@ -62,6 +62,17 @@ describe('SQLite read store', () => {
       expect(page.map((d) => d._id)).toEqual(all.slice(2, 5).map((d) => d._id));
     });
 
+    it('gives SQLite only the two bounds of a range closed on both sides, so the index range is theirs', async () => {
+      const col = await tickets(200);
+      const day = { $gte: '2026-01-01T01:00:00.000Z', $lte: '2026-01-01T01:09:00.000Z' };
+      const plan = col.explain({ created_at: day }, { sort: { created_at: -1, number: -1 }, limit: 20 });
+      expect(plan.sql).toMatch(/WHERE k\d+ >= \? AND k\d+ <= \? ORDER BY/);
+      expect((await col.find({ created_at: day }, { sort: { number: 1 } })).map((d) => d.number)).toEqual([60, 61, 62, 63, 64, 65, 66, 67, 68, 69]);
+      // Bounds of two types keep each one's type limits: nothing is both a number and a string.
+      expect(await col.countDocuments({ number: { $gte: 5, $lte: 'z' } })).toBe(0);
+      expect(col.explain({ number: { $gte: 5, $lte: 'z' } }).sql).toMatch(/k\d+ >= \? AND k\d+ < \?\) AND \(k\d+ <= \? AND k\d+ >= \?/);
+    });
+
     it('walks a broad array-field match in the sort index order, and lets a narrow one drive', async () => {
       const col = store.collection('tagged');
       await col.createIndexes([{ keys: { tags: 1 } }, { keys: { number: -1 } }]);

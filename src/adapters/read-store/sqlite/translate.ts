@@ -16,7 +16,7 @@
  */
 import type { Filter, SortSpec } from '../../../ports/read-store';
 import { isOperatorObject } from '../document/filter';
-import { isPlainObject } from '../document/values';
+import { isPlainObject, type PlainObject } from '../document/values';
 import { keyOf, keyTypeOf, TYPE_BOUNDS, type SqlValue } from './codec';
 import type { CollectionSchema } from './schema';
 
@@ -98,8 +98,11 @@ function field(schema: CollectionSchema, path: string, condition: unknown): Tran
   if (condition instanceof RegExp) return regex(target, condition.source, condition.flags);
   if (!isOperatorObject(condition)) return equals(target, condition);
   const parts: Translated[] = [];
+  const bounded = target.kind === 'column' ? between(target.col, condition) : null;
+  if (bounded) parts.push(bounded);
   for (const op of Object.keys(condition)) {
     const arg = condition[op];
+    if (bounded && op in COMPARATORS) continue;
     switch (op) {
       case '$eq':
         parts.push(arg instanceof RegExp ? UNTRANSLATED : equals(target, arg));
@@ -201,6 +204,22 @@ function notInList(target: Exclude<Target, null>, list: unknown): Translated {
 }
 
 const COMPARATORS: Record<string, string> = { $gt: '>', $gte: '>=', $lt: '<', $lte: '<=' };
+
+/**
+ * Bounds on both sides of a column, all of one type: the values between them are of that type,
+ * so the type's own limits, which {@link range} adds to a one-sided bound, are left out. Given
+ * both, SQLite sees two lower and two upper bounds and may take the type's limits for the index
+ * range: a day of tickets (`created_at` between two dates) read every ticket. Null otherwise.
+ * Not for array fields, where each bound may be met by a different element.
+ */
+function between(col: string, condition: PlainObject): Translated | null {
+  const ops = Object.keys(condition).filter((op) => op in COMPARATORS);
+  const upward = (op: string) => op === '$gt' || op === '$gte';
+  if (!ops.some(upward) || ops.every(upward)) return null;
+  const type = keyTypeOf(condition[ops[0]!]);
+  if (type === undefined || ops.some((op) => keyTypeOf(condition[op]) !== type)) return null;
+  return { sql: ops.map((op) => `${col} ${COMPARATORS[op]} ?`).join(' AND '), params: ops.map((op) => keyOf(condition[op])!), exact: true };
+}
 
 function range(target: Exclude<Target, null>, op: string, bound: unknown): Translated {
   const type = keyTypeOf(bound);
