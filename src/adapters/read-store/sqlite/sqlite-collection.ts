@@ -466,9 +466,12 @@ export class SqliteCollection<T extends Doc = Doc> implements Collection<T> {
         : (row: StoredRow): Candidate => ({ rid: row.rid, id: null, doc: decodeDoc(row.doc, row.dates), entry: null, shared: false });
     if (t.exact && order !== null) {
       const page = limit ? ` LIMIT ${limit} OFFSET ${skip}` : skip ? ` LIMIT -1 OFFSET ${skip}` : '';
-      if (purpose === 'read' && limit && this.store.docs.enabled) {
-        const heads = rows.statement(`SELECT rid, v FROM {t}${where(t)}${order ? ` ORDER BY ${order}` : ''}${page}`).all(...t.params);
-        return this.readPage(rows, heads as Array<{ rid: number; v: number }>);
+      if (purpose === 'read' && limit <= HEADS_MAX && this.store.docs.enabled) {
+        // A read without a limit (all of a customer's invoices) reads one head more than
+        // HEADS_MAX to learn whether it is small; a large one is read in one pass below.
+        const bound = limit || HEADS_MAX + 1;
+        const heads = rows.statement(`SELECT rid, v FROM {t}${where(t)}${order ? ` ORDER BY ${order}` : ''} LIMIT ${bound} OFFSET ${skip}`).all(...t.params);
+        if (limit || heads.length <= HEADS_MAX) return this.readPage(rows, heads as Array<{ rid: number; v: number }>);
       }
       const sql = `SELECT ${ROW} FROM {t}${where(t)}${order ? ` ORDER BY ${order}` : ''}${page}`;
       if (order && limit && rows.sorts(sql, t.params)) {
@@ -589,6 +592,8 @@ export class SqliteCollection<T extends Doc = Doc> implements Collection<T> {
   }
 }
 
+/** The most rows read as rowids and versions first (readPage); more are read with their text in one pass. */
+const HEADS_MAX = 1000;
 /** Elements counted at most to choose which lookup drives (driveBySmallestLookup). */
 const LOOKUP_PROBE = 1000;
 /** A lookup this many times the driver's size is checked row by row instead of read in full. */
