@@ -102,7 +102,7 @@ function field(schema: CollectionSchema, path: string, condition: unknown): Tran
   if (bounded) parts.push(bounded);
   for (const op of Object.keys(condition)) {
     const arg = condition[op];
-    if (bounded && op in COMPARATORS) continue;
+    if (bounded && Object.hasOwn(COMPARATORS, op)) continue;
     switch (op) {
       case '$eq':
         parts.push(arg instanceof RegExp ? UNTRANSLATED : equals(target, arg));
@@ -213,7 +213,7 @@ const COMPARATORS: Record<string, string> = { $gt: '>', $gte: '>=', $lt: '<', $l
  * Not for array fields, where each bound may be met by a different element.
  */
 function between(col: string, condition: PlainObject): Translated | null {
-  const ops = Object.keys(condition).filter((op) => op in COMPARATORS);
+  const ops = Object.keys(condition).filter((op) => Object.hasOwn(COMPARATORS, op));
   const upward = (op: string) => op === '$gt' || op === '$gte';
   if (!ops.some(upward) || ops.every(upward)) return null;
   const type = keyTypeOf(condition[ops[0]!]);
