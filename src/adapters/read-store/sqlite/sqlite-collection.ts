@@ -458,7 +458,8 @@ export class SqliteCollection<T extends Doc = Doc> implements Collection<T> {
   private query(filter: Filter, sort: SortSpec | undefined, skip: number, limit: number, purpose: Purpose): Candidate[] {
     const rows = this.store.rowsFor(this.name)!;
     const order = translateSort(rows.schema, sort);
-    const t = this.planElements(rows, filter, translateFilter(rows.schema, filter), order, skip + limit);
+    const base = translateFilter(rows.schema, filter);
+    const t = this.planElements(rows, filter, base, order, skip + limit);
     const table = rows.schema.table;
     const toCandidate =
       purpose === 'read'
@@ -469,6 +470,10 @@ export class SqliteCollection<T extends Doc = Doc> implements Collection<T> {
       if (purpose === 'read' && limit <= HEADS_MAX && this.store.docs.enabled) {
         // A read without a limit (all of a customer's invoices) reads one head more than
         // HEADS_MAX to learn whether it is small; a large one is read in one pass below.
+        if (limit && order && t !== base && t.sql?.includes(ELEMENTS_EXISTS)) {
+          const walked = this.boundedWalk(rows, filter, base, order, skip, limit);
+          if (walked) return this.readPage(rows, walked);
+        }
         const bound = limit || HEADS_MAX + 1;
         const heads = rows.statement(`SELECT rid, v FROM {t}${where(t)}${order ? ` ORDER BY ${order}` : ''} LIMIT ${bound} OFFSET ${skip}`).all(...t.params);
         if (limit || heads.length <= HEADS_MAX) return this.readPage(rows, heads as Array<{ rid: number; v: number }>);
@@ -522,6 +527,43 @@ export class SqliteCollection<T extends Doc = Doc> implements Collection<T> {
     const total = this.count(rows, undefined);
     if (matches * matches <= wanted * total) return this.driveBySmallestLookup(rows, t);
     return { ...t, sql: t.sql.replaceAll(ELEMENTS_IN, ELEMENTS_EXISTS) };
+  }
+
+  /**
+   * The page of a walk (planElements), bounded: the walk assumes the matches are spread over the
+   * sort order, and crosses every row before the first ones when they are not (the newest
+   * devices all of another vendor, the newest customers all of another street). It walks at most
+   * about what reading the lookups' rows in full would cost (twice the matches, and at least
+   * four times the walk expected), as a subquery of that many rows in the sort's index order;
+   * when that does not fill the page, the page is read from the lookups instead. Either way the
+   * page is exact: rows the walk did not reach come after it in the sort order. Null when the
+   * filter is not of the form this handles (lookups at its top level, joined by AND).
+   */
+  private boundedWalk(rows: Rows, filter: Filter, base: Translated, order: string, skip: number, limit: number): Array<{ rid: number; v: number }> | null {
+    const parts = base.lookup ? [base] : (base.parts ?? []);
+    const lookups = parts.filter((p) => p.lookup);
+    const rest = parts.filter((p) => !p.lookup);
+    if (lookups.length === 0 || rest.some((p) => p.sql === null || p.sql.includes('{side}'))) return null;
+    const wanted = skip + limit;
+    const matches = this.count(rows, filter);
+    const total = this.count(rows, undefined);
+    const bound = Math.max(2 * matches, 4 * Math.ceil((wanted * total) / Math.max(matches, 1)), wanted);
+    // translateSort's terms: `<column> ASC|DESC`, joined by commas.
+    const cols = [...new Set(order.split(', ').map((term) => term.split(' ')[0]!))];
+    // Rowids and sort keys only, so an index can cover the walk; the page's versions are read after.
+    const inner = `SELECT rid${cols.map((c) => `, ${c}`).join('')} FROM {t}${rest.length ? ` WHERE ${rest.map((p) => `(${p.sql})`).join(' AND ')}` : ''} ORDER BY ${order} LIMIT ?`;
+    const checks = lookups.map((p) => `(${p.sql!.replace(ELEMENTS_IN, WALKED_EXISTS)})`).join(' AND ');
+    const params = [...rest.flatMap((p) => p.params), bound, ...lookups.flatMap((p) => p.params)];
+    const page = ` ORDER BY ${order} LIMIT ${limit} OFFSET ${skip}`;
+    const walked = rows.statement(`SELECT rid FROM (${inner}) AS w WHERE ${checks}${page}`).pluck().all(...params) as number[];
+    if (walked.length === limit) {
+      const versions = new Map(
+        (rows.statement(`SELECT rid, v FROM {t} WHERE rid IN (${walked.map(() => '?').join(', ')})`).all(...walked) as Array<{ rid: number; v: number }>).map((h) => [h.rid, h.v]),
+      );
+      return walked.filter((rid) => versions.has(rid)).map((rid) => ({ rid, v: versions.get(rid)! }));
+    }
+    const read = this.driveBySmallestLookup(rows, base);
+    return rows.statement(`SELECT rid, v FROM {t}${where(read)}${page}`).all(...read.params) as Array<{ rid: number; v: number }>;
   }
 
   /**
@@ -602,6 +644,8 @@ const PROBE_RATIO = 4;
 /** The side-table lookup as translate.ts writes it, and as a correlated check of each row. */
 const ELEMENTS_IN = 'rid IN (SELECT rid FROM {side} WHERE ';
 const ELEMENTS_EXISTS = 'EXISTS (SELECT 1 FROM {side} WHERE {side}.rid = {t}.rid AND ';
+/** The same check of a row of a bounded walk's subquery (boundedWalk). */
+const WALKED_EXISTS = 'EXISTS (SELECT 1 FROM {side} WHERE {side}.rid = w.rid AND ';
 
 function where(t: Translated): string {
   return t.sql === null ? '' : ` WHERE ${t.sql}`;

@@ -73,6 +73,43 @@ describe('SQLite read store', () => {
       expect(col.explain({ number: { $gte: 5, $lte: 'z' } }).sql).toMatch(/k\d+ >= \? AND k\d+ < \?\) AND \(k\d+ <= \? AND k\d+ >= \?/);
     });
 
+    it('bounds the walk of a broad array-field match, and reads the page from the lookup when the matches come late in the sort order', async () => {
+      const col = store.collection('devices');
+      await col.createIndexes([{ keys: { created_at: -1, n: -1 } }, { keys: { words: 1 } }, { keys: { branch: 1, created_at: -1, n: -1 } }]);
+      // 300 oldest devices are Dell, the 700 newest Lenovo; every third device of each is at branch 1.
+      const docs = Array.from({ length: 1000 }, (_, n) => ({
+        _id: `d${n}`,
+        n,
+        branch: n % 3 === 0 ? 1 : 2,
+        words: n < 300 ? ['dell', `sn${n}`] : ['lenovo', `sn${n}`],
+        created_at: new Date(Date.UTC(2026, 0, 1) + n * 60_000).toISOString(),
+      }));
+      await col.insertMany(docs);
+      const sqls = jest.spyOn(Rows.prototype, 'statement');
+      const page = async (filter: Record<string, unknown>, skip: number) => {
+        sqls.mockClear();
+        const found = await col.find(filter, { sort: { created_at: -1, n: -1 }, skip, limit: 10 });
+        const ran = sqls.mock.calls.map(([sql]) => sql);
+        return { ns: found.map((d) => d.n), walked: ran.some((q) => q.includes(') AS w WHERE')), readFromLookup: ran.some((q) => /^SELECT rid, v FROM \{t\} WHERE .*rid IN \(SELECT rid FROM \{side\}/.test(q)) };
+      };
+      const expected = (keep: (d: (typeof docs)[number]) => boolean, skip: number) =>
+        docs.filter(keep).sort((a, b) => b.n - a.n).slice(skip, skip + 10).map((d) => d.n);
+      // Lenovo: 700 matches among the newest, found by the walk.
+      expect(await page({ words: 'lenovo' }, 10)).toEqual({ ns: expected((d) => d.words[0] === 'lenovo', 10), walked: true, readFromLookup: false });
+      // Dell: 300 matches, all older than 700 rows; the walk stops after 600 rows and the page is read from the lookup.
+      expect(await page({ words: 'dell' }, 10)).toEqual({ ns: expected((d) => d.words[0] === 'dell', 10), walked: true, readFromLookup: true });
+      // With a condition on a column, checked in the walk's subquery.
+      expect(await page({ words: 'dell', branch: 2 }, 0)).toEqual({ ns: expected((d) => d.words[0] === 'dell' && d.branch === 2, 0), walked: true, readFromLookup: true });
+      // A narrow match is read from the lookup at once (planElements), without a walk.
+      expect(await page({ words: 'dell', branch: 1 }, 90)).toEqual({ ns: expected((d) => d.words[0] === 'dell' && d.branch === 1, 90), walked: false, readFromLookup: true });
+      expect(await page({ words: 'lenovo', branch: 2 }, 20)).toEqual({ ns: expected((d) => d.words[0] === 'lenovo' && d.branch === 2, 20), walked: true, readFromLookup: false });
+      // Sorted by _id (its own column, not a key column).
+      const byId = await col.find({ words: 'lenovo' }, { sort: { _id: -1 }, limit: 3 });
+      expect(byId.map((d) => d._id)).toEqual(docs.filter((d) => d.words[0] === 'lenovo').map((d) => d._id).sort().reverse().slice(0, 3));
+      expect(sqls.mock.calls.some(([sql]) => sql.includes(') AS w WHERE') && sql.includes('ORDER BY id DESC'))).toBe(true);
+      sqls.mockRestore();
+    });
+
     it('walks a broad array-field match in the sort index order, and lets a narrow one drive', async () => {
       const col = store.collection('tagged');
       await col.createIndexes([{ keys: { tags: 1 } }, { keys: { number: -1 } }]);
