@@ -470,8 +470,8 @@ export class SqliteCollection<T extends Doc = Doc> implements Collection<T> {
       if (purpose === 'read' && limit <= HEADS_MAX && this.store.docs.enabled) {
         // A read without a limit (all of a customer's invoices) reads one head more than
         // HEADS_MAX to learn whether it is small; a large one is read in one pass below.
-        if (limit && order && t !== base && t.sql?.includes(ELEMENTS_EXISTS)) {
-          const walked = this.boundedWalk(rows, filter, base, order, skip, limit);
+        if (limit && order && t.walk) {
+          const walked = this.boundedWalk(rows, base, t.walk, order, skip, limit);
           if (walked) return this.readPage(rows, walked);
         }
         const bound = limit || HEADS_MAX + 1;
@@ -520,13 +520,13 @@ export class SqliteCollection<T extends Doc = Doc> implements Collection<T> {
    * The lookup becomes a correlated EXISTS (which cannot drive) when that is the cheaper walk,
    * judged from the cached counts of the filter and of the collection.
    */
-  private planElements(rows: Rows, filter: Filter, t: Translated, order: string | null | undefined, wanted: number): Translated {
+  private planElements(rows: Rows, filter: Filter, t: Translated, order: string | null | undefined, wanted: number): Planned {
     if (!t.sql?.includes('{side}')) return t;
     if (!order || wanted === 0) return this.driveBySmallestLookup(rows, t);
     const matches = this.count(rows, filter);
     const total = this.count(rows, undefined);
     if (matches * matches <= wanted * total) return this.driveBySmallestLookup(rows, t);
-    return { ...t, sql: t.sql.replaceAll(ELEMENTS_IN, ELEMENTS_EXISTS) };
+    return { ...t, sql: t.sql.replaceAll(ELEMENTS_IN, ELEMENTS_EXISTS), walk: { matches, total } };
   }
 
   /**
@@ -539,14 +539,12 @@ export class SqliteCollection<T extends Doc = Doc> implements Collection<T> {
    * page is exact: rows the walk did not reach come after it in the sort order. Null when the
    * filter is not of the form this handles (lookups at its top level, joined by AND).
    */
-  private boundedWalk(rows: Rows, filter: Filter, base: Translated, order: string, skip: number, limit: number): Array<{ rid: number; v: number }> | null {
+  private boundedWalk(rows: Rows, base: Translated, { matches, total }: Walk, order: string, skip: number, limit: number): Array<{ rid: number; v: number }> | null {
     const parts = base.lookup ? [base] : (base.parts ?? []);
     const lookups = parts.filter((p) => p.lookup);
     const rest = parts.filter((p) => !p.lookup);
     if (lookups.length === 0 || rest.some((p) => p.sql === null || p.sql.includes('{side}'))) return null;
     const wanted = skip + limit;
-    const matches = this.count(rows, filter);
-    const total = this.count(rows, undefined);
     const bound = Math.max(2 * matches, 4 * Math.ceil((wanted * total) / Math.max(matches, 1)), wanted);
     // translateSort's terms: `<column> ASC|DESC`, joined by commas.
     const cols = [...new Set(order.split(', ').map((term) => term.split(' ')[0]!))];
@@ -633,6 +631,14 @@ export class SqliteCollection<T extends Doc = Doc> implements Collection<T> {
     return { input: docs, rest: pipeline.slice(i) };
   }
 }
+
+/** The counts planElements chose a walk by: the filter's matches and the collection's rows. */
+interface Walk {
+  matches: number;
+  total: number;
+}
+/** A translation as planElements leaves it; `walk` when its lookups became checks of a walk. */
+type Planned = Translated & { walk?: Walk };
 
 /** The most rows read as rowids and versions first (readPage); more are read with their text in one pass. */
 const HEADS_MAX = 1000;
