@@ -80,9 +80,13 @@ export const auditIndexProjector: Projector = {
     }
     const customerId = customerIdOf(event.data);
     if (customerId) {
-      // A stream names its customer in many events; the first one links it (the others find
-      // the link there and change nothing).
-      await insertOnce(ctx.collection<CustomerStreamDoc>(AUDIT_CUSTOMER_STREAMS), { _id: event.streamName, customer_id: customerId, position: event.position }, event.position);
+      // A stream names its customer in many events; the first one links it, the others find
+      // the link and change nothing (looked up, not inserted and refused: a refused insert
+      // costs the store's error and the port's, each with its stack).
+      const links = ctx.collection<CustomerStreamDoc>(AUDIT_CUSTOMER_STREAMS);
+      if ((await links.findOne({ _id: event.streamName })) === null) {
+        await insertOnce(links, { _id: event.streamName, customer_id: customerId, position: event.position }, event.position);
+      }
     }
   },
 };
