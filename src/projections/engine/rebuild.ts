@@ -4,8 +4,6 @@ import type { Projector, ProjectorContext } from './projector';
 import { createIndexes, type ProjectionRunner } from './runner';
 import { SLICE_CHECK, SliceBudget, turn } from './slices';
 
-export { SliceBudget } from './slices';
-
 export interface RebuildProgress {
   projector: string;
   state: 'running' | 'done' | 'failed';

@@ -1,6 +1,6 @@
-import { SliceBudget } from './rebuild';
+import { SliceBudget } from './slices';
 
-/** A rebuild's transactions aim at a time, their commit included: applying gets its share of it. */
+/** A rebuild's or a catch-up's transactions aim at a time, their commit included: applying gets its share of it. */
 describe('SliceBudget', () => {
   it('gives applying the whole target until a transaction was measured', () => {
     expect(new SliceBudget(100).applyMs).toBe(100);
