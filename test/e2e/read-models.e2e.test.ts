@@ -85,10 +85,11 @@ describe('server process: durable read models', () => {
     try {
       const out = new Map<string, { declared: string[]; inFile: string[] }>();
       for (const { name, tbl, indexes } of db.prepare('SELECT name, tbl, indexes FROM _rs_collections').all() as Array<{ name: string; tbl: string; indexes: string }>) {
-        const inFile = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND name LIKE ?`).pluck().all(tbl, `${tbl}:%`) as string[];
+        // SQLite indexes, and the tables of indexes led by an array field (`<tbl>:<index>:e`).
+        const inFile = db.prepare(`SELECT name FROM sqlite_master WHERE type IN ('index', 'table') AND name LIKE ?`).pluck().all(`${tbl}:%`) as string[];
         out.set(name, {
           declared: (JSON.parse(indexes) as Array<{ name: string }>).map((ix) => ix.name).sort(),
-          inFile: [...new Set(inFile.map((n) => n.slice(tbl.length + 1).replace(/:q$/, '')))].sort(),
+          inFile: [...new Set(inFile.map((n) => n.slice(tbl.length + 1).replace(/:[qe]$/, '')))].sort(),
         });
       }
       return out;

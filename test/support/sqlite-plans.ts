@@ -56,6 +56,9 @@ export interface PlanSummary {
   /** How many conditions on array fields are checked row by row against the side table while the
    * rows are walked in the sort's index order (a broad match: the page fills before the walk ends). */
   sideTableChecks: number;
+  /** How many lists of an element index are read in its order (`SEARCH e USING PRIMARY KEY (ek=?…`,
+   * src/adapters/read-store/sqlite/element-pages.ts): one per word a condition stands for. */
+  elementSearches: number;
   /** Tables read whole, without an index (`SCAN d<n>`). */
   fullScans: string[];
   /** SQLite sorts the matches (`USE TEMP B-TREE FOR ORDER BY`) instead of reading an index in order. */
@@ -72,7 +75,15 @@ export function summarizePlan(explained: { exact: boolean; plan: string[] }): Pl
     }),
     sideTableSearches: plan.filter((step) => /^SEARCH d\d+_m USING PRIMARY KEY \(f=\? AND k/.test(step)).length,
     sideTableChecks: plan.filter((step) => /^SEARCH d\d+_m EXISTS USING/.test(step)).length,
-    fullScans: plan.filter((step) => /^SCAN \S+$/.test(step)),
+    elementSearches: plan.filter((step) => /^SEARCH e USING PRIMARY KEY \(ek=\?/.test(step)).length,
+    // Not `SCAN (subquery-n)`: the few rows a subquery gave (the lists of an element page).
+    fullScans: plan.filter((step) => /^SCAN [^\s(]\S*$/.test(step)),
     tempSort: plan.some((step) => step.includes('TEMP B-TREE')),
   };
+}
+
+/** The summary of a page read in one declared index's order, stopping after the page: nothing
+ * else searched, checked, scanned or sorted. */
+export function inIndexOrder(index: unknown): PlanSummary {
+  return { exact: true, indexes: [index as string], sideTableSearches: 0, sideTableChecks: 0, elementSearches: 0, fullScans: [], tempSort: false };
 }

@@ -189,7 +189,7 @@ export const billingCustomersProjector: Projector = {
       // alamat through their token indexes; the loyalty list by segment.
       { keys: { id: -1 } },
       { keys: { id_brand: 1, id: -1 } },
-      { keys: { search_tokens: 1 } },
+      { keys: { search_tokens: 1, id: -1 } },
       { keys: { alamat_tokens: 1, id: -1 } },
       { keys: { segmen: 1, id: -1 } },
       { keys: { status: 1, id_brand: 1 } },
@@ -216,6 +216,8 @@ export const billingCustomersProjector: Projector = {
     ],
     [BILLING_CUSTOMER_PLAN_FACTS]: [],
   },
+  // The search index before it was ordered by the list's sort.
+  retiredIndexes: { [BILLING_PELANGGAN]: ['search_tokens_1'] },
   async apply(raw, ctx) {
     const event = raw as ProjectedEvent & Handled;
     const pelanggan = ctx.collection<PelangganDoc>(BILLING_PELANGGAN);

@@ -112,9 +112,12 @@ export const customersProjector: Projector = {
       // created_at, service_area an equality before it.
       { keys: { created_at: -1, number: -1 } },
       { keys: { service_area_key: 1, created_at: -1, number: -1 } },
-      { keys: { [SEARCH_TOKENS]: 1 } },
+      // A search, newest first: its page read from the word's entries in this order.
+      { keys: { [SEARCH_TOKENS]: 1, created_at: -1, number: -1 } },
     ],
   },
+  // The search index before it was ordered by the list's sort.
+  retiredIndexes: { [CUSTOMERS]: [`${SEARCH_TOKENS}_1`] },
   async apply(raw, ctx) {
     const event = raw as ProjectedEvent & (CustomerEvent | SubscriptionEvent);
     const customers = ctx.collection<CustomerDoc>(CUSTOMERS);

@@ -67,11 +67,13 @@ export const dotmacCustomersProjector: Projector = {
       { keys: { customer_type: 1, created_at: -1, number: -1 } },
       { keys: { account_status: 1, created_at: -1, number: -1 } },
       { keys: { customer_type: 1, account_status: 1, created_at: -1, number: -1 } },
-      { keys: { search_tokens: 1 } },
+      { keys: { search_tokens: 1, created_at: -1, number: -1 } },
       // Analytics: customers by status.
       { keys: { account_status: 1 } },
     ],
   },
+  // The search index before it was ordered by the list's sort.
+  retiredIndexes: { [DOTMAC_CUSTOMERS]: ['search_tokens_1'] },
   async apply(raw, ctx) {
     const event = raw as ProjectedEvent & (CustomerEvent | SubscriptionEvent | { type: 'PortalAccountCreated'; data: { customerId: string; portalId: string } });
     const customers = ctx.collection<DotmacCustomerDoc>(DOTMAC_CUSTOMERS);

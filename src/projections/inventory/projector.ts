@@ -159,11 +159,13 @@ export const inventoryProjector: Projector = {
       { keys: { serial_numbers: 1, ...EQUIPMENT_SORT } },
     ],
     [DEVICES]: [
-      // GET /api/v1/admin/devices: newest first (device id), by condition and search.
+      // GET /api/v1/admin/devices: newest first (device id), by condition and search. A search
+      // walks its word's entries in this order, a condition checked on each (one index over
+      // every search key is one entry per key and device to keep up to date: a second one
+      // with the condition cost the device create about 15%).
       { keys: { number: -1 } },
       { keys: { condition: 1, number: -1 } },
       { keys: { [SEARCH_KEYS]: 1, number: -1 } },
-      { keys: { [SEARCH_KEYS]: 1, condition: 1, number: -1 } },
       { keys: { number: 1 }, unique: true },
     ],
     [DEVICE_ASSIGNMENTS]: [
@@ -171,7 +173,6 @@ export const inventoryProjector: Projector = {
       // branchId and activeOnly in every combination; search.
       ...assignmentIndexes(),
       { keys: { [SEARCH_KEYS]: 1, number: -1 } },
-      { keys: { [SEARCH_KEYS]: 1, is_active: 1, number: -1 } },
       // A device's custody history, a person's assignments.
       { keys: { device_id: 1, number: -1 } },
       { keys: { user_id: 1, number: -1 } },
@@ -189,6 +190,8 @@ export const inventoryProjector: Projector = {
     [INVENTORY_COUNTERS]: [],
     [INVENTORY_ACTIVITY]: [{ keys: { seq: -1 } }, { keys: { branch_id: 1, seq: -1 } }],
   },
+  // Search indexes with a filter field before the sort: each a second entry per search key.
+  retiredIndexes: { [DEVICES]: ['search_keys_1_condition_1_number_-1'], [DEVICE_ASSIGNMENTS]: ['search_keys_1_is_active_1_number_-1'] },
   async apply(raw, ctx) {
     const event = raw as ProjectedEvent & (InventoryItemEvent | DeviceEvent | UserEvent);
     const pos = event.position;

@@ -2,7 +2,7 @@ import { createMemoryReadStore, type MemoryReadStore } from '../../adapters/read
 import { TICKET_PRIORITIES, TICKET_STATUSES, TICKET_TYPES, type TicketEvent } from '../../domain/ticket';
 import type { SqliteReadStore } from '../../adapters/read-store/sqlite/sqlite-read-store';
 import type { Doc } from '../../ports/read-store';
-import { gatherStatistics, openTempSqliteReadStore, project, summarizePlan, type TempSqliteReadStore } from '../../../test/support/sqlite-plans';
+import { gatherStatistics, inIndexOrder, openTempSqliteReadStore, project, summarizePlan, type TempSqliteReadStore } from '../../../test/support/sqlite-plans';
 import type { ProjectedEvent, ProjectorContext } from '../engine/projector';
 import { historyOf, type HistoryEvent } from './history';
 import { TICKETS, ticketsProjector, type TicketDoc } from './projector';
@@ -306,7 +306,6 @@ describe('tickets projector', () => {
     const page = { sort: DEFAULT_TICKET_SORT, skip: 0, limit: 20 };
     const plan = (filter: Record<string, unknown>, options: Record<string, unknown> = page) => summarizePlan(indexed.collection(TICKETS).explain(filter, options));
     /** A page read in index order: SQLite stops after it (LIMIT) without sorting the matches. */
-    const inOrder = (index: unknown) => ({ exact: true, indexes: [index], sideTableSearches: 0, sideTableChecks: 0, fullScans: [], tempSort: false });
 
     it.each([
       ['no filter', {}, 'created_at_-1_number_-1'],
@@ -327,7 +326,7 @@ describe('tickets projector', () => {
       ['status + priority', { status: 'new', priority: 'low' }, 'status_1_priority_1_created_at_-1_number_-1'],
     ] as const)('serves the list filtered by %s in index order', async (_name, f, index) => {
       const filter = ticketFilter(f as never)!;
-      expect(plan(filter)).toEqual(inOrder(index));
+      expect(plan(filter)).toEqual(inIndexOrder(index));
       expect(await indexed.collection(TICKETS).find(filter, page)).toHaveLength(20);
     });
 
@@ -350,7 +349,7 @@ describe('tickets projector', () => {
       const filter = ticketFilter({}, { customerIds: ['c-1', 'c-2', 'c-3'] })!;
       // SQLite reads one index range per customer but cannot merge ranges in sort order, so it
       // sorts the scope's tickets (a customer's few, not the collection) before the page.
-      expect(plan(filter)).toEqual({ ...inOrder('customer_id_1_created_at_-1_number_-1_status_1_priority_1_type_1'), indexes: [expect.stringMatching(/^customer_id_1_/)], tempSort: true });
+      expect(plan(filter)).toEqual({ ...inIndexOrder('customer_id_1_created_at_-1_number_-1_status_1_priority_1_type_1'), indexes: [expect.stringMatching(/^customer_id_1_/)], tempSort: true });
       const pageOfScope = await indexed.collection<TicketDoc>(TICKETS).find(filter, page);
       const newestOfScope = Array.from({ length: N }, (_, i) => N - i).filter((n) => [1, 2, 3].includes(n % 30));
       expect(pageOfScope.map((t) => t.number)).toEqual(newestOfScope.slice(0, 20));
@@ -359,24 +358,24 @@ describe('tickets projector', () => {
     it('narrows a scheduled range through the scheduled_at index', () => {
       const filter = ticketFilter({ scheduledFrom: at(1100), scheduledTo: at(1200) })!;
       // The range's few tickets come from scheduled_at's index, then are sorted for the page.
-      expect(plan(filter)).toEqual({ ...inOrder('scheduled_at_1_number_1'), tempSort: true });
+      expect(plan(filter)).toEqual({ ...inIndexOrder('scheduled_at_1_number_1'), tempSort: true });
     });
 
     it('finds SLA candidates through the (open, overdue, ..., sla_deadline) indexes', async () => {
       const now = new Date(at(160));
       const sla = { sort: { sla_deadline: 1 }, limit: 1000 };
-      expect(plan({ open: true, overdue: false, sla_deadline: { $lte: now.toISOString() } }, sla)).toEqual(inOrder('open_1_overdue_1_sla_deadline_1'));
+      expect(plan({ open: true, overdue: false, sla_deadline: { $lte: now.toISOString() } }, sla)).toEqual(inIndexOrder('open_1_overdue_1_sla_deadline_1'));
       expect(await slaBreachCandidates(indexed, now)).toHaveLength(100);
       const warnings = await slaWarningCandidates(indexed, now, 30 * 60_000);
       expect(warnings).toHaveLength(30);
       // sla_warning_raised has no key column: it is checked in code on the index's candidates,
       // which SQL bounds to the deadline range (30 tickets here), read in deadline order.
       const warn = plan({ open: true, overdue: false, sla_warning_raised: false, sla_deadline: { $gt: now.toISOString(), $lte: at(190) } }, sla);
-      expect(warn).toEqual({ ...inOrder('open_1_overdue_1_sla_deadline_1'), exact: false });
+      expect(warn).toEqual({ ...inIndexOrder('open_1_overdue_1_sla_deadline_1'), exact: false });
     });
 
     it('has a status index for every status value used by the filters', () => {
-      for (const status of TICKET_STATUSES) expect(plan({ status })).toEqual(inOrder('status_1_created_at_-1_number_-1'));
+      for (const status of TICKET_STATUSES) expect(plan({ status })).toEqual(inIndexOrder('status_1_created_at_-1_number_-1'));
     });
   });
 });

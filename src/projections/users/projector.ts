@@ -52,9 +52,12 @@ export const usersProjector: Projector = {
       { keys: { role: 1, created_at: -1, number: -1 } },
       { keys: { is_active: 1, created_at: -1, number: -1 } },
       { keys: { role: 1, is_active: 1, created_at: -1, number: -1 } },
-      { keys: { [SEARCH_TOKENS]: 1 } },
+      // A search, newest first: its page read from the word's entries in this order.
+      { keys: { [SEARCH_TOKENS]: 1, created_at: -1, number: -1 } },
     ],
   },
+  // The search index before it was ordered by the list's sort.
+  retiredIndexes: { [USERS]: [`${SEARCH_TOKENS}_1`] },
   async apply(raw, ctx) {
     const event = raw as ProjectedEvent & UserEvent;
     const users = ctx.collection<UserDoc>(USERS);

@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { elementTablesOf, quoted } from './element-indexes';
 
 /**
  * Tables of dropped or replaced collections, taken apart a step at a time instead of dropped in
@@ -204,13 +205,16 @@ export class TableReaper {
       const deleted = this.db.prepare(`DELETE FROM ${table} WHERE rid IN (SELECT rid FROM ${table} ORDER BY rid LIMIT ?)`).run(this.rows).changes;
       if (deleted > 0) return 'rows';
     }
-    if (this.exists(side)) {
-      // By its primary key, the only index it has left.
-      const deleted = this.db.prepare(`DELETE FROM ${side} WHERE (f, k, rid) IN (SELECT f, k, rid FROM ${side} LIMIT ?)`).run(this.rows).changes;
+    // The side table and the element tables (element-indexes.ts), by their primary keys, the
+    // only indexes they have left: every column of an element table is in its key.
+    const keyed = [side, ...elementTablesOf(this.db, table)].filter((name) => this.exists(name));
+    for (const name of keyed) {
+      const cols = (this.db.prepare(`SELECT name FROM pragma_table_info(?)`).pluck().all(name) as string[]).join(', ');
+      const deleted = this.db.prepare(`DELETE FROM ${quoted(name)} WHERE (${cols}) IN (SELECT ${cols} FROM ${quoted(name)} LIMIT ?)`).run(this.rows).changes;
       if (deleted > 0) return 'rows';
     }
     this.db.exec(`DROP TABLE IF EXISTS ${table}`);
-    this.db.exec(`DROP TABLE IF EXISTS ${side}`);
+    for (const name of keyed) this.db.exec(`DROP TABLE IF EXISTS ${quoted(name)}`);
     this.db.prepare(`DELETE FROM ${RETIRED} WHERE tbl = ?`).run(table);
     return 'drop';
   }

@@ -4,6 +4,7 @@ import { keyValues } from '../document/paths';
 import type { PlainObject } from '../document/values';
 import { decodeDoc, encodeDoc, keyOf, type SqlValue } from './codec';
 import type { DocCache } from './doc-cache';
+import { asJsonList, ElementWriter, type ElementIndex } from './element-indexes';
 import { keysOf, sameKey, type DocKeys } from './keys';
 import type { CollectionSchema } from './schema';
 
@@ -32,6 +33,9 @@ export class Rows {
   private deleteSideStmt!: Statement;
   private deleteSideFieldStmt!: Statement;
   private insertSideStmt!: Statement;
+  private insertSideListStmt!: Statement;
+  /** The collection's element indexes (element-indexes.ts), kept in step with each write. */
+  private elementWriters: ElementWriter[] = [];
   private readonly updates = new Map<string, Statement>();
   private readonly selects = new Map<string, Statement>();
   /**
@@ -63,11 +67,19 @@ export class Rows {
     this.deleteSideStmt = this.db.prepare(`DELETE FROM ${this.schema.sideTable} WHERE rid = ?`);
     this.deleteSideFieldStmt = this.db.prepare(`DELETE FROM ${this.schema.sideTable} WHERE rid = ? AND f = ?`);
     this.insertSideStmt = this.db.prepare(`INSERT OR IGNORE INTO ${this.schema.sideTable} (f, k, rid) VALUES (?, ?, ?)`);
+    this.insertSideListStmt = this.db.prepare(`INSERT OR IGNORE INTO ${this.schema.sideTable} (f, k, rid) SELECT ?, value, ? FROM json_each(?)`);
+    this.elementWriters = this.schema.elementIndexes().map((e) => new ElementWriter(this.db, t, this.schema.sideTable, e));
     this.updates.clear();
     this.selects.clear();
     this.sorting.clear();
     this.recentVersion = -1;
     this.layout = this.schema.layoutVersion;
+  }
+
+  /** The element indexes the collection has (element-indexes.ts). */
+  get elementIndexes(): readonly ElementIndex[] {
+    this.prepare();
+    return this.elementWriters.map((w) => w.index);
   }
 
   byId(idKey: SqlValue): StoredRow | undefined {
@@ -171,8 +183,8 @@ export class Rows {
     this.db.transaction(() => {
       for (const path of lossy) this.schema.lossy.add(path);
       for (const path of arrays) {
-        this.schema.multikey.add(path);
         this.backfillElements(path);
+        this.schema.becomeMultikey(path);
       }
       this.schema.save();
     })();
@@ -219,6 +231,7 @@ export class Rows {
       throw this.duplicate(err, doc);
     }
     this.writeElements(rid, keys, null);
+    for (const w of this.elementWriters) w.inserted(rid, keys);
     this.schema.dataVersion++;
     return rid;
   }
@@ -235,17 +248,28 @@ export class Rows {
       this.updates.set(mask, stmt);
     }
     const { text, dates } = encodeDoc(doc);
+    // The element indexes need the stored keys: read from the row when not given or older than
+    // the field's becoming multikey.
+    const stored = this.elementWriters.some((w) => !old?.elements[w.index.field]) ? this.storedKeys(rid) : old;
     try {
       stmt.run(dates, text, ...changed.map((i) => keys.columns[i]!), rid);
     } catch (err) {
       throw this.duplicate(err, doc);
     }
+    for (const w of this.elementWriters) w.updated(rid, keys, stored);
     this.writeElements(rid, keys, old);
     this.schema.dataVersion++;
   }
 
+  /** The keys of a row as stored. */
+  private storedKeys(rid: number): DocKeys | null {
+    const row = this.statement(`SELECT ${ROW} FROM {t} WHERE rid = ?`).get(rid) as StoredRow | undefined;
+    return row ? keysOf(this.schema, decodeDoc(row.doc, row.dates)) : null;
+  }
+
   delete(rid: number): void {
     this.prepare();
+    for (const w of this.elementWriters) w.deleting(rid);
     this.deleteStmt.run(rid);
     this.docs.forgetRow(this.schema.table, rid);
     if (this.schema.multikey.size) this.deleteSideStmt.run(rid);
@@ -260,7 +284,9 @@ export class Rows {
       const before = old?.elements[f];
       if (before && before.length === elements.length && before.every((k, i) => sameKey(k, elements[i]))) continue;
       if (old) this.deleteSideFieldStmt.run(rid, f);
-      for (const k of elements) this.insertSideStmt.run(f, k, rid);
+      const list = asJsonList(elements);
+      if (list !== null) this.insertSideListStmt.run(f, rid, list);
+      else for (const k of elements) this.insertSideStmt.run(f, k, rid);
     }
   }
 

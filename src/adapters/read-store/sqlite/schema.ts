@@ -12,7 +12,9 @@
  *
  * A field that holds an array in some document is multikey: its elements (or its one value, for
  * the documents where it is not an array) go to the side table `d<n>_m(f, k, rid)`, which
- * queries on that field use instead of the key column. A field whose value has no exact key
+ * queries on that field use instead of the key column. A declared index led by a multikey field
+ * and followed by scalar fields is a table of its own, ordered by those fields
+ * (element-indexes.ts). A field whose value has no exact key
  * (NaN, a RegExp ...) is marked lossy and is never used to narrow a query.
  *
  * The catalogue `_rs_collections` maps collection names to tables, so renaming a collection
@@ -22,6 +24,7 @@
 import type { Database } from 'better-sqlite3';
 import type { IndexSpec } from '../../../ports/read-store';
 import { splitPath } from '../document/paths';
+import { createElementTable, dropElementTable, elementTableName, quoted, type ElementIndex } from './element-indexes';
 import { retireTable } from './retired-tables';
 
 export const CATALOGUE = '_rs_collections';
@@ -57,7 +60,7 @@ export function createCatalogue(db: Database): void {
   db.exec(`INSERT OR IGNORE INTO _rs_sequence (id, next) VALUES (1, 1)`);
 }
 
-const q = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`;
+const q = quoted;
 
 export function indexName(spec: IndexSpec): string {
   return spec.name ?? Object.entries(spec.keys).map(([k, d]) => `${k}_${d}`).join('_');
@@ -176,6 +179,14 @@ export class CollectionSchema {
    * on the column itself, so it gets a plain index on the same columns beside it for queries.
    */
   createSqlIndex(ix: StoredIndex): void {
+    const element = this.elementIndexOf(ix);
+    if (element) {
+      // An SQLite index of the same name, made before the field held arrays, indexes NULLs only.
+      this.db.exec(`DROP INDEX IF EXISTS ${q(`${this.table}:${ix.name}`)}`);
+      createElementTable(this.db, this.table, this.sideTable, element);
+      this.layoutVersion++;
+      return;
+    }
     const cols = (unique: boolean) =>
       ix.keys
         .map(([path, dir]) => {
@@ -203,13 +214,50 @@ export class CollectionSchema {
   /** Takes the declared indexes the file does not have as deferred; `existing`: the names of
    * the file's indexes. */
   noteMissingIndexes(existing: ReadonlySet<string>): void {
-    this.deferred = this.indexes.filter((ix) => !existing.has(`${this.table}:${ix.name}`));
+    this.deferred = this.indexes.filter((ix) => !existing.has(this.elementIndexOf(ix) ? elementTableName(this.table, ix.name) : `${this.table}:${ix.name}`));
+  }
+
+  /**
+   * The element index of a declared index (element-indexes.ts), or null: a non-unique index
+   * whose first field is multikey and whose other fields (one at least) are keyed, not multikey.
+   */
+  elementIndexOf(ix: StoredIndex): ElementIndex | null {
+    if (ix.unique || ix.keys.length < 2 || !this.multikey.has(ix.keys[0]![0])) return null;
+    const rest = ix.keys.slice(1);
+    if (rest.some(([p]) => p === '_id' || this.multikey.has(p) || !this.columnOf.has(p))) return null;
+    return {
+      name: ix.name,
+      sqlName: q(elementTableName(this.table, ix.name)),
+      field: this.fields.indexOf(ix.keys[0]![0]),
+      cols: rest.map(([p, dir]) => ({ col: this.columnOf.get(p)!, field: this.fields.indexOf(p), dir })),
+    };
+  }
+
+  /** The element indexes the file has (not deferred). */
+  elementIndexes(): ElementIndex[] {
+    return this.indexes.filter((ix) => !this.deferred.includes(ix)).flatMap((ix) => this.elementIndexOf(ix) ?? []);
+  }
+
+  /**
+   * Makes `path` multikey (its side-table entries already written), turning the indexes this
+   * changes from SQLite indexes into element tables or back.
+   */
+  becomeMultikey(path: string): void {
+    const before = new Map(this.indexes.map((ix) => [ix, this.elementIndexOf(ix) !== null]));
+    this.multikey.add(path);
+    for (const ix of this.indexes) {
+      if (this.deferred.includes(ix) || (this.elementIndexOf(ix) !== null) === before.get(ix)) continue;
+      if (before.get(ix)) dropElementTable(this.db, this.table, ix.name);
+      this.createSqlIndex(ix);
+    }
+    this.layoutVersion++;
   }
 
   /** Drops a declared index; its key columns stay (other indexes may name them). Statements
    * are prepared again, since their plans may have used it. */
   dropSqlIndex(ix: StoredIndex): void {
     this.db.exec(`DROP INDEX IF EXISTS ${q(`${this.table}:${ix.name}`)}`);
+    dropElementTable(this.db, this.table, ix.name);
     this.db.exec(`DROP INDEX IF EXISTS ${q(`${this.table}:${ix.name}:q`)}`);
     this.indexes = this.indexes.filter((i) => i !== ix);
     this.deferred = this.deferred.filter((i) => i !== ix);
@@ -229,9 +277,9 @@ export class CollectionSchema {
   }
 }
 
-/** The names of the file's SQLite indexes. */
+/** The names of the file's SQLite indexes and tables (element indexes are tables). */
 export function sqlIndexNames(db: Database): Set<string> {
-  return new Set((db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index'`).pluck().all() as string[]));
+  return new Set((db.prepare(`SELECT name FROM sqlite_master WHERE type IN ('index', 'table')`).pluck().all() as string[]));
 }
 
 export function loadSchemas(db: Database): CollectionSchema[] {

@@ -10,11 +10,12 @@ import { compileSort, sortItems } from '../document/sort';
 import { compileUpdate, UpdateError, upsertSeed } from '../document/update';
 import { compareValues, isPlainObject, valuesEqual, type PlainObject } from '../document/values';
 import { decodeDoc, keyOf } from './codec';
+import { planElementPage, type ElementPlan } from './element-pages';
 import { filterKey } from './filter-key';
 import { ROW, type Rows, type StoredRow } from './rows';
 import { indexName, type StoredIndex } from './schema';
 import type { StoreInternals } from './sqlite-read-store';
-import { translateFilter, translateSort, type Translated } from './translate';
+import { ELEMENTS_EXISTS, ELEMENTS_IN, translateFilter, translateSort, type Translated } from './translate';
 import type { Entry } from './unit-of-work';
 
 const NO_MATCH: UpdateResult = { matchedCount: 0, modifiedCount: 0, upsertedId: null };
@@ -331,7 +332,13 @@ export class SqliteCollection<T extends Doc = Doc> implements Collection<T> {
     if (rows === undefined) return { sql: '', exact: true, sortedBySql: true, plan: [] };
     this.store.indexed(rows);
     const order = translateSort(rows.schema, options.sort);
-    const t = this.planElements(rows, filter, translateFilter(rows.schema, filter), order, (options.skip ?? 0) + (options.limit ?? 0));
+    const base = translateFilter(rows.schema, filter);
+    const byElements = base.exact && order && options.limit ? this.elementPlan(rows, filter, base, order, options.skip ?? 0, options.limit) : null;
+    if (byElements) {
+      const plan = (rows.statement(`EXPLAIN QUERY PLAN ${byElements.sql}`).all(...byElements.params) as Array<{ detail: string }>).map((r) => r.detail);
+      return { sql: byElements.sql, exact: true, sortedBySql: true, plan };
+    }
+    const t = this.planElements(rows, filter, base, order, (options.skip ?? 0) + (options.limit ?? 0));
     const sql = `SELECT ${ROW} FROM {t}${where(t)}${order ? ` ORDER BY ${order}` : ''}`;
     const plan = (rows.statement(`EXPLAIN QUERY PLAN ${sql}`).all(...t.params) as Array<{ detail: string }>).map((r) => r.detail);
     return { sql, exact: t.exact, sortedBySql: order !== null, plan };
@@ -470,6 +477,10 @@ export class SqliteCollection<T extends Doc = Doc> implements Collection<T> {
       if (purpose === 'read' && limit <= HEADS_MAX && this.store.docs.enabled) {
         // A read without a limit (all of a customer's invoices) reads one head more than
         // HEADS_MAX to learn whether it is small; a large one is read in one pass below.
+        if (limit && order) {
+          const page = this.elementPage(rows, filter, base, order, skip, limit);
+          if (page) return this.readPage(rows, page);
+        }
         if (limit && order && t.walk) {
           const walked = this.boundedWalk(rows, base, t.walk, order, skip, limit);
           if (walked) return this.readPage(rows, walked);
@@ -564,6 +575,24 @@ export class SqliteCollection<T extends Doc = Doc> implements Collection<T> {
     return rows.statement(`SELECT rid, v FROM {t}${where(read)}${page}`).all(...read.params) as Array<{ rid: number; v: number }>;
   }
 
+  /** A sorted page read from an element index (element-pages.ts), or null when none serves. */
+  private elementPage(rows: Rows, filter: Filter, base: Translated, order: string, skip: number, limit: number): Array<{ rid: number; v: number }> | null {
+    const plan = this.elementPlan(rows, filter, base, order, skip, limit);
+    if (plan === null) return null;
+    return plan.none ? [] : (rows.statement(plan.sql).all(...plan.params) as Array<{ rid: number; v: number }>);
+  }
+
+  private elementPlan(rows: Rows, filter: Filter, base: Translated, order: string, skip: number, limit: number): ElementPlan | null {
+    return planElementPage(
+      rows,
+      { counts: this.store.counts, matches: () => this.count(rows, filter), lookupSize: (part) => this.lookupSize(rows, part) },
+      base,
+      order,
+      skip,
+      limit,
+    );
+  }
+
   /**
    * Several side-table lookups joined by AND (a search of several words): SQLite reads every
    * one of them in full into a list of rowids, however many elements each matches, so a search
@@ -647,9 +676,6 @@ const LOOKUP_PROBE = 1000;
 /** A lookup this many times the driver's size is checked row by row instead of read in full. */
 const PROBE_RATIO = 4;
 
-/** The side-table lookup as translate.ts writes it, and as a correlated check of each row. */
-const ELEMENTS_IN = 'rid IN (SELECT rid FROM {side} WHERE ';
-const ELEMENTS_EXISTS = 'EXISTS (SELECT 1 FROM {side} WHERE {side}.rid = {t}.rid AND ';
 /** The same check of a row of a bounded walk's subquery (boundedWalk). */
 const WALKED_EXISTS = 'EXISTS (SELECT 1 FROM {side} WHERE {side}.rid = w.rid AND ';
 

@@ -29,7 +29,15 @@ export interface Translated {
   parts?: readonly Translated[];
   /** A lookup of a multikey field's elements in the side table: `rid IN (SELECT rid FROM {side} WHERE f = ? AND …)`. */
   lookup?: true;
+  /** An equality: of a multikey field's elements (`field`: its position) or of a key column. */
+  equal?: { field: number; key: SqlValue } | { col: string; key: SqlValue };
+  /** A multikey field's elements in [low, high): a `^literal` regex. */
+  prefix?: { field: number; low: string; high: string };
 }
+
+/** The side-table lookup as {@link elements} writes it, and as a correlated check of each row. */
+export const ELEMENTS_IN = 'rid IN (SELECT rid FROM {side} WHERE ';
+export const ELEMENTS_EXISTS = 'EXISTS (SELECT 1 FROM {side} WHERE {side}.rid = {t}.rid AND ';
 
 const ALL: Translated = { sql: null, params: [], exact: true };
 const UNTRANSLATED: Translated = { sql: null, params: [], exact: false };
@@ -146,15 +154,15 @@ function field(schema: CollectionSchema, path: string, condition: unknown): Tran
 }
 
 function elements(target: { field: number }, condition: string, params: SqlValue[], exact: boolean): Translated {
-  return { sql: `rid IN (SELECT rid FROM {side} WHERE f = ? AND ${condition})`, params: [target.field, ...params], exact, lookup: true };
+  return { sql: `${ELEMENTS_IN}f = ? AND ${condition})`, params: [target.field, ...params], exact, lookup: true };
 }
 
 function equals(target: Exclude<Target, null>, value: unknown): Translated {
   if (Array.isArray(value)) return UNTRANSLATED;
   const key = keyOf(value);
   if (key === undefined) return UNTRANSLATED;
-  if (target.kind === 'multikey') return key === null ? UNTRANSLATED : elements(target, 'k = ?', [key], true);
-  return key === null ? { sql: `${target.col} IS NULL`, params: [], exact: true } : { sql: `${target.col} = ?`, params: [key], exact: true };
+  if (target.kind === 'multikey') return key === null ? UNTRANSLATED : { ...elements(target, 'k = ?', [key], true), equal: { field: target.field, key } };
+  return key === null ? { sql: `${target.col} IS NULL`, params: [], exact: true } : { sql: `${target.col} = ?`, params: [key], exact: true, equal: { col: target.col, key } };
 }
 
 function notEquals(target: Exclude<Target, null>, value: unknown): Translated {
@@ -257,7 +265,7 @@ function regex(target: Exclude<Target, null>, source: string, flags: string): Tr
   if (last >= 0xd800 && (last <= 0xdfff || last === 0xffff)) return UNTRANSLATED;
   const upper = prefix.slice(0, -1) + String.fromCharCode(last + 1);
   const exact = m[0].length === source.length;
-  if (target.kind === 'multikey') return elements(target, 'k >= ? AND k < ?', [prefix, upper], exact);
+  if (target.kind === 'multikey') return { ...elements(target, 'k >= ? AND k < ?', [prefix, upper], exact), prefix: { field: target.field, low: prefix, high: upper } };
   return { sql: `${target.col} >= ? AND ${target.col} < ?`, params: [prefix, upper], exact };
 }
 
