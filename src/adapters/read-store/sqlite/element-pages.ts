@@ -22,7 +22,8 @@ import { ELEMENTS_EXISTS, ELEMENTS_IN, type Translated } from './translate';
  * limit` rows, and the page is the start of their union in the sort order. Every row of the
  * page is in the first `skip + limit` of each list it belongs to, so nothing is missed, and a
  * row holding two of the elements is taken once. When the lists would be read whole anyway (a
- * narrow prefix), one lookup of the range and a sort of its rows cost less.
+ * narrow prefix: a few pages of elements in its range), one lookup of the range and a sort of
+ * its rows cost less.
  */
 export interface ElementPlan {
   sql: string;
@@ -42,6 +43,8 @@ export interface PageCosts {
 
 /** Most distinct elements a prefix is read as, one list each. */
 const MAX_PREFIX_KEYS = 16;
+/** A prefix whose range holds at most this many pages of elements is read by its range lookup. */
+const NARROW_PAGES = 4;
 
 interface Term {
   col: string;
@@ -69,6 +72,9 @@ export function planElementPage(rows: Rows, costs: PageCosts, base: Translated, 
       return lead === null ? [] : [{ index, leadKeys: index.cols.slice(0, lead).map((c) => fixed.get(c.col)!) }];
     });
     if (usable.length === 0) continue;
+    // A narrow prefix: one lookup of its range and a sort of its few rows (cached count first;
+    // its words are not looked for).
+    if (part.prefix && costs.lookupSize(part) <= NARROW_PAGES * (skip + limit)) continue;
     const keys = part.equal && 'key' in part.equal ? [part.equal.key] : prefixKeys(rows, part.prefix!);
     if (keys === null) continue;
     for (const { index, leadKeys } of usable) {
