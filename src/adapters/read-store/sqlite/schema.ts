@@ -77,8 +77,9 @@ export class CollectionSchema {
   dataVersion = 0;
   /**
    * Declared (non-unique) indexes that exist only in the catalogue so far: declared during the
-   * first build of a new file, they are created when it is over, or before a query that could
-   * use them (sqlite-read-store.ts, `caughtUp`).
+   * first build of a new file, or lacking in a file of an earlier layout, they are created when
+   * the start's catch-up is over, or before a query that could use them (sqlite-read-store.ts,
+   * `caughtUp`).
    */
   deferred: StoredIndex[] = [];
 

@@ -166,13 +166,13 @@ export function openSqliteReadStore(options: SqliteReadStoreOptions): SqliteRead
       rowsByName.set(schema.name, new Rows(db, schema, docs));
     }
   };
+  // Declared indexes the file lacks (a build that stopped before its deferred indexes were
+  // created, or indexes of a layout added since the file was written: the element tables) stay
+  // deferred: created when the start's catch-up is over (caughtUp), one at a time, or before a
+  // query that could use them. Not here: an upgrade would make every start wait for them
+  // before listening (the element tables of 100,000 devices' search keys took about 9 s each),
+  // and an index the projectors retire at start would be built for nothing.
   loadAll();
-  // A build that stopped before its deferred indexes were created: they are created now.
-  if (!isNew) {
-    db.transaction(() => {
-      for (const rows of rowsByName.values()) rows.schema.createDeferredIndexes();
-    })();
-  }
 
   let closed = false;
   let uow: UnitOfWork | null = null;
