@@ -24,7 +24,7 @@
 import type { Database } from 'better-sqlite3';
 import type { IndexSpec } from '../../../ports/read-store';
 import { splitPath } from '../document/paths';
-import { createElementTable, dropElementTable, elementTableName, quoted, type ElementIndex } from './element-indexes';
+import { createElementTable, dropElementTable, elementTableName, quoted as q, type ElementIndex } from './element-indexes';
 import { retireTable } from './retired-tables';
 
 export const CATALOGUE = '_rs_collections';
@@ -59,8 +59,6 @@ export function createCatalogue(db: Database): void {
   db.exec(`CREATE TABLE IF NOT EXISTS _rs_sequence (id INTEGER PRIMARY KEY CHECK (id = 1), next INTEGER NOT NULL)`);
   db.exec(`INSERT OR IGNORE INTO _rs_sequence (id, next) VALUES (1, 1)`);
 }
-
-const q = quoted;
 
 export function indexName(spec: IndexSpec): string {
   return spec.name ?? Object.entries(spec.keys).map(([k, d]) => `${k}_${d}`).join('_');
