@@ -149,6 +149,27 @@ describe('SQLite element indexes', () => {
     check.close();
   });
 
+  it('builds again a table that a build without element tables let go stale (a deployment rolled back, then forward)', async () => {
+    const { memory } = await seed(80);
+    await store.close();
+    // What such a build leaves: the declared index as a plain SQLite index, and a table it did
+    // not write (here: emptied).
+    const db = new Database(file());
+    const [table] = db.prepare(`SELECT tbl FROM _rs_collections WHERE name = 'items'`).pluck().all() as string[];
+    db.exec(`DELETE FROM "${table}:words_1_n_-1:e"`);
+    db.exec(`CREATE INDEX "${table}:words_1_n_-1" ON ${table} (k0)`);
+    db.close();
+    store = openSqliteReadStore({ filename: file() });
+    await expectSame(store.collection('items'), memory);
+    const check = new Database(file(), { readonly: true });
+    try {
+      expect(check.prepare(`SELECT name FROM sqlite_master WHERE name = ?`).get(`${table}:words_1_n_-1`)).toBeUndefined();
+      expect((check.prepare(`SELECT count(*) AS n FROM "${table}:words_1_n_-1:e"`).get() as { n: number }).n).toBeGreaterThan(0);
+    } finally {
+      check.close();
+    }
+  });
+
   it('leaves the entries untouched by an update a unique index refuses, in a transaction that goes on', async () => {
     const { sqlite, memory } = await seed(40);
     for (const c of [sqlite, memory]) await c.createIndexes([{ keys: { n: 1 }, unique: true }]);

@@ -210,6 +210,25 @@ export class CollectionSchema {
     this.layoutVersion++;
   }
 
+  /**
+   * Drops the element tables a build without them has let go stale, so they are built again:
+   * such a build keeps the declared index as a plain SQLite index of the same name (which this
+   * code drops when it makes the table) and does not write the table. Found at open by both
+   * being in the file (`existing`, updated). Rolling a deployment back and forward again then
+   * costs the tables' rebuild from the rows, never a search answered from a stale table.
+   */
+  dropStaleElementTables(existing: Set<string>): void {
+    for (const ix of this.indexes) {
+      const plain = `${this.table}:${ix.name}`;
+      const table = elementTableName(this.table, ix.name);
+      if (!this.elementIndexOf(ix) || !existing.has(plain) || !existing.has(table)) continue;
+      dropElementTable(this.db, this.table, ix.name);
+      this.db.exec(`DROP INDEX IF EXISTS ${q(plain)}`);
+      existing.delete(table);
+      existing.delete(plain);
+    }
+  }
+
   /** Takes the declared indexes the file does not have as deferred; `existing`: the names of
    * the file's indexes. */
   noteMissingIndexes(existing: ReadonlySet<string>): void {

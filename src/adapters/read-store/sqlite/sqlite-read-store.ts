@@ -172,6 +172,11 @@ export function openSqliteReadStore(options: SqliteReadStoreOptions): SqliteRead
   // query that could use them. Not here: an upgrade would make every start wait for them
   // before listening (the element tables of 100,000 devices' search keys took about 9 s each),
   // and an index the projectors retire at start would be built for nothing.
+  // Element tables an older build (which does not write them) left stale are built again.
+  db.transaction(() => {
+    const existing = sqlIndexNames(db);
+    for (const schema of loadSchemas(db)) schema.dropStaleElementTables(existing);
+  })();
   loadAll();
 
   let closed = false;
