@@ -66,6 +66,23 @@ describe('SQLite element indexes', () => {
     }
   };
 
+  /**
+   * Closes the store and leaves the file as a build without element tables would: the index
+   * `{words, n}` as a plain SQLite index, its table dropped or emptied (`statement`). The table's name.
+   */
+  const asAnOlderBuildLeavesIt = async (statement: 'DROP TABLE' | 'DELETE FROM'): Promise<string> => {
+    await store.close();
+    const db = new Database(file());
+    try {
+      const [table] = db.prepare(`SELECT tbl FROM _rs_collections WHERE name = 'items'`).pluck().all() as string[];
+      db.exec(`${statement} "${table}:words_1_n_-1:e"`);
+      db.exec(`CREATE INDEX "${table}:words_1_n_-1" ON ${table} (k0)`);
+      return table!;
+    } finally {
+      db.close();
+    }
+  };
+
   it('reads a page of one word from the index in its order, not from a sort of the matches', async () => {
     const { sqlite, memory } = await seed(300);
     const plan = sqlite.explain({ words: 'fiber' }, { sort: { n: -1 }, skip: 20, limit: 10 });
@@ -133,13 +150,8 @@ describe('SQLite element indexes', () => {
     const { sqlite, memory } = await seed(80);
     await store.caughtUp();
     await expectSame(sqlite, memory);
-    await store.close();
     // A file written before element tables: the same index as a plain SQLite index.
-    const db = new Database(file());
-    const [table] = db.prepare(`SELECT tbl FROM _rs_collections WHERE name = 'items'`).pluck().all() as string[];
-    db.exec(`DROP TABLE "${table}:words_1_n_-1:e"`);
-    db.exec(`CREATE INDEX "${table}:words_1_n_-1" ON ${table} (k0)`);
-    db.close();
+    const table = await asAnOlderBuildLeavesIt('DROP TABLE');
     store = openSqliteReadStore({ filename: file() });
     const reopened = store.collection('items');
     expect(reopened.explain({ words: 'fiber' }, { sort: { n: -1 }, limit: 10 }).plan.join(' | ')).toMatch(/USING PRIMARY KEY \(ek=\?\)/);
@@ -151,14 +163,9 @@ describe('SQLite element indexes', () => {
 
   it('builds again a table that a build without element tables let go stale (a deployment rolled back, then forward)', async () => {
     const { memory } = await seed(80);
-    await store.close();
     // What such a build leaves: the declared index as a plain SQLite index, and a table it did
     // not write (here: emptied).
-    const db = new Database(file());
-    const [table] = db.prepare(`SELECT tbl FROM _rs_collections WHERE name = 'items'`).pluck().all() as string[];
-    db.exec(`DELETE FROM "${table}:words_1_n_-1:e"`);
-    db.exec(`CREATE INDEX "${table}:words_1_n_-1" ON ${table} (k0)`);
-    db.close();
+    const table = await asAnOlderBuildLeavesIt('DELETE FROM');
     store = openSqliteReadStore({ filename: file() });
     await expectSame(store.collection('items'), memory);
     const check = new Database(file(), { readonly: true });

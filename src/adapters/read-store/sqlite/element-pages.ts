@@ -2,7 +2,7 @@ import type { SqlValue } from './codec';
 import type { CountCache } from './count-cache';
 import type { ElementIndex } from './element-indexes';
 import type { Rows } from './rows';
-import { ELEMENTS_EXISTS, ELEMENTS_IN, type Translated } from './translate';
+import { ELEMENTS_EXISTS, ELEMENTS_IN, orderTerms, type Translated } from './translate';
 
 /**
  * A sorted page read from an element index (element-indexes.ts): the entries of one condition
@@ -46,20 +46,13 @@ const MAX_PREFIX_KEYS = 16;
 /** A prefix whose range holds at most this many pages of elements is read by its range lookup. */
 const NARROW_PAGES = 4;
 
-interface Term {
-  col: string;
-  dir: 1 | -1;
-}
+type Term = ReturnType<typeof orderTerms>[number];
 
 export function planElementPage(rows: Rows, costs: PageCosts, base: Translated, order: string, skip: number, limit: number): ElementPlan | null {
   const indexes = rows.elementIndexes;
   if (indexes.length === 0) return null;
   const parts = base.parts ?? [base];
-  // translateSort's terms: `<column> ASC|DESC`, joined by commas.
-  const terms: Term[] = order.split(', ').map((term) => {
-    const [col, dir] = term.split(' ');
-    return { col: col!, dir: dir === 'DESC' ? -1 : 1 };
-  });
+  const terms = orderTerms(order);
   const fixed = new Map<string, SqlValue>();
   for (const p of parts) if (p.equal && 'col' in p.equal) fixed.set(p.equal.col, p.equal.key);
 

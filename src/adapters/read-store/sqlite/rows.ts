@@ -36,6 +36,7 @@ export class Rows {
   private insertSideListStmt!: Statement;
   /** The collection's element indexes (element-indexes.ts), kept in step with each write. */
   private elementWriters: ElementWriter[] = [];
+  private elementIndexList: readonly ElementIndex[] = [];
   private readonly updates = new Map<string, Statement>();
   private readonly selects = new Map<string, Statement>();
   /**
@@ -69,6 +70,7 @@ export class Rows {
     this.insertSideStmt = this.db.prepare(`INSERT OR IGNORE INTO ${this.schema.sideTable} (f, k, rid) VALUES (?, ?, ?)`);
     this.insertSideListStmt = this.db.prepare(`INSERT OR IGNORE INTO ${this.schema.sideTable} (f, k, rid) SELECT ?, value, ? FROM json_each(?)`);
     this.elementWriters = this.schema.elementIndexes().map((e) => new ElementWriter(this.db, t, this.schema.sideTable, e));
+    this.elementIndexList = this.elementWriters.map((w) => w.index);
     this.updates.clear();
     this.selects.clear();
     this.sorting.clear();
@@ -79,7 +81,7 @@ export class Rows {
   /** The element indexes the collection has (element-indexes.ts). */
   get elementIndexes(): readonly ElementIndex[] {
     this.prepare();
-    return this.elementWriters.map((w) => w.index);
+    return this.elementIndexList;
   }
 
   byId(idKey: SqlValue): StoredRow | undefined {

@@ -15,7 +15,7 @@ import { filterKey } from './filter-key';
 import { ROW, type Rows, type StoredRow } from './rows';
 import { indexName, type StoredIndex } from './schema';
 import type { StoreInternals } from './sqlite-read-store';
-import { ELEMENTS_EXISTS, ELEMENTS_IN, translateFilter, translateSort, type Translated } from './translate';
+import { ELEMENTS_EXISTS, ELEMENTS_IN, orderTerms, translateFilter, translateSort, type Translated } from './translate';
 import type { Entry } from './unit-of-work';
 
 const NO_MATCH: UpdateResult = { matchedCount: 0, modifiedCount: 0, upsertedId: null };
@@ -557,8 +557,7 @@ export class SqliteCollection<T extends Doc = Doc> implements Collection<T> {
     if (lookups.length === 0 || rest.some((p) => p.sql === null || p.sql.includes('{side}'))) return null;
     const wanted = skip + limit;
     const bound = Math.max(2 * matches, 4 * Math.ceil((wanted * total) / Math.max(matches, 1)), wanted);
-    // translateSort's terms: `<column> ASC|DESC`, joined by commas.
-    const cols = [...new Set(order.split(', ').map((term) => term.split(' ')[0]!))];
+    const cols = [...new Set(orderTerms(order).map((t) => t.col))];
     // Rowids and sort keys only, so an index can cover the walk; the page's versions are read after.
     const inner = `SELECT rid${cols.map((c) => `, ${c}`).join('')} FROM {t}${rest.length ? ` WHERE ${rest.map((p) => `(${p.sql})`).join(' AND ')}` : ''} ORDER BY ${order} LIMIT ?`;
     const checks = lookups.map((p) => `(${p.sql!.replace(ELEMENTS_IN, WALKED_EXISTS)})`).join(' AND ');

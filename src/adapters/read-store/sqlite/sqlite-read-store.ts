@@ -158,10 +158,13 @@ export function openSqliteReadStore(options: SqliteReadStoreOptions): SqliteRead
   const rowsByName = new Map<string, Rows>();
   // The catalogue and the file are the truth (at open, and after a rollback, which may have undone
   // the creation of a deferred index): what is declared and not in the file is deferred.
-  const loadAll = () => {
+  // At open, element tables an older build (which does not write them) left stale are dropped
+  // first, to be built again (schema.ts, dropStaleElementTables).
+  const loadAll = (atOpen = false) => {
     rowsByName.clear();
     const existing = sqlIndexNames(db);
     for (const schema of loadSchemas(db)) {
+      if (atOpen) db.transaction(() => schema.dropStaleElementTables(existing))();
       schema.noteMissingIndexes(existing);
       rowsByName.set(schema.name, new Rows(db, schema, docs));
     }
@@ -172,12 +175,7 @@ export function openSqliteReadStore(options: SqliteReadStoreOptions): SqliteRead
   // query that could use them. Not here: an upgrade would make every start wait for them
   // before listening (the element tables of 100,000 devices' search keys took about 9 s each),
   // and an index the projectors retire at start would be built for nothing.
-  // Element tables an older build (which does not write them) left stale are built again.
-  db.transaction(() => {
-    const existing = sqlIndexNames(db);
-    for (const schema of loadSchemas(db)) schema.dropStaleElementTables(existing);
-  })();
-  loadAll();
+  loadAll(true);
 
   let closed = false;
   let uow: UnitOfWork | null = null;

@@ -269,6 +269,14 @@ function regex(target: Exclude<Target, null>, source: string, flags: string): Tr
   return { sql: `${target.col} >= ? AND ${target.col} < ?`, params: [prefix, upper], exact };
 }
 
+/** The terms of an ORDER BY that {@link translateSort} wrote: each key column and its direction. */
+export function orderTerms(order: string): Array<{ col: string; dir: 1 | -1 }> {
+  return order.split(', ').map((term) => {
+    const [col, dir] = term.split(' ');
+    return { col: col!, dir: dir === 'DESC' ? -1 : 1 };
+  });
+}
+
 /** ORDER BY for a sort on key columns, or null when a sort field has none (sorted in code). */
 export function translateSort(schema: CollectionSchema, sort: SortSpec | undefined): string | null | undefined {
   if (sort === undefined) return undefined;
