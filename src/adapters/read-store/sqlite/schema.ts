@@ -215,7 +215,9 @@ export class CollectionSchema {
    * such a build keeps the declared index as a plain SQLite index of the same name (which this
    * code drops when it makes the table) and does not write the table. Found at open by both
    * being in the file (`existing`, updated). Rolling a deployment back and forward again then
-   * costs the tables' rebuild from the rows, never a search answered from a stale table.
+   * costs the tables' rebuild from the rows, never a search answered from a stale table. The two
+   * drops need no transaction: a table dropped alone is built again (createSqlIndex drops the
+   * plain index then).
    */
   dropStaleElementTables(existing: Set<string>): void {
     for (const ix of this.indexes) {

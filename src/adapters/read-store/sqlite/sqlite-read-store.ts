@@ -164,7 +164,7 @@ export function openSqliteReadStore(options: SqliteReadStoreOptions): SqliteRead
     rowsByName.clear();
     const existing = sqlIndexNames(db);
     for (const schema of loadSchemas(db)) {
-      if (atOpen) db.transaction(() => schema.dropStaleElementTables(existing))();
+      if (atOpen) schema.dropStaleElementTables(existing);
       schema.noteMissingIndexes(existing);
       rowsByName.set(schema.name, new Rows(db, schema, docs));
     }
