@@ -1,6 +1,6 @@
 import { CustodyRuleError } from '../domain/device/errors';
 import { deviceDecider, deviceStream, type ReturnCondition } from '../domain/device';
-import { inventoryItemDecider, inventoryItemStream, type InventoryItemState, type ItemDetails, type StockMovement } from '../domain/inventory-item';
+import { inventoryItemDecider, inventoryItemStream, stockAssignmentOf, type InventoryItemState, type ItemDetails, type StockMovement } from '../domain/inventory-item';
 import { NotFoundError, ValidationError, type FieldErrors } from '../domain/shared/errors';
 import { ticketDecider, ticketStream } from '../domain/ticket';
 import { userDecider, userStream } from '../domain/user';
@@ -222,7 +222,7 @@ export async function returnEquipment(
   meta: RequestMeta,
 ): Promise<{ position: number | null }> {
   const item = await loadItem(deps, itemId);
-  const assignment = item.assignments[assignmentId];
+  const assignment = stockAssignmentOf(item, assignmentId);
   if (!assignment || assignment.status === 'cancelled') throw new NotFoundError('Assignment', assignmentId);
   const serials = assignment.serialNumbers;
   if (assignment.status === 'active' && serials.length > 0 && input.quantityReturned !== serials.length) {

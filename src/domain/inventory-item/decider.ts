@@ -1,4 +1,5 @@
 import type { Decider } from '../shared/decider';
+import { emptyIdRecord, idRecordGet, idRecordSet, type IdRecord } from '../shared/id-record';
 import { IllegalStateError, NotFoundError, ValidationError } from '../shared/errors';
 import { CustodyRuleError } from '../device/errors';
 import type { ReturnCondition } from '../device/events';
@@ -17,7 +18,14 @@ export interface InventoryItemState {
   number: number;
   details: ItemDetails;
   quantity: number;
-  assignments: Record<string, StockAssignment>;
+  /** Every assignment the item ever had, by id (returned and cancelled ones included: a second
+   * return is told apart from an unknown id). An IdRecord, so that an assignment does not copy
+   * the item's whole history (id-record.ts); read it with `stockAssignmentOf`. */
+  assignments: IdRecord<StockAssignment>;
+}
+
+export function stockAssignmentOf(state: InventoryItemState, assignmentId: string): StockAssignment | undefined {
+  return idRecordGet(state.assignments, assignmentId);
 }
 
 export type StockMovement = 'received' | 'adjusted' | 'written_off';
@@ -47,7 +55,7 @@ export const initialInventoryItemState = (): InventoryItemState => ({
   number: 0,
   details: { name: '', category: '', sku: '', description: null, unitPrice: { amountMinor: 0, currency: 'IDR' }, minStockLevel: 0 },
   quantity: 0,
-  assignments: {},
+  assignments: emptyIdRecord(),
 });
 
 export const isLowStock = (quantity: number, minStockLevel: number): boolean => quantity <= minStockLevel;
@@ -67,20 +75,17 @@ export function evolveInventoryItem(state: InventoryItemState, event: InventoryI
       return {
         ...state,
         quantity: d.quantityAfter,
-        assignments: {
-          ...state.assignments,
-          [d.assignmentId]: { technicianId: d.technicianId, quantity: d.quantity, serialNumbers: d.serialNumbers, status: 'active' },
-        },
+        assignments: idRecordSet(state.assignments, d.assignmentId, { technicianId: d.technicianId, quantity: d.quantity, serialNumbers: d.serialNumbers, status: 'active' }),
       };
     }
     case 'StockReturned':
     case 'StockAssignmentCancelled': {
-      const a = state.assignments[event.data.assignmentId];
+      const a = stockAssignmentOf(state, event.data.assignmentId);
       const status = event.type === 'StockReturned' ? 'returned' : 'cancelled';
       return {
         ...state,
         quantity: event.data.quantityAfter,
-        assignments: a ? { ...state.assignments, [event.data.assignmentId]: { ...a, status } } : state.assignments,
+        assignments: a ? idRecordSet(state.assignments, event.data.assignmentId, { ...a, status }) : state.assignments,
       };
     }
     case 'InventoryItemLowStock':
@@ -169,7 +174,7 @@ export function decideInventoryItem(command: InventoryItemCommand, state: Invent
     }
     case 'AssignStock': {
       positive('quantity', command.quantity);
-      if (state.assignments[command.assignmentId]) throw new IllegalStateError('Assignment already recorded');
+      if (stockAssignmentOf(state, command.assignmentId)) throw new IllegalStateError('Assignment already recorded');
       if (command.quantity > state.quantity) {
         throw new CustodyRuleError('insufficient_stock', `Not enough stock available: ${state.quantity} in stock, ${command.quantity} requested.`);
       }
@@ -196,7 +201,7 @@ export function decideInventoryItem(command: InventoryItemCommand, state: Invent
       );
     }
     case 'ReturnStock': {
-      const a = state.assignments[command.assignmentId];
+      const a = stockAssignmentOf(state, command.assignmentId);
       if (!a || a.status === 'cancelled') throw new NotFoundError('Assignment', command.assignmentId);
       if (a.status === 'returned') throw new CustodyRuleError('already_returned', 'The equipment has already been returned.');
       if (!Number.isInteger(command.quantityReturned) || command.quantityReturned < 0 || command.quantityReturned > a.quantity) {
@@ -223,7 +228,7 @@ export function decideInventoryItem(command: InventoryItemCommand, state: Invent
       ];
     }
     case 'CancelStockAssignment': {
-      const a = state.assignments[command.assignmentId];
+      const a = stockAssignmentOf(state, command.assignmentId);
       if (!a || a.status !== 'active') return [];
       return [
         {

@@ -1,7 +1,7 @@
 import { deciderSpec } from '../../../test/support/decider-spec';
 import { CustodyRuleError } from '../device/errors';
-import { NotFoundError, ValidationError } from '../shared/errors';
-import { inventoryItemDecider, lowStockDigestDecider, type InventoryItemCommand } from './decider';
+import { IllegalStateError, NotFoundError, ValidationError } from '../shared/errors';
+import { inventoryItemDecider, lowStockDigestDecider, stockAssignmentOf, type InventoryItemCommand } from './decider';
 import type { InventoryItemEvent, ItemDetails } from './events';
 
 const spec = deciderSpec(inventoryItemDecider);
@@ -92,6 +92,33 @@ describe('InventoryItem decider', () => {
     spec.given([...base, returned(3, 'good', 3, 9)]).when(ret(1, 'good')).thenThrows(CustodyRuleError, (e) => expect(e.rule).toBe('already_returned'));
     spec.given(base).when(ret(5, 'good')).thenThrows(ValidationError, (e) => expect(e.fields.quantity_returned).toEqual(['The quantity returned must be between 0 and 4.']));
     spec.given(base).when({ ...ret(1, 'good'), assignmentId: 'nope' } as InventoryItemCommand).thenThrows(NotFoundError);
+  });
+
+  it('decides on an item with thousands of assignments behind it, each event copying one branch of them, not all', () => {
+    const history: InventoryItemEvent[] = [created, received(1_000_000)];
+    let quantity = 1_000_000;
+    for (let i = 0; i < 5_000; i++) {
+      history.push(assigned(1, --quantity, `a${i}`));
+      if (i % 2 === 0) {
+        history.push({
+          type: 'StockReturned',
+          data: { itemId: 'i1', assignmentId: `a${i}`, technicianId: 't1', quantityReturned: 1, condition: 'good', restocked: 1, notes: null, quantityAfter: ++quantity, reason: 'Returned (good)', at: now },
+        });
+      }
+    }
+    const ret = (assignmentId: string): InventoryItemCommand => ({ type: 'ReturnStock', assignmentId, quantityReturned: 1, condition: 'good', notes: null, now });
+    spec.given(history).when(ret('a0')).thenThrows(CustodyRuleError, (e) => expect(e.rule).toBe('already_returned'));
+    spec.given(history).when(ret('a4999')).then([
+      { type: 'StockReturned', data: { itemId: 'i1', assignmentId: 'a4999', technicianId: 't1', quantityReturned: 1, condition: 'good', restocked: 1, notes: null, quantityAfter: quantity + 1, reason: 'Returned (good)', at: now } },
+    ]);
+    spec.given(history).when(assign(1, 'a1')).thenThrows(IllegalStateError);
+
+    const state = history.reduce(inventoryItemDecider.evolve, inventoryItemDecider.initialState());
+    const next = inventoryItemDecider.evolve(state, assigned(1, quantity - 1, 'a5000'));
+    // An IdRecord: the new state shares all but one of the 16 branches of the 5,000 assignments.
+    expect(next.assignments).toHaveLength(16);
+    expect(next.assignments.filter((branch, i) => branch !== state.assignments[i])).toHaveLength(1);
+    expect(stockAssignmentOf(next, 'a5000')).toEqual({ technicianId: 't1', quantity: 1, serialNumbers: [], status: 'active' });
   });
 
   it('records stock received, adjusted and written off with their reasons, never below zero', () => {

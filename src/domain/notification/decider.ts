@@ -1,5 +1,6 @@
 import type { Decider } from '../shared/decider';
 import { NotFoundError, ValidationError } from '../shared/errors';
+import { emptyIdRecord, idRecordGet, idRecordSet, type IdRecord } from '../shared/id-record';
 import type { NotificationEvent } from './events';
 
 /**
@@ -8,7 +9,9 @@ import type { NotificationEvent } from './events';
  * mark-all's `upToPosition`).
  */
 export interface NotificationInboxState {
-  readIds: ReadonlySet<string>;
+  /** Every notification read on its own, for as long as the user has the inbox: an IdRecord,
+   * so that a read does not copy all the reads before it (id-record.ts). */
+  readIds: IdRecord<true>;
   /** The highest `upToPosition` of a mark-all; null before the first. */
   allReadUpTo: number | null;
 }
@@ -44,19 +47,19 @@ export type NotificationCommand =
       now: string;
     };
 
-export const initialInboxState = (): NotificationInboxState => ({ readIds: new Set(), allReadUpTo: null });
+export const initialInboxState = (): NotificationInboxState => ({ readIds: emptyIdRecord(), allReadUpTo: null });
 
 export function evolveInbox(state: NotificationInboxState, event: NotificationEvent): NotificationInboxState {
   switch (event.type) {
     case 'NotificationRead':
-      return { ...state, readIds: new Set([...state.readIds, event.data.notificationId]) };
+      return { ...state, readIds: idRecordSet(state.readIds, event.data.notificationId, true) };
     case 'AllNotificationsRead':
       return { ...state, allReadUpTo: Math.max(state.allReadUpTo ?? 0, event.data.upToPosition) };
   }
 }
 
 export function isRead(state: NotificationInboxState, n: Pick<NotificationFacts, 'id' | 'sourcePosition'>): boolean {
-  return state.readIds.has(n.id) || (state.allReadUpTo !== null && n.sourcePosition <= state.allReadUpTo);
+  return idRecordGet(state.readIds, n.id) === true || (state.allReadUpTo !== null && n.sourcePosition <= state.allReadUpTo);
 }
 
 export function decideInbox(command: NotificationCommand, state: NotificationInboxState): NotificationEvent[] {
