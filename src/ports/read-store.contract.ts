@@ -132,6 +132,29 @@ export function readStoreContract(adapterName: string, setup: () => Promise<Read
         expect(again.when.toISOString()).toBe('2024-01-01T00:00:00.000Z');
       });
 
+      it('a find for reading only (readonly) answers the same documents, and no change by the caller reaches the store', async () => {
+        const c = fresh();
+        await c.insertMany([
+          { _id: 'a', n: 1, list: [1, 2], sub: { v: 1 } },
+          { _id: 'b', n: 2, list: [3], sub: { v: 2 } },
+        ]);
+        const options = { sort: { n: 1 as const }, readonly: true };
+        const got = (await c.find({}, options)) as Array<Doc & { list: number[]; sub: { v: number } }>;
+        expect(got).toEqual(await c.find({}, { sort: { n: 1 } }));
+        // A store may share frozen documents (changing them throws) or hand out copies.
+        for (const change of [() => got[0]!.list.push(9), () => (got[0]!.sub.v = 9), () => (got[1]!.n = 9)]) {
+          try {
+            change();
+          } catch (err) {
+            expect(err).toBeInstanceOf(TypeError);
+          }
+        }
+        expect(await c.find({}, options)).toEqual([
+          { _id: 'a', n: 1, list: [1, 2], sub: { v: 1 } },
+          { _id: 'b', n: 2, list: [3], sub: { v: 2 } },
+        ]);
+      });
+
       it('rejects a second document with the same _id with DuplicateKeyError', async () => {
         const c = fresh();
         await c.insertOne({ _id: 'a', v: 1 });

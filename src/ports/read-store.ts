@@ -29,6 +29,11 @@ export interface FindOptions {
   limit?: number;
   /** { field: 1, ... } to include only these (plus _id), or { field: 0, ... } to exclude. */
   projection?: Record<string, 0 | 1>;
+  /** The caller only reads the documents (a page it presents): the store may answer with
+   * documents it shares, deeply frozen, instead of copies. Changing one throws a TypeError
+   * (Dates excepted: freezing does not hold their time; do not set it). Stores that copy
+   * anyway ignore it. */
+  readonly?: boolean;
 }
 
 export interface IndexSpec {

@@ -7,7 +7,8 @@ import type { StoredRow } from './rows';
  * a list page read again parses only the documents that changed since. Bounded by the length of
  * the JSON text the documents were parsed from (about a third of what the objects take on the
  * heap), least recently used first out. Its documents are shared: callers get copies (a
- * projection makes one anyway), and updates parse their own.
+ * projection makes one anyway), or, when they only read (a find with `readonly`), the documents
+ * themselves, deeply frozen; updates parse their own.
  */
 export class DocCache {
   private readonly entries = new Map<string, { v: number; doc: PlainObject; size: number }>();

@@ -318,6 +318,39 @@ describe('SQLite read store', () => {
       expect(await col.countDocuments({ status: 'new' })).toBe(0);
     });
 
+    it("hands a reader that only reads the parse cache's documents, frozen; others get copies, updates their own", async () => {
+      const col = await tickets(30);
+      const page = { sort: { created_at: -1, number: -1 } as const, skip: 5, limit: 5, readonly: true };
+      const first = await col.find({ status: 'new' }, page);
+      const again = await col.find({ status: 'new' }, page);
+      expect(again.map((d) => d._id)).toEqual(first.map((d) => d._id));
+      expect(again[0]).toBe(first[0]);
+      expect(Object.isFrozen(first[0])).toBe(true);
+      expect(Object.isFrozen(first[0]!.tags)).toBe(true);
+      expect(() => {
+        (first[0] as { status: string }).status = 'closed';
+      }).toThrow(TypeError);
+      const copy = (await col.find({ status: 'new' }, { ...page, readonly: false }))[0]!;
+      expect(copy).not.toBe(first[0]);
+      expect(Object.isFrozen(copy)).toBe(false);
+      copy.status = 'mine';
+      // An update parses its own document: the frozen one is left as it was, and the next
+      // readonly read gets the new version.
+      await col.updateOne({ _id: first[0]!._id }, { $set: { title: 'changed' }, $push: { tags: 'extra' } });
+      expect(first[0]!.title).not.toBe('changed');
+      const after = (await col.find({ _id: first[0]!._id }, { readonly: true }))[0]!;
+      expect(after).toMatchObject({ status: 'new', title: 'changed' });
+      expect(after.tags).toContain('extra');
+      // Inside a transaction the unit of work's documents are always copied.
+      await store.transaction(async () => {
+        await col.updateOne({ _id: 'x1' }, { $set: { status: 'new' } }, { upsert: true });
+        const [held] = await col.find({ _id: 'x1' }, { readonly: true });
+        expect(Object.isFrozen(held)).toBe(false);
+        await col.updateOne({ _id: 'x1' }, { $set: { n: 2 } });
+        expect(held).toEqual({ _id: 'x1', status: 'new' });
+      });
+    });
+
     it('reads a document again after its row changed, even through the parse cache and a reused rowid', async () => {
       const col = store.collection('c');
       await col.createIndexes([{ keys: { k: 1 } }]);
