@@ -84,10 +84,12 @@ export function findItem(readStore: ReadStore, itemId: string): Promise<ItemDoc 
   return readStore.collection<ItemDoc>(INVENTORY_ITEMS).findOne({ _id: itemId });
 }
 
+/** The items a page names, by id. Like the other `…ByIds` lookups here, for presenting only:
+ * the documents may be the store's own, frozen (FindOptions `readonly`). */
 export async function itemsByIds(readStore: ReadStore, ids: Iterable<string>): Promise<Map<string, ItemDoc>> {
   const list = [...new Set(ids)];
   if (list.length === 0) return new Map();
-  const docs = await readStore.collection<ItemDoc>(INVENTORY_ITEMS).find({ _id: { $in: list } });
+  const docs = await readStore.collection<ItemDoc>(INVENTORY_ITEMS).find({ _id: { $in: list } }, { readonly: true });
   return new Map(docs.map((d) => [d._id, d]));
 }
 
@@ -141,7 +143,7 @@ export function findDeviceByNumber(readStore: ReadStore, number: number): Promis
 export async function devicesByIds(readStore: ReadStore, ids: Iterable<string>): Promise<Map<string, DeviceDoc>> {
   const list = [...new Set(ids)];
   if (list.length === 0) return new Map();
-  const docs = await readStore.collection<DeviceDoc>(DEVICES).find({ _id: { $in: list } });
+  const docs = await readStore.collection<DeviceDoc>(DEVICES).find({ _id: { $in: list } }, { readonly: true });
   return new Map(docs.map((d) => [d._id, d]));
 }
 
@@ -189,7 +191,7 @@ export function listPeople(readStore: ReadStore, q: { search?: string; departmen
 export async function peopleByIds(readStore: ReadStore, ids: Iterable<string | null | undefined>): Promise<Map<string, PersonDoc>> {
   const list = [...new Set([...ids].filter((id): id is string => typeof id === 'string'))];
   if (list.length === 0) return new Map();
-  const docs = await readStore.collection<PersonDoc>(INVENTORY_PEOPLE).find({ _id: { $in: list } });
+  const docs = await readStore.collection<PersonDoc>(INVENTORY_PEOPLE).find({ _id: { $in: list } }, { readonly: true });
   return new Map(docs.map((d) => [d._id, d]));
 }
 
@@ -257,7 +259,7 @@ export function findCategoryByBriboxId(readStore: ReadStore, briboxId: string): 
 export async function referencesByIds<T extends ReferenceDoc>(readStore: ReadStore, collection: string, ids: Iterable<number | null | undefined>): Promise<Map<number, T>> {
   const list = [...new Set([...ids].filter((id): id is number => typeof id === 'number'))].map(String);
   if (list.length === 0) return new Map();
-  const docs = await readStore.collection<T>(collection).find({ _id: { $in: list } });
+  const docs = await readStore.collection<T>(collection).find({ _id: { $in: list } }, { readonly: true });
   return new Map(docs.map((d) => [d.id, d]));
 }
 
