@@ -20,6 +20,8 @@ export const ROW = 'rid, v, dates, doc';
 
 /** How much document text a collection's rows-by-id memory holds at most. */
 const RECENT_MAX_BYTES = 4 * 1024 * 1024;
+/** And how many rowids and versions by id (a read whose document the parse cache holds). */
+const RECENT_MAX_HEADS = 100_000;
 
 /**
  * Row-level reads and writes of one collection's table, with its key columns and side table kept
@@ -28,6 +30,7 @@ const RECENT_MAX_BYTES = 4 * 1024 * 1024;
 export class Rows {
   private layout = -1;
   private byIdStmt!: Statement;
+  private headByIdStmt!: Statement;
   private insertStmt!: Statement;
   private deleteStmt!: Statement;
   private deleteSideStmt!: Statement;
@@ -47,6 +50,8 @@ export class Rows {
    * inside a transaction that did not commit survives it. Bounded by the text it holds.
    */
   private readonly recent = new Map<SqlValue, StoredRow | null>();
+  /** Rowid and version by id, read since the collection's last write (null: no such document). */
+  private readonly recentHeads = new Map<SqlValue, { rid: number; v: number } | null>();
   private recentVersion = -1;
   private recentBytes = 0;
 
@@ -63,6 +68,7 @@ export class Rows {
     const keyCols = Array.from({ length: n }, (_, i) => `, k${i}`).join('');
     const keyParams = Array.from({ length: n }, () => ', ?').join('');
     this.byIdStmt = this.db.prepare(`SELECT ${ROW} FROM ${t} WHERE id = ?`);
+    this.headByIdStmt = this.db.prepare(`SELECT rid, v FROM ${t} WHERE id = ?`);
     this.insertStmt = this.db.prepare(`INSERT INTO ${t} (id, v, dates${keyCols}, doc) VALUES (?, 1, ?${keyParams}, ?)`);
     this.deleteStmt = this.db.prepare(`DELETE FROM ${t} WHERE rid = ?`);
     this.deleteSideStmt = this.db.prepare(`DELETE FROM ${this.schema.sideTable} WHERE rid = ?`);
@@ -94,10 +100,40 @@ export class Rows {
     return row;
   }
 
+  /**
+   * The document of `idKey` to read (shared: not to be changed), with its rowid. When neither the
+   * rows read since the last write nor the parse cache at the row's version has it, the row is
+   * read and parsed; when the parse cache has it, only the row's id and version are read, not
+   * its text (a ticket with its comments is tens of KB, and the rows-by-id memory holds 4 MB),
+   * and they are remembered until the collection's next write.
+   */
+  readById(idKey: SqlValue): { rid: number; doc: PlainObject } | undefined {
+    this.prepare();
+    const table = this.schema.table;
+    let row = this.recentRows().get(idKey);
+    if (row === undefined && this.docs.enabled) {
+      let head = this.recentHeads.get(idKey);
+      if (head === undefined) {
+        head = (this.headByIdStmt.get(idKey) as { rid: number; v: number } | undefined) ?? null;
+        if (this.recentHeads.size >= RECENT_MAX_HEADS) this.recentHeads.clear();
+        this.recentHeads.set(idKey, head);
+      }
+      if (head === null) return undefined;
+      const held = this.docs.held(table, head.rid, head.v);
+      if (held !== undefined) return { rid: head.rid, doc: held };
+    }
+    if (row === undefined) {
+      row = (this.byIdStmt.get(idKey) as StoredRow | undefined) ?? null;
+      this.remember(idKey, row ?? undefined);
+    }
+    return row === null ? undefined : { rid: row.rid, doc: this.docs.docOf(table, row) };
+  }
+
   /** The rows read by id since the collection's last write. */
   private recentRows(): Map<SqlValue, StoredRow | null> {
     if (this.recentVersion !== this.schema.dataVersion) {
       this.recent.clear();
+      this.recentHeads.clear();
       this.recentBytes = 0;
       this.recentVersion = this.schema.dataVersion;
     }

@@ -378,6 +378,11 @@ export class SqliteCollection<T extends Doc = Doc> implements Collection<T> {
     }
     const table = rows.schema.table;
     const docOf = (row: StoredRow) => (purpose === 'read' ? this.store.docs.docOf(table, row) : decodeDoc(row.doc, row.dates));
+    if (ids.length === 1 && purpose === 'read') {
+      const found = rows.readById(ids[0]!);
+      if (found !== undefined && match(found.doc)) out.push({ rid: found.rid, id: ids[0]!, doc: found.doc, entry: null, shared: true });
+      return out;
+    }
     if (ids.length === 1) {
       const row = rows.byId(ids[0]!);
       if (row === undefined) return out;

@@ -328,7 +328,7 @@ describe('SQLite read store', () => {
       expect(Object.isFrozen(first[0])).toBe(true);
       expect(Object.isFrozen(first[0]!.tags)).toBe(true);
       expect(() => {
-        (first[0] as { status: string }).status = 'closed';
+        (first[0] as Record<string, unknown>).status = 'closed';
       }).toThrow(TypeError);
       const copy = (await col.find({ status: 'new' }, { ...page, readonly: false }))[0]!;
       expect(copy).not.toBe(first[0]);
@@ -349,6 +349,25 @@ describe('SQLite read store', () => {
         await col.updateOne({ _id: 'x1' }, { $set: { n: 2 } });
         expect(held).toEqual({ _id: 'x1', status: 'new' });
       });
+    });
+
+    it('reads a document by id from the parse cache, and anew after it changed, went or came', async () => {
+      const col = store.collection('c');
+      await col.insertOne({ _id: 'a', n: 1, text: 'x'.repeat(20_000) });
+      const byId = async (id: string) => (await col.find({ _id: id }, { readonly: true }))[0];
+      const first = await byId('a');
+      expect(await byId('a')).toBe(first);
+      expect(await byId('b')).toBeUndefined();
+      await col.insertOne({ _id: 'b', n: 5 });
+      expect(await byId('b')).toEqual({ _id: 'b', n: 5 });
+      await col.updateOne({ _id: 'a' }, { $set: { n: 2 } });
+      expect((await byId('a'))?.n).toBe(2);
+      expect(first?.n).toBe(1);
+      await col.deleteOne({ _id: 'a' });
+      expect(await byId('a')).toBeUndefined();
+      await col.insertOne({ _id: 'c', n: 3 });
+      expect(await byId('c')).toEqual({ _id: 'c', n: 3 });
+      expect(await byId('a')).toBeUndefined();
     });
 
     it('reads a document again after its row changed, even through the parse cache and a reused rowid', async () => {
