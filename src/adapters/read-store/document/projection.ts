@@ -1,9 +1,10 @@
 /**
  * Find projections, compiled once: inclusion ({ a: 1, 'b.c': 1 }, _id kept unless _id: 0) or
  * exclusion ({ a: 0 }). The projected document is built as a fresh deep copy, so projecting and
- * copying out of the store are one pass.
+ * copying out of the store are one pass; for a reader that only reads (FindOptions `readonly`,
+ * `share`), a fresh top level whose values are the stored ones, frozen.
  */
-import { cloneStored } from './clone';
+import { cloneStored, frozenStored } from './clone';
 import { isPlainObject, type PlainObject } from './values';
 
 /** A path tree: true marks a projected leaf. */
@@ -11,10 +12,25 @@ type Tree = { [key: string]: Tree | true };
 
 export type Projector = (doc: PlainObject) => PlainObject;
 
-const copyWhole: Projector = (d) => cloneStored(d);
+/** How a projected value is taken from the stored document. */
+type Take = (value: unknown) => unknown;
 
-export function compileProjection(spec: Record<string, unknown> | undefined): Projector {
-  if (spec === undefined || Object.keys(spec).length === 0) return copyWhole;
+/** Compiled projections by spec object (the usual spec is a module's constant), copying and sharing. */
+const compiled = [new WeakMap<object, Projector>(), new WeakMap<object, Projector>()] as const;
+
+export function compileProjection(spec: Record<string, unknown> | undefined, share = false): Projector {
+  if (spec === undefined) return compile(spec, share ? frozenStored : cloneStored);
+  const cache = compiled[share ? 1 : 0];
+  let p = cache.get(spec);
+  if (p === undefined) {
+    p = compile(spec, share ? frozenStored : cloneStored);
+    cache.set(spec, p);
+  }
+  return p;
+}
+
+function compile(spec: Record<string, unknown> | undefined, take: Take): Projector {
+  if (spec === undefined || Object.keys(spec).length === 0) return (d) => take(d) as PlainObject;
   let idFlag: boolean | undefined;
   let mode: 'include' | 'exclude' | undefined;
   const tree: Tree = {};
@@ -34,15 +50,15 @@ export function compileProjection(spec: Record<string, unknown> | undefined): Pr
   }
   if (mode === undefined) {
     // Only _id was given.
-    if (idFlag === false) return (d) => excludeTree(d, { _id: true });
-    return (d) => ('_id' in d ? { _id: cloneStored(d._id) } : {});
+    if (idFlag === false) return (d) => excludeTree(d, { _id: true }, take);
+    return (d) => ('_id' in d ? { _id: take(d._id) } : {});
   }
   if (mode === 'include') {
     if (idFlag !== false) tree._id = true;
-    return (d) => includeTree(d, tree);
+    return (d) => includeTree(d, tree, take);
   }
   if (idFlag === false) tree._id = true;
-  return excludeTopLevel(tree) ?? ((d) => excludeTree(d, tree));
+  return excludeTopLevel(tree, take) ?? ((d) => excludeTree(d, tree, take));
 }
 
 /** Stands in for an unused excluded field: stored documents have no symbol keys. */
@@ -56,7 +72,7 @@ const NO_FIELD = Symbol('no field');
  * on a 33-field ticket, 2.5 µs to copy and 4.4 µs to serialise, against 1.4 and 3.0 µs this way.
  * Null when the tree reaches into sub-documents or names more than four fields.
  */
-function excludeTopLevel(tree: Tree): Projector | null {
+function excludeTopLevel(tree: Tree, take: Take): Projector | null {
   const keys = Object.keys(tree);
   if (keys.length > 4 || keys.some((k) => tree[k] !== true)) return null;
   const [a = NO_FIELD, b = NO_FIELD, c = NO_FIELD, e = NO_FIELD] = keys;
@@ -64,7 +80,7 @@ function excludeTopLevel(tree: Tree): Projector | null {
     const { [a]: _a, [b]: _b, [c]: _c, [e]: _e, ...rest } = d as PlainObject & Record<symbol, unknown>;
     for (const k in rest) {
       const v = rest[k];
-      if (typeof v === 'object' && v !== null) rest[k] = cloneStored(v);
+      if (typeof v === 'object' && v !== null) rest[k] = take(v);
     }
     return rest;
   };
@@ -86,42 +102,42 @@ function addPath(tree: Tree, parts: string[]): void {
   t[parts[parts.length - 1]] = true;
 }
 
-function includeTree(d: PlainObject, tree: Tree): PlainObject {
+function includeTree(d: PlainObject, tree: Tree, take: Take): PlainObject {
   const out: PlainObject = {};
   for (const k in d) {
     const node = tree[k];
     if (node === undefined) continue;
     const v = d[k];
     if (node === true) {
-      out[k] = cloneStored(v);
+      out[k] = take(v);
     } else if (isPlainObject(v)) {
-      out[k] = includeTree(v, node);
+      out[k] = includeTree(v, node, take);
     } else if (Array.isArray(v)) {
-      out[k] = includeArray(v, node);
+      out[k] = includeArray(v, node, take);
     }
   }
   return out;
 }
 
-function includeArray(arr: unknown[], tree: Tree): unknown[] {
+function includeArray(arr: unknown[], tree: Tree, take: Take): unknown[] {
   const out: unknown[] = [];
   for (const e of arr) {
-    if (isPlainObject(e)) out.push(includeTree(e, tree));
-    else if (Array.isArray(e)) out.push(includeArray(e, tree));
+    if (isPlainObject(e)) out.push(includeTree(e, tree, take));
+    else if (Array.isArray(e)) out.push(includeArray(e, tree, take));
   }
   return out;
 }
 
-function excludeTree(d: PlainObject, tree: Tree): PlainObject {
+function excludeTree(d: PlainObject, tree: Tree, take: Take): PlainObject {
   const out: PlainObject = {};
   for (const k in d) {
     const node = tree[k];
     const v = d[k];
     if (node === true) continue;
-    if (node === undefined) out[k] = cloneStored(v);
-    else if (isPlainObject(v)) out[k] = excludeTree(v, node);
-    else if (Array.isArray(v)) out[k] = v.map((e) => (isPlainObject(e) ? excludeTree(e, node) : cloneStored(e)));
-    else out[k] = cloneStored(v);
+    if (node === undefined) out[k] = take(v);
+    else if (isPlainObject(v)) out[k] = excludeTree(v, node, take);
+    else if (Array.isArray(v)) out[k] = v.map((e) => (isPlainObject(e) ? excludeTree(e, node, take) : take(e)));
+    else out[k] = take(v);
   }
   return out;
 }

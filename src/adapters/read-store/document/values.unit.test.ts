@@ -70,6 +70,24 @@ describe('copies', () => {
     expect(() => compileProjection({ a: 1, z: 0 })).toThrow(/mix/);
   });
 
+  it('projects for a reader that only reads into a fresh top level over the stored values, frozen', () => {
+    const doc = { _id: 'x', a: { b: 1, c: 2 }, l: [{ b: 1, c: 2 }, 5], comments: [{ t: 'hi' }], z: 0 };
+    const spec = { comments: 0 };
+    const shared = compileProjection(spec, true);
+    expect(compileProjection(spec, true)).toBe(shared);
+    const out = shared(doc);
+    expect(out).toEqual({ _id: 'x', a: { b: 1, c: 2 }, l: [{ b: 1, c: 2 }, 5], z: 0 });
+    expect(out.a).toBe(doc.a);
+    expect(Object.isFrozen(doc.a) && Object.isFrozen(doc.l[0])).toBe(true);
+    expect(Object.isFrozen(out)).toBe(false);
+    expect(Object.isFrozen(doc.comments)).toBe(false);
+    const included = compileProjection({ 'a.b': 1, l: 1 }, true)(doc);
+    expect(included).toEqual({ _id: 'x', a: { b: 1 }, l: [{ b: 1, c: 2 }, 5] });
+    expect(included.l).toBe(doc.l);
+    // The copying projection of the same spec still copies.
+    expect(compileProjection(spec)(doc).a).not.toBe(doc.a);
+  });
+
   it('excludes whole top-level fields into a deep copy that keeps the field order', () => {
     const when = new Date(5);
     const doc = { _id: 'x', a: { b: [1, { c: 2 }] }, comments: [{ t: 'hi' }], at: when, history: [], n: null, z: 0 };
