@@ -1,3 +1,5 @@
+import { deepFreeze } from '../domain/shared/deep-freeze';
+
 /**
  * The states commands last loaded, by stream, each with the revision it was folded up to: a
  * snapshot kept in memory. Loading an aggregate again reads only the events after that revision
@@ -41,11 +43,4 @@ export class AggregateStates {
     this.held.set(stream, { decider, state: deepFreeze(state), revision });
     if (this.held.size > this.maxStreams) this.held.delete(this.held.keys().next().value as string);
   }
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return value;
-  Object.freeze(value);
-  for (const inner of Object.values(value as object)) deepFreeze(inner);
-  return value;
 }

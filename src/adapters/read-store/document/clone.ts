@@ -43,18 +43,6 @@ export function cloneStored<T>(value: T): T {
   return (typeof value === 'object' && value !== null ? cloneObject(value, false) : value) as T;
 }
 
-/**
- * A stored value handed out instead of a copy (a find with `readonly`): frozen deeply, so that a
- * caller changing it fails instead of changing what other readers get. Frozen parts are not
- * walked again: a document handed out before costs one check.
- */
-export function frozenStored<T>(value: T): T {
-  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;
-  Object.freeze(value);
-  for (const k in value) frozenStored((value as Record<string, unknown>)[k]);
-  return value;
-}
-
 function cloneObject(v: object, foreign: boolean): unknown {
   if (Array.isArray(v)) {
     const n = v.length;

@@ -4,7 +4,8 @@
  * copying out of the store are one pass; for a reader that only reads (FindOptions `readonly`,
  * `share`), a fresh top level whose values are the stored ones, frozen.
  */
-import { cloneStored, frozenStored } from './clone';
+import { deepFreeze } from '../../../domain/shared/deep-freeze';
+import { cloneStored } from './clone';
 import { isPlainObject, type PlainObject } from './values';
 
 /** A path tree: true marks a projected leaf. */
@@ -19,11 +20,11 @@ type Take = (value: unknown) => unknown;
 const compiled = [new WeakMap<object, Projector>(), new WeakMap<object, Projector>()] as const;
 
 export function compileProjection(spec: Record<string, unknown> | undefined, share = false): Projector {
-  if (spec === undefined) return compile(spec, share ? frozenStored : cloneStored);
+  if (spec === undefined) return compile(spec, share ? deepFreeze : cloneStored);
   const cache = compiled[share ? 1 : 0];
   let p = cache.get(spec);
   if (p === undefined) {
-    p = compile(spec, share ? frozenStored : cloneStored);
+    p = compile(spec, share ? deepFreeze : cloneStored);
     cache.set(spec, p);
   }
   return p;

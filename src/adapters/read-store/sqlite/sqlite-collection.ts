@@ -1,7 +1,8 @@
 import type { Collection, Doc, Filter, FindOptions, IndexSpec, SortSpec, Update, UpdateResult } from '../../../ports/read-store';
 import { DuplicateKeyError } from '../../../ports/read-store';
 import type { Pipeline } from '../document/aggregate';
-import { cloneStored, cloneValue, frozenStored } from '../document/clone';
+import { deepFreeze } from '../../../domain/shared/deep-freeze';
+import { cloneStored, cloneValue } from '../document/clone';
 import { compileFilter, UnsupportedOperatorError, type Predicate } from '../document/filter';
 import { collectDistinct, splitPath } from '../document/paths';
 import { isSimpleFilter, matchesSimple, pinnedIds } from '../document/pinned';
@@ -379,15 +380,9 @@ export class SqliteCollection<T extends Doc = Doc> implements Collection<T> {
     const table = rows.schema.table;
     const docOf = (row: StoredRow) => (purpose === 'read' ? this.store.docs.docOf(table, row) : decodeDoc(row.doc, row.dates));
     if (ids.length === 1 && purpose === 'read') {
+      // One document to read: its parse, found by its rowid and version (Rows.readById).
       const found = rows.readById(ids[0]!);
       if (found !== undefined && match(found.doc)) out.push({ rid: found.rid, id: ids[0]!, doc: found.doc, entry: null, shared: true });
-      return out;
-    }
-    if (ids.length === 1) {
-      const row = rows.byId(ids[0]!);
-      if (row === undefined) return out;
-      const doc = docOf(row);
-      if (match(doc)) out.push({ rid: row.rid, id: ids[0]!, doc, entry: null, shared: purpose === 'read' });
       return out;
     }
     const unique = [...new Set(ids)];
@@ -425,7 +420,7 @@ export class SqliteCollection<T extends Doc = Doc> implements Collection<T> {
     // The unit of work's are always copied (the transaction's later writes change them in place).
     const project = options.projection ? compileProjection(options.projection) : null;
     const copy = project ?? cloneStored;
-    const give = options.readonly === true ? (options.projection ? compileProjection(options.projection, true) : frozenStored) : copy;
+    const give = options.readonly === true ? (options.projection ? compileProjection(options.projection, true) : deepFreeze) : copy;
     return this.candidates(filter, options, 'read').map((c) => (c.entry ? copy(c.doc) : c.shared ? give(c.doc) : project ? project(c.doc) : c.doc));
   }
 
