@@ -16,7 +16,8 @@ export type Projector = (doc: PlainObject) => PlainObject;
 /** How a projected value is taken from the stored document. */
 type Take = (value: unknown) => unknown;
 
-/** Compiled projections by spec object (the usual spec is a module's constant), copying and sharing. */
+/** Compiled projections by spec object (the usual spec is a module's constant, never changed after
+ * use), copying and sharing. */
 const compiled = [new WeakMap<object, Projector>(), new WeakMap<object, Projector>()] as const;
 
 export function compileProjection(spec: Record<string, unknown> | undefined, share = false): Projector {
