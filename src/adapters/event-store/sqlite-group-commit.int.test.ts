@@ -89,6 +89,27 @@ describe('SQLite group commit', () => {
     expect(Date.now() - started).toBeLessThan(2000);
   });
 
+  it('rejects a lone failing append (its own transaction) without writing any of it, and goes on', async () => {
+    const opened = newEvent('Opened');
+    await store.appendToStream('lone', [opened], { expectedRevision: 'no_stream' });
+    await expect(store.appendToStream('lone', [newEvent('Stale')], { expectedRevision: 'no_stream' })).rejects.toMatchObject({
+      name: 'WrongExpectedRevisionError',
+      actual: 0,
+    });
+    // The second event's id is taken: the first event of the same append must not stay behind.
+    await expect(store.appendToStream('lone', [newEvent('Fine'), { ...newEvent('Copy'), id: opened.id }], { expectedRevision: 0 })).rejects.toThrow(
+      /UNIQUE/,
+    );
+    const next = await store.appendToStream('lone', [newEvent('Next')], { expectedRevision: 0 });
+
+    expect(next.nextExpectedRevision).toBe(1);
+    expect(store.stats()).toMatchObject({ commits: 2, appends: 2, rejected: 2, largestBatch: 1 });
+    const stream = await store.readStream('lone');
+    expect(stream.map((e) => e.type)).toEqual(['Opened', 'Next']);
+    expect(verifyChain('lone', stream).valid).toBe(true);
+    expect((await store.readAll()).map((e) => e.type)).toEqual(['Opened', 'Next']);
+  });
+
   it('commits appends already queued when it closes, then rejects new ones', async () => {
     const pending = store.appendToStream('late', [newEvent('Queued')]);
     await store.close();

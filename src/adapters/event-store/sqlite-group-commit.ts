@@ -63,18 +63,19 @@ export interface BatchOutcome {
 
 export class GroupCommitWriter {
   private readonly commitBatch: (batch: readonly WireAppend[]) => WireAppendResult[];
-  private readonly appendInSavepoint: (append: WireAppend) => WireAppendResult;
+  private readonly appendOne: (append: WireAppend) => WireAppendResult;
 
   constructor(
     db: Database.Database,
     private readonly statements: Statements,
   ) {
-    // Nested better-sqlite3 transactions run as savepoints; a throw rolls back just that savepoint.
-    this.appendInSavepoint = db.transaction((append: WireAppend) => this.write(append));
+    // One append in a transaction of its own, or, nested in the batch's, in a savepoint (how
+    // better-sqlite3 runs a nested transaction); a throw rolls back just that savepoint.
+    this.appendOne = db.transaction((append: WireAppend) => this.write(append));
     this.commitBatch = db.transaction((batch: readonly WireAppend[]) =>
       batch.map((append): WireAppendResult => {
         try {
-          return this.appendInSavepoint(append);
+          return this.appendOne(append);
         } catch (error) {
           return { seq: append.seq, ok: false, error: toWireError(error) };
         }
@@ -82,13 +83,19 @@ export class GroupCommitWriter {
     );
   }
 
-  /** Writes `batch` (at most MAX_APPENDS_PER_COMMIT appends) in one transaction. */
+  /**
+   * Writes `batch` (at most MAX_APPENDS_PER_COMMIT appends) in one transaction. A lone append
+   * (a sequential writer, a quiet moment) is its own transaction: no savepoint, since rolling
+   * back the transaction undoes just that append (SAVEPOINT and RELEASE measured ~7% of a
+   * durable single-event commit in one thread).
+   */
   commit(batch: readonly WireAppend[]): BatchOutcome {
     let results: WireAppendResult[];
     try {
-      results = this.commitBatch(batch);
+      // A throw rolls the whole transaction back; the catch below answers it as that append's error.
+      results = batch.length === 1 ? [this.appendOne(batch[0]!)] : this.commitBatch(batch);
     } catch (error) {
-      // The transaction itself failed (e.g. I/O error at COMMIT): nothing of the batch is stored.
+      // The transaction failed (a lone append's own error, or e.g. an I/O error at COMMIT): nothing of the batch is stored.
       const wire = toWireError(error);
       return { results: batch.map((append) => ({ seq: append.seq, ok: false, error: wire })), wrote: false };
     }
