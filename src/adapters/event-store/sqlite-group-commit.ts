@@ -12,11 +12,12 @@ import { toWireError, type WireAppend, type WireAppendResult, type WireEvent } f
  * WAL fsync makes many appends durable. A lone sequential writer is not delayed (its append is
  * the only one in the batch); many concurrent writers share each fsync.
  *
- * Inside the transaction every append runs in its own savepoint, in arrival order: its
+ * Inside a transaction of several appends each runs in its own savepoint, in arrival order: its
  * expected revision is checked against the stream's revision as the transaction sees it
  * (including earlier appends of the same batch), and if it fails (wrong revision, duplicate
  * event id) only that savepoint is rolled back and only that append is answered with an
- * error. The answers are sent after COMMIT returned, i.e. after the fsync.
+ * error. A lone append is its own transaction, without a savepoint. The answers are sent after
+ * COMMIT returned, i.e. after the fsync.
  */
 
 export interface GroupCommitStats {
