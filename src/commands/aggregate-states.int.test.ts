@@ -67,7 +67,23 @@ describe('loadAggregate with held states', () => {
     expect(loaded).toEqual({ state: { notes: ['a', 'b', 'c'] }, revision: 2 });
     // The same state as a fold of the whole stream, without held states.
     expect(await loadAggregate({ ...deps, states: undefined }, board, 'board-1')).toEqual(loaded);
-    expect(reads.map((r) => r.fromRevision)).toEqual([0, 1, 2, 0]);
+    // The command held its own state at revision 2: the load after it starts at 3.
+    expect(reads.map((r) => r.fromRevision)).toEqual([0, 1, 3, 0]);
+  });
+
+  it("holds the state after a command's own append: the next command reads nothing it wrote", async () => {
+    await store.appendToStream('board-1', note('a'));
+    const meta = systemMeta(deps.ids, 'test');
+    const first = await handleCommand(deps, board, 'board-1', { type: 'AddNote', text: 'b' }, meta);
+    const second = await handleCommand(deps, board, 'board-1', { type: 'AddNote', text: 'c' }, meta);
+    expect(first.revision).toBe(1);
+    expect(second.state).toEqual({ notes: ['a', 'b', 'c'] });
+    expect(reads).toEqual([
+      { stream: 'board-1', fromRevision: 0, got: 1 },
+      { stream: 'board-1', fromRevision: 2, got: 0 },
+    ]);
+    expect(deps.states!.get<BoardState>(board, 'board-1')).toEqual({ state: { notes: ['a', 'b', 'c'] }, revision: 2 });
+    expect(await loadAggregate({ ...deps, states: undefined }, board, 'board-1')).toEqual({ state: second.state, revision: 2 });
   });
 
   it('holds states frozen: a fold that changes a state in place fails instead of changing the held one', async () => {

@@ -70,6 +70,21 @@ describe('the SQLite event store answers reads that follow its own commits from 
     expect(store.stats().reads.file).toBeGreaterThan(0);
   });
 
+  it('answers a cached read of what follows the revision it last wrote with nothing, without the file', async () => {
+    // Streams longer than it holds whole (a ticket with many comments): only their heads are known.
+    store = openSqliteEventStore({ filename, committedCache: { recentEvents: 4, streamEvents: 100, eventsPerStream: 2 } });
+    await store.appendToStream('ticket-1', [newEvent('Opened'), newEvent('Assigned'), newEvent('Noted')]);
+    const before = store.stats().reads;
+    expect(await store.readStream('ticket-1', { cached: true, fromRevision: 3 })).toEqual([]);
+    expect(store.stats().reads).toEqual({ memory: before.memory + 1, file: before.file });
+    // What it did not write last, and reads without `cached`, come from the file.
+    expect((await store.readStream('ticket-1', { cached: true, fromRevision: 2 })).map((e) => e.type)).toEqual(['Noted']);
+    expect(await store.readStream('ticket-1', { fromRevision: 3 })).toEqual([]);
+    expect(store.stats().reads).toEqual({ memory: before.memory + 1, file: before.file + 2 });
+    await store.appendToStream('ticket-1', [newEvent('Commented')], { expectedRevision: 2 });
+    expect((await store.readStream('ticket-1', { cached: true, fromRevision: 3 })).map((e) => e.type)).toEqual(['Commented']);
+  });
+
   it('reads without `cached` (audits) see the file, even when it was changed behind the store', async () => {
     store = openSqliteEventStore({ filename });
     await store.appendToStream('asset-1', [newEvent('A', { v: 1 })]);

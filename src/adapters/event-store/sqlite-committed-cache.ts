@@ -19,6 +19,11 @@ import type { EventRow } from './sqlite-statements';
  *   a read of the whole stream and from the appends. An append that does not continue the held
  *   stream exactly (a read of the file saw a commit whose answer had not arrived yet) drops it.
  *
+ * - the revision each stream reached, for the streams this process appended to or read whole
+ *   lately (`streamHeads` of them, the least recently told forgotten first): a command whose
+ *   state is held (commands/aggregate-states.ts) asks for the events after that state's
+ *   revision, which for a stream it wrote last is none, answered without reading the file.
+ *
  * Only this process writes the file (the data directory is locked), so what is held is what the
  * file holds, unless the file is changed behind the store's back: stream reads use this view
  * only when the caller asks (`cached`), and audits do not.
@@ -27,9 +32,14 @@ export interface CommittedCacheLimits {
   recentEvents: number;
   streamEvents: number;
   eventsPerStream: number;
+  /** Streams whose last revision is kept (default DEFAULT_STREAM_HEADS). */
+  streamHeads?: number;
 }
 
 export const DEFAULT_COMMITTED_CACHE: CommittedCacheLimits = { recentEvents: 2048, streamEvents: 10_000, eventsPerStream: 500 };
+
+/** About 6 MB of stream names and revisions. */
+export const DEFAULT_STREAM_HEADS = 50_000;
 
 /** One committed append, as the writer thread reports it. */
 export interface CommittedAppend {
@@ -65,6 +75,8 @@ export class CommittedEvents {
   private disabled = false;
   private readonly streams = new Map<string, HeldStream>();
   private streamTotal = 0;
+  /** Last revision by stream name (-1: known not to exist), least recently told first. */
+  private readonly heads = new Map<string, number>();
 
   constructor(
     headAtOpen: number,
@@ -84,7 +96,21 @@ export class CommittedEvents {
       const rows = append.events.map((e, i) => rowOf(e, append.dataJson[i]!));
       this.addRecent(rows);
       this.extendStream(rows);
+      const last = rows[rows.length - 1];
+      if (last !== undefined) this.setHead(last.stream, last.revision);
     }
+  }
+
+  /** The last revision of the stream as this process last committed or read it whole (-1: no
+   * such stream), or undefined when not known. */
+  headOf(name: string): number | undefined {
+    return this.disabled ? undefined : this.heads.get(name);
+  }
+
+  private setHead(name: string, revision: number): void {
+    this.heads.delete(name);
+    this.heads.set(name, revision);
+    if (this.heads.size > (this.limits.streamHeads ?? DEFAULT_STREAM_HEADS)) this.heads.delete(this.heads.keys().next().value as string);
   }
 
   /** Events with after < position <= upTo (at most maxCount, only of `types`), or undefined
@@ -110,6 +136,7 @@ export class CommittedEvents {
 
   /** Holds a whole stream as just read from the file. */
   remember(name: string, rows: readonly EventRow[]): void {
+    this.setHead(name, rows.length - 1);
     if (rows.length > this.limits.eventsPerStream) return;
     this.forget(name);
     this.streams.set(name, { rows: [...rows], used: false });

@@ -129,3 +129,31 @@ describe('CommittedEvents: whole streams', () => {
     expect(cache.stream('long')).toBeUndefined();
   });
 });
+
+describe('CommittedEvents: stream heads', () => {
+  it('knows the last revision of the streams it was told of, appended or read whole, and no other', () => {
+    const cache = new CommittedEvents(100, { recentEvents: 10, streamEvents: 100, eventsPerStream: 2 });
+    cache.committed([append('a', 3), append('b')]);
+    expect(cache.headOf('a')).toBe(2);
+    expect(cache.headOf('b')).toBe(0);
+    cache.committed([append('a')]);
+    expect(cache.headOf('a')).toBe(3);
+    expect(cache.headOf('c')).toBeUndefined();
+    // A stream read whole: longer than the cache holds whole, its head is still kept; an empty one does not exist.
+    cache.remember('c', rowsOf(append('c', 5)));
+    expect(cache.stream('c')).toBeUndefined();
+    expect(cache.headOf('c')).toBe(4);
+    cache.remember('d', []);
+    expect(cache.headOf('d')).toBe(-1);
+  });
+
+  it('keeps at most so many heads, forgetting the least recently told first', () => {
+    const cache = new CommittedEvents(100, { recentEvents: 10, streamEvents: 100, eventsPerStream: 10, streamHeads: 2 });
+    cache.committed([append('a'), append('b')]);
+    cache.committed([append('a')]);
+    cache.committed([append('c')]);
+    expect(cache.headOf('b')).toBeUndefined();
+    expect(cache.headOf('a')).toBe(1);
+    expect(cache.headOf('c')).toBe(0);
+  });
+});

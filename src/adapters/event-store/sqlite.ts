@@ -159,6 +159,12 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): SqliteEv
       reads.memory++;
       return sliceStream(held, forwards, from, limit).map(rowToEvent);
     }
+    // A command holding the stream's state asks for what follows it: nothing, when this process wrote last.
+    const head = options.cached && forwards ? committed.headOf(streamName) : undefined;
+    if (head !== undefined && from > head) {
+      reads.memory++;
+      return [];
+    }
     reads.file++;
     if (options.cached && forwards && from === 0) {
       // Read whole, so that it can be held (a history read asks for the revisions its read model shows).
