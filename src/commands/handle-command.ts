@@ -31,24 +31,6 @@ export async function loadAggregate<State, Event extends DomainEvent>(
   return loaded;
 }
 
-/**
- * Holds the state after a command's own append, so that the next command on the stream reads
- * nothing it wrote itself. Folded from the events as recorded (their data through JSON and the
- * upcasters, as a later load would see them), not from the decided events, so the held state is
- * the one a fold of the stream gives.
- */
-function holdAppended<State, Event extends DomainEvent>(
-  deps: Pick<CommandDeps, 'registry' | 'states'>,
-  decider: Pick<Decider<State, unknown, Event>, 'evolve'>,
-  streamName: string,
-  loaded: LoadedAggregate<State>,
-  appended: readonly RecordedEvent[],
-): void {
-  if (deps.states === undefined || appended.length === 0) return;
-  const after = fold(deps, decider, loaded, appended);
-  deps.states.put(decider, streamName, after.state, after.revision);
-}
-
 /** The state after `events`, the events that follow `from` in its stream. */
 function fold<State, Event extends DomainEvent>(
   deps: Pick<CommandDeps, 'registry'>,
@@ -159,9 +141,11 @@ async function decideAndAppend<State, Command, Event extends DomainEvent>(
       const result = await deps.eventStore.appendToStream(streamName, toNewEvents(deps, meta, events), {
         expectedRevision: loaded.revision === -1 ? 'no_stream' : loaded.revision,
       });
-      const state = events.reduce((s, e) => decider.evolve(s, e), loaded.state);
-      holdAppended(deps, decider, streamName, loaded, result.events);
-      return { state, newEvents: result.events, revision: result.nextExpectedRevision, position: result.position };
+      // Folded from the events as recorded (their data through JSON and the upcasters), as a later
+      // load would: held for the next command on the stream, which then reads nothing it wrote.
+      const after = fold(deps, decider, loaded, result.events);
+      deps.states?.put(decider, streamName, after.state, after.revision);
+      return { state: after.state, newEvents: result.events, revision: result.nextExpectedRevision, position: result.position };
     } catch (err) {
       if (!(err instanceof WrongExpectedRevisionError)) throw err;
       if (options.ifMatch !== undefined) throw new PreconditionFailedError(options.ifMatch, err.actual);
