@@ -83,6 +83,52 @@ describe('SQLite read store: background checkpoints', () => {
     expect(result.checkpointedFrames).toBe(result.walFrames);
   });
 
+  describe('the WAL file stays bounded', () => {
+    const MiB = 1024 * 1024;
+    const walSize = () => statSync(`${file()}-wal`).size;
+    const count = async () => (await store!.collection('docs').find({})).length;
+
+    it('is cut back to the limit when the next write starts the WAL again', async () => {
+      store = openSqliteReadStore({ filename: file(), walSizeLimitBytes: MiB, backgroundCheckpoints: { intervalMs: 3_600_000 } });
+      const col = store.collection('docs');
+      await store.transaction(() => col.insertMany(docs(0)));
+      expect(walSize()).toBeGreaterThan(6 * MiB);
+      // The first checkpoint copies everything but does not find the WAL quiet yet.
+      expect((await store.checkpointNow())!.truncated).toBe(false);
+      expect(walSize()).toBeGreaterThan(6 * MiB);
+      await store.transaction(() => col.insertOne({ _id: 'after', n: -1, text: 'y' }));
+      expect(walSize()).toBeLessThanOrEqual(MiB);
+      expect(await count()).toBe(3001);
+    });
+
+    it('is truncated by the thread once quiet and fully copied, and the store carries on', async () => {
+      store = openSqliteReadStore({ filename: file(), walSizeLimitBytes: MiB, backgroundCheckpoints: { intervalMs: 3_600_000 } });
+      const col = store.collection('docs');
+      await store.transaction(() => col.insertMany(docs(0)));
+      await store.checkpointNow();
+      // Nothing was committed since: quiet.
+      const quiet = (await store.checkpointNow())!;
+      expect(quiet.truncated).toBe(true);
+      expect(walSize()).toBe(0);
+      await store.transaction(() => col.insertOne({ _id: 'after', n: -1, text: 'y' }));
+      expect(await count()).toBe(3001);
+      await store.close();
+      store = openSqliteReadStore({ filename: file() });
+      expect(await count()).toBe(3001);
+    });
+
+    it('is not truncated while commits keep coming between checkpoints', async () => {
+      store = openSqliteReadStore({ filename: file(), walSizeLimitBytes: MiB, backgroundCheckpoints: { intervalMs: 3_600_000 } });
+      const col = store.collection('docs');
+      await store.transaction(() => col.insertMany(docs(0)));
+      await store.checkpointNow();
+      await store.transaction(() => col.insertMany(docs(3000)));
+      const busy = (await store.checkpointNow())!;
+      expect(busy.truncated).toBe(false);
+      expect(walSize()).toBeGreaterThan(MiB);
+    });
+  });
+
   it('is off unless asked for: the main connection checkpoints as SQLite does', async () => {
     store = openSqliteReadStore({ filename: file() });
     const before = size();

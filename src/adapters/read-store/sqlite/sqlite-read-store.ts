@@ -52,6 +52,12 @@ export interface SqliteReadStoreOptions {
    * inside the main thread's commits; what the server uses. Off by default (tests, the CLI).
    */
   backgroundCheckpoints?: { intervalMs?: number; onCheckpoint?: (result: CheckpointResult) => void };
+  /**
+   * The WAL file is cut back to this size when SQLite starts it again (`journal_size_limit`),
+   * and, with background checkpoints, truncated when it is larger once quiet (checkpointer.ts).
+   * Without it the file stays as large as the longest burst of writes made it. Default 64 MiB.
+   */
+  walSizeLimitBytes?: number;
   /** How the tables of dropped and replaced collections are emptied (retired-tables.ts). */
   retiredTables?: TableReaperOptions;
   /**
@@ -62,6 +68,8 @@ export interface SqliteReadStoreOptions {
    */
   deferIndexes?: boolean;
 }
+
+const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
 
 /** SQLite's own automatic checkpoint, in WAL pages (its default). */
 const AUTO_CHECKPOINT_PAGES = 1000;
@@ -113,10 +121,11 @@ function checkName(name: string): void {
   if (typeof name !== 'string' || !NAME.test(name)) throw new TypeError(`Invalid collection name: ${String(name)}`);
 }
 
-function connect(filename: string, cacheMb: number): Database.Database {
+function connect(filename: string, cacheMb: number, walSizeLimitBytes: number): Database.Database {
   const db = new Database(filename);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
+  db.pragma(`journal_size_limit = ${walSizeLimitBytes}`);
   db.pragma(`cache_size = ${-1024 * cacheMb}`);
   db.pragma('temp_store = MEMORY');
   createCatalogue(db);
@@ -142,13 +151,14 @@ function unusable(db: Database.Database): string | null {
 export function openSqliteReadStore(options: SqliteReadStoreOptions): SqliteReadStore {
   if (options.filename !== ':memory:') mkdirSync(dirname(options.filename), { recursive: true });
   const cacheMb = options.cacheMb ?? 64;
-  let db = connect(options.filename, cacheMb);
+  const walSizeLimitBytes = options.walSizeLimitBytes ?? WAL_SIZE_LIMIT_BYTES;
+  let db = connect(options.filename, cacheMb, walSizeLimitBytes);
   const discarded = options.filename === ':memory:' ? null : unusable(db);
   if (discarded !== null) {
     // Not trusted or not readable: the read models are rebuilt from the log into a new file.
     db.close();
     for (const suffix of ['', '-wal', '-shm']) rmSync(`${options.filename}${suffix}`, { force: true });
-    db = connect(options.filename, cacheMb);
+    db = connect(options.filename, cacheMb, walSizeLimitBytes);
   }
   setFormat(db, FORMAT);
   const isNew = (db.prepare(`SELECT count(*) AS n FROM ${CATALOGUE}`).get() as { n: number }).n === 0;
@@ -188,6 +198,7 @@ export function openSqliteReadStore(options: SqliteReadStoreOptions): SqliteRead
     const { intervalMs = 1000, onCheckpoint } = options.backgroundCheckpoints;
     checkpointer = new BackgroundCheckpointer(options.filename, {
       intervalMs,
+      walSizeLimitBytes,
       onCheckpoint,
       paused: () => bulk.active,
       onFailed: () => {
