@@ -21,14 +21,32 @@ type Take = (value: unknown) => unknown;
 const compiled = [new WeakMap<object, Projector>(), new WeakMap<object, Projector>()] as const;
 
 export function compileProjection(spec: Record<string, unknown> | undefined, share = false): Projector {
-  if (spec === undefined) return compile(spec, share ? deepFreeze : cloneStored);
+  if (spec === undefined) return share ? deepFreeze : compile(spec, cloneStored);
   const cache = compiled[share ? 1 : 0];
   let p = cache.get(spec);
   if (p === undefined) {
-    p = compile(spec, share ? deepFreeze : cloneStored);
+    p = share ? remembered(compile(spec, deepFreeze)) : compile(spec, cloneStored);
     cache.set(spec, p);
   }
   return p;
+}
+
+/**
+ * A sharing projection made once per stored document: the documents it is given are the parse
+ * cache's, one object per version of a row that nobody changes, so the projection of an object
+ * stays right for as long as the object lives, and goes with it. Its top level is frozen like
+ * its values, since the next reader gets the same object.
+ */
+function remembered(project: Projector): Projector {
+  const made = new WeakMap<PlainObject, PlainObject>();
+  return (d) => {
+    let p = made.get(d);
+    if (p === undefined) {
+      p = Object.freeze(project(d));
+      made.set(d, p);
+    }
+    return p;
+  };
 }
 
 function compile(spec: Record<string, unknown> | undefined, take: Take): Projector {

@@ -351,6 +351,30 @@ describe('SQLite read store', () => {
       });
     });
 
+    it('projects a read-only page once per version of each document, and frozen', async () => {
+      const col = await tickets(30);
+      const page = { sort: { created_at: -1, number: -1 } as const, skip: 5, limit: 5, readonly: true, projection: { tags: 0 } };
+      const first = await col.find({ status: 'new' }, page);
+      const again = await col.find({ status: 'new' }, page);
+      expect(first[0]).not.toHaveProperty('tags');
+      expect(again[0]).toBe(first[0]);
+      expect(Object.isFrozen(first[0])).toBe(true);
+      expect(() => {
+        (first[0] as Record<string, unknown>).status = 'closed';
+      }).toThrow(TypeError);
+      // Another projection of the same documents is its own object.
+      const other = await col.find({ status: 'new' }, { ...page, projection: { status: 1 } });
+      expect(other[0]).toEqual({ _id: first[0]!._id, status: 'new' });
+      // After an update the page shows the new version, projected anew.
+      await col.updateOne({ _id: first[0]!._id }, { $set: { title: 'changed' }, $push: { tags: 'extra' } });
+      const after = await col.find({ status: 'new' }, page);
+      expect(after[0]).not.toBe(first[0]);
+      expect(after[0]).toMatchObject({ _id: first[0]!._id, title: 'changed' });
+      expect(after[0]).not.toHaveProperty('tags');
+      expect(first[0]!.title).not.toBe('changed');
+      expect(after[1]).toBe(first[1]);
+    });
+
     it('reads a document by id from the parse cache, and anew after it changed, went or came', async () => {
       const col = store.collection('c');
       await col.insertOne({ _id: 'a', n: 1, text: 'x'.repeat(20_000) });
