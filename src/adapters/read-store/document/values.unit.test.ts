@@ -70,7 +70,7 @@ describe('copies', () => {
     expect(() => compileProjection({ a: 1, z: 0 })).toThrow(/mix/);
   });
 
-  it('projects for a reader that only reads into a fresh top level over the stored values, frozen', () => {
+  it('projects for a reader that only reads into a fresh top level over the stored values, frozen, once per document', () => {
     const doc = { _id: 'x', a: { b: 1, c: 2 }, l: [{ b: 1, c: 2 }, 5], comments: [{ t: 'hi' }], z: 0 };
     const spec = { comments: 0 };
     const shared = compileProjection(spec, true);
@@ -79,8 +79,13 @@ describe('copies', () => {
     expect(out).toEqual({ _id: 'x', a: { b: 1, c: 2 }, l: [{ b: 1, c: 2 }, 5], z: 0 });
     expect(out.a).toBe(doc.a);
     expect(Object.isFrozen(doc.a) && Object.isFrozen(doc.l[0])).toBe(true);
-    expect(Object.isFrozen(out)).toBe(false);
+    expect(Object.isFrozen(out)).toBe(true);
     expect(Object.isFrozen(doc.comments)).toBe(false);
+    // The same stored object again: the same projection; another object (a new version): its own.
+    expect(shared(doc)).toBe(out);
+    const next = { ...doc, z: 1 };
+    expect(shared(next)).not.toBe(out);
+    expect(shared(next).z).toBe(1);
     const included = compileProjection({ 'a.b': 1, l: 1 }, true)(doc);
     expect(included).toEqual({ _id: 'x', a: { b: 1 }, l: [{ b: 1, c: 2 }, 5] });
     expect(included.l).toBe(doc.l);
