@@ -142,6 +142,9 @@ export function findCustomer(readStore: ReadStore, customerId: string): Promise<
   return readStore.collection<CustomerSummary>(CUSTOMERS).findOne({ _id: customerId });
 }
 
+const CUSTOMER_SUMMARY = { full_name: 1, phone: 1, address: 1, user_id: 1, service_status: 1 } as const;
+const USER_SUMMARY = { role: 1, profile: 1, is_active: 1 } as const;
+
 /** Customers and users named by a page of tickets: one `$in` lookup per collection. */
 export async function lookupParties(
   readStore: ReadStore,
@@ -150,15 +153,13 @@ export async function lookupParties(
 ): Promise<{ customers: Map<string, CustomerSummary>; users: Map<string, UserDoc> }> {
   const cIds = [...new Set(customerIds)];
   const uIds = [...new Set(userIds)];
+  // Read only (presenters copy what they show): with the SQLite store, each party's projection is
+  // made once per version of its document.
   const [customers, users] = await Promise.all([
     cIds.length
-      ? readStore
-          .collection<CustomerSummary>(CUSTOMERS)
-          .find({ _id: { $in: cIds } }, { projection: { full_name: 1, phone: 1, address: 1, user_id: 1, service_status: 1 } })
+      ? readStore.collection<CustomerSummary>(CUSTOMERS).find({ _id: { $in: cIds } }, { projection: CUSTOMER_SUMMARY, readonly: true })
       : Promise.resolve([]),
-    uIds.length
-      ? readStore.collection<UserDoc>(USERS).find({ _id: { $in: uIds } }, { projection: { role: 1, profile: 1, is_active: 1 } })
-      : Promise.resolve([]),
+    uIds.length ? readStore.collection<UserDoc>(USERS).find({ _id: { $in: uIds } }, { projection: USER_SUMMARY, readonly: true }) : Promise.resolve([]),
   ]);
   return { customers: new Map(customers.map((c) => [c._id, c])), users: new Map(users.map((u) => [u._id, u])) };
 }

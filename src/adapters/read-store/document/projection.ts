@@ -19,16 +19,27 @@ type Take = (value: unknown) => unknown;
 /** Compiled projections by spec object (the usual spec is a module's constant, never changed after
  * use), copying and sharing. */
 const compiled = [new WeakMap<object, Projector>(), new WeakMap<object, Projector>()] as const;
+/** The same by the spec's text, for specs written inline (a new object each call): one projector,
+ * and so one memory of projected documents, per spec. Bounded: a spec may come from a request. */
+const byText = [new Map<string, Projector>(), new Map<string, Projector>()] as const;
+const MAX_SPEC_TEXTS = 1000;
 
 export function compileProjection(spec: Record<string, unknown> | undefined, share = false): Projector {
   if (spec === undefined) return share ? deepFreeze : compile(spec, cloneStored);
   const cache = compiled[share ? 1 : 0];
-  let p = cache.get(spec);
-  if (p === undefined) {
-    p = share ? remembered(compile(spec, deepFreeze)) : compile(spec, cloneStored);
-    cache.set(spec, p);
+  const p = cache.get(spec);
+  if (p !== undefined) return p;
+  const text = JSON.stringify(spec);
+  const texts = byText[share ? 1 : 0];
+  let q = texts.get(text);
+  if (q === undefined) {
+    q = share ? remembered(compile(spec, deepFreeze)) : compile(spec, cloneStored);
+    if (texts.size >= MAX_SPEC_TEXTS) texts.clear();
+    texts.set(text, q);
+    // The first object of a spec is remembered by identity too (a module's constant usually).
+    cache.set(spec, q);
   }
-  return p;
+  return q;
 }
 
 /**

@@ -93,6 +93,16 @@ describe('copies', () => {
     expect(compileProjection(spec)(doc).a).not.toBe(doc.a);
   });
 
+  it('compiles a spec written inline once: equal specs share one projector and its projections', () => {
+    const doc = { _id: 'x', a: { b: 1 }, comments: [], z: 0 };
+    const inline = () => compileProjection({ comments: 0, zz: 0 }, true);
+    expect(inline()).toBe(inline());
+    expect(inline()(doc)).toBe(inline()(doc));
+    expect(compileProjection({ comments: 0, zz: 0 })).toBe(compileProjection({ comments: 0, zz: 0 }));
+    expect(compileProjection({ comments: 0, zz: 0 })).not.toBe(inline());
+    expect(compileProjection({ zz: 0, comments: 0 }, true)(doc)).toEqual(inline()(doc));
+  });
+
   it('excludes whole top-level fields into a deep copy that keeps the field order', () => {
     const when = new Date(5);
     const doc = { _id: 'x', a: { b: [1, { c: 2 }] }, comments: [{ t: 'hi' }], at: when, history: [], n: null, z: 0 };

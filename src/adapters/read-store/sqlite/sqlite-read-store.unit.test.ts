@@ -353,7 +353,7 @@ describe('SQLite read store', () => {
 
     it('projects a read-only page once per version of each document, and frozen', async () => {
       const col = await tickets(30);
-      const page = { sort: { created_at: -1, number: -1 } as const, skip: 5, limit: 5, readonly: true, projection: { tags: 0 } };
+      const page = { sort: { created_at: -1, number: -1 } as const, skip: 5, limit: 5, readonly: true, projection: { tags: 0 as const } };
       const first = await col.find({ status: 'new' }, page);
       const again = await col.find({ status: 'new' }, page);
       expect(first[0]).not.toHaveProperty('tags');
