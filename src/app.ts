@@ -245,7 +245,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
           ready: () => runner.caughtUp && bootstrapped,
           status: () => runner.status(),
         },
-    ticketHistories: new HeldHistories(),
+    ticketHistories: new HeldHistories(config.TICKET_HISTORY_ENTRIES),
     fileUrls: new FileUrls(secret, clock),
     // Rebuilds write through the lease's fence: they run on the instance that holds the lease.
     rebuilds: new RebuildJobs({ eventStore, readStore: leased?.readStore ?? readStore, runner, logger }),

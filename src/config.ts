@@ -76,6 +76,11 @@ export const configSchema = z
     PUBLIC_URL: optionalString.pipe(z.url('must be a URL').optional()),
     /** GET /metrics answers only with `Authorization: Bearer <METRICS_TOKEN>`; unset: metrics are off (404). */
     METRICS_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+    /**
+     * History entries of tickets already shown, held so that showing a ticket again reads only
+     * its newer events (src/projections/tickets/held-histories.ts); about 700 bytes each.
+     */
+    TICKET_HISTORY_ENTRIES: intFrom(100_000, 0, 10_000_000),
     /** The embedded read store (when MONGODB_URL is unset): an SQLite file in DATA_DIR, or in memory (tests). */
     READ_STORE: z.enum(['sqlite', 'memory']).default('sqlite'),
     EVENTSTORE_URL: optionalString.pipe(

@@ -22,3 +22,12 @@ describe('configuration: HTTP server limits', () => {
     expect(() => loadConfig({ HTTP_MAX_HEADER_BYTES: '100' })).toThrow(ConfigError);
   });
 });
+
+describe('configuration: ticket histories held in memory', () => {
+  it('holds 100,000 entries by default, any number from 0 when given, and refuses what is not one', () => {
+    expect(loadConfig({}).TICKET_HISTORY_ENTRIES).toBe(100_000);
+    expect(loadConfig({ TICKET_HISTORY_ENTRIES: '0' }).TICKET_HISTORY_ENTRIES).toBe(0);
+    expect(() => loadConfig({ TICKET_HISTORY_ENTRIES: 'lots' })).toThrow(/TICKET_HISTORY_ENTRIES/);
+    expect(() => loadConfig({ TICKET_HISTORY_ENTRIES: '-1' })).toThrow(ConfigError);
+  });
+});
