@@ -36,6 +36,7 @@ export function runCheckpointer(port: MessagePort, data: CheckpointerData): void
       lastFrames = r!.log;
       let truncated = false;
       if (quiet && walFileSize() > data.walSizeLimitBytes) {
+        // A busy main connection is answered with busy = 1 (tried again when next quiet).
         const [t] = db.pragma('wal_checkpoint(TRUNCATE)') as Checkpointed[];
         truncated = t!.busy === 0;
         if (truncated) lastFrames = 0;

@@ -117,6 +117,27 @@ describe('SQLite read store: background checkpoints', () => {
       expect(await count()).toBe(3001);
     });
 
+    it('is not truncated while another connection writes, without waiting for it, and is once it is done', async () => {
+      store = openSqliteReadStore({ filename: file(), walSizeLimitBytes: MiB, backgroundCheckpoints: { intervalMs: 3_600_000 } });
+      const col = store.collection('docs');
+      await store.transaction(() => col.insertMany(docs(0)));
+      await store.checkpointNow();
+      const writer = new Database(file());
+      writer.exec('BEGIN IMMEDIATE');
+      try {
+        const started = Date.now();
+        const blocked = (await store.checkpointNow())!;
+        expect(blocked.truncated).toBe(false);
+        expect(Date.now() - started).toBeLessThan(1000);
+        expect(walSize()).toBeGreaterThan(6 * MiB);
+      } finally {
+        writer.exec('ROLLBACK');
+        writer.close();
+      }
+      expect((await store.checkpointNow())!.truncated).toBe(true);
+      expect(walSize()).toBe(0);
+    });
+
     it('is not truncated while commits keep coming between checkpoints', async () => {
       store = openSqliteReadStore({ filename: file(), walSizeLimitBytes: MiB, backgroundCheckpoints: { intervalMs: 3_600_000 } });
       const col = store.collection('docs');
