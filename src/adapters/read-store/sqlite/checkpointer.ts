@@ -25,7 +25,7 @@ import { startModuleWorker, type ModuleWorkerData } from '../../module-worker';
  * for a whole interval (nothing committed since the last checkpoint, which copied everything) is
  * truncated here (TRUNCATE, not waiting for the main connection: it gives up if that connection is
  * reading or writing, and tries again at the next quiet interval). Forcing the restart under the
- * load instead would hold the main thread for the checkpoint's sync (75–190 ms measured).
+ * load instead would hold the main thread for the checkpoint's sync (72–190 ms measured).
  */
 
 export interface CheckpointerData extends ModuleWorkerData {
