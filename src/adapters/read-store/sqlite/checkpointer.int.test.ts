@@ -87,46 +87,47 @@ describe('SQLite read store: background checkpoints', () => {
     const MiB = 1024 * 1024;
     const walSize = () => statSync(`${file()}-wal`).size;
     const count = async () => (await store!.collection('docs').find({})).length;
-
-    it('is cut back to the limit when the next write starts the WAL again', async () => {
+    /** A store with a 1 MiB limit whose WAL holds about 6 MB of live commits, not yet copied. */
+    const storeWithWal = async () => {
       store = openSqliteReadStore({ filename: file(), walSizeLimitBytes: MiB, backgroundCheckpoints: { intervalMs: 3_600_000 } });
       const col = store.collection('docs');
       await store.transaction(() => col.insertMany(docs(0)));
+      return { rs: store, col };
+    };
+
+    it('is cut back to the limit when the next write starts the WAL again', async () => {
+      const { rs, col } = await storeWithWal();
       expect(walSize()).toBeGreaterThan(6 * MiB);
       // The first checkpoint copies everything but does not find the WAL quiet yet.
-      expect((await store.checkpointNow())!.truncated).toBe(false);
+      expect((await rs.checkpointNow())!.truncated).toBe(false);
       expect(walSize()).toBeGreaterThan(6 * MiB);
-      await store.transaction(() => col.insertOne({ _id: 'after', n: -1, text: 'y' }));
+      await rs.transaction(() => col.insertOne({ _id: 'after', n: -1, text: 'y' }));
       expect(walSize()).toBeLessThanOrEqual(MiB);
       expect(await count()).toBe(3001);
     });
 
     it('is truncated by the thread once quiet and fully copied, and the store carries on', async () => {
-      store = openSqliteReadStore({ filename: file(), walSizeLimitBytes: MiB, backgroundCheckpoints: { intervalMs: 3_600_000 } });
-      const col = store.collection('docs');
-      await store.transaction(() => col.insertMany(docs(0)));
-      await store.checkpointNow();
+      const { rs, col } = await storeWithWal();
+      await rs.checkpointNow();
       // Nothing was committed since: quiet.
-      const quiet = (await store.checkpointNow())!;
+      const quiet = (await rs.checkpointNow())!;
       expect(quiet.truncated).toBe(true);
       expect(walSize()).toBe(0);
-      await store.transaction(() => col.insertOne({ _id: 'after', n: -1, text: 'y' }));
+      await rs.transaction(() => col.insertOne({ _id: 'after', n: -1, text: 'y' }));
       expect(await count()).toBe(3001);
-      await store.close();
+      await rs.close();
       store = openSqliteReadStore({ filename: file() });
       expect(await count()).toBe(3001);
     });
 
     it('is not truncated while another connection writes, without waiting for it, and is once it is done', async () => {
-      store = openSqliteReadStore({ filename: file(), walSizeLimitBytes: MiB, backgroundCheckpoints: { intervalMs: 3_600_000 } });
-      const col = store.collection('docs');
-      await store.transaction(() => col.insertMany(docs(0)));
-      await store.checkpointNow();
+      const { rs } = await storeWithWal();
+      await rs.checkpointNow();
       const writer = new Database(file());
       writer.exec('BEGIN IMMEDIATE');
       try {
         const started = Date.now();
-        const blocked = (await store.checkpointNow())!;
+        const blocked = (await rs.checkpointNow())!;
         expect(blocked.truncated).toBe(false);
         expect(Date.now() - started).toBeLessThan(1000);
         expect(walSize()).toBeGreaterThan(6 * MiB);
@@ -134,17 +135,15 @@ describe('SQLite read store: background checkpoints', () => {
         writer.exec('ROLLBACK');
         writer.close();
       }
-      expect((await store.checkpointNow())!.truncated).toBe(true);
+      expect((await rs.checkpointNow())!.truncated).toBe(true);
       expect(walSize()).toBe(0);
     });
 
     it('is not truncated while commits keep coming between checkpoints', async () => {
-      store = openSqliteReadStore({ filename: file(), walSizeLimitBytes: MiB, backgroundCheckpoints: { intervalMs: 3_600_000 } });
-      const col = store.collection('docs');
-      await store.transaction(() => col.insertMany(docs(0)));
-      await store.checkpointNow();
-      await store.transaction(() => col.insertMany(docs(3000)));
-      const busy = (await store.checkpointNow())!;
+      const { rs, col } = await storeWithWal();
+      await rs.checkpointNow();
+      await rs.transaction(() => col.insertMany(docs(3000)));
+      const busy = (await rs.checkpointNow())!;
       expect(busy.truncated).toBe(false);
       expect(walSize()).toBeGreaterThan(MiB);
     });
