@@ -1,5 +1,6 @@
 import type { Response } from 'express';
 import { z } from 'zod';
+import { jsonWithTexts, sendJsonText } from '../http/json-text';
 
 /**
  * Document 000's envelope: `{ success: true, data }`; lists carry
@@ -7,6 +8,11 @@ import { z } from 'zod';
  */
 export function ok(res: Response, data: unknown, status = 200): void {
   res.status(status).json({ success: true, data });
+}
+
+/** `ok` for data that holds made JSON texts (a page of list items, json-text.ts). */
+export function okWithTexts(res: Response, data: unknown, status = 200): void {
+  sendJsonText(res, status, jsonWithTexts({ success: true, data }));
 }
 
 export interface PageRequest {

@@ -10,6 +10,8 @@ import { mobileRouter } from './mobile/router';
 import { reportsRouter } from './reports/router';
 import { inventoryRouter } from './inventory/router';
 import { tmsErrorHandler } from './errors';
+import { PresentedTexts } from '../http/json-text';
+import type { TicketDoc } from '../../projections/tickets/projector';
 
 /**
  * Document 000, the ISP Technician Management API, mounted at /api. Each area is its own
@@ -19,10 +21,12 @@ import { tmsErrorHandler } from './errors';
  */
 export function technicianManagementRouter(deps: ApiDeps): Router {
   const router = Router();
+  // The three ticket lists share the JSON texts of the items they have shown.
+  const ticketTexts = new PresentedTexts<TicketDoc>();
   // Areas are mounted here, one line each, e.g.: router.use('/users', usersRouter(deps));
-  router.use('/technicians', technicianTicketsRouter(deps)); // only GET /:id/tickets; the rest falls through
-  router.use('/customers', customerTicketsRouter(deps)); // only GET /:id/tickets; the rest falls through
-  router.use('/tickets', ticketsRouter(deps));
+  router.use('/technicians', technicianTicketsRouter(deps, ticketTexts)); // only GET /:id/tickets; the rest falls through
+  router.use('/customers', customerTicketsRouter(deps, ticketTexts)); // only GET /:id/tickets; the rest falls through
+  router.use('/tickets', ticketsRouter(deps, ticketTexts));
   router.use('/technicians', techniciansRouter(deps));
   router.use('/users', usersRouter(deps));
   router.use('/customers', customersRouter(deps));

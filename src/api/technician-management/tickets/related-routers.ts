@@ -6,7 +6,9 @@ import { authenticate } from '../../http/authenticate';
 import { requireAuth } from '../../http/context';
 import { declareRoutes, route } from '../../http/route';
 import type { ApiDeps } from '../../deps';
-import { ok, pageOf, pagination } from '../envelope';
+import { okWithTexts, pageOf, pagination } from '../envelope';
+import type { PresentedTexts } from '../../http/json-text';
+import type { TicketDoc } from '../../../projections/tickets/projector';
 import { tmsErrorHandler } from '../errors';
 import { TAGS, tms, uuidParams } from '../openapi';
 import { allows, permit } from '../permissions';
@@ -22,7 +24,7 @@ const base = { ...tms, tag: TAGS.tickets };
  * before the customers area's router and defining only this route, with authentication on the
  * route itself, so every other /customers request falls through untouched.
  */
-export function customerTicketsRouter(deps: ApiDeps): Router {
+export function customerTicketsRouter(deps: ApiDeps, texts: PresentedTexts<TicketDoc>): Router {
   const router = Router();
   declareRoutes(router, [
     route({
@@ -51,7 +53,7 @@ export function customerTicketsRouter(deps: ApiDeps): Router {
         if (!(await findCustomer(deps.readStore, customerId))) throw new NotFoundError('Customer', customerId);
         const page = pageOf(q);
         const { items, total } = await listCustomerTickets(deps.readStore, customerId, { status: q.status }, page, scope);
-        ok(res, { tickets: await presentPage(deps, items), pagination: pagination(page, total) });
+        okWithTexts(res, { tickets: await presentPage(deps, texts, items), pagination: pagination(page, total) });
       },
     }),
   ]);
@@ -64,7 +66,7 @@ export function customerTicketsRouter(deps: ApiDeps): Router {
  * GET /api/technicians/:id/tickets (status, date_from, date_to on created_at), answered from
  * the tickets read model; mounted at /technicians like customerTicketsRouter.
  */
-export function technicianTicketsRouter(deps: ApiDeps): Router {
+export function technicianTicketsRouter(deps: ApiDeps, texts: PresentedTexts<TicketDoc>): Router {
   const router = Router();
   declareRoutes(router, [
     route({
@@ -97,7 +99,7 @@ export function technicianTicketsRouter(deps: ApiDeps): Router {
         if (!user || user.role !== 'technician') throw new NotFoundError('Technician', technicianId);
         const page = pageOf(q);
         const { items, total } = await listTechnicianTickets(deps.readStore, technicianId, { status: q.status, createdFrom: q.date_from, createdTo: q.date_to }, page);
-        ok(res, { tickets: await presentPage(deps, items), pagination: pagination(page, total) });
+        okWithTexts(res, { tickets: await presentPage(deps, texts, items), pagination: pagination(page, total) });
       },
     }),
   ]);

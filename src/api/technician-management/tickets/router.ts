@@ -19,7 +19,9 @@ import { declareRoutes, route } from '../../http/route';
 import { pagination as paginationSchema } from '../../openapi/components';
 import { array, object, ref } from '../../openapi/schema';
 import { fileUrlFor, settle, type ApiDeps } from '../../deps';
-import { ok, pageOf, pagination } from '../envelope';
+import { ok, okWithTexts, pageOf, pagination } from '../envelope';
+import type { PresentedTexts } from '../../http/json-text';
+import type { TicketDoc } from '../../../projections/tickets/projector';
 import { tmsErrorHandler } from '../errors';
 import { TAGS, tms, uuidParams } from '../openapi';
 import { allows, permit } from '../permissions';
@@ -42,7 +44,7 @@ const write = { ifMatch: true, statuses: [403, 404, 409] };
  * from the ticket's events, update, assign, status and comments. Reads of one ticket carry an
  * ETag (the stream revision); writes accept If-Match (412 when stale).
  */
-export function ticketsRouter(deps: ApiDeps): Router {
+export function ticketsRouter(deps: ApiDeps, texts: PresentedTexts<TicketDoc>): Router {
   const router = Router();
   const commands = deps.commands;
   router.use(authenticate(deps, 'staff'));
@@ -115,7 +117,7 @@ export function ticketsRouter(deps: ApiDeps): Router {
             page,
             await scopeOf(deps, requireAuth(req)),
           );
-          ok(res, { tickets: await presentPage(deps, items), pagination: pagination(page, total) });
+          okWithTexts(res, { tickets: await presentPage(deps, texts, items), pagination: pagination(page, total) });
         },
       }),
       route({

@@ -1,0 +1,59 @@
+import type { Response } from 'express';
+
+/**
+ * JSON made before the response: the text of a list item, serialised once and reused by the
+ * pages that show the same item again (PresentedTexts), then written into the page as it is.
+ */
+export class JsonText {
+  constructor(readonly text: string) {}
+}
+
+/**
+ * The JSON of `value`, as JSON.stringify makes it, with each JsonText in it written as its text.
+ * It walks plain objects and arrays in JavaScript, so it is for the small envelope around made
+ * texts (a page's items and its pagination), not for large values: JSON.stringify those.
+ */
+export function jsonWithTexts(value: unknown): string {
+  if (value instanceof JsonText) return value.text;
+  if (Array.isArray(value)) return `[${value.map((v) => (isSkipped(v) ? 'null' : jsonWithTexts(v))).join(',')}]`;
+  if (value !== null && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON !== 'function') {
+    const members: string[] = [];
+    for (const [key, v] of Object.entries(value)) {
+      if (!isSkipped(v)) members.push(`${JSON.stringify(key)}:${jsonWithTexts(v)}`);
+    }
+    return `{${members.join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+/** What JSON.stringify leaves out of an object and writes as null in an array. */
+const isSkipped = (v: unknown): boolean => v === undefined || typeof v === 'function' || typeof v === 'symbol';
+
+/** Answers `body` (made by jsonWithTexts) with the headers res.json would have sent. */
+export function sendJsonText(res: Response, status: number, body: string): void {
+  res.status(status);
+  if (!res.get('Content-Type')) res.set('Content-Type', 'application/json');
+  res.send(body);
+}
+
+/**
+ * The JSON text of what a presenter makes of a document, remembered per document object and the
+ * other objects the item shows (a ticket's customer and technician). The SQLite read store hands
+ * a page the same frozen object for a document until the document changes (FindOptions
+ * `readonly`), and so do the lookups of the page's parties: a page of unchanged items is then
+ * serialised once, not at every request. Another version of the document, or of one of the
+ * objects it shows, is a different object and is presented again. Only frozen objects are
+ * remembered (a store that hands out fresh copies gets nothing from it, and a copy could change);
+ * an entry goes with its document object.
+ */
+export class PresentedTexts<D extends object> {
+  private readonly texts = new WeakMap<D, { shown: readonly unknown[]; text: JsonText }>();
+
+  textOf(doc: D, shown: readonly unknown[], present: () => unknown): JsonText {
+    const held = this.texts.get(doc);
+    if (held && held.shown.length === shown.length && held.shown.every((s, i) => s === shown[i])) return held.text;
+    const text = new JsonText(JSON.stringify(present()));
+    if (Object.isFrozen(doc) && shown.every((s) => s === undefined || s === null || Object.isFrozen(s))) this.texts.set(doc, { shown, text });
+    return text;
+  }
+}
