@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import type { Clock } from '../../ports/clock';
+import { jsonWithTexts, sendJsonText } from '../http/json-text';
 
 /**
  * Document 004's envelope (DotMac, "Response Formats"): every success is
@@ -71,15 +72,24 @@ export function answerMeta(deps: EnvelopeDeps, req: Request): { timestamp: strin
   return { timestamp: isoSeconds(deps.commands.clock.now()), request_id: req.ctx?.requestId ?? '' };
 }
 
-/** Writes `{ success: true, data, message, timestamp, request_id[, pagination] }`. */
-export function ok(deps: EnvelopeDeps, req: Request, res: Response, data: unknown, options: EnvelopeOptions = {}): void {
-  res.status(options.status ?? 200).json({
+function envelope(deps: EnvelopeDeps, req: Request, data: unknown, options: EnvelopeOptions) {
+  return {
     success: true,
     data,
     message: options.message ?? 'Operation completed successfully',
     ...answerMeta(deps, req),
     ...(options.pagination ? { pagination: options.pagination } : {}),
-  });
+  };
+}
+
+/** Writes `{ success: true, data, message, timestamp, request_id[, pagination] }`. */
+export function ok(deps: EnvelopeDeps, req: Request, res: Response, data: unknown, options: EnvelopeOptions = {}): void {
+  res.status(options.status ?? 200).json(envelope(deps, req, data, options));
+}
+
+/** `ok` for data that holds made JSON texts (a page of list items, json-text.ts). */
+export function okWithTexts(deps: EnvelopeDeps, req: Request, res: Response, data: unknown, options: EnvelopeOptions = {}): void {
+  sendJsonText(res, options.status ?? 200, jsonWithTexts(envelope(deps, req, data, options)));
 }
 
 /** Query-string booleans: true/false/1/0. */

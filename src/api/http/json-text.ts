@@ -36,23 +36,40 @@ export function sendJsonText(res: Response, status: number, body: string): void 
   res.send(body);
 }
 
+const NOTHING: readonly unknown[] = [];
+
 /**
  * The JSON text of what a presenter makes of a document, remembered per document object and the
- * other objects the item shows (a ticket's customer and technician). The SQLite read store hands
- * a page the same frozen object for a document until the document changes (FindOptions
- * `readonly`), and so do the lookups of the page's parties: a page of unchanged items is then
- * serialised once, not at every request. Another version of the document, or of one of the
- * objects it shows, is a different object and is presented again. Only frozen objects are
- * remembered (a store that hands out fresh copies gets nothing from it, and a copy could change);
- * an entry goes with its document object.
+ * other objects the item shows (a ticket's customer and technician, found in the page's
+ * context). The SQLite read store hands a page the same frozen object for a document until the
+ * document changes (FindOptions `readonly`), and so do the lookups of the page's parties: a page
+ * of unchanged items is then serialised once, not at every request. Another version of the
+ * document, or of an object it shows, is a different object and is presented again. Only frozen
+ * objects are remembered (a store that hands out fresh copies gets nothing from it, and a copy
+ * could change); an entry goes with its document object.
+ *
+ * One instance per presenter (the text is that presenter's), made where the routes are made.
+ * The presenter must make its item from the document and the shown objects alone: no clock.
  */
-export class PresentedTexts<D extends object> {
+export class PresentedTexts<D extends object, C = void> {
   private readonly texts = new WeakMap<D, { shown: readonly unknown[]; text: JsonText }>();
 
-  textOf(doc: D, shown: readonly unknown[], present: () => unknown): JsonText {
+  constructor(
+    private readonly present: (doc: D, context: C) => unknown,
+    /** The objects besides the document that the item shows, from the context. */
+    private readonly shownOf: (doc: D, context: C) => readonly unknown[] = () => NOTHING,
+  ) {}
+
+  /** The items of a page, in order. */
+  page(docs: readonly D[], context: C): JsonText[] {
+    return docs.map((doc) => this.textOf(doc, context));
+  }
+
+  textOf(doc: D, context: C): JsonText {
+    const shown = this.shownOf(doc, context);
     const held = this.texts.get(doc);
     if (held && held.shown.length === shown.length && held.shown.every((s, i) => s === shown[i])) return held.text;
-    const text = new JsonText(JSON.stringify(present()));
+    const text = new JsonText(JSON.stringify(this.present(doc, context)));
     if (Object.isFrozen(doc) && shown.every((s) => s === undefined || s === null || Object.isFrozen(s))) this.texts.set(doc, { shown, text });
     return text;
   }

@@ -10,8 +10,7 @@ import { mobileRouter } from './mobile/router';
 import { reportsRouter } from './reports/router';
 import { inventoryRouter } from './inventory/router';
 import { tmsErrorHandler } from './errors';
-import { PresentedTexts } from '../http/json-text';
-import type { TicketDoc } from '../../projections/tickets/projector';
+import { ticketTexts } from './tickets/access';
 
 /**
  * Document 000, the ISP Technician Management API, mounted at /api. Each area is its own
@@ -22,11 +21,11 @@ import type { TicketDoc } from '../../projections/tickets/projector';
 export function technicianManagementRouter(deps: ApiDeps): Router {
   const router = Router();
   // The three ticket lists share the JSON texts of the items they have shown.
-  const ticketTexts = new PresentedTexts<TicketDoc>();
+  const texts = ticketTexts();
   // Areas are mounted here, one line each, e.g.: router.use('/users', usersRouter(deps));
-  router.use('/technicians', technicianTicketsRouter(deps, ticketTexts)); // only GET /:id/tickets; the rest falls through
-  router.use('/customers', customerTicketsRouter(deps, ticketTexts)); // only GET /:id/tickets; the rest falls through
-  router.use('/tickets', ticketsRouter(deps, ticketTexts));
+  router.use('/technicians', technicianTicketsRouter(deps, texts)); // only GET /:id/tickets; the rest falls through
+  router.use('/customers', customerTicketsRouter(deps, texts)); // only GET /:id/tickets; the rest falls through
+  router.use('/tickets', ticketsRouter(deps, texts));
   router.use('/technicians', techniciansRouter(deps));
   router.use('/users', usersRouter(deps));
   router.use('/customers', customersRouter(deps));

@@ -24,6 +24,7 @@ export function getPlan(readStore: ReadStore, planId: number): Promise<PlanDoc |
   return readStore.collection<PlanDoc>(BILLING_PLANS).findOne({ _id: String(planId) });
 }
 
+/** The plans, for reading: the store may share them, frozen (FindOptions `readonly`). */
 export function getPlans(readStore: ReadStore, planIds: readonly number[]): Promise<PlanDoc[]> {
-  return planIds.length ? readStore.collection<PlanDoc>(BILLING_PLANS).find({ _id: { $in: planIds.map(String) } }) : Promise.resolve([]);
+  return planIds.length ? readStore.collection<PlanDoc>(BILLING_PLANS).find({ _id: { $in: planIds.map(String) } }, { readonly: true }) : Promise.resolve([]);
 }

@@ -4,7 +4,7 @@ import { readTicketHistory } from '../../../projections/tickets/history';
 import type { TicketDoc, TicketHistoryEntry } from '../../../projections/tickets/projector';
 import { customerIdsOfUser, getTicket, lookupParties, type TicketScope } from '../../../projections/tickets/queries';
 import { uuidParam } from '../../http/conditional';
-import type { JsonText, PresentedTexts } from '../../http/json-text';
+import { PresentedTexts, type JsonText } from '../../http/json-text';
 import type { AuthContext } from '../../http/context';
 import type { ApiDeps } from '../../deps';
 import { allows } from '../permissions';
@@ -33,21 +33,26 @@ export async function visibleTicket(deps: ApiDeps, auth: AuthContext, ticketId: 
   return doc;
 }
 
+/** The JSON texts of list items, shared by the ticket lists (made with their routers). */
+export const ticketTexts = () =>
+  new PresentedTexts(presentTicket, (d: TicketDoc, parties: Parties) => [
+    parties.customers.get(d.customer_id),
+    d.technician_id === null ? null : parties.users.get(d.technician_id),
+  ]);
+export type TicketTexts = ReturnType<typeof ticketTexts>;
+
 /**
  * A page of list items as JSON texts, with customers and technicians looked up once for the
  * page; an item whose ticket, customer and technician are unchanged since a page showed it is
  * not presented again (json-text.ts).
  */
-export async function presentPage(deps: ApiDeps, texts: PresentedTexts<TicketDoc>, docs: readonly TicketDoc[]): Promise<JsonText[]> {
+export async function presentPage(deps: ApiDeps, texts: TicketTexts, docs: readonly TicketDoc[]): Promise<JsonText[]> {
   const parties: Parties = await lookupParties(
     deps.readStore,
     docs.map((d) => d.customer_id),
     docs.flatMap((d) => (d.technician_id ? [d.technician_id] : [])),
   );
-  return docs.map((d) => {
-    const shown = [parties.customers.get(d.customer_id), d.technician_id === null ? null : parties.users.get(d.technician_id)];
-    return texts.textOf(d, shown, () => presentTicket(d, parties));
-  });
+  return texts.page(docs, parties);
 }
 
 /** The history of each ticket, read from its stream up to the revision the document shows. */

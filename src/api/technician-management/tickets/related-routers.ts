@@ -7,12 +7,10 @@ import { requireAuth } from '../../http/context';
 import { declareRoutes, route } from '../../http/route';
 import type { ApiDeps } from '../../deps';
 import { okWithTexts, pageOf, pagination } from '../envelope';
-import type { PresentedTexts } from '../../http/json-text';
-import type { TicketDoc } from '../../../projections/tickets/projector';
 import { tmsErrorHandler } from '../errors';
 import { TAGS, tms, uuidParams } from '../openapi';
 import { allows, permit } from '../permissions';
-import { presentPage, scopeOf } from './access';
+import { presentPage, scopeOf, type TicketTexts } from './access';
 import { checkRange, customerTicketsQuery, technicianTicketsQuery } from './input';
 import { TICKET_PERMISSIONS as P } from './permissions';
 import { DATE_BOUND, ticketList } from './router';
@@ -24,7 +22,7 @@ const base = { ...tms, tag: TAGS.tickets };
  * before the customers area's router and defining only this route, with authentication on the
  * route itself, so every other /customers request falls through untouched.
  */
-export function customerTicketsRouter(deps: ApiDeps, texts: PresentedTexts<TicketDoc>): Router {
+export function customerTicketsRouter(deps: ApiDeps, texts: TicketTexts): Router {
   const router = Router();
   declareRoutes(router, [
     route({
@@ -66,7 +64,7 @@ export function customerTicketsRouter(deps: ApiDeps, texts: PresentedTexts<Ticke
  * GET /api/technicians/:id/tickets (status, date_from, date_to on created_at), answered from
  * the tickets read model; mounted at /technicians like customerTicketsRouter.
  */
-export function technicianTicketsRouter(deps: ApiDeps, texts: PresentedTexts<TicketDoc>): Router {
+export function technicianTicketsRouter(deps: ApiDeps, texts: TicketTexts): Router {
   const router = Router();
   declareRoutes(router, [
     route({

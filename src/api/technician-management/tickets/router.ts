@@ -20,12 +20,10 @@ import { pagination as paginationSchema } from '../../openapi/components';
 import { array, object, ref } from '../../openapi/schema';
 import { fileUrlFor, settle, type ApiDeps } from '../../deps';
 import { ok, okWithTexts, pageOf, pagination } from '../envelope';
-import type { PresentedTexts } from '../../http/json-text';
-import type { TicketDoc } from '../../../projections/tickets/projector';
 import { tmsErrorHandler } from '../errors';
 import { TAGS, tms, uuidParams } from '../openapi';
 import { allows, permit } from '../permissions';
-import { presentDetail, presentPage, scopeOf, visibleTicket } from './access';
+import { presentDetail, presentPage, scopeOf, visibleTicket, type TicketTexts } from './access';
 import { assignBody, checkRange, commentBody, createTicketBody, listQuery, refuseFieldsChangedElsewhere, statusBody, updateTicketBody } from './input';
 import { TICKET_PERMISSIONS as P } from './permissions';
 import { presentComment } from './presenter';
@@ -44,7 +42,7 @@ const write = { ifMatch: true, statuses: [403, 404, 409] };
  * from the ticket's events, update, assign, status and comments. Reads of one ticket carry an
  * ETag (the stream revision); writes accept If-Match (412 when stale).
  */
-export function ticketsRouter(deps: ApiDeps, texts: PresentedTexts<TicketDoc>): Router {
+export function ticketsRouter(deps: ApiDeps, texts: TicketTexts): Router {
   const router = Router();
   const commands = deps.commands;
   router.use(authenticate(deps, 'staff'));

@@ -14,7 +14,7 @@ import { metaFor } from '../../../http/context';
 import { idempotent } from '../../../http/idempotency';
 import { declareRoutes, route } from '../../../http/route';
 import { array, dateTime, nullable, number, object, oneOfValues, ref, string, uuid } from '../../../openapi/schema';
-import { ok, paginationOf } from '../../envelope';
+import { ok, okWithTexts, paginationOf } from '../../envelope';
 import { invoicePdfBuffer } from '../../invoice-pdf';
 import { fromMinor, minorDigits, toMinor } from '../../money';
 import { ALWAYS, DOTMAC_COMPONENTS, dotmacDoc, dotmacSuccess, money } from '../../openapi';
@@ -23,6 +23,7 @@ import { permit } from '../permissions';
 import { ADMIN_TAGS, adminRouter, closeAdminRouter, latest, rolesDoc } from '../shared';
 import { createInvoiceBody, invoiceParams, invoicesQuery, PAYMENT_STATUSES, paymentParams, paymentsQuery, REFUND_METHODS, refundBody, sendInvoiceBody, voidInvoiceBody } from './input';
 import { presentInvoice, presentPayment, presentRefund } from './presenter';
+import { PresentedTexts } from '../../../http/json-text';
 
 const components = {
   ...DOTMAC_COMPONENTS,
@@ -88,6 +89,8 @@ const components = {
 
 /** Document 004 "Billing Module APIs", mounted at /api/v1/billing. */
 export function billingRouter(deps: ApiDeps): Router {
+  const invoiceTexts = new PresentedTexts(presentInvoice);
+  const paymentTexts = new PresentedTexts(presentPayment);
   const router = adminRouter(deps);
   const idempotency = idempotent({ keys: deps.idempotency, fileStore: deps.fileStore, logger: deps.logger });
   const currency = () => deps.commands.billing.currency;
@@ -138,7 +141,7 @@ export function billingRouter(deps: ApiDeps): Router {
             skip: query.offset,
             limit: query.limit,
           });
-          ok(deps, req, res, { invoices: items.map(presentInvoice) }, { pagination: paginationOf(query, total) });
+          okWithTexts(deps, req, res, { invoices: invoiceTexts.page(items) }, { pagination: paginationOf(query, total) });
         },
       }),
       route({
@@ -284,7 +287,7 @@ export function billingRouter(deps: ApiDeps): Router {
         },
         handle: async (req, res, { query }) => {
           const { items, total } = await listPayments(deps.readStore, { customerId: query.customer_id, invoiceId: query.invoice_id, status: query.status, skip: query.offset, limit: query.limit });
-          ok(deps, req, res, { payments: items.map(presentPayment) }, { pagination: paginationOf(query, total) });
+          okWithTexts(deps, req, res, { payments: paymentTexts.page(items) }, { pagination: paginationOf(query, total) });
         },
       }),
       route({

@@ -11,12 +11,13 @@ import { settle, type ApiDeps } from '../../../deps';
 import { metaFor, requireAuth } from '../../../http/context';
 import { declareRoutes, route } from '../../../http/route';
 import { array, boolean, constant, dateTime, integer, nullable, object, oneOfValues, ref, string, uuid } from '../../../openapi/schema';
-import { ok, paginationOf } from '../../envelope';
+import { ok, okWithTexts, paginationOf } from '../../envelope';
 import { ALWAYS, DOTMAC_COMPONENTS, dotmacDoc, dotmacSuccess } from '../../openapi';
 import { DOTMAC_ROLES, permit, roleOf, singleRole } from '../permissions';
 import { ADMIN_TAGS, adminRouter, closeAdminRouter, latest, rolesDoc } from '../shared';
 import { createCustomerBody, customersQuery } from './customers-input';
 import { presentCustomer } from './customers-presenter';
+import { PresentedTexts } from '../../../http/json-text';
 import { createUserBody, usersQuery } from './users-input';
 import { presentUser } from './users-presenter';
 
@@ -67,6 +68,8 @@ const components = {
 
 /** Document 004 "Identity Module APIs", mounted at /api/v1/identity. */
 export function identityRouter(deps: ApiDeps): Router {
+  const userTexts = new PresentedTexts(presentUser);
+  const customerTexts = new PresentedTexts(presentCustomer);
   const router = adminRouter(deps);
 
   declareRoutes(
@@ -95,7 +98,7 @@ export function identityRouter(deps: ApiDeps): Router {
             skip: query.offset,
             limit: query.limit,
           });
-          ok(deps, req, res, { users: items.map(presentUser), total, limit: query.limit, offset: query.offset }, { pagination: paginationOf(query, total) });
+          okWithTexts(deps, req, res, { users: userTexts.page(items), total, limit: query.limit, offset: query.offset }, { pagination: paginationOf(query, total) });
         },
       }),
       route({
@@ -154,7 +157,7 @@ export function identityRouter(deps: ApiDeps): Router {
             skip: query.offset,
             limit: query.limit,
           });
-          ok(deps, req, res, { customers: items.map(presentCustomer), total, limit: query.limit, offset: query.offset }, { pagination: paginationOf(query, total) });
+          okWithTexts(deps, req, res, { customers: customerTexts.page(items), total, limit: query.limit, offset: query.offset }, { pagination: paginationOf(query, total) });
         },
       }),
       route({

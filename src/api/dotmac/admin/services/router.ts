@@ -6,6 +6,8 @@ import { businessDate } from '../../../../commands/billing/dates';
 import { SERVICE_TYPES } from '../../../../domain/service-plan';
 import { DuplicateError, NotFoundError, ValidationError } from '../../../../domain/shared/errors';
 import { getPlan, getPlans } from '../../../../projections/billing-catalog/queries';
+import type { PlanDoc } from '../../../../projections/billing-catalog/projector';
+import type { LanggananDoc } from '../../../../projections/billing-customers/projector';
 import { getLangganan } from '../../../../projections/billing-customers/queries';
 import { getDotmacCustomer } from '../../../../projections/dotmac-customers/queries';
 import { listCatalog, listInstances } from '../../../../projections/dotmac-services/queries';
@@ -13,13 +15,14 @@ import { settle, type ApiDeps } from '../../../deps';
 import { metaFor } from '../../../http/context';
 import { declareRoutes, route } from '../../../http/route';
 import { array, boolean, dateTime, integer, nullable, object, oneOfValues, record, ref, string, uuid } from '../../../openapi/schema';
-import { ok, paginationOf } from '../../envelope';
+import { ok, okWithTexts, paginationOf } from '../../envelope';
 import { toMinor } from '../../money';
 import { ALWAYS, DOTMAC_COMPONENTS, dotmacDoc, dotmacSuccess, money } from '../../openapi';
 import { permit } from '../permissions';
 import { ADMIN_TAGS, adminRouter, closeAdminRouter, rolesDoc } from '../shared';
 import { catalogBody, catalogQuery, INSTANCE_STATUSES, instanceParams, instancesQuery, provisionBody, statusBody } from './input';
 import { presentCatalogEntry, presentInstance } from './presenter';
+import { PresentedTexts } from '../../../http/json-text';
 
 const components = {
   ...DOTMAC_COMPONENTS,
@@ -66,6 +69,11 @@ const components = {
 
 /** Document 004 "Services Module APIs", mounted at /api/v1/services (the usage ingestion at /usage is the portal half's, mounted before). */
 export function servicesRouter(deps: ApiDeps): Router {
+  const catalogTexts = new PresentedTexts(presentCatalogEntry);
+  const instanceTexts = new PresentedTexts(
+    (i: LanggananDoc, plans: ReadonlyMap<number, PlanDoc>) => presentInstance(i, plans.get(i.paket_layanan_id) ?? null),
+    (i, plans) => [plans.get(i.paket_layanan_id)],
+  );
   const router = adminRouter(deps);
   const billing = () => deps.commands.billing;
 
@@ -95,7 +103,7 @@ export function servicesRouter(deps: ApiDeps): Router {
         },
         handle: async (req, res, { query }) => {
           const { items, total } = await listCatalog(deps.readStore, { serviceType: query.service_type, skip: query.offset, limit: query.limit });
-          ok(deps, req, res, { services: items.map(presentCatalogEntry) }, { pagination: paginationOf(query, total) });
+          okWithTexts(deps, req, res, { services: catalogTexts.page(items) }, { pagination: paginationOf(query, total) });
         },
       }),
       route({
@@ -166,7 +174,7 @@ export function servicesRouter(deps: ApiDeps): Router {
         handle: async (req, res, { query }) => {
           const { items, total } = await listInstances(deps.readStore, { customerId: query.customer_id, status: query.status, planId: query.service_id, skip: query.offset, limit: query.limit });
           const plans = new Map((await getPlans(deps.readStore, [...new Set(items.map((i) => i.paket_layanan_id))])).map((p) => [p.id, p]));
-          ok(deps, req, res, { instances: items.map((i) => presentInstance(i, plans.get(i.paket_layanan_id) ?? null)) }, { pagination: paginationOf(query, total) });
+          okWithTexts(deps, req, res, { instances: instanceTexts.page(items, plans) }, { pagination: paginationOf(query, total) });
         },
       }),
       route({

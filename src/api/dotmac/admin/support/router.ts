@@ -16,12 +16,13 @@ import { metaFor, requireAuth } from '../../../http/context';
 import { idempotent } from '../../../http/idempotency';
 import { declareRoutes, route } from '../../../http/route';
 import { array, boolean, dateTime, integer, nullable, object, oneOfValues, ref, string, uuid } from '../../../openapi/schema';
-import { ok, paginationOf } from '../../envelope';
+import { ok, okWithTexts, paginationOf } from '../../envelope';
 import { ALWAYS, DOTMAC_COMPONENTS, dotmacDoc, dotmacSuccess } from '../../openapi';
 import { permit } from '../permissions';
 import { ADMIN_TAGS, adminRouter, closeAdminRouter, rolesDoc } from '../shared';
 import { articleParams, articlesQuery, assignBody, closeBody, createArticleBody, createTicketBody, ticketParams, ticketsQuery, updateArticleBody } from './input';
 import { presentArticle, presentTicket } from './presenter';
+import { PresentedTexts } from '../../../http/json-text';
 
 const components = {
   ...DOTMAC_COMPONENTS,
@@ -80,6 +81,8 @@ const actor = (req: Request) => {
 
 /** Document 004 "Support Module APIs", mounted at /api/v1/support. */
 export function supportRouter(deps: ApiDeps): Router {
+  const ticketTexts = new PresentedTexts(presentTicket);
+  const articleTexts = new PresentedTexts(presentArticle);
   const router = adminRouter(deps);
   const idempotency = idempotent({ keys: deps.idempotency, fileStore: deps.fileStore, logger: deps.logger });
 
@@ -136,7 +139,7 @@ export function supportRouter(deps: ApiDeps): Router {
             skip: query.offset,
             limit: query.limit,
           });
-          ok(deps, req, res, { tickets: items.map(presentTicket) }, { pagination: paginationOf(query, total) });
+          okWithTexts(deps, req, res, { tickets: ticketTexts.page(items) }, { pagination: paginationOf(query, total) });
         },
       }),
       route({
@@ -281,7 +284,7 @@ export function supportRouter(deps: ApiDeps): Router {
         ),
         handle: async (req, res, { query }) => {
           const { items, total } = await listArticles(deps.readStore, { status: query.status, category: query.category, tag: query.tag, search: query.search || undefined, skip: query.offset, limit: query.limit });
-          ok(deps, req, res, { articles: items.map(presentArticle) }, { pagination: paginationOf(query, total) });
+          okWithTexts(deps, req, res, { articles: articleTexts.page(items) }, { pagination: paginationOf(query, total) });
         },
       }),
       route({

@@ -9,12 +9,13 @@ import { setEventStream } from '../../../http/conditional';
 import { metaFor } from '../../../http/context';
 import { declareRoutes, route } from '../../../http/route';
 import { array, boolean, constant, dateTime, integer, nullable, object, oneOfValues, ref, string, uuid } from '../../../openapi/schema';
-import { ok, paginationOf } from '../../envelope';
+import { ok, okWithTexts, paginationOf } from '../../envelope';
 import { ALWAYS, DOTMAC_COMPONENTS, dotmacDoc, dotmacSuccess } from '../../openapi';
 import { permit } from '../permissions';
 import { ADMIN_TAGS, adminRouter, closeAdminRouter, rolesDoc } from '../shared';
 import { createBody, deliveriesQuery, deliveryParams, listQuery, updateBody, webhookParams } from './input';
 import { presentDelivery, presentDeliveryDetail, presentWebhook } from './presenter';
+import { PresentedTexts } from '../../../http/json-text';
 
 const base = { ...dotmacDoc, tag: ADMIN_TAGS.webhooks, ...rolesDoc('webhooks.manage') };
 
@@ -82,6 +83,8 @@ const deliveryDetail = object({
 
 /** Document 004 `POST /api/v1/webhooks` and what users expect beside it, mounted at /api/v1/webhooks. */
 export function webhooksRouter(deps: ApiDeps): Router {
+  const webhookTexts = new PresentedTexts(presentWebhook);
+  const deliveryTexts = new PresentedTexts(presentDelivery);
   const router = adminRouter(deps);
   const can = permit('webhooks.manage');
 
@@ -134,7 +137,7 @@ export function webhooksRouter(deps: ApiDeps): Router {
         },
         handle: async (req, res, { query }) => {
           const { items, total } = await listWebhooks(deps.readStore, { active: query.active, skip: query.offset, limit: query.limit });
-          ok(deps, req, res, { webhooks: items.map(presentWebhook) }, { pagination: paginationOf(query, total) });
+          okWithTexts(deps, req, res, { webhooks: webhookTexts.page(items) }, { pagination: paginationOf(query, total) });
         },
       }),
       route({
@@ -216,7 +219,7 @@ export function webhooksRouter(deps: ApiDeps): Router {
         handle: async (req, res, { params, query }) => {
           await found(params.webhook_id);
           const { items, total } = await listDeliveries(deps.readStore, { webhookId: params.webhook_id, status: query.status, event: query.event, skip: query.offset, limit: query.limit });
-          ok(deps, req, res, { deliveries: items.map(presentDelivery) }, { pagination: paginationOf(query, total) });
+          okWithTexts(deps, req, res, { deliveries: deliveryTexts.page(items) }, { pagination: paginationOf(query, total) });
         },
       }),
       route({

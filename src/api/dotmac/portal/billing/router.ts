@@ -13,7 +13,7 @@ import { idempotent } from '../../../http/idempotency';
 import { declareRoutes, route } from '../../../http/route';
 import { array, boolean, dateTime, integer, nullable, number, object, oneOfValues, string } from '../../../openapi/schema';
 import { settle, type ApiDeps } from '../../../deps';
-import { dateAsDateTime, ok, paginationOf } from '../../envelope';
+import { dateAsDateTime, ok, okWithTexts, paginationOf } from '../../envelope';
 import { renderInvoicePdf } from '../../invoice-pdf';
 import { fromMinor, toMinor } from '../../money';
 import { ALWAYS, DOTMAC_COMPONENTS, dotmacDoc, dotmacFileSuccess, dotmacSuccess, PORTAL_TAGS } from '../../openapi';
@@ -21,6 +21,7 @@ import { authenticatePortal, requirePortal } from '../../portal-auth';
 import { INVOICE_STATUS_FROM_004, INVOICE_STATUSES_004 } from '../../vocabulary';
 import { invoiceParams, invoicesQuery, paymentBody, paymentsQuery } from './input';
 import { amountDue, presentInvoice, presentPayment, presentPaymentMethod } from './presenter';
+import { PresentedTexts } from '../../../http/json-text';
 
 const base = { ...dotmacDoc, tag: PORTAL_TAGS.billing };
 
@@ -82,6 +83,7 @@ const safeName = (s: string) => s.replace(/[^A-Za-z0-9._-]/g, '_');
 
 /** Document 004 "Portal Billing", mounted at /api/portal/v1/billing. */
 export function portalBillingRouter(deps: ApiDeps): Router {
+  const invoiceTexts = new PresentedTexts(presentInvoice);
   const router = Router();
   const signedIn = authenticatePortal(deps);
   const today = () => businessDate(deps.commands.clock.now(), deps.commands.billing.timeZone);
@@ -159,7 +161,7 @@ export function portalBillingRouter(deps: ApiDeps): Router {
             }),
             summaryOf(portal.customerId),
           ]);
-          ok(deps, req, res, { invoices: page.items.map(presentInvoice), total: page.total, summary }, { pagination: paginationOf(query, page.total) });
+          okWithTexts(deps, req, res, { invoices: invoiceTexts.page(page.items), total: page.total, summary }, { pagination: paginationOf(query, page.total) });
         },
       }),
       route({

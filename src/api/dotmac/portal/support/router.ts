@@ -15,11 +15,12 @@ import { idempotent } from '../../../http/idempotency';
 import { declareRoutes, route } from '../../../http/route';
 import { array, constant, dateTime, integer, nullable, object, oneOfValues, string, uuid } from '../../../openapi/schema';
 import { settle, type ApiDeps } from '../../../deps';
-import { ok, paginationOf } from '../../envelope';
+import { ok, okWithTexts, paginationOf } from '../../envelope';
 import { ALWAYS, DOTMAC_COMPONENTS, dotmacDoc, dotmacSuccess, PORTAL_TAGS } from '../../openapi';
 import { authenticatePortal, requirePortal } from '../../portal-auth';
 import { commentBody, createTicketBody, ticketParams, ticketsQuery } from './input';
 import { presentComment, presentTicketDetail, presentTicketSummary } from './presenter';
+import { PresentedTexts } from '../../../http/json-text';
 
 const base = { ...dotmacDoc, tag: PORTAL_TAGS.support };
 
@@ -67,6 +68,7 @@ const components = {
 
 /** Document 004 "Portal Support", mounted at /api/portal/v1/support. */
 export function portalSupportRouter(deps: ApiDeps): Router {
+  const summaryTexts = new PresentedTexts(presentTicketSummary, (d, users) => [d.technician_id ? users.get(d.technician_id) : null]);
   const router = Router();
   const signedIn = authenticatePortal(deps);
 
@@ -125,7 +127,7 @@ export function portalSupportRouter(deps: ApiDeps): Router {
             { skip: query.offset, limit: query.limit },
           );
           const { users } = await namesFor(portal.customerId, page.items);
-          ok(deps, req, res, { tickets: page.items.map((d) => presentTicketSummary(d, users)), total: page.total }, { pagination: paginationOf(query, page.total) });
+          okWithTexts(deps, req, res, { tickets: summaryTexts.page(page.items, users), total: page.total }, { pagination: paginationOf(query, page.total) });
         },
       }),
       route({
