@@ -1,4 +1,6 @@
+import type { Response } from 'express';
 import { z } from 'zod';
+import { jsonWithTexts, sendJsonText, type JsonText } from '../http/json-text';
 import type { SchemaObject } from '../openapi/types';
 import { array, integer, object } from '../openapi/schema';
 
@@ -13,6 +15,11 @@ export const pageQuery = z.object({
 
 export function listBody<T>(data: T[], total: number, page: { skip: number; limit: number }) {
   return { data, total_count: total, skip: page.skip, limit: page.limit };
+}
+
+/** Answers a list whose items are made JSON texts (json-text.ts) or small plain objects. */
+export function sendList(res: Response, items: ReadonlyArray<JsonText | object>, total: number, page: { skip: number; limit: number }): void {
+  sendJsonText(res, 200, jsonWithTexts(listBody([...items], total, page)));
 }
 
 export const listOf = (item: SchemaObject): SchemaObject => object({ data: array(item), total_count: integer(), skip: integer(), limit: integer() });

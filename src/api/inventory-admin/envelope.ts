@@ -1,5 +1,6 @@
 import type { Response } from 'express';
 import { z } from 'zod';
+import { jsonWithTexts, sendJsonText, type JsonText } from '../http/json-text';
 
 /**
  * Document 003's envelope: `{ data }`; lists add `meta: { currentPage, lastPage, total }`.
@@ -9,8 +10,10 @@ export function data(res: Response, payload: unknown, status = 200): void {
   res.status(status).json({ data: payload });
 }
 
-export function paged(res: Response, items: unknown[], page: { page: number; perPage: number }, total: number): void {
-  res.json({ data: items, meta: { currentPage: page.page, lastPage: Math.max(1, Math.ceil(total / page.perPage)), total } });
+/** A page of items made as JSON texts (json-text.ts). */
+export function paged(res: Response, items: readonly JsonText[], page: { page: number; perPage: number }, total: number): void {
+  const meta = { currentPage: page.page, lastPage: Math.max(1, Math.ceil(total / page.perPage)), total };
+  sendJsonText(res, 200, jsonWithTexts({ data: items, meta }));
 }
 
 const int = (name: string) =>

@@ -6,7 +6,8 @@ import { listActivity } from '../../../projections/activity-logs/queries';
 import { declareRoutes, route } from '../../http/route';
 import { ref } from '../../openapi/schema';
 import type { ApiDeps } from '../../deps';
-import { billingDoc, calendarDate, intId, listBody, listOf, pageQuery, TAGS } from '../envelope';
+import { billingDoc, calendarDate, intId, sendList, listOf, pageQuery, TAGS } from '../envelope';
+import { PresentedTexts } from '../../http/json-text';
 import { billingErrorHandler } from '../errors';
 import type { Guard } from '../guard';
 import { BILLING_PERMISSIONS as P } from '../permissions';
@@ -34,6 +35,7 @@ export function presentActivity(doc: ActivityDoc) {
  * customer's billing history read from the log itself.
  */
 export function activityLogsRouter(deps: ApiDeps, guard: Guard): Router {
+  const activityTexts = new PresentedTexts(presentActivity);
   const router = Router();
   declareRoutes(
     router,
@@ -71,7 +73,7 @@ export function activityLogsRouter(deps: ApiDeps, guard: Guard): Router {
             skip: query.skip,
             limit: query.limit,
           });
-          res.json(listBody(items.map(presentActivity), total, query));
+          sendList(res, activityTexts.page(items), total, query);
         },
       }),
       route({

@@ -10,7 +10,8 @@ import { metaFor } from '../../http/context';
 import { declareRoutes, route } from '../../http/route';
 import { ref } from '../../openapi/schema';
 import { settle, type ApiDeps } from '../../deps';
-import { billingDoc, listBody, listOf, pageQuery, TAGS } from '../envelope';
+import { billingDoc, sendList, listOf, pageQuery, TAGS } from '../envelope';
+import { PresentedTexts } from '../../http/json-text';
 import { billingErrorHandler } from '../errors';
 import type { Guard } from '../guard';
 import { BILLING_PERMISSIONS as P } from '../permissions';
@@ -42,6 +43,7 @@ const base = { ...billingDoc, tag: TAGS.brands };
 
 /** Brands with their payment gateway settings, at /api/brands (admin writes; gateway keys sealed). */
 export function brandsRouter(deps: ApiDeps, guard: Guard): Router {
+  const brandTexts = new PresentedTexts(presentBrand);
   const router = Router();
   const load = async (id: string) => {
     const doc = await getBrand(deps.readStore, id);
@@ -59,7 +61,7 @@ export function brandsRouter(deps: ApiDeps, guard: Guard): Router {
         doc: { ...base, operationId: 'billingBrandList', summary: 'List brands', success: [{ status: 200, description: 'A page.', schema: listOf(ref('BillingBrand')) }], statuses: [403], roles: P.viewCatalog },
         handle: async (_req, res, { query }) => {
           const { items, total } = await listBrands(deps.readStore, query);
-          res.json(listBody(items.map(presentBrand), total, query));
+          sendList(res, brandTexts.page(items), total, query);
         },
       }),
       route({

@@ -13,7 +13,8 @@ import { idempotent } from '../../http/idempotency';
 import { declareRoutes, route } from '../../http/route';
 import { ref } from '../../openapi/schema';
 import { settle, type ApiDeps } from '../../deps';
-import { billingDoc, listBody, listOf, TAGS } from '../envelope';
+import { billingDoc, sendList, listOf, TAGS } from '../envelope';
+import { PresentedTexts } from '../../http/json-text';
 import { billingErrorHandler } from '../errors';
 import type { Guard } from '../guard';
 import { BILLING_PERMISSIONS as P } from '../permissions';
@@ -38,6 +39,8 @@ export function callbackTokenMatches(presented: string | undefined, configured: 
  * overdue invoice of a suspended customer reactivates its subscription before the answer.
  */
 export function invoicesRouter(deps: ApiDeps, guard: Guard): Router {
+  // An item shows its pelanggan's name besides the invoice.
+  const invoiceTexts = new PresentedTexts(presentInvoice, (d, names) => [names.get(d.pelanggan_id)]);
   const router = Router();
   const idem = idempotent({ keys: deps.idempotency, fileStore: deps.fileStore, logger: deps.logger });
 
@@ -187,7 +190,7 @@ export function invoicesRouter(deps: ApiDeps, guard: Guard): Router {
             limit: query.limit,
           });
           const n = await names(items);
-          res.json(listBody(items.map((d) => presentInvoice(d, n)), total, query));
+          sendList(res, invoiceTexts.page(items, n), total, query);
         },
       }),
       route({

@@ -11,7 +11,8 @@ import { metaFor } from '../../http/context';
 import { declareRoutes, route } from '../../http/route';
 import { ref } from '../../openapi/schema';
 import { settle, type ApiDeps } from '../../deps';
-import { billingDoc, calendarDate, intId, listBody, listOf, pageQuery, TAGS } from '../envelope';
+import { billingDoc, calendarDate, intId, sendList, listOf, pageQuery, TAGS } from '../envelope';
+import { PresentedTexts } from '../../http/json-text';
 import { billingErrorHandler } from '../errors';
 import type { Guard } from '../guard';
 import { BILLING_PERMISSIONS as P } from '../permissions';
@@ -70,6 +71,7 @@ async function referencing<T>(work: Promise<T>): Promise<T> {
  * DELETE ends it (Berhenti): it stays listed, as history of what the customer had.
  */
 export function langgananRouter(deps: ApiDeps, guard: Guard): Router {
+  const langgananTexts = new PresentedTexts(presentLangganan);
   const router = Router();
   const load = async (id: number) => {
     const doc = await getLangganan(deps.readStore, id);
@@ -93,7 +95,7 @@ export function langgananRouter(deps: ApiDeps, guard: Guard): Router {
         doc: { ...base, operationId: 'billingLanggananList', summary: 'List subscriptions', success: [{ status: 200, description: 'A page.', schema: listOf(ref('BillingLangganan')) }], statuses: [403], roles: P.viewCatalog },
         handle: async (_req, res, { query }) => {
           const { items, total } = await listLangganan(deps.readStore, { pelangganId: query.pelanggan_id, status: query.status ? STATUS_OF[query.status] : undefined, skip: query.skip, limit: query.limit });
-          res.json(listBody(items.map(presentLangganan), total, query));
+          sendList(res, langgananTexts.page(items), total, query);
         },
       }),
       route({

@@ -17,7 +17,8 @@ import { metaFor } from '../../http/context';
 import { idempotent } from '../../http/idempotency';
 import { declareRoutes, route } from '../../http/route';
 import { ref } from '../../openapi/schema';
-import { billingDoc, listBody } from '../envelope';
+import { billingDoc, sendList } from '../envelope';
+import { PresentedTexts } from '../../http/json-text';
 import { BILLING_ERROR_STYLE } from '../errors';
 import { guard, type Guard } from '../guard';
 import { billingRateLimits } from '../rate-limit';
@@ -51,6 +52,7 @@ const components = {
  * customer's `mikrotik_sync-` stream); reads come from the read models.
  */
 export function mikrotikServersRouter(deps: ApiDeps, allow: Guard = guard(deps, billingRateLimits(deps))): Router {
+  const serverTexts = new PresentedTexts(presentServer);
   const router = Router();
   const idempotency = idempotent({ keys: deps.idempotency, fileStore: deps.fileStore, logger: deps.logger });
 
@@ -106,7 +108,7 @@ export function mikrotikServersRouter(deps: ApiDeps, allow: Guard = guard(deps, 
         },
         handle: async (_req, res, { query }) => {
           const { items, total } = await listMikrotikServers(deps.readStore, query);
-          res.json(listBody(items.map(presentServer), total, query));
+          sendList(res, serverTexts.page(items), total, query);
         },
       }),
       route({

@@ -10,7 +10,8 @@ import { metaFor } from '../../http/context';
 import { declareRoutes, route } from '../../http/route';
 import { ref } from '../../openapi/schema';
 import { settle, type ApiDeps } from '../../deps';
-import { billingDoc, intId, listBody, listOf, pageQuery, rupiah, TAGS } from '../envelope';
+import { billingDoc, intId, sendList, listOf, pageQuery, rupiah, TAGS } from '../envelope';
+import { PresentedTexts } from '../../http/json-text';
 import { billingErrorHandler } from '../errors';
 import type { Guard } from '../guard';
 import { BILLING_PERMISSIONS as P } from '../permissions';
@@ -55,6 +56,7 @@ async function withBrand<T>(work: Promise<T>, brandId: string | undefined): Prom
 
 /** Service plans (document 002 `paket_layanan`, document 004's service catalog) at /api/paket_layanan. */
 export function paketLayananRouter(deps: ApiDeps, guard: Guard): Router {
+  const paketTexts = new PresentedTexts(presentPaket);
   const router = Router();
   const load = async (id: number) => {
     const doc = await getPlan(deps.readStore, id);
@@ -72,7 +74,7 @@ export function paketLayananRouter(deps: ApiDeps, guard: Guard): Router {
         doc: { ...base, operationId: 'billingPaketList', summary: 'List packages', success: [{ status: 200, description: 'A page.', schema: listOf(ref('BillingPaket')) }], statuses: [403], roles: P.viewCatalog },
         handle: async (_req, res, { query }) => {
           const { items, total } = await listPlans(deps.readStore, { brandId: query.id_brand, skip: query.skip, limit: query.limit });
-          res.json(listBody(items.map(presentPaket), total, query));
+          sendList(res, paketTexts.page(items), total, query);
         },
       }),
       route({

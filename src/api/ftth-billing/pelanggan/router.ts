@@ -20,7 +20,8 @@ import { declareRoutes, route } from '../../http/route';
 import { singleFileUpload } from '../../http/uploads';
 import { ref } from '../../openapi/schema';
 import { settle, type ApiDeps } from '../../deps';
-import { billingDoc, listBody, listOf, TAGS } from '../envelope';
+import { billingDoc, sendList, listOf, TAGS } from '../envelope';
+import { PresentedTexts } from '../../http/json-text';
 import { billingErrorHandler } from '../errors';
 import type { Guard } from '../guard';
 import { BILLING_PERMISSIONS as P } from '../permissions';
@@ -40,6 +41,7 @@ const base = { ...billingDoc, tag: TAGS.pelanggan };
  * Reads come from the billing_pelanggan read model; writes are the customer commands.
  */
 export function pelangganRouter(deps: ApiDeps, limits: BillingLimiters, guard: Guard): Router {
+  const pelangganTexts = new PresentedTexts(presentPelanggan);
   const router = Router();
 
   const load = async (pelangganId: number): Promise<PelangganDoc> => {
@@ -178,7 +180,8 @@ export function pelangganRouter(deps: ApiDeps, limits: BillingLimiters, guard: G
         },
         handle: async (_req, res, { query }) => {
           const { items, total } = await listPelanggan(deps.readStore, { search: query.search, alamat: query.alamat, idBrand: query.id_brand, skip: query.skip, limit: query.limit });
-          res.json(listBody(items.map((d) => pick(presentPelanggan(d), query.fields)), total, query));
+          // `fields` narrows each item: those pages are made whole each time.
+          sendList(res, query.fields ? items.map((d) => pick(presentPelanggan(d), query.fields)) : pelangganTexts.page(items), total, query);
         },
       }),
       route({

@@ -4,6 +4,12 @@ import { actorName, branchRef, type Lookups } from '../lookups';
 import { statusLabel } from '../vocabulary';
 
 /** Read model → document 003's device assignment shapes. */
+/** The looked-up records a list item shows besides the assignment (PresentedTexts). */
+export function shownByAssignment(a: DeviceAssignmentDoc, l: Lookups): unknown[] {
+  const p = l.people.get(a.user_id);
+  return [p, p?.department_id ? l.departments.get(p.department_id) : null, a.branch_id === null ? null : l.branches.get(a.branch_id), a.created_by ? l.people.get(a.created_by) : null];
+}
+
 export function presentAssignment(a: DeviceAssignmentDoc, l: Lookups) {
   const p = l.people.get(a.user_id);
   return {

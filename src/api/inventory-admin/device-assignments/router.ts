@@ -22,7 +22,8 @@ import { INVENTORY_ADMIN_PERMISSIONS as P } from '../permissions';
 import { dataOf, pageOf as pageSchema } from '../schemas';
 import { usageFromLabel } from '../vocabulary';
 import { createAssignmentBody, listAssignmentsQuery, returnBody, updateAssignmentBody } from './input';
-import { presentAssignment, presentCreated, presentUpdated } from './presenter';
+import { presentAssignment, presentCreated, presentUpdated, shownByAssignment } from './presenter';
+import { PresentedTexts } from '../../http/json-text';
 
 /**
  * Document 003 "Device Assignments Management", mounted at /api/v1/admin/device-assignments:
@@ -32,6 +33,7 @@ import { presentAssignment, presentCreated, presentUpdated } from './presenter';
  * stream: of simultaneous assignments of one device exactly one is recorded.
  */
 export function deviceAssignmentsRouter(deps: ApiDeps): Router {
+  const assignmentTexts = new PresentedTexts(presentAssignment, shownByAssignment);
   const router = Router();
   const idempotency = idempotent({ keys: deps.idempotency, fileStore: deps.fileStore, logger: deps.logger });
 
@@ -78,7 +80,7 @@ export function deviceAssignmentsRouter(deps: ApiDeps): Router {
             branchIds: items.map((a) => a.branch_id),
             departments: true,
           });
-          paged(res, items.map((a) => presentAssignment(a, l)), query, total);
+          paged(res, assignmentTexts.page(items, l), query, total);
         },
       }),
       route({

@@ -32,6 +32,14 @@ function deviceFields(d: DeviceDoc, l: Lookups) {
   };
 }
 
+/** The looked-up records a list item shows besides the device (PresentedTexts). */
+export const shownByDevice = (d: DeviceDoc, l: Lookups): unknown[] => [
+  l.categories.get(d.category_id),
+  d.current ? l.people.get(d.current.user_id) : null,
+  d.created_by ? l.people.get(d.created_by) : null,
+  d.updated_by ? l.people.get(d.updated_by) : null,
+];
+
 export function presentDevice(d: DeviceDoc, l: Lookups) {
   const holder = d.current ? l.people.get(d.current.user_id) : undefined;
   return Object.assign(deviceFields(d, l), {

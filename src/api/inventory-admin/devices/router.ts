@@ -17,7 +17,8 @@ import { INVENTORY_ADMIN_PERMISSIONS as P } from '../permissions';
 import { dataOf, pageOf as pageSchema } from '../schemas';
 import { conditionFromLabel } from '../vocabulary';
 import { createDeviceBody, listDevicesQuery, updateDeviceBody } from './input';
-import { presentDevice, presentDeviceDetail, presentDeviceSummary } from './presenter';
+import { presentDevice, presentDeviceDetail, presentDeviceSummary, shownByDevice } from './presenter';
+import { PresentedTexts } from '../../http/json-text';
 import { deviceStream } from '../../../domain/device';
 
 type Body = Partial<Record<keyof typeof createDeviceBody.shape, unknown>>;
@@ -44,6 +45,7 @@ function deviceInput(b: Body): Partial<DeviceInput> {
  * stream; reads come from the devices read model.
  */
 export function devicesRouter(deps: ApiDeps): Router {
+  const deviceTexts = new PresentedTexts(presentDevice, shownByDevice);
   const router = Router();
   const idempotency = idempotent({ keys: deps.idempotency, fileStore: deps.fileStore, logger: deps.logger });
 
@@ -88,7 +90,7 @@ export function devicesRouter(deps: ApiDeps): Router {
             userIds: items.flatMap((d) => [d.current?.user_id, d.created_by, d.updated_by]),
             categoryIds: items.map((d) => d.category_id),
           });
-          paged(res, items.map((d) => presentDevice(d, l)), query, total);
+          paged(res, deviceTexts.page(items, l), query, total);
         },
       }),
       route({

@@ -9,7 +9,8 @@ import { ALWAYS, base, components } from '../openapi';
 import { INVENTORY_ADMIN_PERMISSIONS as P } from '../permissions';
 import { pageOf as pageSchema } from '../schemas';
 import { listUsersQuery } from './input';
-import { presentUser } from './presenter';
+import { presentUser, shownByUser } from './presenter';
+import { PresentedTexts } from '../../http/json-text';
 
 /**
  * Document 003 "Users Management", mounted at /api/v1/admin/users: the staff users (everyone but
@@ -17,6 +18,7 @@ import { presentUser } from './presenter';
  * through document 000's POST/PUT /api/users (`profile.pn`, `position`, `department_id`, `branch_id`).
  */
 export function inventoryUsersRouter(deps: ApiDeps): Router {
+  const userTexts = new PresentedTexts(presentUser, shownByUser);
   const router = Router();
   declareRoutes(
     router,
@@ -39,7 +41,7 @@ export function inventoryUsersRouter(deps: ApiDeps): Router {
         handle: async (_req, res, { query }) => {
           const { items, total } = await listPeople(deps.readStore, { search: query.search, departmentId: query.departmentId, branchId: query.branchId, ...pageOf(query) });
           const l = await lookups(deps.readStore, { userIds: items.map((p) => p._id), departments: true });
-          paged(res, items.map((p) => presentUser(p, l)), query, total);
+          paged(res, userTexts.page(items, l), query, total);
         },
       }),
     ],

@@ -12,7 +12,8 @@ import { declareRoutes, route } from '../../http/route';
 import { pagination as paginationSchema } from '../../openapi/components';
 import { array, object, ref } from '../../openapi/schema';
 import { tms } from '../openapi';
-import { ok, pageOf, pagination } from '../envelope';
+import { ok, okWithTexts, pageOf, pagination } from '../envelope';
+import { PresentedTexts } from '../../http/json-text';
 import { allows, permit } from '../permissions';
 import { inventoryErrorHandler } from './errors';
 import { createAssignmentBody, createItemBody, listAssignmentsQuery, listItemsQuery, movementBody, returnBody, updateItemBody, uuidParams } from './input';
@@ -41,6 +42,7 @@ const components = {
  * commands on the item's (and the devices') streams; reads come from the inventory read models.
  */
 export function inventoryRouter(deps: ApiDeps): Router {
+  const itemTexts = new PresentedTexts(presentItem);
   const router = Router();
   router.use(authenticate(deps, 'staff'));
   const idempotency = idempotent({ keys: deps.idempotency, fileStore: deps.fileStore, logger: deps.logger });
@@ -85,7 +87,7 @@ export function inventoryRouter(deps: ApiDeps): Router {
         handle: async (_req, res, { query }) => {
           const page = pageOf(query);
           const { items, total } = await listItems(deps.readStore, { category: query.category, search: query.search, lowStock: query.low_stock, ...page });
-          ok(res, { items: items.map(presentItem), pagination: pagination(page, total) });
+          okWithTexts(res, { items: itemTexts.page(items), pagination: pagination(page, total) });
         },
       }),
       route({
