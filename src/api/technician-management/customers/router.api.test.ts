@@ -397,6 +397,8 @@ describe('Customers API (document 000)', () => {
   describe('PUT /api/customers/:id', () => {
     it('updates only the fields sent, merging address parts', async () => {
       const c = await create(newCustomer({ address_parts: { city: 'Jakarta', block: 'B' }, nik: '3171234567890001' }));
+      const listedAs = async () => (await list('?limit=100')).body.data.customers.find((x: { id: string }) => x.id === c.id);
+      expect(await listedAs()).toMatchObject({ full_name: c.full_name, email: c.email });
       t.clock.advance(60_000);
       const res = await put(c.id, {
         full_name: 'Budi Baru',
@@ -422,6 +424,8 @@ describe('Customers API (document 000)', () => {
         updated_at: '2026-01-15T12:01:00.000Z',
       });
       expect(await ids('?service_area=depok&search=baru')).toEqual([c.id]);
+      // The list, which showed it before, shows it changed.
+      expect(await listedAs()).toEqual(res.body.data.customer);
       // The login account mirrors the name.
       const account = await t.http.get(`/api/users/${c.user_id}`).set(auth(admin));
       expect(account.body.data.user.profile.full_name).toBe('Budi Baru');

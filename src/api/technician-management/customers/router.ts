@@ -11,7 +11,8 @@ import { declareRoutes, route } from '../../http/route';
 import { pagination as paginationSchema } from '../../openapi/components';
 import { array, object, ref } from '../../openapi/schema';
 import { settle, type ApiDeps } from '../../deps';
-import { ok, pageOf, pagination } from '../envelope';
+import { ok, okWithTexts, pageOf, pagination } from '../envelope';
+import { PresentedTexts } from '../../http/json-text';
 import { tmsErrorHandler } from '../errors';
 import { permit } from '../permissions';
 import { ifMatch, setEtag } from '../../http/conditional';
@@ -62,6 +63,7 @@ const customerAnswer = object({ customer: ref('TmsCustomer') });
  * falls through to the router that defines it.)
  */
 export function customersRouter(deps: ApiDeps): Router {
+  const customerTexts = new PresentedTexts(presentCustomer);
   const router = Router();
   router.use(authenticate(deps, 'staff'));
 
@@ -111,7 +113,7 @@ export function customersRouter(deps: ApiDeps): Router {
             skip: page.skip,
             limit: page.limit,
           });
-          ok(res, { customers: items.map(presentCustomer), pagination: pagination(page, total) });
+          okWithTexts(res, { customers: customerTexts.page(items), pagination: pagination(page, total) });
         },
       }),
       route({

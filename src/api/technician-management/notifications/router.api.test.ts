@@ -171,6 +171,8 @@ describe('Notifications API (document 000)', () => {
       expect(res.status).toBe(200);
       expect(res.body.data.notification).toMatchObject({ id: n!.id, is_read: true, read_at: readAt });
       expect(res.body.data.unread_count).toBe(0);
+      // The list, which showed it unread, shows it read.
+      expect((await items(tech)).find((x) => x.id === n!.id)).toMatchObject({ is_read: true, read_at: readAt });
       const head = await t.eventStore.headPosition();
       const again = await t.http.put(`/api/notifications/${n!.id}/read`).set(auth(tech));
       expect(again.status).toBe(200);

@@ -10,7 +10,8 @@ import { pagination as paginationSchema } from '../../openapi/components';
 import { array, boolean, dateTime, integer, nullable, object, oneOfValues, ref, string, uuid } from '../../openapi/schema';
 import { TAGS, tms } from '../openapi';
 import { settle, type ApiDeps } from '../../deps';
-import { ok, pageOf, pagination } from '../envelope';
+import { ok, okWithTexts, pageOf, pagination } from '../envelope';
+import { PresentedTexts } from '../../http/json-text';
 import { tmsErrorHandler } from '../errors';
 import { permit } from '../permissions';
 import { listQuery, notificationParams } from './input';
@@ -47,6 +48,7 @@ const components = {
  * appends to the caller's `notifications-<userId>` stream.
  */
 export function notificationsRouter(deps: ApiDeps): Router {
+  const notificationTexts = new PresentedTexts(presentNotification);
   const router = Router();
   router.use(authenticate(deps, 'staff'));
 
@@ -83,7 +85,7 @@ export function notificationsRouter(deps: ApiDeps): Router {
             skip: page.skip,
             limit: page.limit,
           });
-          ok(res, { notifications: items.map(presentNotification), unread_count: unread, pagination: pagination(page, total) });
+          okWithTexts(res, { notifications: notificationTexts.page(items), unread_count: unread, pagination: pagination(page, total) });
         },
       }),
       // Before /:id/read in spirit; the paths do not overlap (one segment here, two there).

@@ -12,7 +12,8 @@ import { declareRoutes, route } from '../../http/route';
 import { pagination as paginationSchema } from '../../openapi/components';
 import { array, object, ref } from '../../openapi/schema';
 import { settle, type ApiDeps } from '../../deps';
-import { ok, pageOf, pagination } from '../envelope';
+import { ok, okWithTexts, pageOf, pagination } from '../envelope';
+import { PresentedTexts } from '../../http/json-text';
 import { tmsErrorHandler } from '../errors';
 import { TAGS, tms, uuidParams } from '../openapi';
 import { permit } from '../permissions';
@@ -30,6 +31,7 @@ const userAnswer = object({ user: ref('TmsUser') });
  * Writes are commands on the user's stream; reads come from the `users` read model.
  */
 export function usersRouter(deps: ApiDeps): Router {
+  const userTexts = new PresentedTexts(presentUser);
   const router = Router();
   router.use(authenticate(deps, 'staff'));
 
@@ -72,7 +74,7 @@ export function usersRouter(deps: ApiDeps): Router {
             skip: page.skip,
             limit: page.limit,
           });
-          ok(res, { users: items.map(presentUser), pagination: pagination(page, total) });
+          okWithTexts(res, { users: userTexts.page(items), pagination: pagination(page, total) });
         },
       }),
       route({
