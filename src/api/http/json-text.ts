@@ -46,7 +46,9 @@ const NOTHING: readonly unknown[] = [];
  * of unchanged items is then serialised once, not at every request. Another version of the
  * document, or of an object it shows, is a different object and is presented again. Only frozen
  * objects are remembered (a store that hands out fresh copies gets nothing from it, and a copy
- * could change); an entry goes with its document object.
+ * could change); an entry goes with its document object. What is held is thus bounded by what
+ * the store keeps of its documents (the SQLite store's parse cache, 32 MB of document JSON by
+ * default): one text per held document and presenter, each the JSON of one list item.
  *
  * One instance per presenter (the text is that presenter's), made where the routes are made.
  * The presenter must make its item from the document and the shown objects alone: no clock.
