@@ -92,6 +92,15 @@ describe('Service Requests API (document 001)', () => {
       const forged = `${url.pathname}?expires=${url.searchParams.get('expires')}&signature=AAAA`;
       expect((await t.http.get(forged)).status).toBe(404);
       expect((await t.http.get(url.pathname)).status).toBe(404);
+      // The list signs the link at each request too (a list item with a photo is made each time).
+      const listUrl = async () => new URL((await t.http.get('/api/services?per_page=100').set(auth(requester))).body.data.find((d: { id: number }) => d.id === res.body.data.id).photo_url);
+      const first = await listUrl();
+      // Links expire on the hour after the next: an hour later the list signs another one.
+      t.clock.advance(3_600_000);
+      requester.token = (await t.login(requester.email, requester.password)).body.token;
+      const later = await listUrl();
+      expect(later.searchParams.get('expires')).not.toBe(first.searchParams.get('expires'));
+      expect((await t.http.get(later.pathname + later.search)).status).toBe(200);
     });
 
     it('accepts the alias field names and JSON bodies', async () => {
@@ -314,8 +323,13 @@ describe('Service Requests API (document 001)', () => {
   describe('workflow', () => {
     it('moves pending → approved → in progress → completed, one timeline entry per event', async () => {
       const { id } = await create();
+      // The list, reloaded after each step, shows the request's state then.
+      const listed = async () => (await t.http.get('/api/services?per_page=100').set(auth(manager))).body.data.find((d: { id: number }) => d.id === id);
+      expect(await listed()).toMatchObject({ status: 'Pending', approved_at: null });
+      expect(await listed()).toMatchObject({ status: 'Pending', approved_at: null });
       t.clock.advance(60_000);
       const approved = await act(manager, id, 'approve', { note: 'OK, go' });
+      expect(await listed()).toEqual(expect.objectContaining({ status: 'Approved', approved_at: '2026-01-15T12:01:00.000Z' }));
       expect(approved.status).toBe(200);
       expect(approved.body.data).toMatchObject({ status: 'Approved', approved_at: '2026-01-15T12:01:00.000Z' });
       t.clock.advance(60_000);
@@ -323,6 +337,7 @@ describe('Service Requests API (document 001)', () => {
       t.clock.advance(60_000);
       const done = await act(tech, id, 'complete', { note: 'Keyboard replaced' });
       expect(done.body.data.status).toBe('Completed');
+      expect(await listed()).toMatchObject({ status: 'Completed' });
       expect(done.body.data.timeline.map((e: { label: string; state: string; note: string }) => [e.label, e.state, e.note])).toEqual([
         ['Menunggu Approval', 'inactive', 'Request dibuat oleh John Doe'],
         ['Disetujui', 'inactive', 'Disetujui oleh Mia Manager: OK, go'],

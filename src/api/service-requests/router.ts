@@ -9,6 +9,7 @@ import { authenticate } from '../http/authenticate';
 import { ifMatch, setEtag } from '../http/conditional';
 import { metaFor, requireAuth, type AuthContext } from '../http/context';
 import { idempotent } from '../http/idempotency';
+import { jsonWithTexts, PresentedTexts, sendJsonText } from '../http/json-text';
 import { singleFileUpload } from '../http/uploads';
 import { validate } from '../http/validation';
 import { declareRoutes, route } from '../http/route';
@@ -63,6 +64,8 @@ export function serviceRequestsRouter(deps: ApiDeps): Router {
   const present = (req: Request, doc: ServiceRequestSummary) =>
     presentServiceRequest(doc, doc.photo ? fileUrlFor(deps, req)(doc.photo.fileId) : null);
   const detail = (req: Request, doc: ServiceRequestDoc) => ({ ...present(req, doc), timeline: presentTimeline(doc.timeline) });
+  /** List items without a photo, made once per version; one with a photo has a link signed for this request. */
+  const itemTexts = new PresentedTexts((doc: ServiceRequestSummary) => presentServiceRequest(doc, null));
 
   const actions: ServiceRequestAction[] = ['approve', 'reject', 'start', 'complete', 'cancel'];
   declareRoutes(
@@ -110,15 +113,16 @@ export function serviceRequestsRouter(deps: ApiDeps): Router {
             skip: (q.page - 1) * perPage,
             limit: perPage,
           });
-          res.json({
-            data: items.map((d) => present(req, d)),
+          const page = {
+            data: items.map((d) => (d.photo ? present(req, d) : itemTexts.textOf(d))),
             pagination: {
               current_page: q.page,
               last_page: Math.max(1, Math.ceil(total / perPage)),
               total,
               per_page: perPage,
             },
-          });
+          };
+          sendJsonText(res, 200, jsonWithTexts(page));
         },
       }),
       route({
