@@ -13,13 +13,9 @@ export const pageQuery = z.object({
   limit: z.coerce.number().int('limit must be an integer').min(1, 'limit must be at least 1').max(100, 'limit may not be greater than 100').default(15),
 });
 
-export function listBody<T>(data: T[], total: number, page: { skip: number; limit: number }) {
-  return { data, total_count: total, skip: page.skip, limit: page.limit };
-}
-
-/** Answers a list whose items are made JSON texts (json-text.ts) or small plain objects. */
+/** Answers a list `{ data, total_count, skip, limit }` whose items are made JSON texts (json-text.ts) or small plain objects. */
 export function sendList(res: Response, items: ReadonlyArray<JsonText | object>, total: number, page: { skip: number; limit: number }): void {
-  sendJsonText(res, 200, jsonWithTexts(listBody([...items], total, page)));
+  sendJsonText(res, 200, jsonWithTexts({ data: items, total_count: total, skip: page.skip, limit: page.limit }));
 }
 
 export const listOf = (item: SchemaObject): SchemaObject => object({ data: array(item), total_count: integer(), skip: integer(), limit: integer() });
