@@ -6,6 +6,7 @@ import type { Logger } from '../../ports/logger';
 import type { IdempotencyKeys } from '../../commands/idempotency';
 import { ValidationError } from '../../domain/shared/errors';
 import { metaFor } from './context';
+import { watchJsonText } from './json-text';
 
 const KEY = /^[\x21-\x7e]{1,255}$/;
 const REPLAYED_HEADERS = ['etag', 'location'];
@@ -55,18 +56,22 @@ export function idempotent(deps: { keys: IdempotencyKeys; fileStore: FileStore; 
   };
 }
 
-/** Records the JSON answer before it is sent, so a crash cannot leave an answered but unrecorded key. */
+/**
+ * Records the JSON answer before it is sent, so a crash cannot leave an answered but unrecorded
+ * key: answers sent with res.json, and those sent as made JSON text (json-text.ts).
+ */
 function captureAnswer(res: Response, record: (status: number, body: unknown) => Promise<void>, logger: Logger): void {
-  const send = res.json.bind(res);
-  res.json = (body: unknown) => {
+  const settle = (status: number, body: () => unknown, send: () => void) => {
     (res as unknown as { idempotencySettled?: boolean }).idempotencySettled = true;
-    record(res.statusCode, body).then(
-      () => send(body),
-      (err: unknown) => {
-        logger.error({ err: err instanceof Error ? err.message : String(err) }, 'could not record idempotent answer');
-        send(body);
-      },
-    );
+    record(status, body()).then(send, (err: unknown) => {
+      logger.error({ err: err instanceof Error ? err.message : String(err) }, 'could not record idempotent answer');
+      send();
+    });
+  };
+  const sendJson = res.json.bind(res);
+  res.json = (body: unknown) => {
+    settle(res.statusCode, () => body, () => sendJson(body));
     return res;
   };
+  watchJsonText(res, (status, text, send) => settle(status, () => JSON.parse(text.toString()), send));
 }

@@ -29,11 +29,27 @@ export function jsonWithTexts(value: unknown): string {
 /** What JSON.stringify leaves out of an object and writes as null in an array. */
 const isSkipped = (v: unknown): boolean => v === undefined || typeof v === 'function' || typeof v === 'symbol';
 
-/** Answers `body` (made by jsonWithTexts) with the headers res.json would have sent. */
-export function sendJsonText(res: Response, status: number, body: string): void {
-  res.status(status);
-  if (!res.get('Content-Type')) res.set('Content-Type', 'application/json');
-  res.send(body);
+/** Who sees an answer's JSON before it is sent (the Idempotency-Key record). */
+const textWatchers = new WeakMap<Response, (status: number, body: string | Buffer, send: () => void) => void>();
+
+/** `watch` gets each JSON text answer of `res` before it goes out, and sends it with `send`. */
+export function watchJsonText(res: Response, watch: (status: number, body: string | Buffer, send: () => void) => void): void {
+  textWatchers.set(res, watch);
+}
+
+/**
+ * Answers `body` (made by jsonWithTexts, or its UTF-8 bytes when the answer is kept and sent
+ * again) with the headers res.json would have sent.
+ */
+export function sendJsonText(res: Response, status: number, body: string | Buffer): void {
+  const send = () => {
+    res.status(status);
+    if (!res.get('Content-Type')) res.set('Content-Type', typeof body === 'string' ? 'application/json' : 'application/json; charset=utf-8');
+    res.send(body);
+  };
+  const watch = textWatchers.get(res);
+  if (watch === undefined) send();
+  else watch(status, body, send);
 }
 
 const NOTHING: readonly unknown[] = [];

@@ -10,9 +10,12 @@ export function ok(res: Response, data: unknown, status = 200): void {
   res.status(status).json({ success: true, data });
 }
 
+/** The JSON of `ok`'s answer, for data that holds made JSON texts (json-text.ts). */
+export const okText = (data: unknown): string => jsonWithTexts({ success: true, data });
+
 /** `ok` for data that holds made JSON texts (a page of list items, json-text.ts). */
 export function okWithTexts(res: Response, data: unknown, status = 200): void {
-  sendJsonText(res, status, jsonWithTexts({ success: true, data }));
+  sendJsonText(res, status, okText(data));
 }
 
 export interface PageRequest {

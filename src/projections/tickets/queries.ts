@@ -109,9 +109,9 @@ export function listTechnicianTickets(
   return listTickets(readStore, { ...f, technicianId }, page);
 }
 
-/** One ticket with its history, comments and attachments. */
+/** One ticket with its comments and attachments, read only (the SQLite store shares its frozen document). */
 export function getTicket(readStore: ReadStore, ticketId: string): Promise<TicketDoc | null> {
-  return readStore.collection<TicketDoc>(TICKETS).findOne({ _id: ticketId });
+  return readStore.collection<TicketDoc>(TICKETS).findOne({ _id: ticketId }, { readonly: true });
 }
 
 /** Tickets changed since `since` (mobile sync), oldest change first. */

@@ -9,6 +9,7 @@ import type { AuthContext } from '../../http/context';
 import type { ApiDeps } from '../../deps';
 import { allows } from '../permissions';
 import { TICKET_PERMISSIONS as P } from './permissions';
+import type { DetailAnswers } from './detail-answers';
 import { presentTicket, presentTicketDetail, usersNamedBy, type Parties } from './presenter';
 
 /** What the caller may see: office roles everything, a technician their tickets, a customer their own. */
@@ -61,9 +62,26 @@ export function historiesOf(deps: ApiDeps, docs: readonly TicketDoc[]): Promise<
   return Promise.all(docs.map((d) => readTicketHistory(from, d.id, d.revision)));
 }
 
-export async function presentDetail(deps: ApiDeps, doc: TicketDoc, fileUrl: (fileId: string) => string, viewer?: Pick<AuthContext, 'role'>) {
-  const [history] = await historiesOf(deps, [doc]);
-  const parties = await lookupParties(deps.readStore, [doc.customer_id], usersNamedBy(doc, history!));
+/**
+ * The answer showing a ticket's detail: the one kept for this version of the ticket when the
+ * people it names are unchanged (detail-answers.ts), otherwise made from the history and parties.
+ */
+export async function detailAnswer(
+  deps: ApiDeps,
+  answers: DetailAnswers,
+  doc: TicketDoc,
+  fileUrl: (fileId: string) => string,
+  viewer?: Pick<AuthContext, 'role'>,
+): Promise<Buffer> {
   // A customer never sees internal (staff-only) comments.
-  return presentTicketDetail(doc, history!, parties, fileUrl, { hideInternal: viewer?.role === 'customer' });
+  const view = viewer?.role === 'customer' ? 'customer' : 'staff';
+  const keptUsers = answers.userIdsOf(doc, view);
+  if (keptUsers !== undefined) {
+    const kept = answers.reuse(doc, view, await lookupParties(deps.readStore, [doc.customer_id], keptUsers));
+    if (kept !== undefined) return kept;
+  }
+  const [history] = await historiesOf(deps, [doc]);
+  const userIds = usersNamedBy(doc, history!);
+  const parties = await lookupParties(deps.readStore, [doc.customer_id], userIds);
+  return answers.keep(doc, view, userIds, parties, presentTicketDetail(doc, history!, parties, fileUrl, { hideInternal: view === 'customer' }));
 }

@@ -15,17 +15,19 @@ import { authenticate } from '../../http/authenticate';
 import { ifMatch, setEtag } from '../../http/conditional';
 import { metaFor, requireAuth, type AuthContext } from '../../http/context';
 import { idempotent } from '../../http/idempotency';
+import { sendJsonText } from '../../http/json-text';
 import { declareRoutes, route } from '../../http/route';
 import { pagination as paginationSchema } from '../../openapi/components';
 import { array, object, ref } from '../../openapi/schema';
 import { fileUrlFor, settle, type ApiDeps } from '../../deps';
-import { ok, okWithTexts, pageOf, pagination } from '../envelope';
+import { ok, okText, okWithTexts, pageOf, pagination } from '../envelope';
 import { tmsErrorHandler } from '../errors';
 import { TAGS, tms, uuidParams } from '../openapi';
 import { allows, permit } from '../permissions';
-import { presentDetail, presentPage, scopeOf, visibleTicket, type TicketTexts } from './access';
+import { detailAnswer, presentPage, scopeOf, visibleTicket, type TicketTexts } from './access';
 import { assignBody, checkRange, commentBody, createTicketBody, listQuery, refuseFieldsChangedElsewhere, statusBody, updateTicketBody } from './input';
 import { TICKET_PERMISSIONS as P } from './permissions';
+import { DetailAnswers } from './detail-answers';
 import { presentComment } from './presenter';
 import { TICKET_SCHEMAS } from './schemas';
 
@@ -45,6 +47,7 @@ const write = { ifMatch: true, statuses: [403, 404, 409] };
 export function ticketsRouter(deps: ApiDeps, texts: TicketTexts): Router {
   const router = Router();
   const commands = deps.commands;
+  const details = new DetailAnswers((ticket) => okText({ ticket }));
   router.use(authenticate(deps, 'staff'));
 
   /** After a write: wait for the read model, then answer with the ticket as it is now. */
@@ -52,7 +55,7 @@ export function ticketsRouter(deps: ApiDeps, texts: TicketTexts): Router {
     await settle(deps, req, result.position);
     const doc = await visibleTicket(deps, requireAuth(req), ticketId);
     setEtag(res, doc.revision, ticketStream(doc._id));
-    ok(res, { ticket: await presentDetail(deps, doc, fileUrlFor(deps, req), requireAuth(req)) }, status);
+    sendJsonText(res, status, await detailAnswer(deps, details, doc, fileUrlFor(deps, req), requireAuth(req)));
   };
 
   /**
@@ -178,7 +181,7 @@ export function ticketsRouter(deps: ApiDeps, texts: TicketTexts): Router {
         handle: async (req, res, { params: { id } }) => {
           const doc = await visibleTicket(deps, requireAuth(req), id);
           setEtag(res, doc.revision, ticketStream(doc._id));
-          ok(res, { ticket: await presentDetail(deps, doc, fileUrlFor(deps, req), requireAuth(req)) });
+          sendJsonText(res, 200, await detailAnswer(deps, details, doc, fileUrlFor(deps, req), requireAuth(req)));
         },
       }),
       route({
