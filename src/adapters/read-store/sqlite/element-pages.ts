@@ -1,5 +1,5 @@
 import type { SqlValue } from './codec';
-import type { CountCache } from './count-cache';
+import type { VersionedCache } from './versioned-cache';
 import type { ElementIndex } from './element-indexes';
 import type { Rows } from './rows';
 import { ELEMENTS_EXISTS, ELEMENTS_IN, orderTerms, type Translated } from './translate';
@@ -34,7 +34,7 @@ export interface ElementPlan {
 
 /** The counts the plan is chosen by, as the collection keeps them. */
 export interface PageCosts {
-  counts: CountCache;
+  counts: VersionedCache<number>;
   /** The filter's matches. */
   matches(): number;
   /** The side-table elements a lookup matches (capped). */
@@ -138,7 +138,7 @@ function prefixKeys(rows: Rows, { field, low, high }: { field: number; low: stri
 
 /** An index's entries for one element and the values of the fields after it (`keys`, in
  * order), remembered until the collection's next write. */
-function entries(rows: Rows, counts: CountCache, index: ElementIndex, keys: readonly SqlValue[]): number {
+function entries(rows: Rows, counts: VersionedCache<number>, index: ElementIndex, keys: readonly SqlValue[]): number {
   const cacheKey = `entries ${index.name} ${JSON.stringify(keys)}`;
   const cached = counts.get(rows.schema, cacheKey);
   if (cached !== undefined) return cached;

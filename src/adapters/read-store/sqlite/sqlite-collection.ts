@@ -15,7 +15,7 @@ import { planElementPage, type ElementPlan } from './element-pages';
 import { filterKey } from './filter-key';
 import { ROW, type Rows, type StoredRow } from './rows';
 import { indexName, type StoredIndex } from './schema';
-import type { StoreInternals } from './sqlite-read-store';
+import type { PageHead, StoreInternals } from './sqlite-read-store';
 import { ELEMENTS_EXISTS, ELEMENTS_IN, orderTerms, translateFilter, translateSort, type Translated } from './translate';
 import type { Entry } from './unit-of-work';
 
@@ -447,7 +447,7 @@ export class SqliteCollection<T extends Doc = Doc> implements Collection<T> {
    * again, or of long documents (tickets with many comments, which a list leaves out), no longer
    * copies every document's text out of SQLite for each request.
    */
-  private readPage(rows: Rows, heads: ReadonlyArray<{ rid: number; v: number }>): Candidate[] {
+  private readPage(rows: Rows, heads: readonly PageHead[]): Candidate[] {
     const docs = this.store.docs;
     const table = rows.schema.table;
     const found: Array<PlainObject | undefined> = heads.map((h) => docs.held(table, h.rid, h.v));
@@ -480,19 +480,23 @@ export class SqliteCollection<T extends Doc = Doc> implements Collection<T> {
     if (t.exact && order !== null) {
       const page = limit ? ` LIMIT ${limit} OFFSET ${skip}` : skip ? ` LIMIT -1 OFFSET ${skip}` : '';
       if (purpose === 'read' && limit <= HEADS_MAX && this.store.docs.enabled) {
+        if (limit) {
+          // A page asked again before the collection changes: its rows are known.
+          const key = `${filterKey(filter)}\u0000${JSON.stringify(sort ?? null)}\u0000${skip}\u0000${limit}`;
+          const known = this.store.pages.get(rows.schema, key);
+          if (known) return this.readPage(rows, known);
+          const sorted = order ? ` ORDER BY ${order}` : '';
+          const heads =
+            (order ? this.elementPage(rows, filter, base, order, skip, limit) : null) ??
+            (order && t.walk ? this.boundedWalk(rows, base, t.walk, order, skip, limit) : null) ??
+            (rows.statement(`SELECT rid, v FROM {t}${where(t)}${sorted} LIMIT ${limit} OFFSET ${skip}`).all(...t.params) as PageHead[]);
+          if (limit <= PAGE_CACHE_LIMIT) this.store.pages.set(rows.schema, key, heads);
+          return this.readPage(rows, heads);
+        }
         // A read without a limit (all of a customer's invoices) reads one head more than
         // HEADS_MAX to learn whether it is small; a large one is read in one pass below.
-        if (limit && order) {
-          const page = this.elementPage(rows, filter, base, order, skip, limit);
-          if (page) return this.readPage(rows, page);
-        }
-        if (limit && order && t.walk) {
-          const walked = this.boundedWalk(rows, base, t.walk, order, skip, limit);
-          if (walked) return this.readPage(rows, walked);
-        }
-        const bound = limit || HEADS_MAX + 1;
-        const heads = rows.statement(`SELECT rid, v FROM {t}${where(t)}${order ? ` ORDER BY ${order}` : ''} LIMIT ${bound} OFFSET ${skip}`).all(...t.params);
-        if (limit || heads.length <= HEADS_MAX) return this.readPage(rows, heads as Array<{ rid: number; v: number }>);
+        const heads = rows.statement(`SELECT rid, v FROM {t}${where(t)}${order ? ` ORDER BY ${order}` : ''} LIMIT ${HEADS_MAX + 1} OFFSET ${skip}`).all(...t.params);
+        if (heads.length <= HEADS_MAX) return this.readPage(rows, heads as PageHead[]);
       }
       const sql = `SELECT ${ROW} FROM {t}${where(t)}${order ? ` ORDER BY ${order}` : ''}${page}`;
       if (order && limit && rows.sorts(sql, t.params)) {
@@ -555,7 +559,7 @@ export class SqliteCollection<T extends Doc = Doc> implements Collection<T> {
    * page is exact: rows the walk did not reach come after it in the sort order. Null when the
    * filter is not of the form this handles (lookups at its top level, joined by AND).
    */
-  private boundedWalk(rows: Rows, base: Translated, { matches, total }: Walk, order: string, skip: number, limit: number): Array<{ rid: number; v: number }> | null {
+  private boundedWalk(rows: Rows, base: Translated, { matches, total }: Walk, order: string, skip: number, limit: number): PageHead[] | null {
     const parts = base.lookup ? [base] : (base.parts ?? []);
     const lookups = parts.filter((p) => p.lookup);
     const rest = parts.filter((p) => !p.lookup);
@@ -580,7 +584,7 @@ export class SqliteCollection<T extends Doc = Doc> implements Collection<T> {
   }
 
   /** A sorted page read from an element index (element-pages.ts), or null when none serves. */
-  private elementPage(rows: Rows, filter: Filter, base: Translated, order: string, skip: number, limit: number): Array<{ rid: number; v: number }> | null {
+  private elementPage(rows: Rows, filter: Filter, base: Translated, order: string, skip: number, limit: number): PageHead[] | null {
     const plan = this.elementPlan(rows, filter, base, order, skip, limit);
     if (plan === null) return null;
     return plan.none ? [] : (rows.statement(plan.sql).all(...plan.params) as Array<{ rid: number; v: number }>);
@@ -675,6 +679,8 @@ type Planned = Translated & { walk?: Walk };
 
 /** The most rows read as rowids and versions first (readPage); more are read with their text in one pass. */
 const HEADS_MAX = 1000;
+/** Pages up to this many rows are remembered until the collection's next write (versioned-cache.ts). */
+const PAGE_CACHE_LIMIT = 100;
 /** Elements counted at most to choose which lookup drives (driveBySmallestLookup). */
 const LOOKUP_PROBE = 1000;
 /** A lookup this many times the driver's size is checked row by row instead of read in full. */

@@ -17,9 +17,9 @@
  *   after the restart (the checkpoints went back with the documents). Catch-ups and rebuilds
  *   commit in bulk mode, without syncs, under a durable record that lets a start after a power
  *   loss rebuild instead of trusting the file (bulk-mode.ts).
- * - Counts are cached per collection and filter until the next write to the collection
- *   (count-cache.ts), so a broad filter's total costs one count after each write, not one per
- *   request.
+ * - Counts, and the rows of a page, are cached per collection and filter until the next write
+ *   to the collection (versioned-cache.ts), so a broad filter's total costs one count after
+ *   each write, not one per request, and a page asked again costs no query.
  */
 import Database from 'better-sqlite3';
 import { mkdirSync, rmSync } from 'node:fs';
@@ -31,7 +31,7 @@ import type { PlainObject } from '../document/values';
 import { decodeDoc } from './codec';
 import { bootId, bulkBootOf, BulkMode, createMeta, formatOf, setFormat } from './bulk-mode';
 import { BackgroundCheckpointer, type CheckpointResult } from './checkpointer';
-import { CountCache } from './count-cache';
+import { VersionedCache } from './versioned-cache';
 import { DocCache } from './doc-cache';
 import { ROW, Rows, type StoredRow } from './rows';
 import { createRetiredList, TableReaper, type TableReaperOptions } from './retired-tables';
@@ -93,10 +93,18 @@ export interface SqliteReadStore extends ReadStore {
   readonly defersIndexes: boolean;
 }
 
+/** A row of a page: its rowid and the version of its document. */
+export interface PageHead {
+  rid: number;
+  v: number;
+}
+
 /** What collection handles share. */
 export interface StoreInternals {
   readonly db: Database.Database;
-  readonly counts: CountCache;
+  readonly counts: VersionedCache<number>;
+  /** The rows (id, version) of pages by filter, sort, skip and limit. */
+  readonly pages: VersionedCache<readonly PageHead[]>;
   readonly docs: DocCache;
   readonly engine: AggregationEngine;
   readonly newId: IdGenerator;
@@ -215,7 +223,8 @@ export function openSqliteReadStore(options: SqliteReadStoreOptions): SqliteRead
   reaper.schedule();
   let failed: unknown = null;
   let settled: { promise: Promise<void>; resolve: () => void; reject: (e: unknown) => void } | null = null;
-  const counts = new CountCache();
+  const counts = new VersionedCache<number>(2_000);
+  const pages = new VersionedCache<readonly PageHead[]>(256);
   const handles = new Map<string, SqliteCollection<Doc>>();
 
   const open = (): void => {
@@ -225,6 +234,7 @@ export function openSqliteReadStore(options: SqliteReadStoreOptions): SqliteRead
   const internals: StoreInternals = {
     db,
     counts,
+    pages,
     docs,
     newId: options.newId ?? createIdGenerator(),
     engine: createAggregationEngine((name) => {
@@ -271,6 +281,7 @@ export function openSqliteReadStore(options: SqliteReadStoreOptions): SqliteRead
       } catch (err) {
         loadAll();
         counts.clear();
+        pages.clear();
         throw err;
       }
     },
@@ -281,6 +292,7 @@ export function openSqliteReadStore(options: SqliteReadStoreOptions): SqliteRead
     uow?.clear();
     loadAll();
     counts.clear();
+    pages.clear();
     docs.clear();
   };
 
@@ -378,6 +390,7 @@ export function openSqliteReadStore(options: SqliteReadStoreOptions): SqliteRead
       reaper.schedule();
       rowsByName.delete(name);
       counts.forget(rows.schema);
+      pages.forget(rows.schema);
       docs.forgetTable(rows.schema.table);
       uow?.forget(rows);
     },
@@ -397,6 +410,7 @@ export function openSqliteReadStore(options: SqliteReadStoreOptions): SqliteRead
       if (target) {
         reaper.schedule();
         counts.forget(target.schema);
+        pages.forget(target.schema);
         docs.forgetTable(target.schema.table);
         uow?.forget(target);
       }

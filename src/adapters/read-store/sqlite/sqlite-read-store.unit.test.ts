@@ -437,7 +437,16 @@ describe('SQLite read store', () => {
       edit('t4', 'same version', 0);
       edit('t0', 'new version', 1);
       other.close();
+      // The same page again, with no write of the store's own in between, runs no query: its rows
+      // are remembered until the collection's next write (versioned-cache.ts).
       expect((await page()).map((d) => [d.number, d.title])).toEqual([
+        [4, undefined],
+        [0, undefined],
+      ]);
+      expect(textsRead).not.toHaveBeenCalled();
+      // Another page over the same rows is queried.
+      const wider = await col.find({ status: 'new' }, { sort: { created_at: -1, number: -1 }, skip: 1, limit: 3 });
+      expect(wider.map((d) => [d.number, d.title])).toEqual([
         [4, undefined],
         [0, 'new version'],
       ]);
@@ -495,6 +504,35 @@ describe('SQLite read store', () => {
         { _id: 'b', n: 1 },
         { _id: 'zz', n: 7 },
       ]);
+    });
+
+    it('remembers a page’s rows until the collection’s next write, and keeps nothing a rollback undid', async () => {
+      const col = await tickets(12);
+      const page = async () => (await col.find({ status: 'new' }, { sort: { created_at: -1, number: -1 }, limit: 2 })).map((d) => d.number);
+      const queried = jest.spyOn(Rows.prototype, 'statement');
+      expect(await page()).toEqual([8, 4]);
+      const queries = queried.mock.calls.length;
+      expect(await page()).toEqual([8, 4]);
+      expect(queried.mock.calls.length).toBe(queries);
+      queried.mockRestore();
+      // Each kind of write of the store's own is seen by the next request of the same page.
+      await col.insertOne({ _id: 't12', status: 'new', created_at: '2026-12-31T00:00:00.000Z', number: 12 });
+      expect(await page()).toEqual([12, 8]);
+      await col.updateOne({ _id: 't8' }, { $set: { status: 'closed' } });
+      expect(await page()).toEqual([12, 4]);
+      await col.deleteOne({ _id: 't12' });
+      expect(await page()).toEqual([4, 0]);
+      await col.deleteMany({ status: 'new', number: 4 });
+      expect(await page()).toEqual([0]);
+      // A page read inside a transaction that then fails is not kept past its rollback.
+      await expect(
+        store.transaction(async () => {
+          await col.insertOne({ _id: 't13', status: 'new', created_at: '2026-12-31T00:00:00.000Z', number: 13 });
+          expect(await page()).toEqual([13, 0]);
+          throw new Error('projector failed');
+        }),
+      ).rejects.toThrow('projector failed');
+      expect(await page()).toEqual([0]);
     });
 
     it('renames a collection over another in one step, keeping the renamed one’s indexes', async () => {
