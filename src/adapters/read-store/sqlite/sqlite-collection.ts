@@ -480,12 +480,12 @@ export class SqliteCollection<T extends Doc = Doc> implements Collection<T> {
     if (t.exact && order !== null) {
       const page = limit ? ` LIMIT ${limit} OFFSET ${skip}` : skip ? ` LIMIT -1 OFFSET ${skip}` : '';
       if (purpose === 'read' && limit <= HEADS_MAX && this.store.docs.enabled) {
+        // A page asked again before the collection changes: its rows are known.
+        const key = `${filterKey(filter)}\u0000${JSON.stringify(sort ?? null)}\u0000${skip}\u0000${limit}`;
+        const known = this.store.pages.get(rows.schema, key);
+        if (known) return this.readPage(rows, known);
+        const sorted = order ? ` ORDER BY ${order}` : '';
         if (limit) {
-          // A page asked again before the collection changes: its rows are known.
-          const key = `${filterKey(filter)}\u0000${JSON.stringify(sort ?? null)}\u0000${skip}\u0000${limit}`;
-          const known = this.store.pages.get(rows.schema, key);
-          if (known) return this.readPage(rows, known);
-          const sorted = order ? ` ORDER BY ${order}` : '';
           const heads =
             (order ? this.elementPage(rows, filter, base, order, skip, limit) : null) ??
             (order && t.walk ? this.boundedWalk(rows, base, t.walk, order, skip, limit) : null) ??
@@ -495,8 +495,9 @@ export class SqliteCollection<T extends Doc = Doc> implements Collection<T> {
         }
         // A read without a limit (all of a customer's invoices) reads one head more than
         // HEADS_MAX to learn whether it is small; a large one is read in one pass below.
-        const heads = rows.statement(`SELECT rid, v FROM {t}${where(t)}${order ? ` ORDER BY ${order}` : ''} LIMIT ${HEADS_MAX + 1} OFFSET ${skip}`).all(...t.params);
-        if (heads.length <= HEADS_MAX) return this.readPage(rows, heads as PageHead[]);
+        const heads = rows.statement(`SELECT rid, v FROM {t}${where(t)}${sorted} LIMIT ${HEADS_MAX + 1} OFFSET ${skip}`).all(...t.params) as PageHead[];
+        if (heads.length <= PAGE_CACHE_LIMIT) this.store.pages.set(rows.schema, key, heads);
+        if (heads.length <= HEADS_MAX) return this.readPage(rows, heads);
       }
       const sql = `SELECT ${ROW} FROM {t}${where(t)}${order ? ` ORDER BY ${order}` : ''}${page}`;
       if (order && limit && rows.sorts(sql, t.params)) {
@@ -679,7 +680,8 @@ type Planned = Translated & { walk?: Walk };
 
 /** The most rows read as rowids and versions first (readPage); more are read with their text in one pass. */
 const HEADS_MAX = 1000;
-/** Pages up to this many rows are remembered until the collection's next write (versioned-cache.ts). */
+/** Pages up to this many rows (asked for, or found when no limit was given) are remembered until
+ * the collection's next write (versioned-cache.ts). */
 const PAGE_CACHE_LIMIT = 100;
 /** Elements counted at most to choose which lookup drives (driveBySmallestLookup). */
 const LOOKUP_PROBE = 1000;
