@@ -159,3 +159,21 @@ export async function customerWithLogin(
   if (logged.status !== 200) throw new Error(`customer fixture login: ${logged.status}`);
   return { customerId: customer.id, user: { userId: customer.user_id, email, password, token: logged.body.token as string } };
 }
+
+/**
+ * One ticket and the people it shows: a manager who opened it for a customer with a login, and a
+ * technician (`Teknisi Awal`) not yet assigned. For use cases that change them and read again.
+ */
+export async function openTicketScene(t: TestApp): Promise<{
+  manager: TestUser;
+  technician: TestUser;
+  customerId: string;
+  customer: { userId: string; token: string };
+  ticketId: string;
+}> {
+  const manager = await t.user('manager');
+  const technician = await t.user('technician', { full_name: 'Teknisi Awal' });
+  const { customerId, user: customer } = await customerWithLogin(t, manager);
+  const ticketId = await openRepairTicket(t, manager, customerId);
+  return { manager, technician, customerId, customer, ticketId };
+}

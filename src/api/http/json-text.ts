@@ -86,9 +86,20 @@ export class PresentedTexts<D extends object, C = void> {
   textOf(doc: D, context: C): JsonText {
     const shown = this.shownOf(doc, context);
     const held = this.texts.get(doc);
-    if (held && held.shown.length === shown.length && held.shown.every((s, i) => s === shown[i])) return held.text;
+    if (held && sameShown(held.shown, shown)) return held.text;
     const text = new JsonText(JSON.stringify(this.present(doc, context)));
-    if (Object.isFrozen(doc) && shown.every((s) => s === undefined || s === null || Object.isFrozen(s))) this.texts.set(doc, { shown, text });
+    if (keepable(doc, shown)) this.texts.set(doc, { shown, text });
     return text;
   }
 }
+
+/** Whether what an item shows now is, object for object, what it showed when it was made. */
+export const sameShown = (held: readonly unknown[], now: readonly unknown[]): boolean =>
+  held.length === now.length && held.every((s, i) => s === now[i]);
+
+/**
+ * Whether what was made of `doc` and `shown` may be kept beside them: only when all are frozen
+ * (shared by the store until they change), never for copies, which could change in place.
+ */
+export const keepable = (doc: object, shown: readonly unknown[]): boolean =>
+  Object.isFrozen(doc) && shown.every((s) => s === undefined || s === null || Object.isFrozen(s));

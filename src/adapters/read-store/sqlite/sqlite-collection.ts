@@ -576,19 +576,19 @@ export class SqliteCollection<T extends Doc = Doc> implements Collection<T> {
     const walked = rows.statement(`SELECT rid FROM (${inner}) AS w WHERE ${checks}${page}`).pluck().all(...params) as number[];
     if (walked.length === limit) {
       const versions = new Map(
-        (rows.statement(`SELECT rid, v FROM {t} WHERE rid IN (${walked.map(() => '?').join(', ')})`).all(...walked) as Array<{ rid: number; v: number }>).map((h) => [h.rid, h.v]),
+        (rows.statement(`SELECT rid, v FROM {t} WHERE rid IN (${walked.map(() => '?').join(', ')})`).all(...walked) as PageHead[]).map((h) => [h.rid, h.v]),
       );
       return walked.filter((rid) => versions.has(rid)).map((rid) => ({ rid, v: versions.get(rid)! }));
     }
     const read = this.driveBySmallestLookup(rows, base);
-    return rows.statement(`SELECT rid, v FROM {t}${where(read)}${page}`).all(...read.params) as Array<{ rid: number; v: number }>;
+    return rows.statement(`SELECT rid, v FROM {t}${where(read)}${page}`).all(...read.params) as PageHead[];
   }
 
   /** A sorted page read from an element index (element-pages.ts), or null when none serves. */
   private elementPage(rows: Rows, filter: Filter, base: Translated, order: string, skip: number, limit: number): PageHead[] | null {
     const plan = this.elementPlan(rows, filter, base, order, skip, limit);
     if (plan === null) return null;
-    return plan.none ? [] : (rows.statement(plan.sql).all(...plan.params) as Array<{ rid: number; v: number }>);
+    return plan.none ? [] : (rows.statement(plan.sql).all(...plan.params) as PageHead[]);
   }
 
   private elementPlan(rows: Rows, filter: Filter, base: Translated, order: string, skip: number, limit: number): ElementPlan | null {

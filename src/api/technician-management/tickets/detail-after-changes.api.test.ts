@@ -1,4 +1,4 @@
-import { auth, customerWithLogin, openRepairTicket, startTestApp, type TestApp, type TestUser } from '../../../../test/support/test-app';
+import { auth, openTicketScene, startTestApp, type TestApp, type TestUser } from '../../../../test/support/test-app';
 
 const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
 
@@ -28,10 +28,7 @@ describe('a ticket detail reloaded after what it shows changed (document 000)', 
 
   beforeAll(async () => {
     t = await startTestApp();
-    manager = await t.user('manager');
-    technician = await t.user('technician', { full_name: 'Teknisi Awal' });
-    ({ customerId, user: customer } = await customerWithLogin(t, manager));
-    ticketId = await openRepairTicket(t, manager, customerId);
+    ({ manager, technician, customer, customerId, ticketId } = await openTicketScene(t));
   });
   afterAll(() => t.stop());
 

@@ -1,5 +1,5 @@
 import type { TicketDoc } from '../../../projections/tickets/projector';
-import { JsonText } from '../../http/json-text';
+import { JsonText, keepable, sameShown } from '../../http/json-text';
 import type { Parties } from './presenter';
 
 /** The answer of one view of one version of a ticket, with the people it names as they were shown. */
@@ -43,19 +43,15 @@ export class DetailAnswers {
   reuse(doc: TicketDoc, view: DetailView, parties: Parties): Buffer | undefined {
     const held = this.held.get(doc)?.[view];
     if (held === undefined) return undefined;
-    const shown = shownBy(doc, held.userIds, parties);
-    return shown.every((s, i) => s === held.shown[i]) ? held.body : undefined;
+    return sameShown(held.shown, shownBy(doc, held.userIds, parties)) ? held.body : undefined;
   }
 
   /** Makes the answer of a detail just presented, and keeps it when it can be reused. */
   keep(doc: TicketDoc, view: DetailView, userIds: readonly string[], parties: Parties, detail: unknown): Buffer {
     const body = Buffer.from(this.answerOf(new JsonText(JSON.stringify(detail))));
     const shown = shownBy(doc, userIds, parties);
-    const keepable =
-      Object.isFrozen(doc) &&
-      doc.attachments.every((a) => !a.file_id) &&
-      shown.every((s) => s === undefined || Object.isFrozen(s));
-    if (keepable) this.held.set(doc, { ...this.held.get(doc), [view]: { userIds, shown, body } });
+    // An uploaded attachment's link is signed for the hour: such a detail is made each time.
+    if (keepable(doc, shown) && doc.attachments.every((a) => !a.file_id)) this.held.set(doc, { ...this.held.get(doc), [view]: { userIds, shown, body } });
     return body;
   }
 }

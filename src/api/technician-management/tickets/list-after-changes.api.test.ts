@@ -1,4 +1,4 @@
-import { auth, customerWithLogin, openRepairTicket, startTestApp, type TestApp, type TestUser } from '../../../../test/support/test-app';
+import { auth, openTicketScene, startTestApp, type TestApp, type TestUser } from '../../../../test/support/test-app';
 
 /**
  * Use case: a dispatcher keeps the ticket list open and reloads it while others work. Items
@@ -15,10 +15,7 @@ describe('ticket lists reloaded after the tickets, customers and technicians the
 
   beforeAll(async () => {
     t = await startTestApp();
-    manager = await t.user('manager');
-    technician = await t.user('technician', { full_name: 'Teknisi Awal' });
-    ({ customerId } = await customerWithLogin(t, manager));
-    ticketId = await openRepairTicket(t, manager, customerId);
+    ({ manager, technician, customerId, ticketId } = await openTicketScene(t));
   });
   afterAll(() => t.stop());
 
