@@ -34,6 +34,10 @@ export interface FindOptions {
    * (Dates excepted: freezing does not hold their time; do not set it). Stores that copy
    * anyway ignore it. */
   readonly?: boolean;
+  /** The documents are read once (to make an answer that is then kept, as a ticket's comments
+   * are): a store that keeps parsed documents for later reads need not keep these, which would
+   * push out documents read again and again. Stores without such a cache ignore it. */
+  once?: boolean;
 }
 
 export interface IndexSpec {

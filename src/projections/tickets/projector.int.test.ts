@@ -5,8 +5,8 @@ import type { Doc } from '../../ports/read-store';
 import { gatherStatistics, inIndexOrder, openTempSqliteReadStore, project, summarizePlan, type TempSqliteReadStore } from '../../../test/support/sqlite-plans';
 import type { ProjectedEvent, ProjectorContext } from '../engine/projector';
 import { historyOf, type HistoryEvent } from './history';
-import { TICKETS, ticketsProjector, type TicketDoc } from './projector';
-import { DEFAULT_TICKET_SORT, slaBreachCandidates, slaWarningCandidates, ticketFilter } from './queries';
+import { COMMENT_BUCKET_REVISIONS, TICKET_COMMENTS, TICKETS, ticketsProjector, type TicketCommentsDoc, type TicketDoc } from './projector';
+import { commentsById, DEFAULT_TICKET_SORT, slaBreachCandidates, slaWarningCandidates, ticketComment, ticketComments, ticketFilter } from './queries';
 
 /** Given ticket events, then the tickets read model; and the list queries are served by indexes. */
 
@@ -217,9 +217,16 @@ describe('tickets projector', () => {
       ['status_changed', 'in_progress', 'resolved', 'u-mgr'],
       ['rated', null, '4', 'u-mgr'],
     ]);
-    expect(d.comments).toEqual([
-      { id: 'cm-1', user_id: 'u-tech', user_role: 'technician', comment: 'Here', attachments: ['https://f.example.com/x.pdf'], created_at: at(4) },
-    ]);
+    // Comments are documents of their own, read up to the revision of the ticket shown.
+    expect(d).not.toHaveProperty('comments');
+    const comment = { id: 'cm-1', user_id: 'u-tech', user_role: 'technician', comment: 'Here', attachments: ['https://f.example.com/x.pdf'], created_at: at(4) };
+    expect(await ticketComments(store, d)).toEqual([comment]);
+    const [bucket] = await store.collection<TicketCommentsDoc>(TICKET_COMMENTS).find({ ticket_id: 't1' });
+    const commentedAt = bucket!.comments[0]!.revision;
+    expect(await ticketComments(store, { ...d, revision: commentedAt })).toEqual([comment]);
+    expect(await ticketComments(store, { ...d, revision: commentedAt - 1 })).toEqual([]);
+    expect(await ticketComment(store, d, 'cm-1')).toEqual(comment);
+    expect(await ticketComment(store, { ...d, _id: 't-other' }, 'cm-1')).toBeNull();
     expect(d.attachments.map((a) => [a.filename, a.type, a.source, a.file_id])).toEqual([
       ['front.jpg', 'photo', 'ticket', null],
       ['x.pdf', 'document', 'comment', null],
@@ -232,6 +239,49 @@ describe('tickets projector', () => {
     const rebuilt = createMemoryReadStore();
     for (const e of events) await ticketsProjector.apply(e, { collection: <T extends Doc>(n: string) => rebuilt.collection<T>(n) });
     expect(await rebuilt.collection(TICKETS).findOne({ _id: 't1' })).toEqual(d);
+    expect(await rebuilt.collection(TICKET_COMMENTS).find({})).toEqual(await store.collection(TICKET_COMMENTS).find({}));
+  });
+
+  it('keeps comments in buckets of revisions, read in order up to the revision shown; a redelivered comment is not added twice', async () => {
+    const n = COMMENT_BUCKET_REVISIONS * 2 + 5;
+    const first = created('t4', 4);
+    const comments = Array.from({ length: n }, (_, i) =>
+      ev({ type: 'TicketCommentAdded', data: { ticketId: 't4', commentId: `cm-${i}`, comment: `Note ${i}`, attachments: [], author: TECH, createdAt: at(i + 1) } }, at(i + 1), TECH),
+    );
+    await apply([first, ...comments]);
+    await apply(comments.slice(COMMENT_BUCKET_REVISIONS - 2, COMMENT_BUCKET_REVISIONS + 2));
+    const buckets = await store.collection<TicketCommentsDoc>(TICKET_COMMENTS).find({ ticket_id: 't4' }, { sort: { bucket: 1 } });
+    expect(buckets.map((b) => [b._id, b.comments.length])).toEqual([
+      ['t4:0', COMMENT_BUCKET_REVISIONS - 1],
+      ['t4:1', COMMENT_BUCKET_REVISIONS],
+      ['t4:2', 6],
+    ]);
+    const d = await doc('t4');
+    expect(d.revision).toBe(n);
+    expect((await ticketComments(store, d)).map((c) => c.comment)).toEqual(comments.map((_, i) => `Note ${i}`));
+    expect((await ticketComments(store, { ...d, revision: COMMENT_BUCKET_REVISIONS + 3 })).map((c) => c.id)).toEqual(
+      Array.from({ length: COMMENT_BUCKET_REVISIONS + 3 }, (_, i) => `cm-${i}`),
+    );
+    expect(await ticketComment(store, d, 'cm-3')).toMatchObject({ id: 'cm-3', comment: 'Note 3' });
+    expect(await ticketComment(store, d, 'cm-none')).toBeNull();
+  });
+
+  it('reads the comments a document of the first version holds, then those kept apart (an upgrade in progress)', async () => {
+    await apply([created('t3', 3)]);
+    // What version 1 wrote: the comments inside the ticket.
+    const old = { id: 'cm-old', user_id: 'u-mgr', user_role: 'manager', comment: 'Before', attachments: [], created_at: at(1) };
+    await store.collection<TicketDoc>(TICKETS).updateOne({ _id: 't3' }, { $set: { comments: [old], revision: 1 } });
+    revisions.set('t3', 1);
+    await apply([ev({ type: 'TicketCommentAdded', data: { ticketId: 't3', commentId: 'cm-new', comment: 'After', attachments: [], author: TECH, createdAt: at(2) } }, at(2), TECH)]);
+    const d = await doc('t3');
+    expect((await ticketComments(store, d)).map((c) => c.id)).toEqual(['cm-old', 'cm-new']);
+    expect((await ticketComment(store, d, 'cm-old'))?.comment).toBe('Before');
+    const found = await commentsById(store, [
+      { id: 'cm-old', ticket_id: 't3' },
+      { id: 'cm-new', ticket_id: 't3' },
+      { id: 'cm-none', ticket_id: 't3' },
+    ]);
+    expect([...found.keys()].sort()).toEqual(['cm-new', 'cm-old']);
   });
 
   it('starts warnings and breaches afresh when the deadline moves, and reopening clears the completion', async () => {

@@ -16,6 +16,10 @@ import { derivedUuid } from './derived-id';
 import { FIELD_NAMES } from './history';
 
 export const TICKETS = 'tickets';
+/** A ticket's comments, in buckets (TicketCommentsDoc) beside the tickets: see ticketsProjector. */
+export const TICKET_COMMENTS = 'ticket_comments';
+/** Stream revisions per bucket of comments: a bucket holds the comments of 32 revisions of its ticket. */
+export const COMMENT_BUCKET_REVISIONS = 32;
 
 export type { TicketHistoryEntry } from './history';
 
@@ -29,6 +33,23 @@ export interface TicketCommentEntry {
   /** 004: a staff-only note (absent on comments written before it existed: false). */
   is_internal?: boolean;
 }
+
+/** A comment in its bucket, with the stream revision of its event. */
+export interface BucketedComment extends TicketCommentEntry {
+  revision: number;
+}
+
+/**
+ * The comments of revisions `bucket * COMMENT_BUCKET_REVISIONS` up to the next bucket's of one
+ * ticket, in order; `_id` is `<ticket id>:<bucket>`.
+ */
+export interface TicketCommentsDoc extends Doc {
+  ticket_id: string;
+  bucket: number;
+  comments: BucketedComment[];
+}
+
+export const commentBucketOf = (revision: number): number => Math.floor(revision / COMMENT_BUCKET_REVISIONS);
 
 export interface TicketAttachmentEntry {
   id: string;
@@ -75,7 +96,11 @@ export interface TicketDoc extends Doc {
   /** Stream revision of the last event applied: the ETag. */
   revision: number;
   attachments: TicketAttachmentEntry[];
-  comments: TicketCommentEntry[];
+  /**
+   * Only in documents written by version 1 of the projector, which kept every comment in the
+   * ticket (queries.ts ticketComments reads both). Comments are documents of their own now.
+   */
+  comments?: TicketCommentEntry[];
   /** Document 004: the support category given at creation (absent or null: the type's), and the service instance it is about. */
   category?: string | null;
   service_id?: number | null;
@@ -125,14 +150,29 @@ function setAndPush(set: Record<string, unknown>, lists: Record<string, unknown[
 
 /**
  * The tickets read model: one document per ticket with what lists and the detail view show,
- * including its comments and attachments, all derived from the ticket's events. The history is
- * not kept here: the detail view derives it from the ticket's stream (history.ts).
- * Customer and technician names are joined at read time (queries.ts), not copied here.
+ * including its attachments, and one document per comment (`ticket_comments`), all derived from
+ * the ticket's events. The history is not kept here: the detail view derives it from the
+ * ticket's stream (history.ts). Customer and technician names are joined at read time
+ * (queries.ts), not copied here.
+ *
+ * Version 2 took the comments out of the ticket document: kept in it, every comment rewrote
+ * the whole ticket, so a comment on a ticket with a hundred and fifty of them cost about 1.6
+ * times one on the same ticket now, and the lists' parse cache held the comments of every
+ * ticket it held. They are kept in buckets, one per 32 revisions of the ticket's stream (the
+ * bucket of an event follows from its revision, so nothing is read to place it): a comment
+ * rewrites at most its bucket, and a ticket's detail reads a few documents of contiguous text
+ * rather than one row per comment (one per comment made a first view several times slower:
+ * each comment's row on a page of its own). A comment is written before its ticket's new
+ * revision, so a reader that takes the comments up to the revision of the ticket it read sees
+ * exactly those the ticket's version had (queries.ts ticketComments).
  */
 export const ticketsProjector: Projector = {
   name: 'tickets',
+  version: 2,
   handles: TICKET_EVENT_TYPES,
   collections: {
+    // A ticket's buckets of comments in order (the detail), read up to the ticket's revision.
+    [TICKET_COMMENTS]: [{ keys: { ticket_id: 1, bucket: 1 } }],
     [TICKETS]: [
       // List indexes: a filter's equality field, then the default sort (created_at desc) and the
       // tie-breaker (number desc), so a filtered page is read in index order and stops after
@@ -215,7 +255,6 @@ export const ticketsProjector: Projector = {
             updated_at: d.createdAt,
             revision,
             attachments: urlAttachments(event, d.attachments, d.createdBy, d.createdAt, 'ticket'),
-            comments: [],
             category: d.category ?? null,
             service_id: d.serviceId ?? null,
           },
@@ -275,17 +314,20 @@ export const ticketsProjector: Projector = {
           created_at: d.createdAt,
           ...(d.isInternal ? { is_internal: true } : {}),
         };
+        // The comment first: whoever reads the ticket's new revision finds it (queries.ts).
+        const bucket = commentBucketOf(revision);
+        await applyOnce(
+          ctx.collection<TicketCommentsDoc>(TICKET_COMMENTS),
+          `${id}:${bucket}`,
+          event.position,
+          { $setOnInsert: { ticket_id: id, bucket }, $push: { comments: { ...comment, revision } } },
+          { upsert: true },
+        );
         await applyOnce(
           col,
           id,
           event.position,
-          setAndPush(
-            { updated_at: d.createdAt, revision },
-            {
-              comments: [comment],
-              attachments: urlAttachments(event, d.attachments, d.author, d.createdAt, 'comment'),
-            },
-          ),
+          setAndPush({ updated_at: d.createdAt, revision }, { attachments: urlAttachments(event, d.attachments, d.author, d.createdAt, 'comment') }),
         );
         return;
       }

@@ -1,7 +1,7 @@
 import type { TicketPriority, TicketStatus, TicketType } from '../../domain/ticket';
 import type { Doc, Filter, ReadStore, SortSpec } from '../../ports/read-store';
 import { USERS, type UserDoc } from '../users/projector';
-import { DETAIL_FIELDS, TICKETS, type TicketDoc } from './projector';
+import { commentBucketOf, DETAIL_FIELDS, TICKET_COMMENTS, TICKETS, type BucketedComment, type TicketCommentEntry, type TicketCommentsDoc, type TicketDoc } from './projector';
 import { pageWithTotal } from '../engine/page';
 
 /**
@@ -112,6 +112,55 @@ export function listTechnicianTickets(
 /** One ticket with its comments and attachments, read only (the SQLite store shares its frozen document). */
 export function getTicket(readStore: ReadStore, ticketId: string): Promise<TicketDoc | null> {
   return readStore.collection<TicketDoc>(TICKETS).findOne({ _id: ticketId }, { readonly: true });
+}
+
+const asEntry = ({ revision, ...entry }: BucketedComment): TicketCommentEntry => entry;
+
+/** The buckets of comments of one ticket up to a revision, or of several tickets, in order. */
+function commentBuckets(readStore: ReadStore, filter: Filter): Promise<TicketCommentsDoc[]> {
+  // Read once: a detail made from them is kept (detail-answers.ts), and the buckets of a thousand
+  // long tickets would push the tickets themselves out of the SQLite store's parse cache.
+  return readStore.collection<TicketCommentsDoc>(TICKET_COMMENTS).find(filter, { sort: { ticket_id: 1, bucket: 1 }, readonly: true, once: true });
+}
+
+/**
+ * A ticket's comments as of the version of it that was read, oldest first: those a document of
+ * the projector's first version holds, then those kept in buckets up to the document's revision
+ * (a comment is written before its ticket's revision moves on, so none is missing and none is
+ * newer than the rest of what is shown).
+ */
+export async function ticketComments(readStore: ReadStore, doc: TicketDoc): Promise<TicketCommentEntry[]> {
+  const buckets = await commentBuckets(readStore, { ticket_id: doc._id, bucket: { $lte: commentBucketOf(doc.revision) } });
+  const held = doc.comments ?? [];
+  const own = buckets.flatMap((b) => b.comments.filter((c) => c.revision <= doc.revision && !held.some((h) => h.id === c.id)).map(asEntry));
+  return held.length === 0 ? own : [...held, ...own];
+}
+
+/** One comment of a ticket, or null (looked for from the ticket's last bucket back). */
+export async function ticketComment(readStore: ReadStore, doc: TicketDoc, commentId: string): Promise<TicketCommentEntry | null> {
+  const held = doc.comments?.find((c) => c.id === commentId);
+  if (held) return held;
+  const col = readStore.collection<TicketCommentsDoc>(TICKET_COMMENTS);
+  for (let bucket = commentBucketOf(doc.revision); bucket >= 0; bucket--) {
+    const found = (await col.findOne({ _id: `${doc._id}:${bucket}` }, { readonly: true }))?.comments.find((c) => c.id === commentId);
+    if (found) return asEntry(found);
+  }
+  return null;
+}
+
+/** Comments by id, wherever their tickets keep them (mobile sync): in buckets, or in a ticket of the first version. */
+export async function commentsById(readStore: ReadStore, refs: ReadonlyArray<{ id: string; ticket_id: string }>): Promise<Map<string, TicketCommentEntry>> {
+  const byId = new Map<string, TicketCommentEntry>();
+  if (refs.length === 0) return byId;
+  const wanted = new Set(refs.map((r) => r.id));
+  const ticketIds = [...new Set(refs.map((r) => r.ticket_id))];
+  const [buckets, tickets] = await Promise.all([
+    commentBuckets(readStore, { ticket_id: { $in: ticketIds } }),
+    readStore.collection<TicketDoc>(TICKETS).find({ _id: { $in: ticketIds }, comments: { $exists: true } }, { projection: { comments: 1 }, readonly: true }),
+  ]);
+  for (const b of buckets) for (const c of b.comments) if (wanted.has(c.id)) byId.set(c.id, asEntry(c));
+  for (const t of tickets) for (const c of t.comments ?? []) if (wanted.has(c.id) && !byId.has(c.id)) byId.set(c.id, c);
+  return byId;
 }
 
 /** Tickets changed since `since` (mobile sync), oldest change first. */

@@ -32,8 +32,11 @@ interface Candidate {
   shared: boolean;
 }
 
-/** How candidates are read: for the caller (parses may be shared) or to be written (own parses). */
-type Purpose = 'read' | 'write';
+/**
+ * How candidates are read: from the parse cache, shared with other readers (and kept there), or
+ * parsed for the caller alone (to be written, or read once: FindOptions.once).
+ */
+type Purpose = 'shared' | 'own';
 
 /**
  * A predicate over documents for a filter; simple filters are interpreted without compiling.
@@ -150,7 +153,7 @@ export class SqliteCollection<T extends Doc = Doc> implements Collection<T> {
     const rows = this.store.rowsFor(this.name);
     if (rows === undefined) return 0;
     const pinned = this.pinned(filter);
-    if (pinned) return this.pinnedCandidates(pinned, filter!, 'read').length;
+    if (pinned) return this.pinnedCandidates(pinned, filter!, 'shared').length;
     this.store.uow?.flush(rows);
     this.store.indexed(rows);
     return this.count(rows, filter);
@@ -183,7 +186,7 @@ export class SqliteCollection<T extends Doc = Doc> implements Collection<T> {
 
   private updateOneSync(filter: Filter, update: Update, upsert: boolean): UpdateResult {
     const compiled = compileUpdate(update);
-    const found = this.oneByIdInTransaction(filter) ?? this.candidates(filter, { limit: 1 }, 'write')[0];
+    const found = this.oneByIdInTransaction(filter) ?? this.candidates(filter, { limit: 1 }, 'own')[0];
     if (found !== undefined) {
       const { entry } = found;
       if (entry) {
@@ -219,7 +222,7 @@ export class SqliteCollection<T extends Doc = Doc> implements Collection<T> {
   async updateMany(filter: Filter, update: Update): Promise<UpdateResult> {
     return this.store.write(() => {
       const compiled = compileUpdate(update);
-      const found = this.candidates(filter, {}, 'write');
+      const found = this.candidates(filter, {}, 'own');
       let modified = 0;
       const rows = this.store.rowsForWrite(this.name);
       for (const c of found) {
@@ -246,7 +249,7 @@ export class SqliteCollection<T extends Doc = Doc> implements Collection<T> {
     }
     return this.store.write(() => {
       const { _id: givenId, ...rest } = cloneValue(doc) as PlainObject;
-      const found = this.candidates(filter, { limit: 1 }, 'write')[0];
+      const found = this.candidates(filter, { limit: 1 }, 'own')[0];
       if (found !== undefined) {
         const currentId = found.doc._id;
         if (givenId !== undefined && !valuesEqual(givenId, currentId)) {
@@ -277,7 +280,7 @@ export class SqliteCollection<T extends Doc = Doc> implements Collection<T> {
   }
 
   async deleteOne(filter: Filter): Promise<{ deletedCount: number }> {
-    return this.store.write(() => ({ deletedCount: this.remove(this.candidates(filter, { limit: 1 }, 'write')) }));
+    return this.store.write(() => ({ deletedCount: this.remove(this.candidates(filter, { limit: 1 }, 'own')) }));
   }
 
   async deleteMany(filter: Filter): Promise<{ deletedCount: number }> {
@@ -297,7 +300,7 @@ export class SqliteCollection<T extends Doc = Doc> implements Collection<T> {
           return { deletedCount: n };
         }
       }
-      return { deletedCount: this.remove(this.candidates(filter, {}, 'write')) };
+      return { deletedCount: this.remove(this.candidates(filter, {}, 'own')) };
     });
   }
 
@@ -321,7 +324,7 @@ export class SqliteCollection<T extends Doc = Doc> implements Collection<T> {
   async distinct(field: string, filter?: Filter): Promise<unknown[]> {
     const parts = splitPath(field);
     const values: unknown[] = [];
-    for (const c of this.candidates(filter ?? {}, {}, 'read')) collectDistinct(c.doc, parts, 0, values);
+    for (const c of this.candidates(filter ?? {}, {}, 'shared')) collectDistinct(c.doc, parts, 0, values);
     values.sort(compareValues);
     return values.filter((v, i) => i === 0 || compareValues(values[i - 1], v) !== 0).map((v) => cloneStored(v));
   }
@@ -378,8 +381,8 @@ export class SqliteCollection<T extends Doc = Doc> implements Collection<T> {
       return out;
     }
     const table = rows.schema.table;
-    const docOf = (row: StoredRow) => (purpose === 'read' ? this.store.docs.docOf(table, row) : decodeDoc(row.doc, row.dates));
-    if (ids.length === 1 && purpose === 'read') {
+    const docOf = (row: StoredRow) => (purpose === 'shared' ? this.store.docs.docOf(table, row) : decodeDoc(row.doc, row.dates));
+    if (ids.length === 1 && purpose === 'shared') {
       // One document to read: its parse, found by its rowid and version (Rows.readById).
       const found = rows.readById(ids[0]!);
       if (found !== undefined && match(found.doc)) out.push({ rid: found.rid, id: ids[0]!, doc: found.doc, entry: null, shared: true });
@@ -391,7 +394,7 @@ export class SqliteCollection<T extends Doc = Doc> implements Collection<T> {
       const row = byId.get(id);
       if (row === undefined) continue;
       const doc = docOf(row);
-      if (match(doc)) out.push({ rid: row.rid, id, doc, entry: null, shared: purpose === 'read' });
+      if (match(doc)) out.push({ rid: row.rid, id, doc, entry: null, shared: purpose === 'shared' });
     }
     return out;
   }
@@ -421,7 +424,8 @@ export class SqliteCollection<T extends Doc = Doc> implements Collection<T> {
     const project = options.projection ? compileProjection(options.projection) : null;
     const copy = project ?? cloneStored;
     const give = options.readonly === true ? (options.projection ? compileProjection(options.projection, true) : deepFreeze) : copy;
-    return this.candidates(filter, options, 'read').map((c) => (c.entry ? copy(c.doc) : c.shared ? give(c.doc) : project ? project(c.doc) : c.doc));
+    // Documents read once (options.once) are parsed for the caller and not kept.
+    return this.candidates(filter, options, options.once ? 'own' : 'shared').map((c) => (c.entry ? copy(c.doc) : c.shared ? give(c.doc) : project ? project(c.doc) : c.doc));
   }
 
   /** The documents a find selects, in order: shared parses to read, or own parses to update in place. */
@@ -474,12 +478,12 @@ export class SqliteCollection<T extends Doc = Doc> implements Collection<T> {
     const t = this.planElements(rows, filter, base, order, skip + limit);
     const table = rows.schema.table;
     const toCandidate =
-      purpose === 'read'
+      purpose === 'shared'
         ? (row: StoredRow): Candidate => ({ rid: row.rid, id: null, doc: this.store.docs.docOf(table, row), entry: null, shared: true })
         : (row: StoredRow): Candidate => ({ rid: row.rid, id: null, doc: decodeDoc(row.doc, row.dates), entry: null, shared: false });
     if (t.exact && order !== null) {
       const page = limit ? ` LIMIT ${limit} OFFSET ${skip}` : skip ? ` LIMIT -1 OFFSET ${skip}` : '';
-      if (purpose === 'read' && limit <= HEADS_MAX && this.store.docs.enabled) {
+      if (purpose === 'shared' && limit <= HEADS_MAX && this.store.docs.enabled) {
         // A page asked again before the collection changes: its rows are known.
         const key = `${filterKey(filter)}\u0000${JSON.stringify(sort ?? null)}\u0000${skip}\u0000${limit}`;
         const known = this.store.pages.get(rows.schema, key);
@@ -665,7 +669,7 @@ export class SqliteCollection<T extends Doc = Doc> implements Collection<T> {
       limit = l;
       i++;
     }
-    const docs = this.candidates(filter, { sort, skip, limit }, 'read').map((c) => c.doc);
+    const docs = this.candidates(filter, { sort, skip, limit }, 'shared').map((c) => c.doc);
     return { input: docs, rest: pipeline.slice(i) };
   }
 }

@@ -351,6 +351,22 @@ describe('SQLite read store', () => {
       });
     });
 
+    it('parses documents read once for the caller alone, and leaves the parse cache as it was', async () => {
+      const col = await tickets(30);
+      const page = { sort: { created_at: -1, number: -1 } as const, skip: 5, limit: 5, readonly: true };
+      const once = await col.find({ status: 'new' }, { ...page, once: true });
+      const onceAgain = await col.find({ status: 'new' }, { ...page, once: true });
+      expect(onceAgain).toEqual(once);
+      expect(onceAgain[0]).not.toBe(once[0]);
+      // Not kept: the first shared read parses its own, which the next shared read gets again.
+      const shared = await col.find({ status: 'new' }, page);
+      expect(shared).toEqual(once);
+      expect(shared[0]).not.toBe(once[0]);
+      expect((await col.find({ status: 'new' }, page))[0]).toBe(shared[0]);
+      // A document the cache holds is not taken from it either.
+      expect((await col.find({ status: 'new' }, { ...page, once: true }))[0]).not.toBe(shared[0]);
+    });
+
     it('projects a read-only page once per version of each document, and frozen', async () => {
       const col = await tickets(30);
       const page = { sort: { created_at: -1, number: -1 } as const, skip: 5, limit: 5, readonly: true, projection: { tags: 0 as const } };

@@ -8,7 +8,7 @@ import { TICKETS, type TicketDoc } from '../../../projections/tickets/projector'
 import { lookupParties } from '../../../projections/tickets/queries';
 import type { ApiDeps } from '../../deps';
 import { presentNotification } from '../notifications/presenter';
-import { historiesOf } from '../tickets/access';
+import { commentsOf, historiesOf } from '../tickets/access';
 import { presentTicketDetail, presentUser, usersNamedBy } from '../tickets/presenter';
 import { encodeSyncToken, type SyncStart } from './sync-token';
 
@@ -49,15 +49,15 @@ export async function syncTechnician(deps: ApiDeps, technicianId: string, start:
   // another technician is reported removed by the next sync (its link changed after P).
   const tickets = assignedIds.map((id) => byId.get(id)).filter((d): d is TicketDoc => d !== undefined && d.technician_id === technicianId);
 
-  const histories = await historiesOf(deps, tickets);
+  const [histories, ticketComments] = await Promise.all([historiesOf(deps, tickets), commentsOf(deps, tickets)]);
   const parties = await lookupParties(
     deps.readStore,
     tickets.map((d) => d.customer_id),
-    [...tickets.flatMap((d, i) => usersNamedBy(d, histories[i]!)), ...comments.map((c) => c.user_id)],
+    [...tickets.flatMap((d, i) => usersNamedBy(d, histories[i]!, ticketComments[i]!)), ...comments.map((c) => c.user_id)],
   );
   return {
     // Uploaded attachments get freshly signed URLs from the presenter.
-    tickets: tickets.map((doc, i) => presentTicketDetail(doc, histories[i]!, parties, fileUrl)),
+    tickets: tickets.map((doc, i) => presentTicketDetail(doc, histories[i]!, ticketComments[i]!, parties, fileUrl)),
     comments: comments.map((c) => ({
       id: c.id,
       ticket_id: c.ticket_id,

@@ -1,8 +1,8 @@
 import type { Request } from 'express';
 import { NotFoundError } from '../../../domain/shared/errors';
 import { readTicketHistory } from '../../../projections/tickets/history';
-import type { TicketDoc, TicketHistoryEntry } from '../../../projections/tickets/projector';
-import { customerIdsOfUser, getTicket, lookupParties, type TicketScope } from '../../../projections/tickets/queries';
+import type { TicketCommentEntry, TicketDoc, TicketHistoryEntry } from '../../../projections/tickets/projector';
+import { customerIdsOfUser, getTicket, lookupParties, ticketComments, type TicketScope } from '../../../projections/tickets/queries';
 import { uuidParam } from '../../http/conditional';
 import { PresentedTexts, type JsonText } from '../../http/json-text';
 import type { AuthContext } from '../../http/context';
@@ -62,6 +62,11 @@ export function historiesOf(deps: ApiDeps, docs: readonly TicketDoc[]): Promise<
   return Promise.all(docs.map((d) => readTicketHistory(from, d.id, d.revision)));
 }
 
+/** The comments of each ticket, as of the version of it that was read. */
+export function commentsOf(deps: ApiDeps, docs: readonly TicketDoc[]): Promise<TicketCommentEntry[][]> {
+  return Promise.all(docs.map((d) => ticketComments(deps.readStore, d)));
+}
+
 /**
  * The answer showing a ticket's detail: the one kept for this version of the ticket when the
  * people it names are unchanged (detail-answers.ts), otherwise made from the history and parties.
@@ -80,8 +85,8 @@ export async function detailAnswer(
     const kept = answers.reuse(doc, view, await lookupParties(deps.readStore, [doc.customer_id], keptUsers));
     if (kept !== undefined) return kept;
   }
-  const [history] = await historiesOf(deps, [doc]);
-  const userIds = usersNamedBy(doc, history!);
+  const [[history], [comments]] = await Promise.all([historiesOf(deps, [doc]), commentsOf(deps, [doc])]);
+  const userIds = usersNamedBy(doc, history!, comments!);
   const parties = await lookupParties(deps.readStore, [doc.customer_id], userIds);
-  return answers.keep(doc, view, userIds, parties, presentTicketDetail(doc, history!, parties, fileUrl, { hideInternal: view === 'customer' }));
+  return answers.keep(doc, view, userIds, parties, presentTicketDetail(doc, history!, comments!, parties, fileUrl, { hideInternal: view === 'customer' }));
 }

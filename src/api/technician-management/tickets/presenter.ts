@@ -1,5 +1,5 @@
 import type { UserDoc } from '../../../projections/users/projector';
-import type { TicketDoc, TicketHistoryEntry } from '../../../projections/tickets/projector';
+import type { TicketCommentEntry, TicketDoc, TicketHistoryEntry } from '../../../projections/tickets/projector';
 import type { CustomerSummary } from '../../../projections/tickets/queries';
 
 /**
@@ -70,12 +70,13 @@ export function presentTicket(doc: TicketDoc, parties: Parties) {
 export function presentTicketDetail(
   doc: TicketDoc,
   history: readonly TicketHistoryEntry[],
+  allComments: readonly TicketCommentEntry[],
   parties: Parties,
   fileUrl: (fileId: string) => string,
   /** A customer's view: internal (staff-only) comments, and their history entries, left out. */
   options: { hideInternal?: boolean } = {},
 ) {
-  const comments = options.hideInternal ? doc.comments.filter((c) => !c.is_internal) : doc.comments;
+  const comments = options.hideInternal ? allComments.filter((c) => !c.is_internal) : allComments;
   const entries = options.hideInternal ? history.filter((h) => !h.internal) : history;
   return {
     ...presentTicket(doc, parties),
@@ -105,7 +106,7 @@ export function presentTicketDetail(
   };
 }
 
-export function presentComment(c: TicketDoc['comments'][number], parties: Parties) {
+export function presentComment(c: TicketCommentEntry, parties: Parties) {
   return {
     id: c.id,
     user: presentUser(c.user_id, c.user_role, parties),
@@ -117,10 +118,10 @@ export function presentComment(c: TicketDoc['comments'][number], parties: Partie
 }
 
 /** User ids a detail view names: technician, creator, commenters and history actors. */
-export function usersNamedBy(doc: TicketDoc, history: readonly TicketHistoryEntry[]): string[] {
+export function usersNamedBy(doc: TicketDoc, history: readonly TicketHistoryEntry[], comments: readonly TicketCommentEntry[]): string[] {
   const ids = new Set<string>([doc.created_by.user_id]);
   if (doc.technician_id) ids.add(doc.technician_id);
-  for (const c of doc.comments ?? []) ids.add(c.user_id);
+  for (const c of comments) ids.add(c.user_id);
   for (const h of history) ids.add(h.user_id);
   ids.delete('system');
   return [...ids];

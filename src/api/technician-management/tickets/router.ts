@@ -10,7 +10,7 @@ import type { RequestMeta } from '../../../commands/context';
 import type { CommandResult, HandleOptions } from '../../../commands/handle-command';
 import { ForbiddenError, NotFoundError } from '../../../domain/shared/errors';
 import { ticketStream, type TicketActor, type TicketState } from '../../../domain/ticket';
-import { listTickets, customerIdsOfUser, lookupParties } from '../../../projections/tickets/queries';
+import { listTickets, customerIdsOfUser, lookupParties, ticketComment } from '../../../projections/tickets/queries';
 import { authenticate } from '../../http/authenticate';
 import { ifMatch, setEtag } from '../../http/conditional';
 import { metaFor, requireAuth, type AuthContext } from '../../http/context';
@@ -309,7 +309,7 @@ export function ticketsRouter(deps: ApiDeps, texts: TicketTexts): Router {
           );
           await settle(deps, req, result.position);
           const doc = await visibleTicket(deps, auth, id);
-          const comment = doc.comments.find((c) => c.id === commentId);
+          const comment = await ticketComment(deps.readStore, doc, commentId);
           if (!comment) throw new NotFoundError('Comment', commentId);
           const parties = await lookupParties(deps.readStore, [], [comment.user_id]);
           setEtag(res, doc.revision, ticketStream(doc._id));

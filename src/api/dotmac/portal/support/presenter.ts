@@ -45,6 +45,7 @@ export function presentComment(c: TicketCommentEntry, names: { customer: string;
 /** The detail: internal (staff-only) comments are never in it. */
 export function presentTicketDetail(
   doc: TicketDoc,
+  comments: readonly TicketCommentEntry[],
   names: { customer: string; users: ReadonlyMap<string, UserDoc> },
   service: { id: number; plan_name: string | null } | null,
 ) {
@@ -52,6 +53,6 @@ export function presentTicketDetail(
     ...presentTicketSummary(doc, names.users),
     description: doc.description,
     service_affected: service ? { id: publicId(service.id), type: 'internet' as const, plan_name: service.plan_name } : null,
-    comments: doc.comments.filter((c) => !c.is_internal).map((c) => presentComment(c, names)),
+    comments: comments.filter((c) => !c.is_internal).map((c) => presentComment(c, names)),
   };
 }

@@ -3,8 +3,8 @@ import { addTicketComment, createTicket } from '../../../../commands/tickets';
 import { NotFoundError } from '../../../../domain/shared/errors';
 import { ticketStream } from '../../../../domain/ticket';
 import { canonicalTicketPriorities, canonicalTicketPriority, canonicalTicketStatuses, DOTMAC_TICKET_PRIORITIES, DOTMAC_TICKET_STATUSES, TICKET_CATEGORIES, typeOfCategory } from '../../../../domain/ticket/dotmac-vocabulary';
-import type { TicketDoc } from '../../../../projections/tickets/projector';
-import { lookupParties } from '../../../../projections/tickets/queries';
+import type { TicketCommentEntry, TicketDoc } from '../../../../projections/tickets/projector';
+import { lookupParties, ticketComment, ticketComments } from '../../../../projections/tickets/queries';
 import { getCustomer } from '../../../../projections/customers/queries';
 import { getPlans } from '../../../../projections/billing-catalog/queries';
 import { customerTicket, customerTickets } from '../../../../projections/portal-support/queries';
@@ -72,8 +72,8 @@ export function portalSupportRouter(deps: ApiDeps): Router {
   const router = Router();
   const signedIn = authenticatePortal(deps);
 
-  const namesFor = async (customerId: string, docs: readonly TicketDoc[]) => {
-    const userIds = docs.flatMap((d) => [...(d.technician_id ? [d.technician_id] : []), ...(d.comments ?? []).map((c) => c.user_id)]);
+  const namesFor = async (customerId: string, docs: readonly TicketDoc[], comments: readonly TicketCommentEntry[] = []) => {
+    const userIds = [...docs.flatMap((d) => (d.technician_id ? [d.technician_id] : [])), ...comments.map((c) => c.user_id)];
     const [parties, customer] = await Promise.all([lookupParties(deps.readStore, [], userIds), getCustomer(deps.readStore, customerId)]);
     return { customer: customer?.full_name ?? 'Customer', users: parties.users };
   };
@@ -95,8 +95,9 @@ export function portalSupportRouter(deps: ApiDeps): Router {
   const detail = async (req: Request, ticketId: string, own?: TicketDoc) => {
     const portal = requirePortal(req);
     const doc = own ?? (await ownTicket(req, ticketId));
-    const [names, service] = await Promise.all([namesFor(portal.customerId, [doc]), serviceOf(portal.customerId, doc)]);
-    return presentTicketDetail(doc, names, service);
+    const comments = await ticketComments(deps.readStore, doc);
+    const [names, service] = await Promise.all([namesFor(portal.customerId, [doc], comments), serviceOf(portal.customerId, doc)]);
+    return presentTicketDetail(doc, comments, names, service);
   };
 
   declareRoutes(
@@ -227,7 +228,7 @@ export function portalSupportRouter(deps: ApiDeps): Router {
           );
           await settle(deps, req, result.position);
           const doc = await ownTicket(req, params.ticket_id);
-          const comment = doc.comments.find((c) => c.id === commentId);
+          const comment = await ticketComment(deps.readStore, doc, commentId);
           if (!comment) throw new NotFoundError('Comment', commentId);
           ok(deps, req, res, { comment: presentComment(comment, await namesFor(portal.customerId, [])) }, { status: 201, message: 'Comment added' });
         },
