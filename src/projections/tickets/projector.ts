@@ -98,7 +98,7 @@ export interface TicketDoc extends Doc {
   attachments: TicketAttachmentEntry[];
   /**
    * Only in documents written by version 1 of the projector, which kept every comment in the
-   * ticket (queries.ts ticketComments reads both). Comments are documents of their own now.
+   * ticket (queries.ts ticketComments reads both). Comments are in buckets beside it now.
    */
   comments?: TicketCommentEntry[];
   /** Document 004: the support category given at creation (absent or null: the type's), and the service instance it is about. */
@@ -150,8 +150,8 @@ function setAndPush(set: Record<string, unknown>, lists: Record<string, unknown[
 
 /**
  * The tickets read model: one document per ticket with what lists and the detail view show,
- * including its attachments, and one document per comment (`ticket_comments`), all derived from
- * the ticket's events. The history is not kept here: the detail view derives it from the
+ * including its attachments, and its comments in buckets beside it (`ticket_comments`), all
+ * derived from the ticket's events. The history is not kept here: the detail view derives it from the
  * ticket's stream (history.ts). Customer and technician names are joined at read time
  * (queries.ts), not copied here.
  *
