@@ -1,4 +1,5 @@
 import { deepFreeze } from '../domain/shared/deep-freeze';
+import { spareUsed, trimOldest, type Marked } from '../domain/shared/bounded-map';
 
 /**
  * The states commands last loaded, by stream, each with the revision it was folded up to: a
@@ -12,10 +13,10 @@ import { deepFreeze } from '../domain/shared/deep-freeze';
  * states are frozen, deeply: a fold or a decision that changed a state in place, instead of
  * returning a new one, would otherwise change the snapshot behind its revision.
  *
- * Bounded by count, least recently used first. Made by the composition root, one per process.
+ * Bounded by count, least recently used first (approximately: a second chance, bounded-map.ts). Made by the composition root, one per process.
  */
 export class AggregateStates {
-  private readonly held = new Map<string, { decider: object; state: unknown; revision: number }>();
+  private readonly held = new Map<string, { decider: object; state: unknown; revision: number } & Marked>();
 
   constructor(private readonly maxStreams = 10_000) {}
 
@@ -27,9 +28,8 @@ export class AggregateStates {
   get<State>(decider: object, stream: string): { state: State; revision: number } | undefined {
     const entry = this.held.get(stream);
     if (entry === undefined || entry.decider !== decider) return undefined;
-    // Most recently used last.
-    this.held.delete(stream);
-    this.held.set(stream, entry);
+    // Marked, not moved to the end (bounded-map.ts says why).
+    entry.used = true;
     return { state: entry.state as State, revision: entry.revision };
   }
 
@@ -39,8 +39,11 @@ export class AggregateStates {
     if (revision < 0) return;
     const current = this.held.get(stream);
     if (current !== undefined && current.decider === decider && current.revision > revision) return;
-    this.held.delete(stream);
-    this.held.set(stream, { decider, state: deepFreeze(state), revision });
-    if (this.held.size > this.maxStreams) this.held.delete(this.held.keys().next().value as string);
+    if (current !== undefined) {
+      Object.assign(current, { decider, state: deepFreeze(state), revision, used: true });
+      return;
+    }
+    this.held.set(stream, { decider, state: deepFreeze(state), revision, used: false });
+    trimOldest(this.held, this.maxStreams, spareUsed);
   }
 }

@@ -1,4 +1,5 @@
 import type { StreamHead } from './eventstoredb-append-plan';
+import { spareUsed, trimOldest, type Marked } from '../../domain/shared/bounded-map';
 
 /**
  * In-process bookkeeping of the EventStoreDB store's appends: the last head written to each
@@ -7,9 +8,9 @@ import type { StreamHead } from './eventstoredb-append-plan';
  * append carries an exact expected revision the server checks.
  */
 
-/** Least-recently-used map of stream → head. */
+/** Map of stream → head, bounded, the least recently used first out (approximately: bounded-map.ts). */
 export class HeadCache {
-  private readonly heads = new Map<string, StreamHead>();
+  private readonly heads = new Map<string, { head: StreamHead } & Marked>();
 
   constructor(private readonly capacity: number) {
     if (!Number.isInteger(capacity) || capacity < 0) throw new RangeError('head cache capacity must be a non-negative integer');
@@ -20,19 +21,22 @@ export class HeadCache {
   }
 
   get(streamName: string): StreamHead | undefined {
-    const head = this.heads.get(streamName);
-    if (head) {
-      this.heads.delete(streamName);
-      this.heads.set(streamName, head);
-    }
-    return head;
+    const held = this.heads.get(streamName);
+    if (held === undefined) return undefined;
+    held.used = true;
+    return held.head;
   }
 
   set(streamName: string, head: StreamHead): void {
     if (this.capacity === 0) return;
-    this.heads.delete(streamName);
-    this.heads.set(streamName, head);
-    while (this.heads.size > this.capacity) this.heads.delete(this.heads.keys().next().value!);
+    const held = this.heads.get(streamName);
+    if (held !== undefined) {
+      held.head = head;
+      held.used = true;
+      return;
+    }
+    this.heads.set(streamName, { head, used: false });
+    trimOldest(this.heads, this.capacity, spareUsed);
   }
 
   delete(streamName: string): void {

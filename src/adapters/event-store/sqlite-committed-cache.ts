@@ -1,5 +1,6 @@
 import type { RecordedEvent } from '../../ports/event-store';
 import type { EventRow } from './sqlite-statements';
+import { spareUsed, trimOldest, type Marked } from '../../domain/shared/bounded-map';
 
 /**
  * The events this process committed lately, kept on the main thread as the rows the file holds
@@ -76,7 +77,7 @@ export class CommittedEvents {
   private readonly streams = new Map<string, HeldStream>();
   private streamTotal = 0;
   /** Last revision by stream name (-1: known not to exist), least recently told first. */
-  private readonly heads = new Map<string, number>();
+  private readonly heads = new Map<string, { revision: number } & Marked>();
 
   constructor(
     headAtOpen: number,
@@ -104,13 +105,19 @@ export class CommittedEvents {
   /** The last revision of the stream as this process last committed or read it whole (-1: no
    * such stream), or undefined when not known. */
   headOf(name: string): number | undefined {
-    return this.disabled ? undefined : this.heads.get(name);
+    return this.disabled ? undefined : this.heads.get(name)?.revision;
   }
 
   private setHead(name: string, revision: number): void {
-    this.heads.delete(name);
-    this.heads.set(name, revision);
-    if (this.heads.size > (this.limits.streamHeads ?? DEFAULT_STREAM_HEADS)) this.heads.delete(this.heads.keys().next().value as string);
+    // Told of a new revision: changed in place and marked, not moved (bounded-map.ts says why).
+    // The same revision again (a commit's stream just remembered whole) is not news.
+    const known = this.heads.get(name);
+    if (known !== undefined) {
+      if (known.revision !== revision) Object.assign(known, { revision, used: true });
+      return;
+    }
+    this.heads.set(name, { revision, used: false });
+    trimOldest(this.heads, this.limits.streamHeads ?? DEFAULT_STREAM_HEADS, spareUsed);
   }
 
   /** Events with after < position <= upTo (at most maxCount, only of `types`), or undefined

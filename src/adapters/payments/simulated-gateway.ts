@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../../ports/clock';
 import type { ChargedCard, ChargeInput, ChargeResult, CreatePaymentLinkInput, PaymentGateway, PaymentLink } from '../../ports/payment-gateway';
+import { trimOldest } from '../../domain/shared/bounded-map';
 
 /**
  * Portal card payments on the simulated gateway (document 004): any `pm_…` token is a card,
@@ -46,8 +47,8 @@ export function createSimulatedGateway(options: { baseUrl: string; clock: Clock 
       if (earlier) return earlier;
       const result = simulatedCharge(input, options.clock);
       // Remembered for retries; the oldest forgotten past 10,000 (a simulation, not a ledger).
-      if (charges.size >= 10_000) charges.delete(charges.keys().next().value!);
       charges.set(input.idempotencyKey, result);
+      trimOldest(charges, 10_000);
       return result;
     },
     async createPaymentLink(input: CreatePaymentLinkInput): Promise<PaymentLink> {

@@ -2,6 +2,7 @@ import { createSecretKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { UnauthenticatedError } from '../../domain/shared/errors';
 import type { Clock, IdGenerator } from '../../ports/clock';
+import { trimOldest } from '../../domain/shared/bounded-map';
 
 /**
  * JWTs for every API: HS256 pinned on sign and verify, issuer and audience checked, time from
@@ -203,8 +204,8 @@ export class TokenService {
       this.verified.delete(cacheKey);
     }
     const claims = this.verifySignature(token, audience);
-    if (this.verified.size >= VERIFIED_MAX) this.verified.delete(this.verified.keys().next().value!);
     this.verified.set(cacheKey, { ...claims });
+    trimOldest(this.verified, VERIFIED_MAX);
     return claims;
   }
 

@@ -1,6 +1,8 @@
+import { trimOldest } from '../../../domain/shared/bounded-map';
+
 /**
  * A size-capped map for memoising pure functions of strings (split paths and the like): once
- * full, each new entry evicts the oldest one, so a long-running process that meets unbounded
+ * full, the oldest entries go (trimOldest), so a long-running process that meets unbounded
  * kinds of keys (paths that embed dates or ids) keeps a bounded cache.
  */
 export class BoundedCache<K, V> {
@@ -17,12 +19,7 @@ export class BoundedCache<K, V> {
   }
 
   set(key: K, value: V): void {
-    const map = this.map;
-    if (map.size >= this.capacity && !map.has(key)) {
-      // Maps iterate in insertion order: the first key is the oldest.
-      const oldest = map.keys().next();
-      if (oldest.done !== true) map.delete(oldest.value);
-    }
-    map.set(key, value);
+    this.map.set(key, value);
+    trimOldest(this.map, this.capacity);
   }
 }
