@@ -14,10 +14,19 @@
 export function trimOldest<K, V>(map: Map<K, V>, max: number, spare?: (value: V) => boolean): void {
   if (map.size <= max) return;
   const target = Math.ceil(max * 0.9);
+  dropOldest(map, () => map.size <= target, spare);
+}
+
+/**
+ * The walk of `trimOldest` for bounds other than a count (the parse cache's bytes): drops the
+ * oldest entries, each told to `dropped`, until `enough`, sparing once those `spare` says to.
+ */
+export function dropOldest<K, V>(map: Map<K, V>, enough: () => boolean, spare?: (value: V) => boolean, dropped?: (value: V) => void): void {
   for (const [key, value] of map) {
-    if (map.size <= target) return;
+    if (enough()) return;
     map.delete(key);
     if (spare?.(value)) map.set(key, value);
+    else dropped?.(value);
   }
 }
 

@@ -1,13 +1,12 @@
+import { dropOldest, spareUsed, type Marked } from '../../../domain/shared/bounded-map';
 import type { PlainObject } from '../document/values';
 import { decodeDoc } from './codec';
 import type { StoredRow } from './rows';
 
-interface Entry {
+interface Entry extends Marked {
   v: number;
   doc: PlainObject;
   size: number;
-  /** Read since the eviction last passed over it. */
-  used: boolean;
 }
 
 /** Rowids above this are not held (a key is the table's number times 2^32 plus the rowid). */
@@ -95,16 +94,7 @@ export class DocCache {
   /** Down to nine tenths of the bound, oldest first, passing over each entry read since once. */
   private evict(): void {
     const target = this.maxBytes * 0.9;
-    for (const [k, e] of this.entries) {
-      if (this.bytes <= target) break;
-      this.entries.delete(k);
-      if (e.used) {
-        e.used = false;
-        this.entries.set(k, e);
-      } else {
-        this.bytes -= e.size;
-      }
-    }
+    dropOldest(this.entries, () => this.bytes <= target, spareUsed, (e) => (this.bytes -= e.size));
   }
 
   /** A row was deleted (its rowid may come back for another document). */

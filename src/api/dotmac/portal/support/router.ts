@@ -95,8 +95,11 @@ export function portalSupportRouter(deps: ApiDeps): Router {
   const detail = async (req: Request, ticketId: string, own?: TicketDoc) => {
     const portal = requirePortal(req);
     const doc = own ?? (await ownTicket(req, ticketId));
-    const comments = await ticketComments(deps.readStore, doc);
-    const [names, service] = await Promise.all([namesFor(portal.customerId, [doc], comments), serviceOf(portal.customerId, doc)]);
+    const withNames = async () => {
+      const comments = await ticketComments(deps.readStore, doc);
+      return { comments, names: await namesFor(portal.customerId, [doc], comments) };
+    };
+    const [{ comments, names }, service] = await Promise.all([withNames(), serviceOf(portal.customerId, doc)]);
     return presentTicketDetail(doc, comments, names, service);
   };
 
