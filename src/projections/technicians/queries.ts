@@ -33,8 +33,8 @@ export async function listTechnicians(
   for (const skill of new Set((q.skills ?? []).map((s) => s.toLowerCase()))) and.push({ skill_keys: skill });
   if (and.length > 0) filter.$and = and;
   const col = readStore.collection<TechnicianDoc>(TECHNICIANS);
-  const { items, total } = await pageWithTotal(col, filter, { sort: { name_key: 1, number: 1 }, skip: q.skip, limit: q.limit });
-  return { items: items.map((d) => withoutBookkeeping(d) as TechnicianDoc), total };
+  // The page's documents as the store shares them (frozen, pageWithTotal): presenters pick their fields.
+  return pageWithTotal(col, filter, { sort: { name_key: 1, number: 1 }, skip: q.skip, limit: q.limit });
 }
 
 /** A technician by id: a user whose role is technician now (active or not); null otherwise. */
@@ -70,7 +70,7 @@ const ratio = (part: number, whole: number): number => (whole > 0 ? part / whole
 const percent = (part: number, whole: number): number => round2(ratio(part, whole) * 100);
 
 /** The documented figures from a technician's running totals (all zero when there are none). */
-export function performanceFigures(doc: TechnicianPerformanceDoc | null): PerformanceFigures {
+export function performanceFigures(doc: TechnicianPerformanceDoc | null | undefined): PerformanceFigures {
   if (!doc) {
     return {
       total_tickets: 0,
@@ -109,14 +109,18 @@ export async function findPerformance(readStore: ReadStore, technicianId: string
   return performanceFigures(doc);
 }
 
-/** Figures for a page of technicians in one read (by _id), keyed by technician id. */
-export async function findPerformances(readStore: ReadStore, technicianIds: readonly string[]): Promise<Map<string, PerformanceFigures>> {
-  const out = new Map<string, PerformanceFigures>();
-  if (technicianIds.length === 0) return out;
+/**
+ * The running totals of a page of technicians in one read (by _id), keyed by technician id; a
+ * technician without any has no entry (performanceFigures(undefined) gives their zeros). The
+ * documents are for reading: the store may share them, frozen.
+ */
+export async function findPerformanceDocs(
+  readStore: ReadStore,
+  technicianIds: readonly string[],
+): Promise<Map<string, TechnicianPerformanceDoc>> {
+  if (technicianIds.length === 0) return new Map();
   const docs = await readStore
     .collection<TechnicianPerformanceDoc>(TECHNICIAN_PERFORMANCE)
-    .find({ _id: { $in: [...technicianIds] } });
-  const byId = new Map(docs.map((d) => [d._id, d]));
-  for (const id of technicianIds) out.set(id, performanceFigures(byId.get(id) ?? null));
-  return out;
+    .find({ _id: { $in: [...technicianIds] } }, { readonly: true });
+  return new Map(docs.map((d) => [d._id, d]));
 }

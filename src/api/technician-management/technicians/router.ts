@@ -2,7 +2,8 @@ import { Router, type Request, type Response } from 'express';
 import { changeTechnician, type TechnicianChange } from '../../../commands/technicians';
 import { ForbiddenError, NotFoundError } from '../../../domain/shared/errors';
 import { technicianStream } from '../../../domain/technician';
-import { findPerformance, findPerformances, findTechnician, listTechnicians } from '../../../projections/technicians/queries';
+import { findPerformance, findPerformanceDocs, findTechnician, listTechnicians, performanceFigures } from '../../../projections/technicians/queries';
+import type { TechnicianPerformanceDoc } from '../../../projections/technicians/performance-projector';
 import type { TechnicianDoc } from '../../../projections/technicians/profile-projector';
 import { authenticate } from '../../http/authenticate';
 import { ifMatch, setEtag } from '../../http/conditional';
@@ -11,7 +12,8 @@ import { declareRoutes, route } from '../../http/route';
 import { pagination as paginationSchema } from '../../openapi/components';
 import { array, object, ref } from '../../openapi/schema';
 import { settle, type ApiDeps } from '../../deps';
-import { ok, pageOf, pagination } from '../envelope';
+import { ok, okWithTexts, pageOf, pagination } from '../envelope';
+import { PresentedTexts } from '../../http/json-text';
 import { tmsErrorHandler } from '../errors';
 import { TAGS, tms, uuidParams } from '../openapi';
 import { allows, permit } from '../permissions';
@@ -31,6 +33,11 @@ const write = { ifMatch: true, statuses: [403, 404, 409] };
  * area; it is not matched here and falls through to that router.
  */
 export function techniciansRouter(deps: ApiDeps): Router {
+  // A list item shows the technician's document and their running totals (performance).
+  const technicianTexts = new PresentedTexts(
+    (doc: TechnicianDoc, totals: ReadonlyMap<string, TechnicianPerformanceDoc>) => presentTechnician(doc, performanceFigures(totals.get(doc.id))),
+    (doc, totals) => [totals.get(doc.id)],
+  );
   const router = Router();
   router.use(authenticate(deps, 'staff'));
 
@@ -94,14 +101,11 @@ export function techniciansRouter(deps: ApiDeps): Router {
             skip: page.skip,
             limit: page.limit,
           });
-          const performance = await findPerformances(
+          const totals = await findPerformanceDocs(
             deps.readStore,
             items.map((d) => d.id),
           );
-          ok(res, {
-            technicians: items.map((d) => presentTechnician(d, performance.get(d.id)!)),
-            pagination: pagination(page, total),
-          });
+          okWithTexts(res, { technicians: technicianTexts.page(items, totals), pagination: pagination(page, total) });
         },
       }),
       route({
