@@ -105,8 +105,22 @@ export async function load(name: string, opts: autocannon.Options, defaults: { c
   };
 }
 
-/** The figures as a table, each against the bare handler measured in the same run. */
+/** The name of the bare handler's second reading, taken after a part's scenarios. */
+export const BARE_AGAIN = 'bare express handler, again after the scenarios above';
+
+/**
+ * The base of a part's percentages: the mean of the bare handler's two readings, before the
+ * part's scenarios and after them. One reading alone tilted every line of a part when the
+ * machine was busier or quieter at that moment than during the part (the twenty-first run's
+ * ticket part read 6,145 req/s where its other parts read 7,700–8,414); both are printed.
+ */
+export function bareBase(before: LoadResult, after: LoadResult): number {
+  return Math.round((before.rps + after.rps) / 2);
+}
+
+/** The figures as a table, each against `base` (bareBase: the bare handler in the same run). */
 export function table(results: readonly LoadResult[], base: number, say: (line: string) => void): void {
+  say(`percentages of ${base} req/s, the mean of the bare handler's readings before and after the scenarios`);
   say('| scenario | req/s | % of bare | p50 ms | p99 ms | non-2xx | errors |');
   say('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const r of results) say(`| ${r.name} | ${r.rps} | ${Math.round((100 * r.rps) / base)}% | ${r.p50} | ${r.p99} | ${r.non2xx} | ${r.errors} |`);

@@ -15,7 +15,8 @@
  *     create and filtered list of service requests (document 001); create ticket, a comment and
  *     the detail of existing tickets (spread over 1,000 open ones), and the ticket list with every
  *     documented filter, narrow and broad (document 000), and the other lists of
- *     document 000.
+ *     document 000; then the bare handler again. Percentages are of the mean of the bare
+ *     handler's two readings (harness.ts bareBase).
  *  4. Projection lag (event to read model) under that load, from the runner's own measurement.
  *  5. A rebuild of each projection through the ops API (the live ones keep serving), events/s.
  *  6. Resident memory of the product process with everything loaded.
@@ -30,7 +31,7 @@
  *     customers, default 20000, with service instances, BENCH_DOTMAC_INVOICES_PER_CUSTOMER
  *     invoices each, default 2, tickets and two portal accounts): their lists, narrow and broad,
  *     the CSV export (002), and document 004's admin and portal creates, each against a bare
- *     handler measured in the same run. 0 leaves one out.
+ *     handler measured in the same run, before and after the part. 0 leaves one out.
  *
  * Environment: BENCH_TICKETS (default 100000), BENCH_SKEWED (default 20000), BENCH_REQUESTS
  * (default 20000), BENCH_SECONDS per write scenario (default 10), BENCH_LIST_SECONDS per list
@@ -45,7 +46,7 @@ import type autocannon from 'autocannon';
 import Database from 'better-sqlite3';
 import { runBillingBench } from './billing';
 import { runDotmacBench } from './dotmac';
-import { BARE, killStarted, load as loadWith, PRODUCT, productEnv, rssMb, startProcess, table, waitHealthy, type LoadResult } from './harness';
+import { BARE, BARE_AGAIN, bareBase, killStarted, load as loadWith, PRODUCT, productEnv, rssMb, startProcess, table, waitHealthy, type LoadResult } from './harness';
 import { runInventoryBench } from './inventory';
 import { formatDiskFloor, measureDiskFloor } from './disk-floor';
 import { formatAppendBench, runAppendBench } from './event-store-append';
@@ -305,9 +306,9 @@ async function main(): Promise<void> {
         duration: LIST_SECONDS,
       }),
     );
-    const base = results[0]!.rps;
+    results.push(await load(BARE_AGAIN, { url: `${bare.url}/` }));
     say('');
-    table(results, base, say);
+    table(results, bareBase(results[0]!, results.at(-1)!), say);
     const status = (await json<{ data: ProjectionsStatus }>(`${server.url}/ops/projections`, { headers: auth })).data;
     say('');
     say(
