@@ -114,12 +114,13 @@ export const BARE_AGAIN = 'bare express handler, again after the scenarios above
  * machine was busier or quieter at that moment than during the part (the twenty-first run's
  * ticket part read 6,145 req/s where its other parts read 7,700–8,414); both are printed.
  */
-export function bareBase(before: LoadResult, after: LoadResult): number {
+function bareBase(before: LoadResult, after: LoadResult): number {
   return Math.round((before.rps + after.rps) / 2);
 }
 
-/** The figures as a table, each against `base` (bareBase: the bare handler in the same run). */
-export function table(results: readonly LoadResult[], base: number, say: (line: string) => void): void {
+/** The figures as a table, each against the bare handler's two readings in the same run (bareBase). */
+export function table(results: readonly LoadResult[], bare: readonly [before: LoadResult, after: LoadResult], say: (line: string) => void): void {
+  const base = bareBase(...bare);
   say(`percentages of ${base} req/s, the mean of the bare handler's readings before and after the scenarios`);
   say('| scenario | req/s | % of bare | p50 ms | p99 ms | non-2xx | errors |');
   say('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');

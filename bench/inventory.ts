@@ -37,7 +37,7 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BARE, BARE_AGAIN, bareBase, call, fresh, killStarted, load, loadPool, loadWrite, PRODUCT, productEnv, rssMb, startProcess, table, waitHealthy, type Defaults, type Headers, type LoadResult } from './harness';
+import { BARE, BARE_AGAIN, call, fresh, killStarted, load, loadPool, loadWrite, PRODUCT, productEnv, rssMb, startProcess, table, waitHealthy, type Defaults, type Headers, type LoadResult } from './harness';
 import { BRANDS, benchSerial, preloadInventory } from './inventory-preload';
 
 export { preloadInventory } from './inventory-preload';
@@ -279,7 +279,7 @@ export async function runInventoryBench(o: InventoryBenchOptions): Promise<void>
     results.push(...(await inventoryWrites(server.url, auth, defaults, say)));
     results.push(await load(BARE_AGAIN, { url: `${bare.url}/` }, defaults));
     say('');
-    table(results, bareBase(results[0]!, results.at(-1)!), say);
+    table(results, [results[0]!, results.at(-1)!], say);
     say('');
     say(`matches (the totals of the answers): ${matches.join('; ')}`);
     say(`resident memory after the runs: ${rssMb(server.proc.pid!)} MB`);

@@ -46,7 +46,7 @@ import type autocannon from 'autocannon';
 import Database from 'better-sqlite3';
 import { runBillingBench } from './billing';
 import { runDotmacBench } from './dotmac';
-import { BARE, BARE_AGAIN, bareBase, killStarted, load as loadWith, PRODUCT, productEnv, rssMb, startProcess, table, waitHealthy, type LoadResult } from './harness';
+import { BARE, BARE_AGAIN, killStarted, load as loadWith, PRODUCT, productEnv, rssMb, startProcess, table, waitHealthy, type LoadResult } from './harness';
 import { runInventoryBench } from './inventory';
 import { formatDiskFloor, measureDiskFloor } from './disk-floor';
 import { formatAppendBench, runAppendBench } from './event-store-append';
@@ -308,7 +308,7 @@ async function main(): Promise<void> {
     );
     results.push(await load(BARE_AGAIN, { url: `${bare.url}/` }));
     say('');
-    table(results, bareBase(results[0]!, results.at(-1)!), say);
+    table(results, [results[0]!, results.at(-1)!], say);
     const status = (await json<{ data: ProjectionsStatus }>(`${server.url}/ops/projections`, { headers: auth })).data;
     say('');
     say(
