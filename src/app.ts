@@ -25,6 +25,7 @@ import { LeasedProjections } from './projections/engine/leased-runner';
 import { TokenService } from './api/auth/tokens';
 import type { ApiDeps } from './api/deps';
 import { FileUrls } from './api/files/signed-urls';
+import { KeptAnswers } from './api/http/kept-answers';
 import { createHttpApp } from './api/http-app';
 import { closeIdleUntilClosed, createHttpServer } from './api/http/http-server';
 import { createRealtime, type Realtime } from './api/realtime';
@@ -247,6 +248,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         },
     ticketHistories: new HeldHistories(config.TICKET_HISTORY_ENTRIES),
     fileUrls: new FileUrls(secret, clock),
+    keptAnswers: new KeptAnswers(readStore, config.KEPT_ANSWERS_MB * 1024 * 1024),
     // Rebuilds write through the lease's fence: they run on the instance that holds the lease.
     rebuilds: new RebuildJobs({ eventStore, readStore: leased?.readStore ?? readStore, runner, logger }),
     comparisons: new CompareJobs({ eventStore, readStore: leased?.readStore ?? readStore, registry, runner, logger }),

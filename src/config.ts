@@ -81,6 +81,8 @@ export const configSchema = z
      * its newer events (src/projections/tickets/held-histories.ts); about 700 bytes each.
      */
     TICKET_HISTORY_ENTRIES: intFrom(100_000, 0, 10_000_000),
+    /** Answers of list reads kept until a collection they read changes (src/api/http/kept-answers.ts), in MB; 0 keeps none. */
+    KEPT_ANSWERS_MB: intFrom(16, 0, 4096),
     /** The embedded read store (when MONGODB_URL is unset): an SQLite file in DATA_DIR, or in memory (tests). */
     READ_STORE: z.enum(['sqlite', 'memory']).default('sqlite'),
     EVENTSTORE_URL: optionalString.pipe(

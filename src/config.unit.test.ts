@@ -31,3 +31,11 @@ describe('configuration: ticket histories held in memory', () => {
     expect(() => loadConfig({ TICKET_HISTORY_ENTRIES: '-1' })).toThrow(ConfigError);
   });
 });
+
+describe('configuration: answers kept', () => {
+  it('keeps 16 MB of answers by default, none with 0, and refuses what is not a size', () => {
+    expect(loadConfig({}).KEPT_ANSWERS_MB).toBe(16);
+    expect(loadConfig({ KEPT_ANSWERS_MB: '0' }).KEPT_ANSWERS_MB).toBe(0);
+    expect(() => loadConfig({ KEPT_ANSWERS_MB: 'much' })).toThrow(/KEPT_ANSWERS_MB/);
+  });
+});

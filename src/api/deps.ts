@@ -10,6 +10,7 @@ import type { RebuildJobs } from '../projections/engine/rebuild-jobs';
 import type { CompareJobs } from '../projections/engine/compare-jobs';
 import type { Metrics } from './metrics/metrics';
 import type { FileUrls } from './files/signed-urls';
+import type { KeptAnswers } from './http/kept-answers';
 import type { TokenService } from './auth/tokens';
 import type { LoginRateLimitSettings } from './http/rate-limit';
 import type { BillingApiSettings } from './ftth-billing/settings';
@@ -36,6 +37,8 @@ export interface ApiDeps {
   /** Ticket history entries already derived from the log (held-histories.ts). */
   ticketHistories?: HeldHistories;
   fileUrls: FileUrls;
+  /** Answers of the routes that declare `keep`, kept until what they read changes. */
+  keptAnswers: KeptAnswers;
   rebuilds: RebuildJobs;
   /** Rebuilt-equals-live checks started through /api/v1/ops (src/projections/engine/compare.ts). */
   comparisons: CompareJobs;

@@ -77,6 +77,10 @@ export interface Collection<T extends Doc = Doc> {
   distinct(field: string, filter?: Filter): Promise<unknown[]>;
 }
 
+/** What {@link ReadStore.watchReads} noted: the collections a read used, as they stood. Opaque. */
+declare const readMark: unique symbol;
+export type ReadMark = { readonly [readMark]: true };
+
 export interface ReadStore {
   collection<T extends Doc = Doc>(name: string): Collection<T>;
   listCollections(): Promise<string[]>;
@@ -100,6 +104,16 @@ export interface ReadStore {
    * it out.
    */
   caughtUp?(): Promise<void>;
+  /**
+   * Runs `read`, noting each collection it reads as the collection stood when first read (reads
+   * by others meanwhile may be noted too: a mark can only say too much). `unchanged(mark)` then
+   * says whether none of those collections has been written since (a rolled-back write, a drop
+   * or a swap count as writes): an answer made from those reads alone can be sent again while it
+   * holds (src/api/http/kept-answers.ts). Stores that cannot tell leave both out: MongoDB, which
+   * other processes write, and the memory test double.
+   */
+  watchReads?<R>(read: () => Promise<R>): Promise<{ value: R; mark: ReadMark }>;
+  unchanged?(mark: ReadMark): boolean;
   close(): Promise<void>;
 }
 

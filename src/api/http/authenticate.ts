@@ -27,7 +27,8 @@ export async function resolveAccessToken(
   const claims = deps.tokens.verifyAccess(token, audience);
   const [session, user] = await Promise.all([
     findSession(deps.readStore, claims.sid),
-    findUserById(deps.readStore, claims.sub),
+    // Shared and frozen: the request only reads it, and kept answers know it by identity (kept-answers.ts).
+    findUserById(deps.readStore, claims.sub, { readonly: true }),
   ]);
   if (session?.revoked) throw new UnauthenticatedError('Token has been revoked', 'revoked');
   if (!user || !user.is_active) throw new UnauthenticatedError('Account is not active', 'revoked');

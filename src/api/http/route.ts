@@ -4,6 +4,7 @@ import { NotFoundError } from '../../domain/shared/errors';
 import type { OperationSpec } from '../openapi/builder';
 import type { ErrorStyleDefinition } from '../openapi/components';
 import type { MediaTypeObject, SchemaObject } from '../openapi/types';
+import type { KeptAnswers } from './kept-answers';
 import { validate } from './validation';
 
 /**
@@ -75,6 +76,12 @@ export interface RouteDeclaration<P extends AnyZod | undefined = AnyZod | undefi
   invalidQuery?: 'invalid' | 'not_found';
   before?: readonly RequestHandler[];
   after?: readonly RequestHandler[];
+  /**
+   * A GET whose answer is decided by its URL, its caller and the read models alone (no clock, no
+   * signed link, no request header): its answers are kept and sent again until a collection they
+   * read changes (kept-answers.ts). Validation and `handle` run only when an answer is made.
+   */
+  keep?: KeptAnswers;
   doc: RouteDoc;
   handle(req: Request, res: Response, input: RouteInput<Out<P>, Out<Q>, Out<B>>): Promise<void> | void;
 }
@@ -126,7 +133,7 @@ function validateQuery(declaration: RouteDeclaration, req: Request): unknown {
 }
 
 function handlerOf(declaration: RouteDeclaration): RequestHandler {
-  return async (req, res) => {
+  const handle = async (req: Request, res: Response) => {
     const input = {
       params: validateParams(declaration, req),
       query: declaration.query ? validateQuery(declaration, req) : undefined,
@@ -134,6 +141,10 @@ function handlerOf(declaration: RouteDeclaration): RequestHandler {
     };
     await declaration.handle(req, res, input as RouteInput<never, never, never>);
   };
+  const kept = declaration.keep;
+  if (kept === undefined) return handle;
+  if (declaration.method !== 'get') throw new Error(`only a GET's answers are kept (${declaration.method} ${declaration.path})`);
+  return (req, res) => kept.answer(req, res, () => handle(req, res));
 }
 
 /**

@@ -3,8 +3,9 @@ import { searchFilter } from '../customers/search';
 import { USERS, type UserDoc } from './projector';
 import { pageWithTotal } from '../engine/page';
 
-export function findUserById(readStore: ReadStore, userId: string): Promise<UserDoc | null> {
-  return readStore.collection<UserDoc>(USERS).findOne({ _id: userId });
+/** `readonly`: the store may share its document, frozen (FindOptions), for a caller that only reads it. */
+export function findUserById(readStore: ReadStore, userId: string, options: { readonly?: boolean } = {}): Promise<UserDoc | null> {
+  return readStore.collection<UserDoc>(USERS).findOne({ _id: userId }, options);
 }
 
 export interface UserListQuery {

@@ -24,7 +24,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Doc, ReadStore } from '../../../ports/read-store';
+import type { Doc, ReadMark, ReadStore } from '../../../ports/read-store';
 import { createAggregationEngine, type AggregationEngine } from '../document/aggregate';
 import { createIdGenerator, type IdGenerator } from '../document/ids';
 import type { PlainObject } from '../document/values';
@@ -38,6 +38,12 @@ import { createRetiredList, TableReaper, type TableReaperOptions } from './retir
 import { CATALOGUE, CollectionSchema, createCatalogue, FORMAT, loadSchemas, sqlIndexNames } from './schema';
 import { SqliteCollection } from './sqlite-collection';
 import { UnitOfWork } from './unit-of-work';
+
+/** A collection a watched read used: its rows then (none if it did not exist) and their data version. */
+interface Noted {
+  rows: Rows | undefined;
+  version: number;
+}
 
 export interface SqliteReadStoreOptions {
   /** The database file (created with its directory), or ':memory:'. */
@@ -77,6 +83,8 @@ const AUTO_CHECKPOINT_PAGES = 1000;
 export interface SqliteReadStore extends ReadStore {
   collection<T extends Doc = Doc>(name: string): SqliteCollection<T>;
   transaction<R>(fn: () => Promise<R>, options?: { bulk?: boolean }): Promise<R>;
+  watchReads<R>(read: () => Promise<R>): Promise<{ value: R; mark: ReadMark }>;
+  unchanged(mark: ReadMark): boolean;
   /** Set when the file found at open was left in bulk mode by an earlier boot of the machine and
    * was replaced by an empty one (bulk-mode.ts): the read models are rebuilt from the log. */
   readonly discarded: string | null;
@@ -226,6 +234,15 @@ export function openSqliteReadStore(options: SqliteReadStoreOptions): SqliteRead
   const counts = new VersionedCache<number>(2_000);
   const pages = new VersionedCache<readonly PageHead[]>(256);
   const handles = new Map<string, SqliteCollection<Doc>>();
+  // watchReads: the reads under way note each collection they read, as it stood then.
+  const watching = new Set<Map<string, Noted>>();
+  const noteRead = (name: string): void => {
+    for (const noted of watching) {
+      if (noted.has(name)) continue;
+      const rows = rowsByName.get(name);
+      noted.set(name, { rows, version: rows?.schema.dataVersion ?? 0 });
+    }
+  };
 
   const open = (): void => {
     if (closed) throw new Error('The read store is closed');
@@ -238,6 +255,7 @@ export function openSqliteReadStore(options: SqliteReadStoreOptions): SqliteRead
     docs,
     newId: options.newId ?? createIdGenerator(),
     engine: createAggregationEngine((name) => {
+      if (watching.size > 0) noteRead(name);
       const rows = rowsByName.get(name);
       if (rows === undefined) return [];
       uow?.flush(rows);
@@ -248,6 +266,7 @@ export function openSqliteReadStore(options: SqliteReadStoreOptions): SqliteRead
     },
     rowsFor(name) {
       open();
+      if (watching.size > 0) noteRead(name);
       return rowsByName.get(name);
     },
     rowsForWrite(name) {
@@ -416,6 +435,26 @@ export function openSqliteReadStore(options: SqliteReadStoreOptions): SqliteRead
       }
       rowsByName.delete(from);
       rowsByName.set(to, source);
+    },
+
+    async watchReads<R>(read: () => Promise<R>): Promise<{ value: R; mark: ReadMark }> {
+      const noted = new Map<string, Noted>();
+      watching.add(noted);
+      try {
+        return { value: await read(), mark: noted as unknown as ReadMark };
+      } finally {
+        watching.delete(noted);
+      }
+    },
+
+    // Rows are made anew when a collection is created, dropped, swapped in or rolled back
+    // (loadAll), and every write moves its collection's data version on.
+    unchanged(mark: ReadMark): boolean {
+      if (closed) return false;
+      for (const [name, { rows, version }] of mark as unknown as Map<string, Noted>) {
+        if (rowsByName.get(name) !== rows || (rows !== undefined && rows.schema.dataVersion !== version)) return false;
+      }
+      return true;
     },
 
     async close(): Promise<void> {

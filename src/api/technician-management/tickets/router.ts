@@ -83,6 +83,7 @@ export function ticketsRouter(deps: ApiDeps, texts: TicketTexts): Router {
         path: '/',
         query: listQuery,
         before: [permit(P, 'view')],
+        keep: deps.keptAnswers,
         doc: {
           ...base,
           operationId: 'ticketList',

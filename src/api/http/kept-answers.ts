@@ -1,0 +1,95 @@
+import type { Request, Response } from 'express';
+import type { ReadMark, ReadStore } from '../../ports/read-store';
+import { sendJsonText, watchJsonText } from './json-text';
+
+interface Kept {
+  status: number;
+  body: Buffer;
+  /** The headers the handler set (not those of the middleware before it), to send again. */
+  headers: ReadonlyArray<readonly [string, string | number | readonly string[]]>;
+  /** The caller's user document the answer was made for (frozen, shared by the store). */
+  user: object | undefined;
+  mark: ReadMark;
+}
+
+/** Headers each answer gets anew from res.send. */
+const SENT_ANEW = new Set(['content-type', 'content-length', 'etag']);
+
+/** Who asks: an answer kept for one caller is never sent to another. */
+function callerOf(req: Request): string {
+  if (req.auth) return `${req.auth.audience} ${req.auth.userId} ${req.auth.role} ${req.auth.sessionId}`;
+  if (req.portal) return `portal ${req.portal.portalAccountId} ${req.portal.customerId} ${req.portal.accountType} ${req.portal.sessionId}`;
+  return 'anonymous';
+}
+
+/**
+ * The answers of reads made from the read models alone, kept and sent again while nothing they
+ * read has changed. A dashboard polling a list, or many clients reading the same page, cost the
+ * request's own work (authentication, permissions) and no query or JSON until the next write to a
+ * collection the answer read.
+ *
+ * A route opts in (`keep` in its declaration, src/api/http/route.ts) when its answer is decided by
+ * its URL, its caller and the read models, and nothing else: no clock, no link signed for the
+ * hour, no header of the request. For such a route an answer is kept by the request's URL and
+ * caller (token claims, and the very user document the token resolved to, which the store shares
+ * frozen until it changes), with the mark of what its making read (ReadStore.watchReads: each
+ * collection as it stood when first read, so a write while it was made shows as a change). It is
+ * sent again, with the headers its handler set, while the store says those collections are
+ * unchanged. Only 200 answers sent as JSON text (sendJsonText) are kept; anything else is made
+ * each time. Stores that cannot tell changes (MongoDB, the memory double) keep nothing.
+ *
+ * Bounded by `maxBytes` of answers (the oldest kept go first).
+ */
+export class KeptAnswers {
+  private readonly kept = new Map<string, Kept>();
+  private bytes = 0;
+
+  constructor(
+    private readonly store: ReadStore,
+    private readonly maxBytes = 16 * 1024 * 1024,
+  ) {}
+
+  /** Answers `req` with the answer kept for it, or runs `make` (which answers it) and keeps that answer. */
+  async answer(req: Request, res: Response, make: () => Promise<void>): Promise<void> {
+    const { store } = this;
+    if (this.maxBytes === 0 || store.watchReads === undefined || store.unchanged === undefined) return make();
+    const key = `${callerOf(req)}\u0000${req.originalUrl}`;
+    const user = req.auth?.user;
+    const held = this.kept.get(key);
+    if (held !== undefined && held.user === user && store.unchanged(held.mark)) {
+      for (const [name, value] of held.headers) res.setHeader(name, value);
+      sendJsonText(res, held.status, held.body);
+      return;
+    }
+    const before = new Map(Object.entries(res.getHeaders()));
+    let made: Omit<Kept, 'mark' | 'user'> | undefined;
+    watchJsonText(res, (status, body, send) => {
+      if (status === 200) {
+        const headers = Object.entries(res.getHeaders())
+          .filter(([name, value]) => !SENT_ANEW.has(name) && value !== undefined && before.get(name) !== value)
+          .map(([name, value]) => [name, value!] as const);
+        made = { status, body: typeof body === 'string' ? Buffer.from(body) : body, headers };
+      }
+      send();
+    });
+    const { mark } = await store.watchReads(make);
+    // Only an answer made for a frozen user document can be told from one made for another version of it.
+    if (made !== undefined && (user === undefined || Object.isFrozen(user))) this.keep(key, { ...made, user, mark });
+  }
+
+  private keep(key: string, kept: Kept): void {
+    const old = this.kept.get(key);
+    if (old !== undefined) {
+      this.bytes -= old.body.length;
+      this.kept.delete(key);
+    }
+    if (kept.body.length > this.maxBytes / 8) return;
+    this.kept.set(key, kept);
+    this.bytes += kept.body.length;
+    for (const [oldest, { body }] of this.kept) {
+      if (this.bytes <= this.maxBytes) break;
+      this.kept.delete(oldest);
+      this.bytes -= body.length;
+    }
+  }
+}
