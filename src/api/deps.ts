@@ -10,7 +10,7 @@ import type { RebuildJobs } from '../projections/engine/rebuild-jobs';
 import type { CompareJobs } from '../projections/engine/compare-jobs';
 import type { Metrics } from './metrics/metrics';
 import type { FileUrls } from './files/signed-urls';
-import type { KeptAnswers } from './http/kept-answers';
+import { answerOnce, type KeptAnswers } from './http/kept-answers';
 import type { TokenService } from './auth/tokens';
 import type { LoginRateLimitSettings } from './http/rate-limit';
 import type { BillingApiSettings } from './ftth-billing/settings';
@@ -75,7 +75,10 @@ export async function settle(deps: ApiDeps, req: Request, position: number | nul
 /** A signed, expiring absolute link to an uploaded file, for this request's origin. */
 export function fileUrlFor(deps: ApiDeps, req: Request): (fileId: string) => string {
   const base = baseUrl(deps, req);
-  return (fileId) => `${base}${deps.fileUrls.path(fileId)}`;
+  return (fileId) => {
+    answerOnce(req); // signed for the hour: an answer showing it is made each time
+    return `${base}${deps.fileUrls.path(fileId)}`;
+  };
 }
 
 /** Absolute base URL for links in responses: PUBLIC_URL, else the request's own origin. */

@@ -12,6 +12,17 @@ interface Kept {
   mark: ReadMark;
 }
 
+/** Requests whose answer holds something made for the moment (a link signed for the hour). */
+const madeForTheMoment = new WeakSet<Request>();
+
+/**
+ * The answer to `req` is not to be kept, whatever its route declares: it holds something made
+ * for this moment (fileUrlFor calls it for each signed link it makes).
+ */
+export function answerOnce(req: Request): void {
+  madeForTheMoment.add(req);
+}
+
 /** Headers each answer gets anew from res.send. */
 const SENT_ANEW = new Set(['content-type', 'content-length', 'etag']);
 
@@ -30,7 +41,8 @@ function callerOf(req: Request): string {
  *
  * A route opts in (`keep` in its declaration, src/api/http/route.ts) when its answer is decided by
  * its URL, its caller and the read models, and nothing else: no clock, no link signed for the
- * hour, no header of the request. For such a route an answer is kept by the request's URL and
+ * hour (fileUrlFor marks such an answer, which is then not kept: answerOnce), no header of the
+ * request. For such a route an answer is kept by the request's URL and
  * caller (token claims, and the very user document the token resolved to, which the store shares
  * frozen until it changes), with the mark of what its making read (ReadStore.watchReads: each
  * collection as it stood when first read, so a write while it was made shows as a change). It is
@@ -73,16 +85,20 @@ export class KeptAnswers {
       send();
     });
     const { mark } = await store.watchReads(make);
+    this.forget(key);
+    if (made === undefined || madeForTheMoment.has(req)) return;
     // Only an answer made for a frozen user document can be told from one made for another version of it.
-    if (made !== undefined && (user === undefined || Object.isFrozen(user))) this.keep(key, { ...made, user, mark });
+    if (user === undefined || Object.isFrozen(user)) this.keep(key, { ...made, user, mark });
+  }
+
+  private forget(key: string): void {
+    const old = this.kept.get(key);
+    if (old === undefined) return;
+    this.bytes -= old.body.length;
+    this.kept.delete(key);
   }
 
   private keep(key: string, kept: Kept): void {
-    const old = this.kept.get(key);
-    if (old !== undefined) {
-      this.bytes -= old.body.length;
-      this.kept.delete(key);
-    }
     if (kept.body.length > this.maxBytes / 8) return;
     this.kept.set(key, kept);
     this.bytes += kept.body.length;

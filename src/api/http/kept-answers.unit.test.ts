@@ -7,7 +7,7 @@ import { openSqliteReadStore, type SqliteReadStore } from '../../adapters/read-s
 import { createMemoryReadStore } from '../../adapters/read-store/memory/memory-read-store';
 import type { ReadStore } from '../../ports/read-store';
 import type { AuthContext } from './context';
-import { KeptAnswers } from './kept-answers';
+import { answerOnce, KeptAnswers } from './kept-answers';
 import { sendJsonText } from './json-text';
 
 /**
@@ -37,6 +37,7 @@ describe('KeptAnswers', () => {
             res.status(404).json({ error: 'none' });
             return;
           }
+          if (req.query.signed) answerOnce(req);
           res.setHeader('X-Total', String(items.length));
           sendJsonText(res, 200, JSON.stringify({ items, for: (req as Request).auth?.userId ?? null }));
         })
@@ -95,6 +96,13 @@ describe('KeptAnswers', () => {
     await request(app).get('/items').set('x-user', 'ana');
     await request(app).get('/items').set('x-user', 'ana');
     expect(made).toBe(7);
+  });
+
+  it('keeps no answer made for the moment (a signed link)', async () => {
+    const app = appOver(store);
+    await request(app).get('/items?signed=1');
+    await request(app).get('/items?signed=1');
+    expect(made).toBe(2);
   });
 
   it('keeps only 200 answers', async () => {

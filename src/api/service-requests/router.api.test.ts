@@ -103,6 +103,18 @@ describe('Service Requests API (document 001)', () => {
       expect((await t.http.get(later.pathname + later.search)).status).toBe(200);
     });
 
+    it('signs a listed photo anew when its hour has passed, for the same session (a list showing one is never kept)', async () => {
+      const res = await createMultipart(requester, form, { buf: PNG, name: 'h.png', type: 'image/png' });
+      // Five minutes before the hour, signed in afresh; the same token lists again ten minutes later.
+      t.clock.advance(3_600_000 - (t.clock.now().getTime() % 3_600_000) - 300_000);
+      requester.token = (await t.login(requester.email, requester.password)).body.token;
+      const listUrl = async () => new URL((await t.http.get('/api/services?per_page=100').set(auth(requester))).body.data.find((d: { id: number }) => d.id === res.body.data.id).photo_url);
+      const first = await listUrl();
+      expect((await listUrl()).searchParams.get('expires')).toBe(first.searchParams.get('expires'));
+      t.clock.advance(600_000);
+      expect((await listUrl()).searchParams.get('expires')).not.toBe(first.searchParams.get('expires'));
+    });
+
     it('accepts the alias field names and JSON bodies', async () => {
       const res = await t.http.post('/api/services').set(auth(requester)).send({
         device: 'Printer',

@@ -76,6 +76,8 @@ export function serviceRequestsRouter(deps: ApiDeps): Router {
         path: '/',
         query: listQuery,
         before: [allowed('create')],
+        // Items with a photo carry a link signed for the hour: such a page is made each time (fileUrlFor).
+        keep: deps.keptAnswers,
         doc: {
           ...base,
           operationId: 'serviceRequestList',

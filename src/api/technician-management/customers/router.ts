@@ -87,6 +87,7 @@ export function customersRouter(deps: ApiDeps): Router {
         path: '/',
         query: listCustomersQuery,
         before: [permit(P, 'list')],
+        keep: deps.keptAnswers,
         doc: {
           ...base,
           operationId: 'customerList',

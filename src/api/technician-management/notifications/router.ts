@@ -60,6 +60,7 @@ export function notificationsRouter(deps: ApiDeps): Router {
         path: '/',
         query: listQuery,
         before: [permit(P, 'list')],
+        keep: deps.keptAnswers,
         doc: {
           ...base,
           operationId: 'notificationList',

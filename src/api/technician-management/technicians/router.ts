@@ -76,6 +76,7 @@ export function techniciansRouter(deps: ApiDeps): Router {
         path: '/',
         query: listQuery,
         before: [permit(P, 'list')],
+        keep: deps.keptAnswers,
         doc: {
           ...base,
           operationId: 'technicianList',

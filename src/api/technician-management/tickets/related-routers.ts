@@ -32,6 +32,7 @@ export function customerTicketsRouter(deps: ApiDeps, texts: TicketTexts): Router
       entity: 'Customer',
       query: customerTicketsQuery,
       before: [authenticate(deps, 'staff'), permit(P, 'view')],
+      keep: deps.keptAnswers,
       doc: {
         ...base,
         operationId: 'customerTickets',
@@ -74,6 +75,7 @@ export function technicianTicketsRouter(deps: ApiDeps, texts: TicketTexts): Rout
       entity: 'Technician',
       query: technicianTicketsQuery,
       before: [authenticate(deps, 'staff'), permit(P, 'viewTechnicianTickets')],
+      keep: deps.keptAnswers,
       doc: {
         ...base,
         operationId: 'technicianTickets',

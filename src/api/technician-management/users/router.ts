@@ -55,6 +55,7 @@ export function usersRouter(deps: ApiDeps): Router {
         path: '/',
         query: listUsersQuery,
         before: [permit(P, 'list')],
+        keep: deps.keptAnswers,
         doc: {
           ...base,
           operationId: 'userList',
