@@ -3,6 +3,8 @@ import type { ReadMark, ReadStore } from '../../ports/read-store';
 import { sendJsonText, watchJsonText } from './json-text';
 
 interface Kept {
+  /** What it holds, counted against maxBytes: its body, its key (the URL) and a little for the rest. */
+  size: number;
   status: number;
   body: Buffer;
   /** The headers the handler set (not those of the middleware before it), to send again. */
@@ -23,8 +25,8 @@ export function answerOnce(req: Request): void {
   madeForTheMoment.add(req);
 }
 
-/** Headers each answer gets anew from res.send. */
-const SENT_ANEW = new Set(['content-type', 'content-length', 'etag']);
+/** Headers each answer gets anew from sendJsonText and res.send (the app makes no ETag itself: a route's own is kept). */
+const SENT_ANEW = new Set(['content-type', 'content-length']);
 
 /** Who asks: an answer kept for one caller is never sent to another. */
 function callerOf(req: Request): string {
@@ -50,7 +52,7 @@ function callerOf(req: Request): string {
  * unchanged. Only 200 answers sent as JSON text (sendJsonText) are kept; anything else is made
  * each time. Stores that cannot tell changes (MongoDB, the memory double) keep nothing.
  *
- * Bounded by `maxBytes` of answers (the oldest kept go first).
+ * Bounded by `maxBytes` of answers, their URLs counted with them (the oldest kept go first).
  */
 export class KeptAnswers {
   private readonly kept = new Map<string, Kept>();
@@ -74,7 +76,7 @@ export class KeptAnswers {
       return;
     }
     const before = new Map(Object.entries(res.getHeaders()));
-    let made: Omit<Kept, 'mark' | 'user'> | undefined;
+    let made: Omit<Kept, 'mark' | 'user' | 'size'> | undefined;
     watchJsonText(res, (status, body, send) => {
       if (status === 200) {
         const headers = Object.entries(res.getHeaders())
@@ -86,26 +88,27 @@ export class KeptAnswers {
     });
     const { mark } = await store.watchReads(make);
     this.forget(key);
-    if (made === undefined || madeForTheMoment.has(req)) return;
+    // An answer naming its request (an envelope's request id) is this request's alone.
+    if (made === undefined || madeForTheMoment.has(req) || (req.ctx !== undefined && made.body.includes(req.ctx.requestId))) return;
     // Only an answer made for a frozen user document can be told from one made for another version of it.
-    if (user === undefined || Object.isFrozen(user)) this.keep(key, { ...made, user, mark });
+    if (user === undefined || Object.isFrozen(user)) this.keep(key, { ...made, user, mark, size: made.body.length + 2 * key.length + 256 });
   }
 
   private forget(key: string): void {
     const old = this.kept.get(key);
     if (old === undefined) return;
-    this.bytes -= old.body.length;
+    this.bytes -= old.size;
     this.kept.delete(key);
   }
 
   private keep(key: string, kept: Kept): void {
-    if (kept.body.length > this.maxBytes / 8) return;
+    if (kept.size > this.maxBytes / 8) return;
     this.kept.set(key, kept);
-    this.bytes += kept.body.length;
-    for (const [oldest, { body }] of this.kept) {
+    this.bytes += kept.size;
+    for (const [oldest, { size }] of this.kept) {
       if (this.bytes <= this.maxBytes) break;
       this.kept.delete(oldest);
-      this.bytes -= body.length;
+      this.bytes -= size;
     }
   }
 }

@@ -18,11 +18,14 @@ describe('KeptAnswers', () => {
   let dir: string;
   let store: SqliteReadStore;
   let made: number;
+  let requests = 0;
   const users = new Map<string, object>();
 
   const appOver = (readStore: ReadStore, kept = new KeptAnswers(readStore)) => {
     const app = express();
+    app.set('etag', false); // as http-app.ts: an ETag is a route's own
     app.use((req, res, next) => {
+      req.ctx = { requestId: `req-${++requests}`, correlationId: 'c', startedAt: 0n };
       res.setHeader('X-Before', `${req.get('x-n') ?? '-'}`);
       const id = req.get('x-user');
       if (id) req.auth = { userId: id, role: 'admin', sessionId: 's', audience: 'staff', user: users.get(id) } as unknown as AuthContext;
@@ -39,7 +42,9 @@ describe('KeptAnswers', () => {
           }
           if (req.query.signed) answerOnce(req);
           res.setHeader('X-Total', String(items.length));
-          sendJsonText(res, 200, JSON.stringify({ items, for: (req as Request).auth?.userId ?? null }));
+          res.setHeader('ETag', `"${items.length}"`);
+          const requestId = req.query.named ? { request_id: req.ctx.requestId } : {};
+          sendJsonText(res, 200, JSON.stringify({ items, for: (req as Request).auth?.userId ?? null, ...requestId }));
         })
         .catch(next);
     });
@@ -66,6 +71,7 @@ describe('KeptAnswers', () => {
     expect(made).toBe(1);
     expect(again.text).toBe(first.text);
     expect(again.headers['x-total']).toBe('1');
+    expect(again.headers.etag).toBe('"1"');
     expect(again.headers['x-before']).toBe('2');
     expect(again.headers['content-type']).toBe(first.headers['content-type']);
   });
@@ -98,11 +104,15 @@ describe('KeptAnswers', () => {
     expect(made).toBe(7);
   });
 
-  it('keeps no answer made for the moment (a signed link)', async () => {
+  it('keeps no answer made for the moment: a signed link, or the id of its request', async () => {
     const app = appOver(store);
     await request(app).get('/items?signed=1');
     await request(app).get('/items?signed=1');
     expect(made).toBe(2);
+    const first = await request(app).get('/items?named=1');
+    const again = await request(app).get('/items?named=1');
+    expect(made).toBe(4);
+    expect(again.body.request_id).not.toBe(first.body.request_id);
   });
 
   it('keeps only 200 answers', async () => {
@@ -112,13 +122,19 @@ describe('KeptAnswers', () => {
     expect(made).toBe(2);
   });
 
-  it('keeps at most maxBytes of answers, the oldest going first, and none with 0', async () => {
-    const app = appOver(store, new KeptAnswers(store, 8 * 40));
+  it('keeps at most maxBytes of answers with their URLs, the oldest going first, and none with 0', async () => {
+    // An answer here takes about 340 bytes (its 35-byte body, its key, 256 for the rest): nine fit.
+    const app = appOver(store, new KeptAnswers(store, 3_100));
     for (const page of [1, 2, 1]) await request(app).get(`/items?page=${page}`);
     expect(made).toBe(2);
     for (let page = 3; page <= 12; page++) await request(app).get(`/items?page=${page}`);
     await request(app).get('/items?page=1');
     expect(made).toBe(13);
+    // A long URL counts: past an eighth of the bound, its answer is not kept.
+    const junk = `/items?junk=${'x'.repeat(2_000)}`;
+    await request(app).get(junk);
+    await request(app).get(junk);
+    expect(made).toBe(15);
 
     made = 0;
     const none = appOver(store, new KeptAnswers(store, 0));

@@ -51,6 +51,7 @@ export function activityLogsRouter(deps: ApiDeps, guard: Guard): Router {
           pelanggan_id: z.coerce.number().int().positive().optional().describe('Only what concerns this pelanggan.'),
         }),
         before: guard(P, 'activity'),
+        keep: deps.keptAnswers,
         doc: {
           ...base,
           operationId: 'billingActivityLogs',

@@ -58,6 +58,7 @@ export function brandsRouter(deps: ApiDeps, guard: Guard): Router {
         path: '/',
         query: pageQuery,
         before: guard(P, 'viewCatalog'),
+        keep: deps.keptAnswers,
         doc: { ...base, operationId: 'billingBrandList', summary: 'List brands', success: [{ status: 200, description: 'A page.', schema: listOf(ref('BillingBrand')) }], statuses: [403], roles: P.viewCatalog },
         handle: async (_req, res, { query }) => {
           const { items, total } = await listBrands(deps.readStore, query);

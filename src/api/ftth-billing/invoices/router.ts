@@ -172,6 +172,7 @@ export function invoicesRouter(deps: ApiDeps, guard: Guard): Router {
         path: '/',
         query: listInvoicesQuery,
         before: guard(P, 'viewInvoices'),
+        keep: deps.keptAnswers,
         doc: {
           ...base,
           operationId: 'billingInvoiceList',

@@ -92,6 +92,7 @@ export function langgananRouter(deps: ApiDeps, guard: Guard): Router {
         path: '/',
         query: listQuery,
         before: guard(P, 'viewCatalog'),
+        keep: deps.keptAnswers,
         doc: { ...base, operationId: 'billingLanggananList', summary: 'List subscriptions', success: [{ status: 200, description: 'A page.', schema: listOf(ref('BillingLangganan')) }], statuses: [403], roles: P.viewCatalog },
         handle: async (_req, res, { query }) => {
           const { items, total } = await listLangganan(deps.readStore, { pelangganId: query.pelanggan_id, status: query.status ? STATUS_OF[query.status] : undefined, skip: query.skip, limit: query.limit });

@@ -97,6 +97,7 @@ export function mikrotikServersRouter(deps: ApiDeps, allow: Guard = guard(deps, 
         path: '/',
         query: listQuery,
         before: allow(P, 'view'),
+        keep: deps.keptAnswers,
         doc: {
           ...base,
           operationId: 'mikrotikServerList',

@@ -71,6 +71,7 @@ export function paketLayananRouter(deps: ApiDeps, guard: Guard): Router {
         path: '/',
         query: listQuery,
         before: guard(P, 'viewCatalog'),
+        keep: deps.keptAnswers,
         doc: { ...base, operationId: 'billingPaketList', summary: 'List packages', success: [{ status: 200, description: 'A page.', schema: listOf(ref('BillingPaket')) }], statuses: [403], roles: P.viewCatalog },
         handle: async (_req, res, { query }) => {
           const { items, total } = await listPlans(deps.readStore, { brandId: query.id_brand, skip: query.skip, limit: query.limit });

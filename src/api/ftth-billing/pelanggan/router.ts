@@ -169,6 +169,7 @@ export function pelangganRouter(deps: ApiDeps, limits: BillingLimiters, guard: G
         path: '/',
         query: listPelangganQuery,
         before: guard(P, 'viewPelanggan'),
+        keep: deps.keptAnswers,
         doc: {
           ...base,
           operationId: 'billingPelangganList',

@@ -57,6 +57,7 @@ export function deviceAssignmentsRouter(deps: ApiDeps): Router {
         path: '/',
         query: listAssignmentsQuery,
         before: [permit(P, 'viewAssignments')],
+        keep: deps.keptAnswers,
         doc: {
           ...base,
           operationId: 'inventoryAssignmentList',

@@ -70,6 +70,7 @@ export function devicesRouter(deps: ApiDeps): Router {
         path: '/',
         query: listDevicesQuery,
         before: [permit(P, 'viewDevices')],
+        keep: deps.keptAnswers,
         doc: {
           ...base,
           operationId: 'inventoryDeviceList',

@@ -28,6 +28,7 @@ export function inventoryUsersRouter(deps: ApiDeps): Router {
         path: '/',
         query: listUsersQuery,
         before: [permit(P, 'viewUsers')],
+        keep: deps.keptAnswers,
         doc: {
           ...base,
           operationId: 'inventoryUserList',

@@ -74,6 +74,7 @@ export function inventoryRouter(deps: ApiDeps): Router {
         path: '/items',
         query: listItemsQuery,
         before: [permit(P, 'viewItems')],
+        keep: deps.keptAnswers,
         doc: {
           ...base,
           operationId: 'inventoryItemList',
@@ -208,6 +209,7 @@ export function inventoryRouter(deps: ApiDeps): Router {
         path: '/assignments',
         query: listAssignmentsQuery,
         before: [permit(P, 'viewAssignments')],
+        keep: deps.keptAnswers,
         doc: {
           ...base,
           operationId: 'inventoryAssignmentList000',
@@ -235,7 +237,7 @@ export function inventoryRouter(deps: ApiDeps): Router {
             ...page,
           });
           const itemDocs = await itemsByIds(deps.readStore, items.flatMap((a) => (a.item_id ? [a.item_id] : [])));
-          ok(res, { assignments: items.map((a) => presentAssignment(a, itemDocs)), pagination: pagination(page, total) });
+          okWithTexts(res, { assignments: items.map((a) => presentAssignment(a, itemDocs)), pagination: pagination(page, total) });
         },
       }),
       route({

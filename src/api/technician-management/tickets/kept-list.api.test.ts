@@ -22,9 +22,9 @@ describe('a ticket list polled again (document 000)', () => {
     const tickets = t.app.deps.readStore.collection('tickets');
     const proto = Object.getPrototypeOf(tickets) as typeof tickets;
     const spies = [jest.spyOn(proto, 'countDocuments'), jest.spyOn(proto, 'find')];
-    /** Stops counting; the count so far. */
+    /** Stops counting; the count so far (before mockRestore, which clears it), of calls on the tickets only. */
     return () => {
-      const count = spies.reduce((n, s) => n + s.mock.calls.length, 0);
+      const count = spies.reduce((n, s) => n + s.mock.contexts.filter((self) => self === tickets).length, 0);
       spies.forEach((s) => s.mockRestore());
       return count;
     };
