@@ -35,7 +35,7 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BARE, BARE_AGAIN, call, fresh, killStarted, load, loadPool, loadWrite, PRODUCT, productEnv, rssMb, startProcess, table, waitHealthy, type LoadResult } from './harness';
+import { BARE, BARE_AGAIN, call, fresh, killStarted, load, loadMadeEachTime, loadPool, loadWrite, PRODUCT, productEnv, rssMb, startProcess, table, waitHealthy, type LoadResult } from './harness';
 import { BENCH_BRANDS, benchPeriods, preloadBilling } from './billing-preload';
 
 export interface BillingBenchOptions {
@@ -207,6 +207,8 @@ export async function runBillingBench(o: BillingBenchOptions): Promise<BillingBe
       [`invoices, periode ${periods[0]} + Lunas`, `/api/invoices/?periode=${periods[0]}&status_invoice=Lunas`],
     ];
     for (const [name, path] of scenarios) lists.push(await load(name, { url: `${server.url}${path}`, headers }, defaults));
+    // The lines above ask one URL again and again (the answer kept for it); this one makes its answer at each request.
+    lists.push(await loadMadeEachTime('pelanggan, alamat=kenanga, made at each request', server.url, '/api/pelanggan/?alamat=kenanga&limit=15', headers, defaults));
 
     // The export (on the data the lists saw, before the writes), read to its end while the product's memory is sampled.
     const rssBeforeMb = rssMb(server.proc.pid!);

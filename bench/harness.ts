@@ -105,6 +105,17 @@ export async function load(name: string, opts: autocannon.Options, defaults: { c
   };
 }
 
+/**
+ * A list asked at a new URL at each request (a query parameter the lists ignore, `made=<n>`), so
+ * that no answer kept for a URL is sent again (src/api/http/kept-answers.ts): each answer is
+ * made, as the first request after a write to what the list shows makes it.
+ */
+export function loadMadeEachTime(name: string, base: string, path: string, headers: Record<string, string>, defaults: { connections: number; seconds: number }): Promise<LoadResult> {
+  let n = 0;
+  const sep = path.includes('?') ? '&' : '?';
+  return load(name, { url: base, headers, requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: `${path}${sep}made=${n++}` }) }] }, defaults);
+}
+
 /** The name of the bare handler's second reading, taken after a part's scenarios. */
 export const BARE_AGAIN = 'bare express handler, again after the scenarios above';
 

@@ -37,7 +37,7 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BARE, BARE_AGAIN, call, fresh, killStarted, load, loadPool, loadWrite, PRODUCT, productEnv, rssMb, startProcess, table, waitHealthy, type Defaults, type Headers, type LoadResult } from './harness';
+import { BARE, BARE_AGAIN, call, fresh, killStarted, load, loadMadeEachTime, loadPool, loadWrite, PRODUCT, productEnv, rssMb, startProcess, table, waitHealthy, type Defaults, type Headers, type LoadResult } from './harness';
 import { BRANDS, benchSerial, preloadInventory } from './inventory-preload';
 
 export { preloadInventory } from './inventory-preload';
@@ -276,6 +276,8 @@ export async function runInventoryBench(o: InventoryBenchOptions): Promise<void>
       matches.push(`${s.name}: ${probe.meta?.total ?? probe.data?.pagination?.total ?? '?'}`);
       results.push(await load(s.name, { url: `${server.url}${s.path}`, headers: auth }, defaults));
     }
+    // The lines above ask one URL again and again (the answer kept for it); this one makes its answer at each request.
+    results.push(await loadMadeEachTime('003 devices, condition=Baik, page 3, made at each request', server.url, '/api/v1/admin/devices?condition=Baik&page=3&perPage=20', auth, defaults));
     results.push(...(await inventoryWrites(server.url, auth, defaults, say)));
     results.push(await load(BARE_AGAIN, { url: `${bare.url}/` }, defaults));
     say('');

@@ -15,7 +15,9 @@
  *     create and filtered list of service requests (document 001); create ticket, a comment and
  *     the detail of existing tickets (spread over 1,000 open ones), and the ticket list with every
  *     documented filter, narrow and broad (document 000), and the other lists of
- *     document 000; then the bare handler again. Percentages are of the mean of the bare
+ *     document 000 (each asked at one URL: from its second request on, the answer kept for it),
+ *     two of them again with a new URL at each request (each answer made); then the bare
+ *     handler again. Percentages are of the mean of the bare
  *     handler's two readings (harness.ts bareBase).
  *  4. Projection lag (event to read model) under that load, from the runner's own measurement.
  *  5. A rebuild of each projection through the ops API (the live ones keep serving), events/s.
@@ -46,7 +48,7 @@ import type autocannon from 'autocannon';
 import Database from 'better-sqlite3';
 import { runBillingBench } from './billing';
 import { runDotmacBench } from './dotmac';
-import { BARE, BARE_AGAIN, killStarted, load as loadWith, PRODUCT, productEnv, rssMb, startProcess, table, waitHealthy, type LoadResult } from './harness';
+import { BARE, BARE_AGAIN, killStarted, load as loadWith, loadMadeEachTime, PRODUCT, productEnv, rssMb, startProcess, table, waitHealthy, type LoadResult } from './harness';
 import { runInventoryBench } from './inventory';
 import { formatDiskFloor, measureDiskFloor } from './disk-floor';
 import { formatAppendBench, runAppendBench } from './event-store-append';
@@ -293,6 +295,11 @@ async function main(): Promise<void> {
     for (const [name, path] of listScenarios(ids)) {
       results.push(await load(name, { url: `${server.url}${path}`, headers: auth, duration: LIST_SECONDS }));
     }
+    // The lines above ask one URL again and again: from its second request on, the answer kept
+    // for it is sent. These two make their answer at each request (harness.ts loadMadeEachTime).
+    const listDefaults = { connections: CONNECTIONS, seconds: LIST_SECONDS };
+    results.push(await loadMadeEachTime('000 ticket list, status=closed (broad), made at each request', server.url, '/api/tickets?status=closed&page=3&limit=20', auth, listDefaults));
+    results.push(await loadMadeEachTime('000 customer list, made at each request', server.url, '/api/customers?page=3&limit=20', auth, listDefaults));
     // A technician's own notifications (2,000 in the preload: assigned, status changed), by a type they never get.
     const technician = await json<{ token: string }>(`${server.url}/api/auth/login`, {
       method: 'POST',
