@@ -30,10 +30,15 @@ export function jsonWithTexts(value: unknown): string {
 const isSkipped = (v: unknown): boolean => v === undefined || typeof v === 'function' || typeof v === 'symbol';
 
 /** Who sees an answer's JSON before it is sent (the Idempotency-Key record). */
-const textWatchers = new WeakMap<Response, (status: number, body: string | Buffer, send: () => void) => void>();
+/** Sends the answer: `body` as given, or the same JSON's UTF-8 bytes in its place. */
+type Send = (bytes?: Buffer) => void;
+const textWatchers = new WeakMap<Response, (status: number, body: string | Buffer, send: Send) => void>();
 
-/** `watch` gets each JSON text answer of `res` before it goes out, and sends it with `send`. */
-export function watchJsonText(res: Response, watch: (status: number, body: string | Buffer, send: () => void) => void): void {
+/**
+ * `watch` gets each JSON text answer of `res` before it goes out, and sends it with `send` (given
+ * the answer's bytes when it made them, so they are not encoded twice).
+ */
+export function watchJsonText(res: Response, watch: (status: number, body: string | Buffer, send: Send) => void): void {
   textWatchers.set(res, watch);
 }
 
@@ -42,10 +47,11 @@ export function watchJsonText(res: Response, watch: (status: number, body: strin
  * again) with the headers res.json would have sent.
  */
 export function sendJsonText(res: Response, status: number, body: string | Buffer): void {
-  const send = () => {
+  const send = (bytes?: Buffer) => {
+    const sent = bytes ?? body;
     res.status(status);
-    if (!res.get('Content-Type')) res.set('Content-Type', typeof body === 'string' ? 'application/json' : 'application/json; charset=utf-8');
-    res.send(body);
+    if (!res.get('Content-Type')) res.set('Content-Type', typeof sent === 'string' ? 'application/json' : 'application/json; charset=utf-8');
+    res.send(sent);
   };
   const watch = textWatchers.get(res);
   if (watch === undefined) send();
