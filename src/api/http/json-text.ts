@@ -29,9 +29,9 @@ export function jsonWithTexts(value: unknown): string {
 /** What JSON.stringify leaves out of an object and writes as null in an array. */
 const isSkipped = (v: unknown): boolean => v === undefined || typeof v === 'function' || typeof v === 'symbol';
 
-/** Who sees an answer's JSON before it is sent (the Idempotency-Key record). */
 /** Sends the answer: `body` as given, or the same JSON's UTF-8 bytes in its place. */
 type Send = (bytes?: Buffer) => void;
+/** Who sees an answer's JSON before it is sent (the Idempotency-Key record, kept answers). */
 const textWatchers = new WeakMap<Response, (status: number, body: string | Buffer, send: Send) => void>();
 
 /**

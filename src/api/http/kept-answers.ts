@@ -47,13 +47,14 @@ function callerOf(req: Request): string {
  * A route opts in (`keep` in its declaration, src/api/http/route.ts) when its answer is decided by
  * its URL, its caller and the read models, and nothing else: no clock, no link signed for the
  * hour (fileUrlFor marks such an answer, which is then not kept: answerOnce), no header of the
- * request. For such a route an answer is kept by the request's URL and
- * caller (token claims, and the very user document the token resolved to, which the store shares
- * frozen until it changes), from the second time it is asked, with the mark of what its making read (ReadStore.watchReads: each
- * collection as it stood when first read, so a write while it was made shows as a change). It is
- * sent again, with the headers its handler set, while the store says those collections are
- * unchanged. Only 200 answers sent as JSON text (sendJsonText) are kept; anything else is made
- * each time. Stores that cannot tell changes (MongoDB, the memory double) keep nothing.
+ * request. For such a route an answer is kept by the request's URL and caller (token claims, and
+ * the very user document the token resolved to, which the store shares frozen until it changes),
+ * from the URL's second asking on, with the mark of what its making read (ReadStore.watchReads:
+ * each collection as it stood when first read, so a write while it was made shows as a change).
+ * It is sent again, with the headers its handler set, while the store says those collections are
+ * unchanged. Only 200 answers sent as JSON text (sendJsonText) are kept, and none that names its
+ * request's id; anything else is made each time. Stores that cannot tell changes (MongoDB, the
+ * memory double) keep nothing.
  *
  * Bounded by `maxBytes` of answers, their URLs counted with them (the oldest kept go first).
  */

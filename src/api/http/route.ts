@@ -78,8 +78,9 @@ export interface RouteDeclaration<P extends AnyZod | undefined = AnyZod | undefi
   after?: readonly RequestHandler[];
   /**
    * A GET whose answer is decided by its URL, its caller and the read models alone (no clock, no
-   * signed link, no request header): its answers are kept and sent again until a collection they
-   * read changes (kept-answers.ts). Validation and `handle` run only when an answer is made.
+   * signed link, no request header): its answers are kept, from a URL's second asking on, and sent
+   * again to the same caller until a collection they read changes (kept-answers.ts). Validation
+   * and `handle` run only when an answer is made; `before` runs for every request.
    */
   keep?: KeptAnswers;
   doc: RouteDoc;
