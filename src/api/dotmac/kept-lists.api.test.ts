@@ -1,4 +1,5 @@
 import { bearer, portalCustomer, startPortalApp, type PortalCustomer } from '../../../test/support/portal';
+import { countReads } from '../../../test/support/kept-answers';
 import { auth, type TestApp, type TestUser } from '../../../test/support/test-app';
 import { DOTMAC_ADMIN_INVOICES } from '../../projections/dotmac-billing/projector';
 import { DOTMAC_INVOICES } from '../../projections/dotmac-invoices/projector';
@@ -38,19 +39,7 @@ describe('document 004 lists polled again: made anew at each request', () => {
     return res.body.data.invoice.id as string;
   };
 
-  /** How many times an answer's making counted or found documents of `name` (the store hands out one collection object per name). */
-  const readsOf = (name: string) => {
-    const col = t.app.deps.readStore.collection(name);
-    const proto = Object.getPrototypeOf(col) as typeof col;
-    const spies = [jest.spyOn(proto, 'countDocuments'), jest.spyOn(proto, 'find')];
-    /** Stops counting; the count so far (counted before mockRestore, which clears the calls). The
-     * spies are on the prototype every collection shares: only calls on this collection count. */
-    return () => {
-      const count = spies.reduce((n, s) => n + s.mock.contexts.filter((self) => self === col).length, 0);
-      spies.forEach((s) => s.mockRestore());
-      return count;
-    };
-  };
+  const readsOf = (name: string) => countReads(t.app.deps.readStore, name);
   /** An answer without what names its request. */
   const withoutRequest = (body: { timestamp?: string; request_id?: string }) => {
     const { timestamp, request_id: requestId, ...rest } = body;

@@ -1,4 +1,5 @@
 import { auth, catalog, createInvoice, createPelanggan, startBillingApp } from '../../../test/support/billing';
+import { countReads, headersBesidesRequest } from '../../../test/support/kept-answers';
 import type { TestApp, TestUser } from '../../../test/support/test-app';
 import { BILLING_PELANGGAN } from '../../projections/billing-customers/projector';
 import { BILLING_INVOICES } from '../../projections/billing-invoices/projector';
@@ -33,30 +34,9 @@ describe('billing lists polled again (document 002)', () => {
   });
   afterAll(() => t.stop());
 
-  /**
-   * How many times an answer's making counted or found documents of the named collections (the
-   * store hands out one collection object per name; its prototype is shared with every other
-   * collection, so only the calls made on these count).
-   */
-  const readsOf = (...names: string[]) => {
-    const collections: unknown[] = names.map((n) => t.app.deps.readStore.collection(n));
-    const proto = Object.getPrototypeOf(collections[0]) as ReturnType<typeof t.app.deps.readStore.collection>;
-    const spies = [jest.spyOn(proto, 'countDocuments'), jest.spyOn(proto, 'find')];
-    /** Stops counting; the count so far (counted before mockRestore, which clears the calls). */
-    return () => {
-      const count = spies.reduce((n, s) => n + (s.mock.contexts as unknown[]).filter((c) => collections.includes(c)).length, 0);
-      spies.forEach((s) => s.mockRestore());
-      return count;
-    };
-  };
-  /** The headers but those each request gets anew: its date, its id, and the rate limit left (counted each time). */
-  const headersOf = (res: { headers: Record<string, string> }) => {
-    const { date, 'x-request-id': requestId, 'x-ratelimit-remaining': remaining, ...rest } = res.headers;
-    expect(date).toBeDefined();
-    expect(requestId).toBeDefined();
-    expect(remaining).toBeDefined();
-    return rest;
-  };
+  const readsOf = (...names: string[]) => countReads(t.app.deps.readStore, ...names);
+  /** The headers but those each request gets anew, the rate limit left among them (counted each time). */
+  const headersOf = (res: { headers: Record<string, string> }) => headersBesidesRequest(res, ['x-ratelimit-remaining']);
   const remainingOf = (res: { headers: Record<string, string> }) => Number(res.headers['x-ratelimit-remaining']);
 
   describe('GET /api/pelanggan/', () => {

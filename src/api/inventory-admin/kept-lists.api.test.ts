@@ -1,4 +1,5 @@
 import { as, device, inventoryWorld } from '../../../test/support/inventory';
+import { countReads, headersBesidesRequest } from '../../../test/support/kept-answers';
 import { startTestApp, type TestApp, type TestUser } from '../../../test/support/test-app';
 
 /**
@@ -24,30 +25,9 @@ describe('document 003 device list polled again', () => {
   });
   afterAll(() => t.stop());
 
-  /**
-   * How many times an answer's making counted or found devices. The store hands out one
-   * collection object per name; the spies are on its class, so only calls on the devices
-   * collection count (not the users, sessions or rate-limit counters the middleware reads).
-   */
-  const deviceReads = () => {
-    const devices = t.app.deps.readStore.collection('devices');
-    const proto = Object.getPrototypeOf(devices) as typeof devices;
-    const spies = [jest.spyOn(proto, 'countDocuments'), jest.spyOn(proto, 'find')];
-    /** Stops counting; the count so far (counted before mockRestore, which clears the calls). */
-    return () => {
-      const count = spies.reduce((n, s) => n + s.mock.contexts.filter((c) => c === devices).length, 0);
-      spies.forEach((s) => s.mockRestore());
-      return count;
-    };
-  };
-  /** The headers but those each request has anew: the date, the request id, the rate limit's remaining budget. */
-  const headersOf = (res: { headers: Record<string, string> }) => {
-    const { date, 'x-request-id': requestId, 'x-ratelimit-remaining': remaining, ...rest } = res.headers;
-    expect(date).toBeDefined();
-    expect(requestId).toBeDefined();
-    expect(remaining).toBeDefined();
-    return rest;
-  };
+  const deviceReads = () => countReads(t.app.deps.readStore, 'devices');
+  /** The headers but those each request has anew, the rate limit's remaining budget among them. */
+  const headersOf = (res: { headers: Record<string, string> }) => headersBesidesRequest(res, ['x-ratelimit-remaining']);
   const ids = (res: { body: { data: Array<{ deviceId: number }> } }) => res.body.data.map((d) => d.deviceId);
 
   it('is sent again with the same bytes and headers, without reading the devices, while nothing changed; the rate limit counts it', async () => {

@@ -1,4 +1,5 @@
 import { as } from '../../../../test/support/inventory';
+import { countReads, headersBesidesRequest } from '../../../../test/support/kept-answers';
 import { openTicketScene, startTestApp, type TestApp, type TestUser } from '../../../../test/support/test-app';
 
 /**
@@ -31,28 +32,7 @@ describe('document 000 inventory lists polled again', () => {
   });
   afterAll(() => t.stop());
 
-  /**
-   * How many times an answer's making counted or found documents of `name`. The store hands out
-   * one collection object per name; the spies are on its class, so only calls on that collection
-   * count.
-   */
-  const readsOf = (name: string) => {
-    const col = t.app.deps.readStore.collection(name);
-    const proto = Object.getPrototypeOf(col) as typeof col;
-    const spies = [jest.spyOn(proto, 'countDocuments'), jest.spyOn(proto, 'find')];
-    /** Stops counting; the count so far (counted before mockRestore, which clears the calls). */
-    return () => {
-      const count = spies.reduce((n, s) => n + s.mock.contexts.filter((c) => c === col).length, 0);
-      spies.forEach((s) => s.mockRestore());
-      return count;
-    };
-  };
-  const headersOf = (res: { headers: Record<string, string> }) => {
-    const { date, 'x-request-id': requestId, ...rest } = res.headers;
-    expect(date).toBeDefined();
-    expect(requestId).toBeDefined();
-    return rest;
-  };
+  const readsOf = (name: string) => countReads(t.app.deps.readStore, name);
   const skus = (res: { body: { data: { items: Array<{ sku: string }> } } }) => res.body.data.items.map((i) => i.sku);
 
   it('is sent again with the same bytes and headers, without reading the items, while nothing changed', async () => {
@@ -67,7 +47,7 @@ describe('document 000 inventory lists polled again', () => {
     expect(reads()).toBe(0);
     expect(again.status).toBe(200);
     expect(again.text).toBe(first.text);
-    expect(headersOf(again)).toEqual(headersOf(first));
+    expect(headersBesidesRequest(again)).toEqual(headersBesidesRequest(first));
     expect(again.headers['content-type']).toBe('application/json; charset=utf-8');
   });
 

@@ -1,3 +1,4 @@
+import { countReads, headersBesidesRequest } from '../../../../test/support/kept-answers';
 import { auth, openTicketScene, startTestApp, type TestApp, type TestUser } from '../../../../test/support/test-app';
 
 /**
@@ -17,24 +18,7 @@ describe('a ticket list polled again (document 000)', () => {
   });
   afterAll(() => t.stop());
 
-  /** How many times an answer's making counted or found tickets (the store hands out one collection object per name). */
-  const ticketReads = () => {
-    const tickets = t.app.deps.readStore.collection('tickets');
-    const proto = Object.getPrototypeOf(tickets) as typeof tickets;
-    const spies = [jest.spyOn(proto, 'countDocuments'), jest.spyOn(proto, 'find')];
-    /** Stops counting; the count so far (before mockRestore, which clears it), of calls on the tickets only. */
-    return () => {
-      const count = spies.reduce((n, s) => n + s.mock.contexts.filter((self) => self === tickets).length, 0);
-      spies.forEach((s) => s.mockRestore());
-      return count;
-    };
-  };
-  const headersOf = (res: { headers: Record<string, string> }) => {
-    const { date, 'x-request-id': requestId, ...rest } = res.headers;
-    expect(date).toBeDefined();
-    expect(requestId).toBeDefined();
-    return rest;
-  };
+  const ticketReads = () => countReads(t.app.deps.readStore, 'tickets');
 
   it('is sent again with the same bytes and headers, without reading the tickets, while nothing changed', async () => {
     const path = '/api/tickets?status=new&page=1&limit=20';
@@ -47,7 +31,7 @@ describe('a ticket list polled again (document 000)', () => {
     expect(reads()).toBe(0);
     expect(again.status).toBe(200);
     expect(again.text).toBe(first.text);
-    expect(headersOf(again)).toEqual(headersOf(first));
+    expect(headersBesidesRequest(again)).toEqual(headersBesidesRequest(first));
   });
 
   it('is made again after a write to what it shows', async () => {
