@@ -45,12 +45,16 @@ export function createDiskFileStore(root: string): FileStore {
           cb(null, chunk);
         },
       });
+      const out = createWriteStream(tmp);
       try {
-        await pipeline(input.content, meter, createWriteStream(tmp));
+        await pipeline(input.content, meter, out);
         const fh = await open(tmp, 'r');
         await fh.sync();
         await fh.close();
       } catch (err) {
+        // The pipeline can fail before the stream has opened its file; removing it then would
+        // come before the file exists and leave it behind. Remove it once the stream is closed.
+        if (!out.closed) await new Promise<void>((resolve) => out.once('close', () => resolve()));
         await rm(tmp, { force: true });
         throw err;
       }
