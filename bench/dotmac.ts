@@ -45,6 +45,8 @@
  *  - The portal with the portal reader's token: GET /api/portal/v1/billing/invoices (with the
  *    summary), the same with status=paid&offset=20, GET /api/portal/v1/billing/payments,
  *    GET /api/portal/v1/support/tickets, the same with status=open, GET /api/portal/v1/services.
+ *  - The same asked at a new URL at each request (its answer made each time, not the one kept
+ *    for a URL and stamped for each request): the instances of one plan, the portal invoices.
  *  - Writes, each body made fresh per request by autocannon's setupRequest with a run id (time
  *    and pid) and a counter, so a run on a kept log never collides with an earlier one:
  *    POST /api/v1/identity/customers (a unique email, which 004 requires), POST
@@ -61,7 +63,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type autocannon from 'autocannon';
-import { BARE, BARE_AGAIN, call, fresh, killStarted, load, loadWrite, PRODUCT, productEnv, rssMb, startProcess, table, waitHealthy, type LoadResult } from './harness';
+import { BARE, BARE_AGAIN, call, fresh, killStarted, load, loadMadeEachTime, loadWrite, PRODUCT, productEnv, rssMb, startProcess, table, waitHealthy, type LoadResult } from './harness';
 import { billedCustomer, customerName, dotmacPeriods, PORTAL_PASSWORD, PORTAL_READER, PORTAL_WRITER, PRELOAD_END, preloadDotmac, RESIDENTIAL_PLAN, SURNAMES } from './dotmac-preload';
 
 export interface DotmacBenchOptions {
@@ -260,6 +262,9 @@ export async function runDotmacBench(o: DotmacBenchOptions): Promise<DotmacBench
       const { pagination } = await call<{ pagination?: { total: number } }>(url, 'GET', path, headers ?? admin);
       results.push(await load(pagination ? `${name}: ${pagination.total} match` : name, { url: `${url}${path}`, headers: headers ?? admin }, defaults));
     }
+    // The lines above ask one URL again and again (the answer kept for it, stamped for each request); these make their answer at each request.
+    results.push(await loadMadeEachTime('004 service instances, service_id=<one residential plan> (broad), made at each request', url, `/api/v1/services/instances?service_id=${plan.id}&${page}&offset=40`, admin, defaults));
+    results.push(await loadMadeEachTime('004 portal invoices with the summary (portal token), made at each request', url, '/api/portal/v1/billing/invoices', reader, defaults));
     for (const [name, request, headers] of writes) results.push(await loadWrite(name, url, headers, request, defaults));
     results.push(await load(BARE_AGAIN, { url: `${bare.url}/` }, defaults));
     await bare.stop();

@@ -2,6 +2,7 @@ import type { Request, Response } from 'express';
 import { z } from 'zod';
 import type { Clock } from '../../ports/clock';
 import { jsonWithTexts, sendJsonText } from '../http/json-text';
+import { stampedAnswer } from '../http/kept-answers';
 
 /**
  * Document 004's envelope (DotMac, "Response Formats"): every success is
@@ -87,9 +88,18 @@ export function ok(deps: EnvelopeDeps, req: Request, res: Response, data: unknow
   res.status(options.status ?? 200).json(envelope(deps, req, data, options));
 }
 
-/** `ok` for data that holds made JSON texts (a page of list items, json-text.ts). */
+/** The envelope's members that name the request, as its JSON writes them (the answer's stamp). */
+const stampOf = (meta: { timestamp: string; request_id: string }) => `"timestamp":${JSON.stringify(meta.timestamp)},"request_id":${JSON.stringify(meta.request_id)}`;
+
+/**
+ * `ok` for data that holds made JSON texts (a page of list items, json-text.ts). The answer is
+ * stamped (kept-answers.ts): a route that keeps its answers sends a kept one with the id and
+ * time of the request it answers.
+ */
 export function okWithTexts(deps: EnvelopeDeps, req: Request, res: Response, data: unknown, options: EnvelopeOptions = {}): void {
-  sendJsonText(res, options.status ?? 200, jsonWithTexts(envelope(deps, req, data, options)));
+  const answer = envelope(deps, req, data, options);
+  stampedAnswer(req, stampOf(answer), (later) => stampOf(answerMeta(deps, later)));
+  sendJsonText(res, options.status ?? 200, jsonWithTexts(answer));
 }
 
 /** Query-string booleans: true/false/1/0. */

@@ -1,26 +1,29 @@
-import { bearer, portalCustomer, startPortalApp, type PortalCustomer } from '../../../test/support/portal';
-import { countReads } from '../../../test/support/kept-answers';
+import { bearer, portalCustomer, portalLogin, startPortalApp, type PortalCustomer } from '../../../test/support/portal';
+import { countReads, headersBesidesRequest } from '../../../test/support/kept-answers';
 import { auth, type TestApp, type TestUser } from '../../../test/support/test-app';
-import { DOTMAC_ADMIN_INVOICES } from '../../projections/dotmac-billing/projector';
+import { BILLING_PAYMENTS } from '../../projections/billing-invoices/projector';
+import { DOTMAC_ADMIN_INVOICES, DOTMAC_PAYMENTS } from '../../projections/dotmac-billing/projector';
+import { DOTMAC_CUSTOMERS } from '../../projections/dotmac-customers/projector';
 import { DOTMAC_INVOICES } from '../../projections/dotmac-invoices/projector';
+import { DOTMAC_TICKETS } from '../../projections/dotmac-tickets/projector';
 
 /**
  * Use case: a billing dashboard polls the invoice list, and a customer reloads the portal's
  * invoice page. Document 004's envelope (envelope.ts) puts the request's id (`request_id`: the
  * caller's X-Request-Id or a new one) and the clock's time (`timestamp`) into every answer's
- * body, so no 004 answer is decided by its URL, its caller and the read models alone: none may be
- * kept and sent again (src/api/http/kept-answers.ts). Each request makes its answer, reading its
- * collection again, and its body names that request. A route opted in with `keep` would send the
- * first request's id and time again: these tests fail then.
+ * body. A list answered before is sent again while nothing it read has changed
+ * (src/api/http/kept-answers.ts), with those two members made for the request it answers (the
+ * answer's stamp), for the same caller only; the portal's invoice summary counts from the
+ * business day, so its answer is made again when the day changes.
  */
-describe('document 004 lists polled again: made anew at each request', () => {
+describe('document 004 lists polled again: kept, each answer stamped for its own request', () => {
   let t: TestApp;
   let admin: TestUser;
   let c: PortalCustomer;
   let other: PortalCustomer;
 
   beforeAll(async () => {
-    t = await startPortalApp({ BILLING_CURRENCY: 'USD' });
+    t = await startPortalApp({ BILLING_CURRENCY: 'USD', BILLING_TIME_ZONE: 'UTC' });
     admin = await t.user('super_admin');
     c = await portalCustomer(t, admin);
     other = await portalCustomer(t, admin);
@@ -39,7 +42,6 @@ describe('document 004 lists polled again: made anew at each request', () => {
     return res.body.data.invoice.id as string;
   };
 
-  const readsOf = (name: string) => countReads(t.app.deps.readStore, name);
   /** An answer without what names its request. */
   const withoutRequest = (body: { timestamp?: string; request_id?: string }) => {
     const { timestamp, request_id: requestId, ...rest } = body;
@@ -47,32 +49,56 @@ describe('document 004 lists polled again: made anew at each request', () => {
     expect(requestId).toEqual(expect.any(String));
     return rest;
   };
+  const now = () => t.clock.now().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const headersOf = (res: { headers: Record<string, string> }, perRequest: string[]) => headersBesidesRequest(res, perRequest);
   const descriptions = (res: { body: { data: { invoices: Array<{ line_items: Array<{ description: string }> }> } } }) =>
     res.body.data.invoices.map((i) => i.line_items.map((l) => l.description).join(' + '));
+
+  /**
+   * Asks `path` three times, a second apart, each with its own X-Request-Id: the third answer
+   * reads nothing of `collection`, names its own request and time, and is the first answer
+   * otherwise, headers included.
+   */
+  const askedThrice = async (path: string, caller: Record<string, string>, collection: string, perRequest: string[]) => {
+    const first = await t.http.get(path).set(caller).set('X-Request-Id', 'poll-1');
+    expect(first.status).toBe(200);
+    t.clock.advance(1_000);
+    // Kept from its second asking on (a URL asked once is only made).
+    expect((await t.http.get(path).set(caller).set('X-Request-Id', 'poll-2')).body.request_id).toBe('poll-2');
+    t.clock.advance(1_000);
+    const reads = countReads(t.app.deps.readStore, collection);
+    const third = await t.http.get(path).set(caller).set('X-Request-Id', 'poll-3');
+    expect(reads()).toBe(0);
+    expect(third.status).toBe(200);
+    expect(third.body.request_id).toBe('poll-3');
+    expect(third.headers['x-request-id']).toBe('poll-3');
+    expect(third.body.timestamp).toBe(now());
+    expect(third.body.timestamp).not.toBe(first.body.timestamp);
+    expect(withoutRequest(third.body)).toEqual(withoutRequest(first.body));
+    expect(headersOf(third, perRequest)).toEqual(headersOf(first, perRequest));
+    return { first, third };
+  };
+
+  const adminLimit = ['x-ratelimit-remaining', 'x-ratelimit-reset'];
+
+  it.each([
+    ['/api/v1/billing/invoices?limit=20', DOTMAC_ADMIN_INVOICES],
+    ['/api/v1/billing/payments?limit=20', DOTMAC_PAYMENTS],
+    ['/api/v1/identity/customers?limit=20&status=active', DOTMAC_CUSTOMERS],
+    ['/api/v1/support/tickets?limit=20', DOTMAC_TICKETS],
+  ])('admin %s, asked again, is sent as it was with this request\'s id and time, without reading its list', async (path, collection) => {
+    await askedThrice(path, auth(admin), collection, adminLimit);
+  });
 
   describe('GET /api/v1/billing/invoices (admin)', () => {
     const path = () => `/api/v1/billing/invoices?customer_id=${c.customerId}&limit=20`;
 
-    it('asked again, answers the same page in a body of its own: this request\'s id and time, read anew', async () => {
-      const first = await t.http.get(path()).set(auth(admin));
-      expect(first.status).toBe(200);
-      t.clock.advance(1_000);
-      const reads = readsOf(DOTMAC_ADMIN_INVOICES);
-      const again = await t.http.get(path()).set(auth(admin)).set('X-Request-Id', 'dashboard-poll-2');
-      expect(reads()).toBeGreaterThan(0);
-      expect(again.status).toBe(200);
-      expect(again.body.request_id).toBe('dashboard-poll-2');
-      expect(again.body.request_id).not.toBe(first.body.request_id);
-      expect(again.body.timestamp).toBe(t.clock.now().toISOString().replace(/\.\d{3}Z$/, 'Z'));
-      expect(again.body.timestamp).not.toBe(first.body.timestamp);
-      expect(withoutRequest(again.body)).toEqual(withoutRequest(first.body));
-      expect(again.headers['x-request-id']).toBe('dashboard-poll-2');
-    });
-
     it('shows a new invoice at the next request', async () => {
-      expect(descriptions(await t.http.get(path()).set(auth(admin)))).toEqual(['First month']);
+      await askedThrice(path(), auth(admin), DOTMAC_ADMIN_INVOICES, adminLimit);
       const id = await invoiceFor(c.customerId, 'Second month');
+      const reads = countReads(t.app.deps.readStore, DOTMAC_ADMIN_INVOICES);
       const after = await t.http.get(path()).set(auth(admin));
+      expect(reads()).toBeGreaterThan(0);
       expect(after.body.data.invoices.map((i: { id: string }) => i.id)).toContain(id);
       expect(descriptions(after).sort()).toEqual(['First month', 'Second month']);
     });
@@ -80,18 +106,10 @@ describe('document 004 lists polled again: made anew at each request', () => {
 
   describe('GET /api/portal/v1/billing/invoices (portal)', () => {
     const path = '/api/portal/v1/billing/invoices?limit=20';
+    const portalLimit = ['x-ratelimit-remaining', 'x-ratelimit-reset'];
 
-    it('asked again, answers the same page in a body of its own: this request\'s id and time, read anew', async () => {
-      const first = await t.http.get(path).set(bearer(c.token));
-      expect(first.status).toBe(200);
-      t.clock.advance(1_000);
-      const reads = readsOf(DOTMAC_INVOICES);
-      const again = await t.http.get(path).set(bearer(c.token)).set('X-Request-Id', 'portal-reload-2');
-      expect(reads()).toBeGreaterThan(0);
-      expect(again.status).toBe(200);
-      expect(again.body.request_id).toBe('portal-reload-2');
-      expect(again.body.timestamp).not.toBe(first.body.timestamp);
-      expect(withoutRequest(again.body)).toEqual(withoutRequest(first.body));
+    it('asked again, is sent as it was with this request\'s id and time, without reading the invoices', async () => {
+      await askedThrice(path, bearer(c.token), DOTMAC_INVOICES, portalLimit);
     });
 
     it('shows an invoice made for the customer at the next request', async () => {
@@ -103,7 +121,7 @@ describe('document 004 lists polled again: made anew at each request', () => {
     });
 
     it('never answers one customer with another\'s page, asked in turn for the same URL', async () => {
-      for (let round = 0; round < 2; round++) {
+      for (let round = 0; round < 3; round++) {
         const mine = await t.http.get(path).set(bearer(c.token));
         const theirs = await t.http.get(path).set(bearer(other.token));
         expect(mine.status).toBe(200);
@@ -112,5 +130,27 @@ describe('document 004 lists polled again: made anew at each request', () => {
         expect(descriptions(theirs)).toEqual(['Other customer']);
       }
     });
+  });
+
+  it('portal payments, asked again, are sent as they were with this request\'s id and time, without reading the payments', async () => {
+    await askedThrice('/api/portal/v1/billing/payments?limit=20', bearer(c.token), BILLING_PAYMENTS, ['x-ratelimit-remaining', 'x-ratelimit-reset']);
+  });
+
+  // Last: it moves the clock to the end of the day (the tokens above have expired after it).
+  it('portal invoices are made again on the next business day, which their summary counts from', async () => {
+    const day = 86_400_000;
+    t.clock.advance(day - (t.clock.now().getTime() % day) - 60_000); // 23:59 in the billing time zone (UTC)
+    const login = await portalLogin(t, c.portalId, c.password);
+    expect(login.status).toBe(200);
+    const caller = bearer(login.body.data.access_token as string);
+    const path = '/api/portal/v1/billing/invoices?limit=20';
+    const { first } = await askedThrice(path, caller, DOTMAC_INVOICES, ['x-ratelimit-remaining', 'x-ratelimit-reset']);
+    t.clock.advance(120_000); // 00:01 the next day
+    const reads = countReads(t.app.deps.readStore, DOTMAC_INVOICES);
+    const next = await t.http.get(path).set(caller);
+    expect(reads()).toBeGreaterThan(0);
+    expect(next.status).toBe(200);
+    expect(next.body.timestamp).toBe(now());
+    expect(next.body.data.invoices).toEqual(first.body.data.invoices);
   });
 });

@@ -6,7 +6,12 @@ interface Kept {
   /** What it holds, counted against maxBytes: its body, its key (the URL) and a little for the rest. */
   size: number;
   status: number;
+  /** The body; for a stamped answer, the part before the stamp. */
   body: Buffer;
+  /** A stamped answer's part after the stamp, and what makes the stamp of the request it answers. */
+  stamped?: { after: Buffer; restamp: (req: Request) => string };
+  /** Whether what the answer was made from besides the read models (the day) still holds. */
+  holds?: () => boolean;
   /** The headers the handler set (not those of the middleware before it), to send again. */
   headers: ReadonlyArray<readonly [string, string | number | readonly string[]]>;
   /** The caller's user document the answer was made for (frozen, shared by the store). */
@@ -23,6 +28,29 @@ const madeForTheMoment = new WeakSet<Request>();
  */
 export function answerOnce(req: Request): void {
   madeForTheMoment.add(req);
+}
+
+/** Stamps of answers (see stampedAnswer), by request. */
+const stamps = new WeakMap<Request, { text: string; restamp: (req: Request) => string }>();
+
+/**
+ * The answer to `req` holds `text`, made for this request alone (document 004's envelope: the
+ * request's id and time). A kept copy is sent to a later request with `restamp(thatRequest)` in
+ * its place; the rest of it must not name the request.
+ */
+export function stampedAnswer(req: Request, text: string, restamp: (req: Request) => string): void {
+  stamps.set(req, { text, restamp });
+}
+
+/** Conditions of answers besides their reads (see keptWhile), by request. */
+const conditions = new WeakMap<Request, () => boolean>();
+
+/**
+ * The answer to `req` depends on something besides the read models, such as the business day a
+ * summary counts from: a kept copy is sent again only while `holds()` is true.
+ */
+export function keptWhile(req: Request, holds: () => boolean): void {
+  conditions.set(req, holds);
 }
 
 /** How much of the keys asked once is remembered (characters; about 2 MB). */
@@ -47,13 +75,15 @@ function callerOf(req: Request): string {
  * A route opts in (`keep` in its declaration, src/api/http/route.ts) when its answer is decided by
  * its URL, its caller and the read models, and nothing else: no clock, no link signed for the
  * hour (fileUrlFor marks such an answer, which is then not kept: answerOnce), no header of the
- * request. For such a route an answer is kept by the request's URL and caller (token claims, and
+ * request. Two exceptions are declared by the answer itself: a part made for its request alone
+ * (stampedAnswer: document 004's request id and time, made anew for each request it is sent to)
+ * and a condition besides the reads (keptWhile: the business day a summary counts from). For such a route an answer is kept by the request's URL and caller (token claims, and
  * the very user document the token resolved to, which the store shares frozen until it changes),
  * from the URL's second asking on, with the mark of what its making read (ReadStore.watchReads:
  * each collection as it stood when first read, so a write while it was made shows as a change).
  * It is sent again, with the headers its handler set, while the store says those collections are
  * unchanged. Only 200 answers sent as JSON text (sendJsonText) are kept, and none that names its
- * request's id; anything else is made each time. Stores that cannot tell changes (MongoDB, the
+ * request's id outside its stamp; anything else is made each time. Stores that cannot tell changes (MongoDB, the
  * memory double) keep nothing.
  *
  * Bounded by `maxBytes` of answers, their URLs counted with them (the oldest kept go first).
@@ -77,9 +107,10 @@ export class KeptAnswers {
     const key = `${callerOf(req)}\u0000${req.originalUrl}`;
     const user = req.auth?.user;
     const held = this.kept.get(key);
-    if (held !== undefined && held.user === user && store.unchanged(held.mark)) {
+    if (held !== undefined && held.user === user && store.unchanged(held.mark) && (held.holds === undefined || held.holds())) {
       for (const [name, value] of held.headers) res.setHeader(name, value);
-      sendJsonText(res, held.status, held.body);
+      const { stamped } = held;
+      sendJsonText(res, held.status, stamped === undefined ? held.body : Buffer.concat([held.body, Buffer.from(stamped.restamp(req)), stamped.after]));
       return;
     }
     if (held === undefined && this.firstAsking(key)) return make();
@@ -95,10 +126,23 @@ export class KeptAnswers {
     });
     const { mark } = await store.watchReads(make);
     this.forget(key);
-    // An answer naming its request (an envelope's request id) is this request's alone.
-    if (made === undefined || madeForTheMoment.has(req) || (req.ctx !== undefined && made.body.includes(req.ctx.requestId))) return;
+    if (made === undefined || madeForTheMoment.has(req)) return;
+    let { body } = made;
+    let stamped: Kept['stamped'];
+    const stamp = stamps.get(req);
+    if (stamp !== undefined) {
+      const at = body.lastIndexOf(stamp.text);
+      if (at < 0) return;
+      stamped = { after: body.subarray(at + Buffer.byteLength(stamp.text)), restamp: stamp.restamp };
+      body = body.subarray(0, at);
+    }
+    // An answer naming its request elsewhere (an envelope's request id unstamped) is this request's alone.
+    const id = req.ctx?.requestId;
+    if (id !== undefined && (body.includes(id) || stamped?.after.includes(id) === true)) return;
     // Only an answer made for a frozen user document can be told from one made for another version of it.
-    if (user === undefined || Object.isFrozen(user)) this.keep(key, { ...made, user, mark, size: made.body.length + 2 * key.length + 256 });
+    if (user !== undefined && !Object.isFrozen(user)) return;
+    const size = made.body.length + 2 * key.length + 256;
+    this.keep(key, { status: made.status, headers: made.headers, body, stamped, holds: conditions.get(req), user, mark, size });
   }
 
   /**

@@ -7,7 +7,7 @@ import { openSqliteReadStore, type SqliteReadStore } from '../../adapters/read-s
 import { createMemoryReadStore } from '../../adapters/read-store/memory/memory-read-store';
 import type { ReadStore } from '../../ports/read-store';
 import type { AuthContext } from './context';
-import { answerOnce, KeptAnswers } from './kept-answers';
+import { answerOnce, KeptAnswers, keptWhile, stampedAnswer } from './kept-answers';
 import { sendJsonText } from './json-text';
 
 /**
@@ -20,6 +20,7 @@ describe('KeptAnswers', () => {
   let made: number;
   let requests = 0;
   const users = new Map<string, object>();
+  let day = 'monday';
 
   const appOver = (readStore: ReadStore, kept = new KeptAnswers(readStore)) => {
     const app = express();
@@ -44,7 +45,14 @@ describe('KeptAnswers', () => {
           res.setHeader('X-Total', String(items.length));
           res.setHeader('ETag', `"${items.length}"`);
           const requestId = req.query.named ? { request_id: req.ctx.requestId } : {};
-          sendJsonText(res, 200, JSON.stringify({ items, for: (req as Request).auth?.userId ?? null, ...requestId }));
+          const stamp = (r: Request) => `"stamp":"${r.ctx.requestId}"`;
+          if (req.query.stamped) stampedAnswer(req, req.query.stamped === 'missing' ? '"stamp":"elsewhere"' : stamp(req), stamp);
+          if (req.query.daily) {
+            const madeOn = day;
+            keptWhile(req, () => day === madeOn);
+          }
+          const stamped = req.query.stamped ? `,${stamp(req)}` : '';
+          sendJsonText(res, 200, JSON.stringify({ items, for: (req as Request).auth?.userId ?? null, ...requestId }).replace(/}$/, `${stamped}}`));
         })
         .catch(next);
     });
@@ -58,6 +66,7 @@ describe('KeptAnswers', () => {
     users.set('ana', Object.freeze({ _id: 'ana' }));
     users.set('budi', Object.freeze({ _id: 'budi' }));
     made = 0;
+    day = 'monday';
   });
   afterEach(async () => {
     await store.close();
@@ -132,6 +141,31 @@ describe('KeptAnswers', () => {
     const again = await ask(app, '/items?named=1', 1);
     expect(made).toBe(6);
     expect(again.body.request_id).not.toBe(first.body.request_id);
+  });
+
+  it('sends a stamped answer again with the stamp of the request it answers; keeps none whose stamp is not in it or that names its request elsewhere', async () => {
+    const app = appOver(store);
+    await ask(app, '/items?stamped=1', 2, 'ana');
+    const again = await ask(app, '/items?stamped=1', 1, 'ana');
+    expect(made).toBe(2);
+    expect(again.body).toEqual({ items: [{ _id: 'a' }], for: 'ana', stamp: expect.stringMatching(/^req-\d+$/) });
+    const next = await ask(app, '/items?stamped=1', 1, 'ana');
+    expect(made).toBe(2);
+    expect(next.body.stamp).not.toBe(again.body.stamp);
+    expect(next.text.replace(next.body.stamp, '')).toBe(again.text.replace(again.body.stamp, ''));
+    await ask(app, '/items?stamped=missing', 3, 'ana');
+    expect(made).toBe(5);
+    await ask(app, '/items?stamped=1&named=1', 3, 'ana');
+    expect(made).toBe(8);
+  });
+
+  it('sends an answer kept while its condition holds, and makes it again once it no longer does', async () => {
+    const app = appOver(store);
+    await ask(app, '/items?daily=1', 3, 'ana');
+    expect(made).toBe(2);
+    day = 'tuesday';
+    await ask(app, '/items?daily=1', 3, 'ana');
+    expect(made).toBe(3);
   });
 
   it('keeps only 200 answers', async () => {

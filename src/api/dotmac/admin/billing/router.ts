@@ -119,6 +119,7 @@ export function billingRouter(deps: ApiDeps): Router {
         path: '/invoices',
         query: invoicesQuery,
         before: [permit('invoices.list')],
+        keep: deps.keptAnswers,
         doc: {
           ...dotmacDoc,
           tag: ADMIN_TAGS.invoices,
@@ -275,6 +276,7 @@ export function billingRouter(deps: ApiDeps): Router {
         path: '/payments',
         query: paymentsQuery,
         before: [permit('payments.list')],
+        keep: deps.keptAnswers,
         doc: {
           ...dotmacDoc,
           tag: ADMIN_TAGS.payments,

@@ -80,6 +80,7 @@ export function identityRouter(deps: ApiDeps): Router {
         path: '/users',
         query: usersQuery,
         before: [permit('users.list')],
+        keep: deps.keptAnswers,
         doc: {
           ...dotmacDoc,
           tag: ADMIN_TAGS.users,
@@ -139,6 +140,7 @@ export function identityRouter(deps: ApiDeps): Router {
         path: '/customers',
         query: customersQuery,
         before: [permit('customers.list')],
+        keep: deps.keptAnswers,
         doc: {
           ...dotmacDoc,
           tag: ADMIN_TAGS.customers,

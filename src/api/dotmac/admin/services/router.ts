@@ -91,6 +91,7 @@ export function servicesRouter(deps: ApiDeps): Router {
         path: '/catalog',
         query: catalogQuery,
         before: [permit('catalog.list')],
+        keep: deps.keptAnswers,
         doc: {
           ...dotmacDoc,
           tag: ADMIN_TAGS.catalog,
@@ -161,6 +162,7 @@ export function servicesRouter(deps: ApiDeps): Router {
         path: '/instances',
         query: instancesQuery,
         before: [permit('instances.list')],
+        keep: deps.keptAnswers,
         doc: {
           ...dotmacDoc,
           tag: ADMIN_TAGS.instances,

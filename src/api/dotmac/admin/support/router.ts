@@ -119,6 +119,7 @@ export function supportRouter(deps: ApiDeps): Router {
         path: '/tickets',
         query: ticketsQuery,
         before: [permit('tickets.list')],
+        keep: deps.keptAnswers,
         doc: ticketDoc(
           'dotmacSupportTicketList',
           'List all support tickets with advanced filtering',
@@ -274,6 +275,7 @@ export function supportRouter(deps: ApiDeps): Router {
         path: '/knowledge-base',
         query: articlesQuery,
         before: [permit('kb.list')],
+        keep: deps.keptAnswers,
         doc: kbDoc(
           'dotmacKnowledgeBaseList',
           'Get knowledge base articles',

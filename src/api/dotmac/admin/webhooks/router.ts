@@ -127,6 +127,7 @@ export function webhooksRouter(deps: ApiDeps): Router {
         path: '/',
         query: listQuery,
         before: [can],
+        keep: deps.keptAnswers,
         doc: {
           ...base,
           operationId: 'dotmacWebhookList',
@@ -208,6 +209,7 @@ export function webhooksRouter(deps: ApiDeps): Router {
         params: webhookParams,
         query: deliveriesQuery,
         before: [can],
+        keep: deps.keptAnswers,
         doc: {
           ...base,
           operationId: 'dotmacWebhookDeliveries',

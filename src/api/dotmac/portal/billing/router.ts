@@ -14,6 +14,7 @@ import { declareRoutes, route } from '../../../http/route';
 import { array, boolean, dateTime, integer, nullable, number, object, oneOfValues, string } from '../../../openapi/schema';
 import { settle, type ApiDeps } from '../../../deps';
 import { dateAsDateTime, ok, okWithTexts, paginationOf } from '../../envelope';
+import { keptWhile } from '../../../http/kept-answers';
 import { renderInvoicePdf } from '../../invoice-pdf';
 import { fromMinor, toMinor } from '../../money';
 import { ALWAYS, DOTMAC_COMPONENTS, dotmacDoc, dotmacFileSuccess, dotmacSuccess, PORTAL_TAGS } from '../../openapi';
@@ -89,11 +90,10 @@ export function portalBillingRouter(deps: ApiDeps): Router {
   const today = () => businessDate(deps.commands.clock.now(), deps.commands.billing.timeZone);
 
   /** The list's summary over every invoice the customer sees. */
-  const summaryOf = async (customerId: string) => {
+  const summaryOf = async (customerId: string, day: string) => {
     const figures = await customerInvoiceFigures(deps.readStore, customerId);
     const currency = figures[0]?.currency ?? deps.commands.billing.currency;
     const owed = figures.filter((i) => amountDue(i) > 0);
-    const day = today();
     let next = owed.map((i) => i.due_date).sort()[0] ?? null;
     if (!next) {
       const active = await subscriptionsOfCustomer(deps.readStore, customerId, ['active']);
@@ -128,6 +128,7 @@ export function portalBillingRouter(deps: ApiDeps): Router {
         path: '/invoices',
         query: invoicesQuery,
         before: [signedIn],
+        keep: deps.keptAnswers,
         doc: {
           ...base,
           operationId: 'portalInvoiceList',
@@ -150,6 +151,9 @@ export function portalBillingRouter(deps: ApiDeps): Router {
         },
         handle: async (req, res, { query }) => {
           const portal = requirePortal(req);
+          // The summary counts from the business day: a kept answer holds until the day changes.
+          const day = today();
+          keptWhile(req, () => today() === day);
           const [page, summary] = await Promise.all([
             listCustomerInvoices(deps.readStore, {
               customerId: portal.customerId,
@@ -159,7 +163,7 @@ export function portalBillingRouter(deps: ApiDeps): Router {
               skip: query.offset,
               limit: query.limit,
             }),
-            summaryOf(portal.customerId),
+            summaryOf(portal.customerId, day),
           ]);
           okWithTexts(deps, req, res, { invoices: invoiceTexts.page(page.items), total: page.total, summary }, { pagination: paginationOf(query, page.total) });
         },
@@ -207,6 +211,7 @@ export function portalBillingRouter(deps: ApiDeps): Router {
         path: '/payments',
         query: paymentsQuery,
         before: [signedIn],
+        keep: deps.keptAnswers,
         doc: {
           ...base,
           operationId: 'portalPaymentList',
@@ -235,7 +240,7 @@ export function portalBillingRouter(deps: ApiDeps): Router {
             paymentMethodsOf(deps.readStore, portal.customerId),
           ]);
           const cards = new Map((await cardsOfPayments(deps.readStore, page.items.map((p) => p.id))).map((c) => [c.payment_id, c]));
-          ok(
+          okWithTexts(
             deps,
             req,
             res,

@@ -111,6 +111,7 @@ export function portalSupportRouter(deps: ApiDeps): Router {
         path: '/tickets',
         query: ticketsQuery,
         before: [signedIn],
+        keep: deps.keptAnswers,
         doc: {
           ...base,
           operationId: 'portalTicketList',
