@@ -1,6 +1,7 @@
 import { bearer, portalCustomer, portalLogin, startPortalApp, type PortalCustomer } from '../../../test/support/portal';
 import { countReads, headersBesidesRequest } from '../../../test/support/kept-answers';
 import { auth, type TestApp, type TestUser } from '../../../test/support/test-app';
+import { BILLING_LANGGANAN } from '../../projections/billing-customers/projector';
 import { BILLING_PAYMENTS } from '../../projections/billing-invoices/projector';
 import { DOTMAC_ADMIN_INVOICES, DOTMAC_PAYMENTS } from '../../projections/dotmac-billing/projector';
 import { DOTMAC_CUSTOMERS } from '../../projections/dotmac-customers/projector';
@@ -13,8 +14,8 @@ import { DOTMAC_TICKETS } from '../../projections/dotmac-tickets/projector';
  * caller's X-Request-Id or a new one) and the clock's time (`timestamp`) into every answer's
  * body. A list answered before is sent again while nothing it read has changed
  * (src/api/http/kept-answers.ts), with those two members made for the request it answers (the
- * answer's stamp), for the same caller only; the portal's invoice summary counts from the
- * business day, so its answer is made again when the day changes.
+ * answer's stamp), for the same caller only; the portal's invoice summary and its services'
+ * usage count from the business day, so their answers are made again when the day changes.
  */
 describe('document 004 lists polled again: kept, each answer stamped for its own request', () => {
   let t: TestApp;
@@ -132,25 +133,49 @@ describe('document 004 lists polled again: kept, each answer stamped for its own
     });
   });
 
-  it('portal payments, asked again, are sent as they were with this request\'s id and time, without reading the payments', async () => {
-    await askedThrice('/api/portal/v1/billing/payments?limit=20', bearer(c.token), BILLING_PAYMENTS, ['x-ratelimit-remaining', 'x-ratelimit-reset']);
+  it.each([
+    ['/api/portal/v1/billing/payments?limit=20', BILLING_PAYMENTS],
+    ['/api/portal/v1/services', BILLING_LANGGANAN],
+  ])('portal %s, asked again, is sent as it was with this request\'s id and time, without reading its list', async (path, collection) => {
+    await askedThrice(path, bearer(c.token), collection, ['x-ratelimit-remaining', 'x-ratelimit-reset']);
+  });
+
+  it("portal services show the usage recorded since at the next request", async () => {
+    const path = '/api/portal/v1/services';
+    await askedThrice(path, bearer(c.token), BILLING_LANGGANAN, ['x-ratelimit-remaining', 'x-ratelimit-reset']);
+    const usageOf = (res: { body: { data: { services: Array<{ data_usage: { current_month: number } }> } } }) => res.body.data.services[0]!.data_usage.current_month;
+    const before = usageOf(await t.http.get(path).set(bearer(c.token)));
+    const today = t.clock.now().toISOString().slice(0, 10);
+    const recorded = await t.http
+      .post('/api/v1/services/usage')
+      .set(auth(admin))
+      .send({ records: [{ service_id: String(c.subscriptionId), date: today, download_gb: 12, upload_gb: 3 }] });
+    expect(recorded.status).toBe(200);
+    const after = await t.http.get(path).set(bearer(c.token));
+    expect(usageOf(after)).toBeCloseTo(before + 15, 6);
   });
 
   // Last: it moves the clock to the end of the day (the tokens above have expired after it).
-  it('portal invoices are made again on the next business day, which their summary counts from', async () => {
+  it('portal invoices and services are made again on the next business day, which their summary and usage count from', async () => {
     const day = 86_400_000;
     t.clock.advance(day - (t.clock.now().getTime() % day) - 60_000); // 23:59 in the billing time zone (UTC)
     const login = await portalLogin(t, c.portalId, c.password);
     expect(login.status).toBe(200);
     const caller = bearer(login.body.data.access_token as string);
-    const path = '/api/portal/v1/billing/invoices?limit=20';
-    const { first } = await askedThrice(path, caller, DOTMAC_INVOICES, ['x-ratelimit-remaining', 'x-ratelimit-reset']);
+    const lists: Array<[string, string, string]> = [
+      ['/api/portal/v1/billing/invoices?limit=20', DOTMAC_INVOICES, 'invoices'],
+      ['/api/portal/v1/services', BILLING_LANGGANAN, 'services'],
+    ];
+    const firsts = [];
+    for (const [path, collection] of lists) firsts.push((await askedThrice(path, caller, collection, ['x-ratelimit-remaining', 'x-ratelimit-reset'])).first);
     t.clock.advance(120_000); // 00:01 the next day
-    const reads = countReads(t.app.deps.readStore, DOTMAC_INVOICES);
-    const next = await t.http.get(path).set(caller);
-    expect(reads()).toBeGreaterThan(0);
-    expect(next.status).toBe(200);
-    expect(next.body.timestamp).toBe(now());
-    expect(next.body.data.invoices).toEqual(first.body.data.invoices);
+    for (const [i, [path, collection, member]] of lists.entries()) {
+      const reads = countReads(t.app.deps.readStore, collection);
+      const next = await t.http.get(path).set(caller);
+      expect(reads()).toBeGreaterThan(0);
+      expect(next.status).toBe(200);
+      expect(next.body.timestamp).toBe(now());
+      expect(next.body.data[member]).toEqual(firsts[i]!.body.data[member]);
+    }
   });
 });

@@ -7,7 +7,8 @@ import { usageDays, usageTotals } from '../../../../projections/service-usage/qu
 import { declareRoutes, route } from '../../../http/route';
 import { array, constant, date, dateTime, integer, nullable, number, object, oneOfValues, string } from '../../../openapi/schema';
 import type { ApiDeps } from '../../../deps';
-import { ok, publicId } from '../../envelope';
+import { ok, okWithTexts, publicId } from '../../envelope';
+import { keptWhile } from '../../../http/kept-answers';
 import { ALWAYS, DOTMAC_COMPONENTS, dotmacDoc, dotmacSuccess, PORTAL_TAGS } from '../../openapi';
 import { authenticatePortal, requirePortal } from '../../portal-auth';
 import { SERVICE_STATUSES, serviceParams, servicesQuery, usageQuery } from './input';
@@ -55,6 +56,7 @@ export function portalServicesRouter(deps: ApiDeps): Router {
         path: '/',
         query: servicesQuery,
         before: [authenticatePortal(deps)],
+        keep: deps.keptAnswers,
         doc: {
           ...base,
           operationId: 'portalServiceList',
@@ -70,7 +72,9 @@ export function portalServicesRouter(deps: ApiDeps): Router {
             query.type && query.type !== 'internet'
               ? []
               : await subscriptionsOfCustomer(deps.readStore, portal.customerId, query.status ? [query.status] : ['active', 'suspended', 'pending']);
+          // This month's usage is counted to the business day: a kept answer holds until the day changes.
           const day = today();
+          keptWhile(req, () => today() === day);
           const [plans, pelanggan, usage] = await Promise.all([
             getPlans(deps.readStore, subscriptions.map((s) => s.paket_layanan_id)),
             pelangganOfCustomer(deps.readStore, portal.customerId),
@@ -78,7 +82,7 @@ export function portalServicesRouter(deps: ApiDeps): Router {
           ]);
           const planOf = new Map(plans.map((p) => [p.id, p]));
           const services = subscriptions.map((s) => presentService(s, planOf.get(s.paket_layanan_id) ?? null, pelanggan, usage.get(s.id) ?? 0));
-          ok(deps, req, res, { services, total: services.length });
+          okWithTexts(deps, req, res, { services, total: services.length });
         },
       }),
       route({
