@@ -1,7 +1,7 @@
 import type { ReadStore } from '../../src/ports/read-store';
 
 /**
- * Counts the reads (`countDocuments`, `find`) made on the named collections until the returned
+ * Counts the reads (`countDocuments`, `find`, `findOne`) made on the named collections until the returned
  * function is called, which stops counting and gives the count. The SQLite store hands out one
  * collection object per name and its class is shared by every collection: the spies sit on the
  * class, and only calls on these objects count (not the sessions, users or rate-limit counters
@@ -10,7 +10,7 @@ import type { ReadStore } from '../../src/ports/read-store';
 export function countReads(readStore: ReadStore, ...names: string[]): () => number {
   const collections: unknown[] = names.map((n) => readStore.collection(n));
   const proto = Object.getPrototypeOf(collections[0]) as ReturnType<ReadStore['collection']>;
-  const spies = [jest.spyOn(proto, 'countDocuments'), jest.spyOn(proto, 'find')];
+  const spies = [jest.spyOn(proto, 'countDocuments'), jest.spyOn(proto, 'find'), jest.spyOn(proto, 'findOne')];
   return () => {
     // Counted before mockRestore, which clears the calls.
     const count = spies.reduce((n, s) => n + (s.mock.contexts as unknown[]).filter((c) => collections.includes(c)).length, 0);

@@ -171,6 +171,8 @@ export function ticketsRouter(deps: ApiDeps, texts: TicketTexts): Router {
         params: ticketParams,
         entity: 'Ticket',
         before: [permit(P, 'view')],
+        // Its history is the log's up to the document's revision: fixed while the document is.
+        keep: deps.keptAnswers,
         doc: {
           ...base,
           operationId: 'ticketGet',
