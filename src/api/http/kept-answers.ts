@@ -77,14 +77,15 @@ function callerOf(req: Request): string {
  * hour (fileUrlFor marks such an answer, which is then not kept: answerOnce), no header of the
  * request. Two exceptions are declared by the answer itself: a part made for its request alone
  * (stampedAnswer: document 004's request id and time, made anew for each request it is sent to)
- * and a condition besides the reads (keptWhile: the business day a summary counts from). For such a route an answer is kept by the request's URL and caller (token claims, and
+ * and a condition besides the reads (keptWhile: the business day a summary counts from). For
+ * such a route an answer is kept by the request's URL and caller (token claims, and
  * the very user document the token resolved to, which the store shares frozen until it changes),
  * from the URL's second asking on, with the mark of what its making read (ReadStore.watchReads:
  * each collection as it stood when first read, so a write while it was made shows as a change).
  * It is sent again, with the headers its handler set, while the store says those collections are
  * unchanged. Only 200 answers sent as JSON text (sendJsonText) are kept, and none that names its
- * request's id outside its stamp; anything else is made each time. Stores that cannot tell changes (MongoDB, the
- * memory double) keep nothing.
+ * request's id outside its stamp; anything else is made each time. Stores that cannot tell
+ * changes (MongoDB, the memory double) keep nothing.
  *
  * Bounded by `maxBytes` of answers, their URLs counted with them (the oldest kept go first).
  */
