@@ -31,3 +31,36 @@ export function headersBesidesRequest(res: { headers: Record<string, string> }, 
   }
   return rest;
 }
+
+type Answer = { status: number; text: string; headers: Record<string, string> };
+
+/** The answers to a URL asked three times (`ask(n)`, n = 1..3), and the reads `count` counted during the third. */
+export async function askThrice<R extends Answer>(ask: (n: number) => PromiseLike<R>, count: () => () => number): Promise<{ first: R; second: R; third: R; reads: number }> {
+  const first = await ask(1);
+  expect(first.status).toBe(200);
+  // Kept from its second asking on (a URL asked once is only made).
+  const second = await ask(2);
+  expect(second.status).toBe(200);
+  const stop = count();
+  const third = await ask(3);
+  return { first, second, third, reads: stop() };
+}
+
+/**
+ * A URL asked three times whose answer is kept: the second and third answers are the first's
+ * bytes, the third read nothing `count` counts and has the first's headers (but those each
+ * request gets anew, as `headersOf` leaves them out). The first and third answers.
+ */
+export async function expectSentAgain<R extends Answer>(
+  ask: () => PromiseLike<R>,
+  count: () => () => number,
+  headersOf: (res: R) => Record<string, string> = headersBesidesRequest,
+): Promise<{ first: R; third: R }> {
+  const { first, second, third, reads } = await askThrice(ask, count);
+  expect(reads).toBe(0);
+  expect(second.text).toBe(first.text);
+  expect(third.status).toBe(200);
+  expect(third.text).toBe(first.text);
+  expect(headersOf(third)).toEqual(headersOf(first));
+  return { first, third };
+}
