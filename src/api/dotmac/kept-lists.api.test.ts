@@ -51,7 +51,6 @@ describe('document 004 lists polled again: kept, each answer stamped for its own
     return rest;
   };
   const now = () => t.clock.now().toISOString().replace(/\.\d{3}Z$/, 'Z');
-  const headersOf = (res: { headers: Record<string, string> }, perRequest: string[]) => headersBesidesRequest(res, perRequest);
   const descriptions = (res: { body: { data: { invoices: Array<{ line_items: Array<{ description: string }> }> } } }) =>
     res.body.data.invoices.map((i) => i.line_items.map((l) => l.description).join(' + '));
 
@@ -74,7 +73,7 @@ describe('document 004 lists polled again: kept, each answer stamped for its own
     expect(third.body.timestamp).toBe(now());
     expect(third.body.timestamp).not.toBe(first.body.timestamp);
     expect(withoutRequest(third.body)).toEqual(withoutRequest(first.body));
-    expect(headersOf(third, perRequest)).toEqual(headersOf(first, perRequest));
+    expect(headersBesidesRequest(third, perRequest)).toEqual(headersBesidesRequest(first, perRequest));
     return { first, third };
   };
 
