@@ -1,8 +1,9 @@
 /**
- * Figures for document 002's lists, writes and CSV export (a script, not a test), against
+ * Figures for document 002's lists, writes, CSV export and import (a script, not a test), against
  * DESIGN.md §9: a filtered, paginated list at least 40% of a bare Express handler's rate with p99
  * under 50 ms, filters matching a few documents or tens of thousands, totals included; the
- * export streamed in bounded memory.
+ * export streamed in bounded memory; the import's rows per second (no budget of its own: it is
+ * the long-running write a migration makes, BENCH_IMPORT_ROWS rows, 5,000 by default).
  *
  *   npm run build && node dist/bench/billing.js [pelanggan=10000] [invoicesPerPelanggan=3]
  *
@@ -13,7 +14,8 @@
  * before the writes, while the product's resident memory is sampled. `npm run bench` runs it too
  * (`runBillingBench`, BENCH_PELANGGAN); BENCH_SECONDS, BENCH_CONNECTIONS and BENCH_DATA_DIR work
  * as they do there. The document's rate limits are off for the run (BILLING_RATE_LIMIT_GENERAL=0,
- * BILLING_RATE_LIMIT_EXPORT=0): one token sends thousands of requests a minute.
+ * BILLING_RATE_LIMIT_EXPORT=0, BILLING_RATE_LIMIT_IMPORT=0): one token sends thousands of
+ * requests a minute.
  *
  * The write scenarios send only valid requests (the table's non-2xx column must read 0; anything
  * else is a bug in the scenario), and nothing a kept data directory's earlier runs have taken:
@@ -55,6 +57,27 @@ export interface BillingBenchResult {
   lists: LoadResult[];
   writes: LoadResult[];
   export: { rows: number; bytes: number; ms: number; rssBeforeMb: number; rssPeakMb: number };
+  import: { rows: number; created: number; ms: number };
+}
+
+/**
+ * POST /api/pelanggan/import of `rows` new pelanggan (no package), unique to this run as the
+ * creates are: no_ktp `<epoch seconds><n>`, email `i<seconds>-<n>@bench-impor.example`.
+ */
+async function importRows(url: string, headers: Record<string, string>, rows: number): Promise<{ rows: number; created: number; ms: number }> {
+  const run = Math.floor(Date.now() / 1000);
+  const lines = ['Nama,No KTP,Email,No Telepon,Layanan,Alamat,Tanggal Instalasi (YYYY-MM-DD),ID Brand'];
+  for (let n = 0; n < rows; n++) {
+    lines.push(`Pelanggan Impor ${run} ${n},${run}${String(n).padStart(6, '0')},i${run}-${n}@bench-impor.example,0858${String(n).padStart(8, '0')},,Jl. Melati No. ${n},2025-06-01,${BENCH_BRANDS[n % BENCH_BRANDS.length]}`);
+  }
+  const form = new FormData();
+  form.append('file', new Blob([`${lines.join('\n')}\n`], { type: 'text/csv' }), 'pelanggan.csv');
+  const t0 = Date.now();
+  const res = await fetch(`${url}/api/pelanggan/import`, { method: 'POST', headers, body: form });
+  const body = (await res.json()) as { created?: number; errors?: unknown[] };
+  const ms = Date.now() - t0;
+  if (res.status !== 200 || body.created !== rows) throw new Error(`import: ${res.status} ${JSON.stringify(body).slice(0, 300)}`);
+  return { rows, created: body.created, ms };
 }
 
 const ADMIN = { email: 'bench-billing@example.com', password: 'bench-password-1' };
@@ -166,7 +189,7 @@ export async function runBillingBench(o: BillingBenchOptions): Promise<BillingBe
   const reuse = o.dataDir !== undefined && existsSync(join(o.dataDir, 'events.db'));
   const product = PRODUCT;
   // The document's per-user limits (100/min, export 10/h) would refuse a load generator.
-  const env = productEnv(dataDir, ADMIN, { BILLING_RATE_LIMIT_GENERAL: '0', BILLING_RATE_LIMIT_EXPORT: '0' });
+  const env = productEnv(dataDir, ADMIN, { BILLING_RATE_LIMIT_GENERAL: '0', BILLING_RATE_LIMIT_EXPORT: '0', BILLING_RATE_LIMIT_IMPORT: '0' });
   const defaults = { connections: o.connections, seconds: o.seconds };
   const periods = benchPeriods(o.invoicesPerPelanggan);
   let events = 0;
@@ -229,12 +252,14 @@ export async function runBillingBench(o: BillingBenchOptions): Promise<BillingBe
     const writes = await billingWrites(server.url, headers, defaults, o.say);
     const again = await load(BARE_AGAIN, { url: `${bare.url}/` }, defaults);
     await bare.stop();
+    const imported = await importRows(server.url, headers, Number(process.env.BENCH_IMPORT_ROWS ?? 5000));
     o.say('');
     table([...lists, ...writes, again], [lists[0]!, again], o.say);
     o.say('');
     o.say(`CSV export of ${rows} rows (${(bytes / 1024 / 1024).toFixed(1)} MB) in ${(ms / 1000).toFixed(2)} s; product resident memory ${rssBeforeMb} MB before, ${rssPeakMb} MB at most while streaming`);
+    o.say(`CSV import of ${imported.rows} new pelanggan in ${(imported.ms / 1000).toFixed(2)} s = ${Math.round(imported.rows / (imported.ms / 1000))} rows/s`);
     await server.stop();
-    return { events, startupMs, rssMb: rss, lists, writes, export: { rows, bytes, ms, rssBeforeMb, rssPeakMb } };
+    return { events, startupMs, rssMb: rss, lists, writes, export: { rows, bytes, ms, rssBeforeMb, rssPeakMb }, import: imported };
   } finally {
     killStarted();
     if (!o.dataDir) rmSync(dataDir, { recursive: true, force: true });

@@ -13,7 +13,7 @@ import { listPlans } from '../../../projections/billing-catalog/queries';
 import type { PelangganDoc } from '../../../projections/billing-customers/projector';
 import type { ApiDeps } from '../../deps';
 import { validate } from '../../http/validation';
-import { createPelangganBody, EXPORT_MAX_ROWS } from './input';
+import { createPelangganBody, EXPORT_MAX_ROWS, type CreatePelangganBody } from './input';
 import { detailsOf, requireBrand } from './mapping';
 
 /**
@@ -77,11 +77,35 @@ const REQUIRED = ['nama', 'no_ktp', 'email', 'no_telp', 'alamat', 'id_brand'];
 const rowMarker = (sha256: string, line: number) => `import:${sha256}:${line}`;
 
 /**
- * Imports the CSV row by row as it is read (bounded memory). Each row is validated like
- * POST /api/pelanggan/; a valid row creates the customer (and, with a `Layanan` the brand
- * offers, its subscription); an invalid one is reported with its line and reasons. Idempotent:
- * a row's events carry `import:<file sha256>:<line>` as request id, so a row whose KTP is held by
- * the customer this same file and line created counts as already imported, not as a duplicate.
+ * Rows registered at a time: their appends share the event store's commits (group commit). On
+ * the benchmark's billing data (100,000 pelanggan), 3,000 rows imported at 382 rows/s with 8 at
+ * a time, 704 with 32 and 686 with 64; 5,000 rows one by one at 139 rows/s.
+ */
+export const IMPORT_WINDOW = 32;
+
+/** What one row of the file came to, kept in file order until the import ends. */
+interface RowResult {
+  errors: ImportError[];
+  /** The 002 id of the customer the row is (created or already imported). */
+  number?: number;
+  created?: boolean;
+}
+
+/**
+ * Imports the CSV as it is read (bounded memory). Each row is validated like POST
+ * /api/pelanggan/; a valid row creates the customer (and, with a `Layanan` the brand offers, its
+ * subscription); an invalid one is reported with its line and reasons. Idempotent: a row's events
+ * carry `import:<file sha256>:<line>` as request id, so a row whose KTP is held by the customer
+ * this same file and line created counts as already imported, not as a duplicate.
+ *
+ * Up to IMPORT_WINDOW valid rows are registered at once, so that one durable commit serves many
+ * rows instead of four commits one after another for each. The outcome is what a row-by-row
+ * import gives, but for the order of the new customers' numbers: a row whose email or KTP an
+ * earlier row still being registered names waits for it (the first in the file wins, the later
+ * one is the duplicate), and the errors and ids are reported in line order. The numbers are
+ * taken as the rows' registrations reach that step, so they need not follow the file (taking
+ * them in file order made every row wait for the commit of the row before it: 209 rows/s
+ * instead of 541, 16 at a time).
  */
 export async function importPelangganCsv(deps: ApiDeps, content: Readable, sha256: string, meta: RequestMeta): Promise<ImportOutcome> {
   const commands = deps.commands;
@@ -91,81 +115,122 @@ export async function importPelangganCsv(deps: ApiDeps, content: Readable, sha25
   const parser = content.pipe(parse({ info: true, bom: true, skip_empty_lines: true, relax_column_count: true, trim: true }));
   let columns: Array<string | null> | null = null;
   const today = businessDate(commands.clock.now(), commands.billing.timeZone);
+  const rows: RowResult[] = [];
+  /** Rows being registered, by the unique values they name. */
+  const inFlight = new Map<string, Promise<void>>();
+  const running = new Set<Promise<void>>();
+  let failed: { error: unknown } | undefined;
 
-  for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-    const line = info.lines - record.reduce((n, f) => n + (f.match(/\n/g)?.length ?? 0), 0);
-    if (columns === null) {
-      columns = record.map((h) => HEADER_FIELDS[h.trim().toLowerCase()] ?? null);
-      const missing = REQUIRED.filter((f) => !columns!.includes(f));
-      if (missing.length) {
-        throw new ValidationError({ file: [`The CSV header (line 1) must name the columns ${CSV_COLUMNS.join(', ')}; missing: ${missing.join(', ')}.`] });
-      }
-      continue;
-    }
-    if (outcome.total_rows >= EXPORT_MAX_ROWS) {
-      outcome.errors.push({ line, field: 'file', message: `Only the first ${EXPORT_MAX_ROWS} rows are imported.` });
-      break;
-    }
-    outcome.total_rows++;
-    const raw: Record<string, string> = {};
-    columns.forEach((field, i) => {
-      if (field) raw[field] = record[i] ?? '';
-    });
-    const fail = (field: string, message: string) => outcome.errors.push({ line, field, message });
-    let body;
-    try {
-      body = validate(createPelangganBody, { ...raw, tanggal_instalasi: raw.tanggal_instalasi || null });
-    } catch (err) {
-      if (!(err instanceof ValidationError)) throw err;
-      for (const [field, messages] of Object.entries(err.fields)) for (const m of messages) fail(field, m);
-      continue;
-    }
-    if (!brands.has(body.id_brand)) {
-      brands.set(body.id_brand, await requireBrand(commands, body.id_brand).then(() => true, () => false));
-    }
-    if (!brands.get(body.id_brand)) {
-      fail('id_brand', `The id brand ${body.id_brand} names no brand.`);
-      continue;
-    }
-    let planId: number | null = null;
-    const layanan = (raw.layanan ?? '').trim();
-    if (layanan) {
-      if (!plans.has(body.id_brand)) {
-        const { items } = await listPlans(deps.readStore, { brandId: body.id_brand, skip: 0, limit: 1000 });
-        plans.set(body.id_brand, new Map(items.map((p) => [p.nama_paket.toLowerCase(), p.id])));
-      }
-      planId = plans.get(body.id_brand)!.get(layanan.toLowerCase()) ?? null;
-      if (planId === null) {
-        fail('layanan', `The layanan ${layanan} is not a package of ${body.id_brand}.`);
-        continue;
-      }
-    }
+  const register = async (row: RowResult, body: CreatePelangganBody, planId: number | null, line: number): Promise<void> => {
     const marker = rowMarker(sha256, line);
     const rowMeta: RequestMeta = { ...meta, requestId: marker, causationId: marker };
     let customerId: string;
-    let number: number;
     try {
       const registered = await registerCustomer(commands, { details: detailsOf(body), status: 'active', createLogin: false }, rowMeta);
       customerId = registered.customerId;
-      number = registered.number;
-      outcome.created++;
+      row.number = registered.number;
+      row.created = true;
     } catch (err) {
       if (!(err instanceof DuplicateError)) throw err;
       const mine = await customerOfRow(deps, body.no_ktp, marker);
       if (!mine) {
-        fail(err.field === 'nationalId' ? 'no_ktp' : err.field, `The ${err.field === 'nationalId' ? 'no_ktp' : err.field} ${err.value} is already registered.`);
-        continue;
+        const field = err.field === 'nationalId' ? 'no_ktp' : err.field;
+        row.errors.push({ line, field, message: `The ${field} ${err.value} is already registered.` });
+        return;
       }
-      ({ customerId, number } = mine);
-      outcome.already_imported++;
+      ({ customerId, number: row.number } = mine);
+      row.created = false;
     }
-    outcome.pelanggan_ids.push(number);
     if (planId !== null && (await lookupUnique(commands, CURRENT_SUBSCRIPTION, customerId)) === null) {
       const day = Number((body.tanggal_instalasi ?? today).slice(8, 10));
       await createSubscription(commands, { customerId, terms: { planId, dueDate: dayOfPeriod(periodOf(today), day), paymentMethod: 'Manual' } }, rowMeta);
     }
+  };
+
+  const start = async (row: RowResult, body: CreatePelangganBody, planId: number | null, line: number): Promise<void> => {
+    const keys = [`email ${body.email.trim().toLowerCase()}`, `ktp ${body.no_ktp.trim().toLowerCase()}`];
+    const earlier = keys.flatMap((k) => inFlight.get(k) ?? []);
+    const task = Promise.all(earlier)
+      .then(() => register(row, body, planId, line))
+      .catch((error: unknown) => {
+        failed ??= { error };
+      });
+    const done = task.finally(() => {
+      running.delete(done);
+      for (const k of keys) if (inFlight.get(k) === done) inFlight.delete(k);
+    });
+    running.add(done);
+    for (const k of keys) inFlight.set(k, done);
+    while (running.size >= IMPORT_WINDOW) await Promise.race(running);
+  };
+
+  try {
+    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+      const line = info.lines - record.reduce((n, f) => n + (f.match(/\n/g)?.length ?? 0), 0);
+      if (columns === null) {
+        columns = record.map((h) => HEADER_FIELDS[h.trim().toLowerCase()] ?? null);
+        const missing = REQUIRED.filter((f) => !columns!.includes(f));
+        if (missing.length) {
+          throw new ValidationError({ file: [`The CSV header (line 1) must name the columns ${CSV_COLUMNS.join(', ')}; missing: ${missing.join(', ')}.`] });
+        }
+        continue;
+      }
+      if (failed) break;
+      if (outcome.total_rows >= EXPORT_MAX_ROWS) {
+        rows.push({ errors: [{ line, field: 'file', message: `Only the first ${EXPORT_MAX_ROWS} rows are imported.` }] });
+        break;
+      }
+      outcome.total_rows++;
+      const row: RowResult = { errors: [] };
+      rows.push(row);
+      const raw: Record<string, string> = {};
+      columns.forEach((field, i) => {
+        if (field) raw[field] = record[i] ?? '';
+      });
+      const fail = (field: string, message: string) => row.errors.push({ line, field, message });
+      let body: CreatePelangganBody;
+      try {
+        body = validate(createPelangganBody, { ...raw, tanggal_instalasi: raw.tanggal_instalasi || null });
+      } catch (err) {
+        if (!(err instanceof ValidationError)) throw err;
+        for (const [field, messages] of Object.entries(err.fields)) for (const m of messages) fail(field, m);
+        continue;
+      }
+      if (!brands.has(body.id_brand)) {
+        brands.set(body.id_brand, await requireBrand(commands, body.id_brand).then(() => true, () => false));
+      }
+      if (!brands.get(body.id_brand)) {
+        fail('id_brand', `The id brand ${body.id_brand} names no brand.`);
+        continue;
+      }
+      let planId: number | null = null;
+      const layanan = (raw.layanan ?? '').trim();
+      if (layanan) {
+        if (!plans.has(body.id_brand)) {
+          const { items } = await listPlans(deps.readStore, { brandId: body.id_brand, skip: 0, limit: 1000 });
+          plans.set(body.id_brand, new Map(items.map((p) => [p.nama_paket.toLowerCase(), p.id])));
+        }
+        planId = plans.get(body.id_brand)!.get(layanan.toLowerCase()) ?? null;
+        if (planId === null) {
+          fail('layanan', `The layanan ${layanan} is not a package of ${body.id_brand}.`);
+          continue;
+        }
+      }
+      await start(row, body, planId, line);
+    }
+  } finally {
+    // Nothing of the import goes on after it answered, whatever ended it.
+    await Promise.all(running);
   }
+  if (failed) throw failed.error;
   if (columns === null) throw new ValidationError({ file: ['The CSV file is empty: it needs the header line and at least one row.'] });
+  for (const row of rows) {
+    outcome.errors.push(...row.errors);
+    if (row.number === undefined) continue;
+    outcome.pelanggan_ids.push(row.number);
+    if (row.created) outcome.created++;
+    else outcome.already_imported++;
+  }
   return outcome;
 }
 
