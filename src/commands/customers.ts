@@ -11,7 +11,7 @@ import { DuplicateError, NotFoundError, PreconditionFailedError, ValidationError
 import { userDecider, userStream, type Profile } from '../domain/user';
 import type { RequestMeta } from './context';
 import { handleCommand, loadAggregate, type CommandResult } from './handle-command';
-import { releaseUnique, reserveUnique } from './reservations';
+import { releaseUnique, reserveAll, reserveUnique } from './reservations';
 import { humanNumber, nextSequenceNumber } from './sequences';
 import { registerUser, type UserCommandDeps } from './users';
 
@@ -51,30 +51,16 @@ async function reserveCustomerValues(
   values: { email: string | null; nationalId: string | null },
   meta: RequestMeta,
 ): Promise<() => Promise<void>> {
-  const taken: Array<[string, string]> = [];
-  const undo = async () => {
-    for (const [kind, value] of taken) await releaseUnique(deps, kind, value, customerId, meta);
-  };
+  const wanted: Array<[string, string]> = [];
+  if (values.email) wanted.push([CUSTOMER_EMAIL, values.email]);
+  if (values.nationalId) wanted.push([CUSTOMER_NATIONAL_ID, values.nationalId]);
   try {
-    for (const [kind, value] of [
-      [CUSTOMER_EMAIL, values.email],
-      [CUSTOMER_NATIONAL_ID, values.nationalId],
-    ] as const) {
-      if (!value) continue;
-      try {
-        await reserveUnique(deps, kind, value, customerId, meta);
-      } catch (err) {
-        // Named by the canonical field, for every document's error format.
-        if (err instanceof DuplicateError) throw new DuplicateError(kind === CUSTOMER_EMAIL ? 'email' : 'nationalId', value);
-        throw err;
-      }
-      taken.push([kind, value]);
-    }
+    return await reserveAll(deps, wanted, customerId, meta);
   } catch (err) {
-    await undo();
+    // Named by the canonical field, for every document's error format.
+    if (err instanceof DuplicateError) throw new DuplicateError(err.field === CUSTOMER_EMAIL ? 'email' : 'nationalId', err.value);
     throw err;
   }
-  return undo;
 }
 
 /**

@@ -16,7 +16,7 @@ import { claimCustodySlot, releaseCustodySlot } from './custody-slots';
 import { handleCommand, loadAggregate, type CommandResult, type HandleOptions } from './handle-command';
 import type { InventoryCommandDeps } from './inventory-settings';
 import { categoryByBriboxId, referenceExists } from './reference-data';
-import { lookupUnique, releaseUnique, reserveUnique } from './reservations';
+import { lookupUnique, releaseUnique, reserveAll, reserveUnique } from './reservations';
 import { nextSequenceNumber } from './sequences';
 
 /**
@@ -70,26 +70,28 @@ export async function registerDevice(
   const { briboxId, ...rest } = input;
   const { categoryId } = await resolveReferences(deps, { briboxId, branchId: input.branchId });
   const deviceId = deps.ids.uuid();
-  await reserveUnique(deps, SERIAL, input.serialNumber, deviceId, meta);
+  const release = await reserveAll(
+    deps,
+    [
+      [SERIAL, input.serialNumber],
+      [ASSET_CODE, input.assetCode],
+    ],
+    deviceId,
+    meta,
+  );
   try {
-    await reserveUnique(deps, ASSET_CODE, input.assetCode, deviceId, meta);
-    try {
-      const number = await nextSequenceNumber(deps, 'device', meta);
-      const result = await handleCommand(
-        deps,
-        deviceDecider,
-        deviceStream(deviceId),
-        { type: 'RegisterDevice', deviceId, number, details: { ...rest, categoryId: categoryId! }, now: nowOf(deps) },
-        meta,
-        { newStream: true },
-      );
-      return { deviceId, number, result };
-    } catch (err) {
-      await releaseUnique(deps, ASSET_CODE, input.assetCode, deviceId, meta);
-      throw err;
-    }
+    const number = await nextSequenceNumber(deps, 'device', meta);
+    const result = await handleCommand(
+      deps,
+      deviceDecider,
+      deviceStream(deviceId),
+      { type: 'RegisterDevice', deviceId, number, details: { ...rest, categoryId: categoryId! }, now: nowOf(deps) },
+      meta,
+      { newStream: true },
+    );
+    return { deviceId, number, result };
   } catch (err) {
-    await releaseUnique(deps, SERIAL, input.serialNumber, deviceId, meta);
+    await release();
     throw err;
   }
 }

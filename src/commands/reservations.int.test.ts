@@ -9,7 +9,7 @@ import { DuplicateError } from '../domain/shared/errors';
 import type { EventStore } from '../ports/event-store';
 import { ManualClock } from '../../test/support/clock';
 import { systemMeta, type CommandDeps } from './context';
-import { lookupUnique, releaseUnique, reservationStream, reserveUnique } from './reservations';
+import { lookupUnique, releaseUnique, reservationStream, reserveAll, reserveUnique } from './reservations';
 import { systemEvents } from './system-events';
 
 const stores: Array<[string, () => { store: EventStore; close: () => Promise<void> }]> = [
@@ -90,6 +90,30 @@ describe.each(stores)('unique values reserved on the %s event store', (_name, op
     await reserveUnique(deps, 'serial', 'SN-1', 'device-a', meta());
     await releaseUnique(deps, 'serial', 'SN-1', 'device-b', meta());
     expect(await lookupUnique(deps, 'serial', 'SN-1')).toBe('device-a');
+  });
+
+  it('given two free values, when reserved together, then both are held, in one commit on SQLite, and the release frees both', async () => {
+    const commits = (deps.eventStore as Partial<SqliteEventStore>).stats?.().commits;
+    const release = await reserveAll(deps, [['serial', 'SN-1'], ['serial', 'SN-2']], 'device-a', meta());
+    if (commits !== undefined) expect((deps.eventStore as SqliteEventStore).stats().commits - commits).toBe(1);
+    expect([await lookupUnique(deps, 'serial', 'SN-1'), await lookupUnique(deps, 'serial', 'SN-2')]).toEqual(['device-a', 'device-a']);
+    await release();
+    expect([await lookupUnique(deps, 'serial', 'SN-1'), await lookupUnique(deps, 'serial', 'SN-2')]).toEqual([null, null]);
+  });
+
+  it('given the second value held by another owner, when both are reserved together, then its DuplicateError and the first is released', async () => {
+    await reserveUnique(deps, 'serial', 'SN-2', 'device-b', meta());
+    await expect(reserveAll(deps, [['serial', 'SN-1'], ['serial', 'SN-2']], 'device-a', meta())).rejects.toEqual(new DuplicateError('serial', 'SN-2'));
+    expect(await lookupUnique(deps, 'serial', 'SN-1')).toBeNull();
+    expect(await typesOf('SN-1')).toEqual(['UniqueValueReserved', 'UniqueValueReleased']);
+    expect(await lookupUnique(deps, 'serial', 'SN-2')).toBe('device-b');
+  });
+
+  it('given both values held by others, when reserved together, then the DuplicateError of the first one given', async () => {
+    await reserveUnique(deps, 'serial', 'SN-1', 'device-b', meta());
+    await reserveUnique(deps, 'serial', 'SN-2', 'device-c', meta());
+    const refused = reserveAll(deps, [['serial', 'SN-2'], ['serial', 'SN-1']], 'device-a', meta());
+    await expect(refused).rejects.toMatchObject({ field: 'serial', value: 'SN-2' });
   });
 
   it('when twenty owners reserve one value at once, then exactly one holds it and the others get DuplicateError', async () => {

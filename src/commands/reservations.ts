@@ -73,6 +73,32 @@ export async function reserveUnique(
   throw new ConflictError();
 }
 
+/**
+ * Reserves several values for one owner at once: their appends share a commit instead of taking
+ * one each, one after another. If any is refused, those taken are released and the refusal of
+ * the first refused value, in the order given, is thrown (as reserving them in turn would have
+ * reported it); the log then shows those taken as reserved and released, where reserving in turn
+ * stopped at the refusal. Resolves to what releases them all again.
+ */
+export async function reserveAll(
+  deps: CommandDeps,
+  values: ReadonlyArray<readonly [kind: string, value: string]>,
+  ownerId: string,
+  meta: RequestMeta,
+): Promise<() => Promise<void>> {
+  const outcomes = await Promise.allSettled(values.map(([kind, value]) => reserveUnique(deps, kind, value, ownerId, meta)));
+  const taken = values.filter((_, i) => outcomes[i]!.status === 'fulfilled');
+  const release = async () => {
+    for (const [kind, value] of taken) await releaseUnique(deps, kind, value, ownerId, meta);
+  };
+  const refused = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+  if (refused) {
+    await release();
+    throw refused.reason;
+  }
+  return release;
+}
+
 /** Frees `value` if `ownerId` holds it (after a rename, or when the owner's creation failed). */
 export async function releaseUnique(
   deps: CommandDeps,
