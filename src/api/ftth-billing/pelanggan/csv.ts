@@ -99,7 +99,7 @@ interface RowResult {
  * this same file and line created counts as already imported, not as a duplicate.
  *
  * Up to IMPORT_WINDOW valid rows are registered at once, so that one durable commit serves many
- * rows instead of four commits one after another for each. The outcome is what a row-by-row
+ * rows instead of three commits one after another for each (reservations, number, customer). The outcome is what a row-by-row
  * import gives, but for the order of the new customers' numbers: a row whose email or KTP an
  * earlier row still being registered names waits for it (the first in the file wins, the later
  * one is the duplicate), and the errors and ids are reported in line order. The numbers are
