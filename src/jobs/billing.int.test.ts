@@ -2,7 +2,8 @@ import { auth, catalog, createPelanggan, startBillingApp, subscribe } from '../.
 import type { TestApp, TestUser } from '../../test/support/test-app';
 import { payInvoice } from '../commands/billing/invoices';
 import { systemMeta } from '../commands/context';
-import { runMonthlyInvoices, runOverdueMarking, runReactivations, runSuspensions, type BillingJobDeps, type BillingJobResult } from './billing';
+import type { PaymentGateway } from '../ports/payment-gateway';
+import { JOB_WINDOW, runMonthlyInvoices, runOverdueMarking, runReactivations, runSuspensions, type BillingJobDeps, type BillingJobResult } from './billing';
 
 /**
  * The billing jobs as commands on the whole product: monthly invoices (idempotent), overdue
@@ -62,6 +63,34 @@ describe('Billing jobs', () => {
     expect(twice[0].done.length + twice[1].done.length).toBe(2);
     await settled(twice[0].position !== null && twice[0].position > (twice[1].position ?? 0) ? twice[0] : twice[1]);
     expect((await invoicesOf(a.id)).map((i) => i.periode)).toEqual(['2026-02', '2026-01']);
+  });
+
+  it('asks the payment gateway for several invoices at a time, and reports them in the subscriptions\' order', async () => {
+    const { paketId } = await catalog(t, admin);
+    const pelanggan: number[] = [];
+    const subscriptions: number[] = [];
+    for (let i = 0; i < 2 * JOB_WINDOW + 3; i++) {
+      pelanggan.push((await createPelanggan(t, admin)).id);
+      subscriptions.push(await subscribe(t, admin, pelanggan[i]!, paketId, '2025-12-10'));
+    }
+    // The gateway answers a turn of the event loop later, counting the links asked and not yet answered.
+    const asking = { now: 0, most: 0 };
+    const slow = (gateway: PaymentGateway): PaymentGateway => ({
+      name: gateway.name,
+      createPaymentLink: async (input) => {
+        asking.most = Math.max(asking.most, ++asking.now);
+        await new Promise((resolve) => setImmediate(resolve));
+        asking.now--;
+        return gateway.createPaymentLink(input);
+      },
+    });
+    const commands = deps.commands;
+    const run = await settled(await runMonthlyInvoices({ ...deps, commands: { ...commands, paymentGateway: (p) => slow(commands.paymentGateway(p)) } }, t.clock.now()));
+    // In the order the job reads the subscriptions (newest first), whichever link came back first.
+    expect(run).toMatchObject({ done: [...subscriptions].reverse(), skipped: 0, failed: 0 });
+    expect(asking.most).toBeGreaterThan(1);
+    expect(asking.most).toBeLessThanOrEqual(JOB_WINDOW);
+    for (const id of pelanggan) expect(await invoicesOf(id)).toEqual([expect.objectContaining({ periode: '2026-01', payment_link: expect.any(String) })]);
   });
 
   it('marks overdue after the due date, suspends after the grace period, reactivates on payment', async () => {

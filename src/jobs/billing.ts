@@ -35,22 +35,48 @@ export interface BillingJobResult {
 
 const emptyResult = (): BillingJobResult => ({ done: [], skipped: 0, failed: 0, position: null });
 
-async function attempt(deps: BillingJobDeps, result: BillingJobResult, job: string, id: number, work: () => Promise<{ position: number | null }>): Promise<void> {
+/**
+ * Candidates handled at a time: their appends share the event store's commits, and the round
+ * trips of a payment gateway (a link for each monthly invoice) overlap instead of adding up.
+ */
+export const JOB_WINDOW = 8;
+
+type Outcome = { position: number } | 'skipped' | 'failed';
+
+/** A candidate: its id, and its command (a null position: nothing needed doing). */
+type Candidate = readonly [id: number, work: () => Promise<{ position: number | null }>];
+
+async function outcomeOf(deps: BillingJobDeps, job: string, [id, work]: Candidate): Promise<Outcome> {
   try {
     const { position } = await work();
-    if (position === null) result.skipped++;
+    return position === null ? 'skipped' : { position };
+  } catch (err) {
+    if (err instanceof DuplicateError || err instanceof IllegalStateError) return 'skipped';
+    deps.logger.error({ job, id, err: err instanceof DomainError ? err.message : err instanceof Error ? err.message : String(err) }, 'billing job: candidate failed');
+    return 'failed';
+  }
+}
+
+/** Runs the candidates, JOB_WINDOW at a time, and adds their outcomes to `result` in the candidates' order. */
+async function attemptAll(deps: BillingJobDeps, result: BillingJobResult, job: string, candidates: readonly Candidate[]): Promise<void> {
+  const outcomes: Outcome[] = [];
+  let next = 0;
+  const lane = async () => {
+    while (next < candidates.length) {
+      const i = next++;
+      outcomes[i] = await outcomeOf(deps, job, candidates[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(JOB_WINDOW, candidates.length) }, lane));
+  candidates.forEach(([id], i) => {
+    const outcome = outcomes[i]!;
+    if (outcome === 'skipped') result.skipped++;
+    else if (outcome === 'failed') result.failed++;
     else {
       result.done.push(id);
-      result.position = position;
+      result.position = Math.max(result.position ?? 0, outcome.position);
     }
-  } catch (err) {
-    if (err instanceof DuplicateError || err instanceof IllegalStateError) {
-      result.skipped++;
-      return;
-    }
-    result.failed++;
-    deps.logger.error({ job, id, err: err instanceof DomainError ? err.message : err instanceof Error ? err.message : String(err) }, 'billing job: candidate failed');
-  }
+  });
 }
 
 const PAGE = 500;
@@ -74,29 +100,35 @@ export async function runMonthlyInvoices(deps: BillingJobDeps, now: Date): Promi
     const missing = [...new Set(page.map((s) => s.paket_layanan_id).filter((id) => !plans.has(id)))];
     for (const p of await getPlans(deps.readStore, missing)) plans.set(p.id, p);
     for (const id of missing) if (!plans.has(id)) plans.set(id, null);
+    const candidates: Candidate[] = [];
     for (const s of page) {
       const plan = plans.get(s.paket_layanan_id);
-      if (!plan || (await hasInvoiceFor(deps.readStore, s.pelanggan_id, period))) {
+      if (!plan) {
         result.skipped++;
         continue;
       }
-      await attempt(deps, result, 'billing-invoices', s.id, async () => {
-        const created = await createInvoice(
-          deps.commands,
-          {
-            customerId: s.customer_id,
-            brandId: plan.id_brand,
-            period,
-            dueDate: dayOfPeriod(period, Number(s.tgl_jatuh_tempo.slice(8, 10))),
-            items: [{ description: `${plan.nama_paket} (${period})`, quantity: 1, unitPrice: plan.harga }],
-            issue: true,
-            subscriptionId: s.id,
-          },
-          meta,
-        );
-        return { position: created.position };
-      });
+      candidates.push([
+        s.id,
+        async () => {
+          if (await hasInvoiceFor(deps.readStore, s.pelanggan_id, period)) return { position: null };
+          const created = await createInvoice(
+            deps.commands,
+            {
+              customerId: s.customer_id,
+              brandId: plan.id_brand,
+              period,
+              dueDate: dayOfPeriod(period, Number(s.tgl_jatuh_tempo.slice(8, 10))),
+              items: [{ description: `${plan.nama_paket} (${period})`, quantity: 1, unitPrice: plan.harga }],
+              issue: true,
+              subscriptionId: s.id,
+            },
+            meta,
+          );
+          return { position: created.position };
+        },
+      ]);
     }
+    await attemptAll(deps, result, 'billing-invoices', candidates);
   }
   if (result.done.length || result.failed) deps.logger.info({ period, created: result.done.length, skipped: result.skipped, failed: result.failed }, 'monthly invoices run');
   return result;
@@ -112,7 +144,12 @@ export async function runOverdueMarking(deps: BillingJobDeps, now: Date): Promis
     const page = await issuedPastDue(deps.readStore, today, after, PAGE);
     if (page.length === 0) break;
     after = page[page.length - 1]!.id;
-    for (const inv of page) await attempt(deps, result, 'billing-overdue', inv.id, () => markInvoiceOverdue(deps.commands, inv.id, meta));
+    await attemptAll(
+      deps,
+      result,
+      'billing-overdue',
+      page.map((inv): Candidate => [inv.id, () => markInvoiceOverdue(deps.commands, inv.id, meta)]),
+    );
   }
   if (result.done.length || result.failed) deps.logger.info({ marked: result.done.length, failed: result.failed }, 'overdue marking run');
   return result;
@@ -134,11 +171,13 @@ export async function runSuspensions(deps: BillingJobDeps, now: Date): Promise<B
     after = page[page.length - 1]!.id;
     const firstOverdue = new Map<string, number>();
     for (const inv of page) if (!firstOverdue.has(inv.customer_id)) firstOverdue.set(inv.customer_id, inv.id);
-    for (const s of await activeLanggananOf(deps.readStore, [...firstOverdue.keys()])) {
-      await attempt(deps, result, 'billing-suspension', s.id, () =>
-        suspendSubscription(deps.commands, s.id, { reason: 'overdue', invoiceId: firstOverdue.get(s.customer_id)! }, meta),
-      );
-    }
+    const subscriptions = await activeLanggananOf(deps.readStore, [...firstOverdue.keys()]);
+    await attemptAll(
+      deps,
+      result,
+      'billing-suspension',
+      subscriptions.map((s): Candidate => [s.id, () => suspendSubscription(deps.commands, s.id, { reason: 'overdue', invoiceId: firstOverdue.get(s.customer_id)! }, meta)]),
+    );
   }
   if (result.done.length || result.failed) deps.logger.info({ suspended: result.done.length, failed: result.failed }, 'suspension run');
   return result;
@@ -157,15 +196,17 @@ export async function runReactivations(
   const meta = options.meta ?? systemMeta(deps.commands.ids, 'billing-reactivation-job');
   const result = emptyResult();
   const before = addDays(businessDate(now, deps.commands.billing.timeZone), -deps.commands.billing.suspendAfterDays);
-  for (const s of await suspendedLangganan(deps.readStore, options.customerIds)) {
-    if (s.status_reason !== 'overdue') continue;
-    if ((await overdueOfPelanggan(deps.readStore, s.pelanggan_id, before)).length > 0) {
-      result.skipped++;
-      continue;
-    }
-    await attempt(deps, result, 'billing-reactivation', s.id, () =>
-      reactivateSubscription(deps.commands, s.id, { reason: 'payment', invoiceId: options.invoiceId ?? null }, meta),
+  const candidates = (await suspendedLangganan(deps.readStore, options.customerIds))
+    .filter((s) => s.status_reason === 'overdue')
+    .map(
+      (s): Candidate => [
+        s.id,
+        async () => {
+          if ((await overdueOfPelanggan(deps.readStore, s.pelanggan_id, before)).length > 0) return { position: null };
+          return reactivateSubscription(deps.commands, s.id, { reason: 'payment', invoiceId: options.invoiceId ?? null }, meta);
+        },
+      ],
     );
-  }
+  await attemptAll(deps, result, 'billing-reactivation', candidates);
   return result;
 }
