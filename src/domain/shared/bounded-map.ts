@@ -9,7 +9,7 @@
  * past every slot deleted since (a map of 50,000 stream heads kept at its bound one deletion at a
  * time: about 30 µs an insertion, against 0.6 µs this way), and a large map whose few busy keys
  * are deleted and set again at each use cost about 9 µs an operation against 0.3 µs for a set
- * in place (throwaway scripts, docs/benchmarks.md eighteenth round).
+ * in place (throwaway scripts, docs/benchmarks-history.md eighteenth round).
  */
 export function trimOldest<K, V>(map: Map<K, V>, max: number, spare?: (value: V) => boolean): void {
   if (map.size <= max) return;

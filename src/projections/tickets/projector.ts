@@ -190,7 +190,7 @@ export const ticketsProjector: Projector = {
       // priority or type (or status with either) on a customer's or a technician's tickets is
       // checked in the index, without reading a row. A customer with 132,000 tickets asked for a
       // priority none has took 121 ms of SQL for the page and as much for its total, against
-      // 11 ms each this way (docs/benchmarks.md).
+      // 11 ms each this way (docs/benchmarks-history.md).
       { keys: { technician_id: 1, created_at: -1, number: -1, status: 1, priority: 1, type: 1 } },
       // A technician's tickets of one status (what they are working on now): without it the page
       // walks every ticket the technician ever had to find the few in progress, and an empty

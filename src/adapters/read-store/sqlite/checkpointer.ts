@@ -9,7 +9,7 @@ import { startModuleWorker, type ModuleWorkerData } from '../../module-worker';
  * wait. Live, each projection batch writes the pages of every index its documents touch, so that
  * happened every few dozen ticket creates; with it moved here (automatic checkpoints off on the
  * main connection) creates on a 20,000-ticket log went from 258–337 to 329–427 req/s in three
- * paired runs, p99 from 164–448 to 143–164 ms (docs/benchmarks.md).
+ * paired runs, p99 from 164–448 to 143–164 ms (docs/benchmarks-history.md).
  *
  * Every `intervalMs`, unless paused (bulk mode, whose commits keep SQLite's own checkpoints: they
  * do not sync and nobody waits for them), the thread runs a PASSIVE checkpoint: what no reader
