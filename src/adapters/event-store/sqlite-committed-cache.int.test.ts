@@ -25,10 +25,10 @@ describe('the SQLite event store answers reads that follow its own commits from 
 
     store = openSqliteEventStore({ filename });
     const first = await store.readStream('invoice-1', { cached: true });
-    expect(store.stats().reads).toEqual({ memory: 0, file: 1 });
+    expect(store.stats().reads).toEqual({ memory: 0, file: 1, reader: 1 });
     await store.appendToStream('invoice-1', [newEvent('Paid', { amount: 1000 })], { expectedRevision: 1 });
     const second = await store.readStream('invoice-1', { cached: true });
-    expect(store.stats().reads).toEqual({ memory: 1, file: 1 });
+    expect(store.stats().reads).toEqual({ memory: 1, file: 1, reader: 1 });
 
     expect(second.map((e) => e.type)).toEqual(['Issued', 'Sent', 'Paid']);
     expect(second.slice(0, 2)).toEqual(first);
@@ -46,7 +46,7 @@ describe('the SQLite event store answers reads that follow its own commits from 
     store = openSqliteEventStore({ filename });
     expect((await store.readStream('ticket-1', { cached: true, maxCount: 2 })).map((e) => e.type)).toEqual(['Opened', 'Assigned']);
     expect((await store.readStream('ticket-1', { cached: true, maxCount: 3 })).map((e) => e.type)).toEqual(['Opened', 'Assigned', 'Noted']);
-    expect(store.stats().reads).toEqual({ memory: 1, file: 1 });
+    expect(store.stats().reads).toEqual({ memory: 1, file: 1, reader: 1 });
   });
 
   it('delivers to subscriptions from memory what a read of the file gives, also past the size it keeps', async () => {
@@ -76,11 +76,11 @@ describe('the SQLite event store answers reads that follow its own commits from 
     await store.appendToStream('ticket-1', [newEvent('Opened'), newEvent('Assigned'), newEvent('Noted')]);
     const before = store.stats().reads;
     expect(await store.readStream('ticket-1', { cached: true, fromRevision: 3 })).toEqual([]);
-    expect(store.stats().reads).toEqual({ memory: before.memory + 1, file: before.file });
+    expect(store.stats().reads).toEqual({ memory: before.memory + 1, file: before.file, reader: before.reader });
     // What it did not write last, and reads without `cached`, come from the file.
     expect((await store.readStream('ticket-1', { cached: true, fromRevision: 2 })).map((e) => e.type)).toEqual(['Noted']);
     expect(await store.readStream('ticket-1', { fromRevision: 3 })).toEqual([]);
-    expect(store.stats().reads).toEqual({ memory: before.memory + 1, file: before.file + 2 });
+    expect(store.stats().reads).toEqual({ memory: before.memory + 1, file: before.file + 2, reader: before.reader + 2 });
     await store.appendToStream('ticket-1', [newEvent('Commented')], { expectedRevision: 2 });
     expect((await store.readStream('ticket-1', { cached: true, fromRevision: 3 })).map((e) => e.type)).toEqual(['Commented']);
   });

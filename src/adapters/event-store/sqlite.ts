@@ -13,7 +13,8 @@ import { LocalSubscription, type LocalLog } from './local-subscription';
 import { CommittedEvents, type CommittedCacheLimits } from './sqlite-committed-cache';
 import type { GroupCommitStats } from './sqlite-group-commit';
 import { openEventDatabase } from './sqlite-schema';
-import { NO_LIMIT, prepareStatements, rowToEvent } from './sqlite-statements';
+import { NO_LIMIT, prepareStatements, rowToEvent, type EventRow } from './sqlite-statements';
+import { SqliteStreamReader, type StreamRead } from './sqlite-stream-reader';
 import { SqliteWriterThread } from './sqlite-writer-thread';
 
 export { WriterThreadError } from './sqlite-writer-thread';
@@ -25,9 +26,12 @@ export { WriterThreadError } from './sqlite-writer-thread';
  * - Writes: the writer thread (sqlite-writer-thread.ts / sqlite-writer-worker.ts) owns the
  *   write connection and runs group commits (sqlite-group-commit.ts). An append's promise
  *   resolves only after the transaction holding it committed.
- * - Reads: readStream, readAll, headPosition and the subscriptions use a second connection on
- *   this thread. Each read is one statement, hence one WAL snapshot, and a snapshot taken after
- *   a COMMIT returned contains it: a read issued once an append resolved sees that append.
+ * - Reads: readAll, headPosition and the subscriptions use a second connection on this thread.
+ *   A readStream that memory cannot answer runs on the stream reader thread
+ *   (sqlite-stream-reader.ts), so that a read waiting for the disk does not hold up the event
+ *   loop; if that thread fails, on this thread's connection. Each read is one statement, hence
+ *   one WAL snapshot, and a snapshot taken after a COMMIT returned contains it: a read issued
+ *   once an append resolved sees that append.
  *   Since this thread never writes, a read never sees half a commit, and since there is one
  *   writer, positions become visible in order (no gap is filled later).
  * - Subscriptions are woken when the writer reports a commit; they read the log by position.
@@ -41,12 +45,24 @@ export interface SqliteEventStoreOptions {
   filename: string;
   /** How many committed events are kept in memory for the reads that follow (sqlite-committed-cache.ts). */
   committedCache?: CommittedCacheLimits;
+  /** Where stream reads from the file run: a reader thread of their own (the default), another
+   * reader (tests), or false: on this thread's connection. */
+  streamReader?: StreamRowReader | false;
+}
+
+/** Reads a stream's rows from the file (sqlite-stream-reader.ts is the one the store starts). */
+export interface StreamRowReader {
+  read(read: StreamRead): Promise<EventRow[]>;
+  /** Set once the reader cannot read any more: the store then reads on its own connection. */
+  readonly failed: Error | undefined;
+  close(): Promise<void>;
 }
 
 export interface SqliteEventStoreStats extends GroupCommitStats {
   headPosition: number;
-  /** Reads (subscription pages, cached stream reads) answered from memory, and from the file. */
-  reads: { memory: number; file: number };
+  /** Reads (subscription pages, cached stream reads) answered from memory, and from the file;
+   * `reader`: those of the file answered by the stream reader. */
+  reads: { memory: number; file: number; reader: number };
 }
 
 export interface SqliteEventStore extends EventStore {
@@ -74,6 +90,12 @@ function sliceStream<T>(rows: readonly T[], forwards: boolean, from: number, lim
 }
 
 const writerThreads = new WeakMap<SqliteEventStore, SqliteWriterThread>();
+const readerThreads = new WeakMap<SqliteEventStore, SqliteStreamReader>();
+
+/** The stream reader thread of a store opened by openSqliteEventStore, if it has one (tests). */
+export function streamReaderThreadOf(store: SqliteEventStore): Worker | undefined {
+  return readerThreads.get(store)?.thread;
+}
 
 /** The writer thread of a store opened by openSqliteEventStore (tests use it to make the thread fail). */
 export function writerThreadOf(store: SqliteEventStore): Worker | undefined {
@@ -90,7 +112,7 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): SqliteEv
   let closing: Promise<void> | undefined;
   let headAtClose = 0;
   const committed = new CommittedEvents(s.headPosition.get()!, options.committedCache);
-  const reads = { memory: 0, file: 0 };
+  const reads = { memory: 0, file: 0, reader: 0 };
   // A subscription passes the same list of types on every read: its set is made once.
   const typeSets = new WeakMap<readonly string[], ReadonlySet<string>>();
   const typeSet = (types: readonly string[]): ReadonlySet<string> => {
@@ -102,12 +124,18 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): SqliteEv
     return set;
   };
 
+  const wholeReadsAway = new Map<string, Array<{ stale: boolean }>>();
   let writer: SqliteWriterThread;
   try {
     writer = new SqliteWriterThread({
       filename: options.filename,
       onCommitted: (appends) => {
         committed.committed(appends);
+        // A whole stream read on the reader thread is held only if no commit to it came in meanwhile.
+        for (const append of appends) {
+          const away = append.events.length > 0 ? wholeReadsAway.get(append.events[0]!.streamName) : undefined;
+          if (away) for (const read of away) read.stale = true;
+        }
         for (const sub of subscriptions) sub.notify();
       },
       // The live subscriptions read the log again, find it failed and report it through onError.
@@ -119,6 +147,40 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): SqliteEv
     db.close();
     throw error;
   }
+
+  let reader: StreamRowReader | undefined;
+  if (options.streamReader !== undefined) reader = options.streamReader || undefined;
+  else if (options.filename !== ':memory:') reader = new SqliteStreamReader(options.filename);
+
+  const readRows = async (read: StreamRead): Promise<EventRow[]> => {
+    if (reader !== undefined && !reader.failed) {
+      try {
+        const rows = await reader.read(read);
+        reads.reader++;
+        return rows;
+      } catch (error) {
+        if (!reader.failed) throw error;
+      }
+    }
+    ensureUsable();
+    return read.forwards ? s.streamForwards.all(read.stream, read.from, read.limit) : s.streamBackwards.all(read.stream, read.from, read.limit);
+  };
+
+  /** A whole stream from the file, held for the cached reads that follow unless a commit to it came in meanwhile. */
+  const readWhole = async (streamName: string): Promise<EventRow[]> => {
+    const read = { stale: false };
+    let away = wholeReadsAway.get(streamName);
+    if (away === undefined) wholeReadsAway.set(streamName, (away = []));
+    away.push(read);
+    try {
+      const whole = await readRows({ stream: streamName, from: 0, limit: NO_LIMIT, forwards: true });
+      if (!read.stale && !closed) committed.remember(streamName, whole);
+      return whole;
+    } finally {
+      away.splice(away.indexOf(read), 1);
+      if (away.length === 0) wholeReadsAway.delete(streamName);
+    }
+  };
 
   const ensureWritable = (): void => {
     if (writer.failed) throw writer.failed;
@@ -149,7 +211,7 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): SqliteEv
     },
   };
 
-  function readStream(streamName: string, options: ReadStreamOptions): RecordedEvent[] {
+  async function readStream(streamName: string, options: ReadStreamOptions): Promise<RecordedEvent[]> {
     ensureUsable();
     const limit = limitOf(options.maxCount);
     const forwards = (options.direction ?? 'forwards') === 'forwards';
@@ -168,11 +230,10 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): SqliteEv
     reads.file++;
     if (options.cached && forwards && from === 0) {
       // Read whole, so that it can be held (a history read asks for the revisions its read model shows).
-      const whole = s.streamForwards.all(streamName, 0, NO_LIMIT);
-      committed.remember(streamName, whole);
+      const whole = await readWhole(streamName);
       return sliceStream(whole, true, 0, limit).map(rowToEvent);
     }
-    const rows = forwards ? s.streamForwards.all(streamName, from, limit) : s.streamBackwards.all(streamName, from, limit);
+    const rows = await readRows({ stream: streamName, from, limit, forwards });
     return rows.map(rowToEvent);
   }
 
@@ -222,7 +283,7 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): SqliteEv
         subscriptions.clear();
         // Appends already accepted are committed (and settle) before close resolves.
         try {
-          await writer.close();
+          await Promise.all([writer.close(), reader?.close()]);
         } finally {
           headAtClose = s.headPosition.get()!;
           db.close();
@@ -232,5 +293,6 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): SqliteEv
     },
   };
   writerThreads.set(store, writer);
+  if (reader instanceof SqliteStreamReader) readerThreads.set(store, reader);
   return store;
 }
