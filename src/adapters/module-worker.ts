@@ -42,8 +42,17 @@ export interface ModuleWorkerData {
   exportName: string;
 }
 
-export function startModuleWorker<D extends object>(moduleDir: string, moduleName: string, exportName: string, data: D): Worker {
+/**
+ * The worker is returned with `onMessage` listening and unref'd: it does not keep the process
+ * alive until its owner calls ref() (while it waits for an answer, or closes it). The unref comes
+ * after the listener because adding a 'message' listener refs the worker's port again: a worker
+ * unref'd first kept an idle process from exiting.
+ */
+export function startModuleWorker<D extends object, M>(moduleDir: string, moduleName: string, exportName: string, data: D, onMessage: (message: M) => void): Worker {
   const entry = path.join(moduleDir, `${moduleName}${path.extname(__filename)}`);
   const workerData: D & ModuleWorkerData = { ...data, entry, exportName };
-  return new Worker(BOOTSTRAP, { eval: true, workerData });
+  const worker = new Worker(BOOTSTRAP, { eval: true, workerData });
+  worker.on('message', onMessage);
+  worker.unref();
+  return worker;
 }

@@ -62,8 +62,7 @@ export class SqliteStreamReader {
 
   constructor(filename: string, cacheMb = 16) {
     const data: Omit<StreamReaderData, keyof ModuleWorkerData> = { filename, cacheMb };
-    this.worker = startModuleWorker(__dirname, 'sqlite-stream-reader-worker', 'runStreamReaderThread', data);
-    this.worker.on('message', (message: FromStreamReader) => this.onMessage(message));
+    this.worker = startModuleWorker(__dirname, 'sqlite-stream-reader-worker', 'runStreamReaderThread', data, (message: FromStreamReader) => this.onMessage(message));
     this.worker.on('messageerror', (error) => this.fail(new StreamReaderError(`SQLite stream reader thread: unreadable message (${error.message})`, { cause: error })));
     this.worker.on('error', (error) => this.fail(new StreamReaderError(`SQLite stream reader thread failed: ${error.message}`, { cause: error })));
     this.exited = new Promise((resolve) => {
@@ -72,8 +71,6 @@ export class SqliteStreamReader {
         resolve();
       });
     });
-    // After the listeners: adding a 'message' listener refs the worker's port again.
-    this.worker.unref();
   }
 
   /** The error the thread failed with, if it did. */

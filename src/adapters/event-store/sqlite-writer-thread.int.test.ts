@@ -258,4 +258,18 @@ store
     store = openSqliteEventStore({ filename });
     expect((await store.readStream('child')).map((e) => e.id)).toEqual(['e-1']);
   });
+
+  it('does not keep the process alive when the store is opened, read from and never closed', async () => {
+    if (!fs.existsSync(builtAdapter)) throw new Error(`${builtAdapter} is missing: run \`npm run build\` first`);
+    await store.close();
+    // Its writer thread was never used; its stream reader thread answered one read.
+    const { code, stdout, stderr } = await runChild(`
+const { openSqliteEventStore } = require(process.argv[2]);
+const store = openSqliteEventStore({ filename: process.argv[3] });
+store.readStream('nothing-here').then((events) => process.stdout.write('read ' + events.length + '\\n'));
+`);
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    expect(stdout).toBe('read 0\n');
+    store = openSqliteEventStore({ filename });
+  });
 });

@@ -135,9 +135,7 @@ export class SqliteWriterThread {
 
   constructor(private readonly options: WriterThreadOptions) {
     const data: Omit<WriterThreadData, keyof ModuleWorkerData> = { filename: options.filename };
-    this.worker = startModuleWorker(__dirname, 'sqlite-writer-worker', 'runWriterThread', data);
-    this.worker.unref();
-    this.worker.on('message', (message: FromWriter) => this.onMessage(message));
+    this.worker = startModuleWorker(__dirname, 'sqlite-writer-worker', 'runWriterThread', data, (message: FromWriter) => this.onMessage(message));
     this.worker.on('messageerror', (error) => this.fail(new WriterThreadError(`SQLite event store writer thread: unreadable message (${error.message})`, { cause: error })));
     this.worker.on('error', (error) => this.fail(new WriterThreadError(`SQLite event store writer thread failed: ${error.message}`, { cause: error })));
     this.exited = new Promise((resolve) => {

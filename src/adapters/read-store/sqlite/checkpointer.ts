@@ -62,12 +62,13 @@ export class BackgroundCheckpointer {
   private failure: Error | null = null;
 
   constructor(filename: string, private readonly options: CheckpointerOptions) {
-    this.worker = startModuleWorker<Omit<CheckpointerData, keyof ModuleWorkerData>>(__dirname, 'checkpointer-worker', 'runCheckpointer', {
-      filename,
-      walSizeLimitBytes: options.walSizeLimitBytes,
-    });
-    this.worker.unref();
-    this.worker.on('message', (m: FromCheckpointer) => this.answer(m));
+    this.worker = startModuleWorker<Omit<CheckpointerData, keyof ModuleWorkerData>, FromCheckpointer>(
+      __dirname,
+      'checkpointer-worker',
+      'runCheckpointer',
+      { filename, walSizeLimitBytes: options.walSizeLimitBytes },
+      (m) => this.answer(m),
+    );
     this.worker.on('error', (e) => this.fail(e));
     this.exited = new Promise((resolve) =>
       this.worker.once('exit', (code) => {
