@@ -53,15 +53,26 @@ describe('the SQLite event store reads streams from the file on a reader thread'
     expect(store.stats().reads.reader).toBe(20);
   });
 
+  it('starts its thread at the first read that memory cannot answer', async () => {
+    store = openSqliteEventStore({ filename: temp.filename });
+    await store.appendToStream('ticket-2', [newEvent('Opened')]);
+    expect(await store.readStream('ticket-2', { cached: true })).toHaveLength(1);
+    expect(streamReaderThreadOf(store)).toBeUndefined();
+    await store.readStream('ticket-1');
+    expect(streamReaderThreadOf(store)).toBeDefined();
+    expect(store.stats().reads).toEqual({ memory: 1, file: 1, reader: 1 });
+  });
+
   it('reads on its own connection once the reader thread has failed', async () => {
     store = openSqliteEventStore({ filename: temp.filename });
+    await store.readStream('ticket-1', { fromRevision: 2 });
     const thread = streamReaderThreadOf(store)!;
     const exited = new Promise((resolve) => thread.once('exit', resolve));
     await thread.terminate();
     await exited;
 
     expect((await store.readStream('ticket-1')).map((e) => e.type)).toEqual(['Opened', 'Assigned', 'Noted']);
-    expect(store.stats().reads).toEqual({ memory: 0, file: 1, reader: 0 });
+    expect(store.stats().reads).toEqual({ memory: 0, file: 2, reader: 1 });
     // Writes do not depend on it.
     await store.appendToStream('ticket-1', [newEvent('Closed')], { expectedRevision: 2 });
     expect((await store.readStream('ticket-1', { fromRevision: 3 })).map((e) => e.type)).toEqual(['Closed']);

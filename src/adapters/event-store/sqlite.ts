@@ -148,11 +148,26 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): SqliteEv
     throw error;
   }
 
-  let reader: StreamRowReader | undefined;
-  if (options.streamReader !== undefined) reader = options.streamReader || undefined;
-  else if (options.filename !== ':memory:') reader = new SqliteStreamReader(options.filename);
+  // The reader thread starts at the first read memory cannot answer: a start, and a store only
+  // written to, pay nothing for it.
+  let reader: StreamRowReader | undefined = options.streamReader || undefined;
+  let startsReader = options.streamReader === undefined && options.filename !== ':memory:';
+  const streamReader = (): StreamRowReader | undefined => {
+    if (reader === undefined && startsReader && !closed) {
+      try {
+        const thread = new SqliteStreamReader(options.filename);
+        readerThreads.set(store, thread);
+        reader = thread;
+      } catch {
+        // Could not start a thread: reads stay on this thread's connection.
+        startsReader = false;
+      }
+    }
+    return reader;
+  };
 
   const readRows = async (read: StreamRead): Promise<EventRow[]> => {
+    const reader = streamReader();
     if (reader !== undefined && !reader.failed) {
       try {
         const rows = await reader.read(read);
@@ -293,6 +308,5 @@ export function openSqliteEventStore(options: SqliteEventStoreOptions): SqliteEv
     },
   };
   writerThreads.set(store, writer);
-  if (reader instanceof SqliteStreamReader) readerThreads.set(store, reader);
   return store;
 }
