@@ -10,6 +10,7 @@ import {
 import { DuplicateError, NotFoundError, PreconditionFailedError, ValidationError } from '../domain/shared/errors';
 import { RouterUnavailableError, type RouterIdentity, type RouterProvisioner, type RouterTarget } from '../ports/router-provisioner';
 import type { SecretBox } from '../ports/secret-box';
+import { mapConcurrently } from './concurrency';
 import type { CommandDeps, RequestMeta } from './context';
 import { handleCommand, loadAggregate, type CommandResult } from './handle-command';
 import { releaseUnique, reserveUnique } from './reservations';
@@ -230,22 +231,15 @@ export async function probeMikrotikServers(
   serverIds: readonly number[],
   concurrency = 8,
 ): Promise<Array<{ serverId: number; state: MikrotikServerState; probe: ProbeResult }>> {
-  const out: Array<{ serverId: number; state: MikrotikServerState; probe: ProbeResult } | null> = new Array(serverIds.length).fill(null);
-  let next = 0;
-  const worker = async () => {
-    while (next < serverIds.length) {
-      const i = next++;
-      const serverId = serverIds[i]!;
-      let state: MikrotikServerState;
-      try {
-        state = (await loadMikrotikServer(deps, serverId)).state;
-      } catch (err) {
-        if (err instanceof NotFoundError) continue;
-        throw err;
-      }
-      out[i] = { serverId, state, probe: await probeRouter(deps.routers, routerTargetOf(state, deps.secrets)) };
+  const out = await mapConcurrently(serverIds, concurrency, async (serverId) => {
+    let state: MikrotikServerState;
+    try {
+      state = (await loadMikrotikServer(deps, serverId)).state;
+    } catch (err) {
+      if (err instanceof NotFoundError) return null;
+      throw err;
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, serverIds.length) }, worker));
+    return { serverId, state, probe: await probeRouter(deps.routers, routerTargetOf(state, deps.secrets)) };
+  });
   return out.filter((x): x is NonNullable<typeof x> => x !== null);
 }

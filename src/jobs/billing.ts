@@ -2,6 +2,7 @@ import { addDays, businessDate, dayOfPeriod, periodOf } from '../commands/billin
 import type { BillingCommandDeps } from '../commands/billing/deps';
 import { createInvoice, markInvoiceOverdue } from '../commands/billing/invoices';
 import { reactivateSubscription, suspendSubscription } from '../commands/billing/subscriptions';
+import { mapConcurrently } from '../commands/concurrency';
 import { systemMeta, type RequestMeta } from '../commands/context';
 import { DomainError, DuplicateError, IllegalStateError } from '../domain/shared/errors';
 import type { Logger } from '../ports/logger';
@@ -59,15 +60,7 @@ async function outcomeOf(deps: BillingJobDeps, job: string, [id, work]: Candidat
 
 /** Runs the candidates, JOB_WINDOW at a time, and adds their outcomes to `result` in the candidates' order. */
 async function attemptAll(deps: BillingJobDeps, result: BillingJobResult, job: string, candidates: readonly Candidate[]): Promise<void> {
-  const outcomes: Outcome[] = [];
-  let next = 0;
-  const lane = async () => {
-    while (next < candidates.length) {
-      const i = next++;
-      outcomes[i] = await outcomeOf(deps, job, candidates[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(JOB_WINDOW, candidates.length) }, lane));
+  const outcomes = await mapConcurrently(candidates, JOB_WINDOW, (candidate) => outcomeOf(deps, job, candidate));
   candidates.forEach(([id], i) => {
     const outcome = outcomes[i]!;
     if (outcome === 'skipped') result.skipped++;
